@@ -23,6 +23,7 @@ public final class ConsoleProgress implements DownloadProgress {
     private long startNanos;
     private long lastPrintNanos;
     private long done;
+    private int lastWidth;
 
     /**
      * @param out where to print
@@ -49,7 +50,7 @@ public final class ConsoleProgress implements DownloadProgress {
         this.lastPrintNanos = startNanos;
         String resumed = resumedFrom > 0 ? ", resuming at " + bytes(resumedFrom) : "";
         if (terminal) {
-            out.print("\r" + status(file));
+            out.print(redraw(status(file)));
         } else {
             out.println("downloading " + file + " (" + (total >= 0 ? bytes(total) : "size unknown") + resumed + ")");
         }
@@ -64,19 +65,27 @@ public final class ConsoleProgress implements DownloadProgress {
             return;
         }
         lastPrintNanos = now;
-        out.print(terminal ? "\r" + status(file) : status(file) + System.lineSeparator());
+        out.print(terminal ? redraw(status(file)) : status(file) + System.lineSeparator());
         out.flush();
     }
 
     @Override
     public void finished(String file) {
         if (terminal) {
-            out.println("\r" + status(file));
+            out.println(redraw(status(file)));
+            lastWidth = 0;
         } else {
             out.println(file + ": " + bytes(done) + " done in "
                     + String.format(Locale.ROOT, "%.1f s", seconds(nanoClock.getAsLong())));
         }
         out.flush();
+    }
+
+    /** Back to the line start, the new text, and blanks over what remains of a longer previous line. */
+    private String redraw(String line) {
+        String padded = line + " ".repeat(Math.max(0, lastWidth - line.length()));
+        lastWidth = line.length();
+        return "\r" + padded;
     }
 
     private String status(String file) {

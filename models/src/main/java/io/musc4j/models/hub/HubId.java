@@ -1,5 +1,6 @@
 package io.musc4j.models.hub;
 
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +18,9 @@ public record HubId(String repo, String revision) {
     /** The id {@code arg} spells, or empty if it is not of the form {@code org/name[@revision]}. */
     public static Optional<HubId> parse(String arg) {
         Matcher m = ID.matcher(arg);
-        if (!m.matches() || m.group(1).contains("..")) {
+        // ".." would let a repo or revision name escape its folder in the cache
+        if (!m.matches() || m.group(1).contains("..")
+                || (m.group(2) != null && Arrays.stream(m.group(2).split("/")).anyMatch(s -> s.matches("\\.+")))) {
             return Optional.empty();
         }
         return Optional.of(new HubId(m.group(1), m.group(2) == null ? "main" : m.group(2)));

@@ -46,12 +46,11 @@ class ModelResolverTest {
 
     @Test
     void downloadsIntoAFreshCacheInThePythonLayout() throws IOException {
-        Map<String, byte[]> dinov2 = fixture("dinov2-tiny");
-        hub.publish("facebook/dinov2-tiny", "main", COMMIT_A, dinov2);
+        Map<String, byte[]> dinov2 = publishDinov2();
 
         Path dir = resolver().resolve("facebook/dinov2-tiny");
 
-        Path repo = cache.resolve("models--facebook--dinov2-tiny");
+        Path repo = dinov2RepoDir();
         assertEquals(repo.resolve("snapshots").resolve(COMMIT_A), dir);
         assertSameFiles(dinov2, dir);
         assertEquals(COMMIT_A, Files.readString(repo.resolve("refs/main")));
@@ -66,7 +65,7 @@ class ModelResolverTest {
 
     @Test
     void secondResolveUsesTheCacheWithoutAnyRequest() throws IOException {
-        hub.publish("facebook/dinov2-tiny", "main", COMMIT_A, fixture("dinov2-tiny"));
+        publishDinov2();
         Path first = resolver().resolve("facebook/dinov2-tiny");
         int requestsAfterDownload = hub.requests().size();
 
@@ -120,10 +119,9 @@ class ModelResolverTest {
 
     @Test
     void resumesAnInterruptedDownloadWithARangeRequest() throws IOException {
-        Map<String, byte[]> dinov2 = fixture("dinov2-tiny");
-        hub.publish("facebook/dinov2-tiny", "main", COMMIT_A, dinov2);
+        Map<String, byte[]> dinov2 = publishDinov2();
         hub.dropConnectionOnce(WEIGHTS);
-        Path repo = cache.resolve("models--facebook--dinov2-tiny");
+        Path repo = dinov2RepoDir();
         Path partial = repo.resolve("blobs").resolve(FakeHub.sha256(dinov2.get(WEIGHTS)) + ".incomplete");
 
         HubException e = assertThrows(HubException.class, () -> resolver().resolve("facebook/dinov2-tiny"));
@@ -141,10 +139,9 @@ class ModelResolverTest {
 
     @Test
     void rejectsACorruptDownloadAndKeepsItOutOfTheCache() throws IOException {
-        Map<String, byte[]> dinov2 = fixture("dinov2-tiny");
-        hub.publish("facebook/dinov2-tiny", "main", COMMIT_A, dinov2);
+        Map<String, byte[]> dinov2 = publishDinov2();
         hub.corruptOnce(WEIGHTS);
-        Path repo = cache.resolve("models--facebook--dinov2-tiny");
+        Path repo = dinov2RepoDir();
 
         HubException e = assertThrows(HubException.class, () -> resolver().resolve("facebook/dinov2-tiny"));
         assertTrue(e.getMessage().contains(WEIGHTS) && e.getMessage().contains("sha256"), e.getMessage());
@@ -194,12 +191,12 @@ class ModelResolverTest {
 
     @Test
     void offlineNamesTheFilesAndTheExactCacheFolder() throws IOException {
-        hub.publish("facebook/dinov2-tiny", "main", COMMIT_A, fixture("dinov2-tiny"));
+        publishDinov2();
         HubSettings offline = HubSettings.builder().cacheDir(cache).endpoint(hub.endpoint()).offline(true).build();
 
         HubException e = assertThrows(HubException.class, () -> resolver(offline).resolve("facebook/dinov2-tiny"));
 
-        Path repo = cache.resolve("models--facebook--dinov2-tiny");
+        Path repo = dinov2RepoDir();
         String m = e.getMessage();
         assertTrue(m.contains("config.json and model.safetensors in " + repo.resolve("snapshots")), m);
         assertTrue(m.contains(repo.resolve("refs/main").toString()) && m.contains("--model DIR"), m);
@@ -253,6 +250,17 @@ class ModelResolverTest {
         HubException neither = assertThrows(HubException.class, () -> resolver().resolve(tmp.resolve("nope/x/y").toString()));
         assertTrue(neither.getMessage().contains("no such folder"), neither.getMessage());
         assertEquals(List.of(), hub.requests());
+    }
+
+    /** Publishes the DINOv2 fixture as facebook/dinov2-tiny, branch main at COMMIT_A, and returns its files. */
+    private Map<String, byte[]> publishDinov2() throws IOException {
+        Map<String, byte[]> files = fixture("dinov2-tiny");
+        hub.publish("facebook/dinov2-tiny", "main", COMMIT_A, files);
+        return files;
+    }
+
+    private Path dinov2RepoDir() {
+        return cache.resolve("models--facebook--dinov2-tiny");
     }
 
     private ModelResolver resolver() {
