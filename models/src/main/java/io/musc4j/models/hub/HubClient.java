@@ -97,7 +97,14 @@ final class HubClient {
         try (InputStream in = r.body()) {
             if (r.statusCode() == 200) {
                 have = 0; // the server ignored the range: start over
-            } else if (r.statusCode() != 206) {
+            } else if (r.statusCode() == 206) {
+                String contentRange = r.headers().firstValue("Content-Range").orElse("none");
+                if (!contentRange.startsWith("bytes " + have + "-")) {
+                    Files.deleteIfExists(partial);
+                    throw new HubException(file.uri() + ": asked for " + file.name() + " from byte " + have
+                            + " on, the server sent Content-Range " + contentRange + "; partial download removed, run again");
+                }
+            } else {
                 requireSuccess(r, file.uri(), file.name());
             }
             progress.started(file.name(), file.size(), have);

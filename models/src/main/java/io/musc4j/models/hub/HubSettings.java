@@ -15,9 +15,10 @@ import java.util.Set;
  * Where the Hugging Face cache lives and how the hub is reached, read from the same environment
  * variables as Python's {@code huggingface_hub} so that both share one cache:
  * <ul>
- *   <li>{@code HF_HUB_CACHE}, else {@code HF_HOME/hub}, else {@code ~/.cache/huggingface/hub};</li>
+ *   <li>{@code HF_HUB_CACHE} (or the older {@code HUGGINGFACE_HUB_CACHE}), else {@code HF_HOME/hub}, else
+ *       {@code $XDG_CACHE_HOME/huggingface/hub}, else {@code ~/.cache/huggingface/hub};</li>
  *   <li>{@code HF_ENDPOINT} (default {@code https://huggingface.co});</li>
- *   <li>{@code HF_TOKEN}, else the token file {@code huggingface-cli login} writes
+ *   <li>{@code HF_TOKEN} (or the older {@code HUGGING_FACE_HUB_TOKEN}), else the token file {@code huggingface-cli login} writes
  *       ({@code HF_TOKEN_PATH}, else {@code HF_HOME/token});</li>
  *   <li>{@code HF_HUB_OFFLINE} = 1/true/yes/on: never touch the network.</li>
  * </ul>
@@ -49,10 +50,12 @@ public record HubSettings(Path cacheDir, URI endpoint, Optional<String> token, b
         Path hfHome = nonEmpty(env.get("HF_HOME")).map(Path::of)
                 .orElse(nonEmpty(env.get("XDG_CACHE_HOME")).map(Path::of).orElse(home.resolve(".cache"))
                         .resolve("huggingface"));
-        Path cache = nonEmpty(env.get("HF_HUB_CACHE")).map(Path::of).orElse(hfHome.resolve("hub"));
+        Path cache = nonEmpty(env.get("HF_HUB_CACHE")).or(() -> nonEmpty(env.get("HUGGINGFACE_HUB_CACHE")))
+                .map(Path::of).orElse(hfHome.resolve("hub"));
         URI endpoint = nonEmpty(env.get("HF_ENDPOINT")).map(URI::create).orElse(DEFAULT_ENDPOINT);
         Path tokenFile = nonEmpty(env.get("HF_TOKEN_PATH")).map(Path::of).orElse(hfHome.resolve("token"));
-        Optional<String> token = nonEmpty(env.get("HF_TOKEN")).or(() -> readToken(tokenFile));
+        Optional<String> token = nonEmpty(env.get("HF_TOKEN")).or(() -> nonEmpty(env.get("HUGGING_FACE_HUB_TOKEN")))
+                .or(() -> readToken(tokenFile));
         boolean offline = TRUE_VALUES.contains(env.getOrDefault("HF_HUB_OFFLINE", "").trim().toLowerCase(Locale.ROOT));
         return new HubSettings(cache, endpoint, token, offline);
     }

@@ -28,11 +28,13 @@ class HubSettingsTest {
     }
 
     @Test
-    void cacheFolderPrecedenceIsHfHubCacheThenHfHomeThenXdg() {
+    void cacheFolderPrecedenceIsHubCacheThenHfHomeThenXdg() {
         assertEquals(Path.of("/x/xdg/huggingface/hub"),
                 HubSettings.fromEnvironment(Map.of("XDG_CACHE_HOME", "/x/xdg"), home).cacheDir());
         assertEquals(Path.of("/x/hfhome/hub"),
                 HubSettings.fromEnvironment(Map.of("XDG_CACHE_HOME", "/x/xdg", "HF_HOME", "/x/hfhome"), home).cacheDir());
+        assertEquals(Path.of("/x/legacy"), HubSettings.fromEnvironment(
+                Map.of("HF_HOME", "/x/hfhome", "HUGGINGFACE_HUB_CACHE", "/x/legacy"), home).cacheDir());
         assertEquals(Path.of("/x/cache"), HubSettings.fromEnvironment(
                 Map.of("HF_HOME", "/x/hfhome", "HF_HUB_CACHE", "/x/cache"), home).cacheDir());
     }
@@ -55,5 +57,7 @@ class HubSettingsTest {
         Files.writeString(tokenFile, "hf_from_file\n");
         assertEquals(Optional.of("hf_from_file"), HubSettings.fromEnvironment(Map.of(), home).token());
         assertEquals(Optional.of("hf_env"), HubSettings.fromEnvironment(Map.of("HF_TOKEN", "hf_env"), home).token());
+        assertEquals(Optional.of("hf_old"),
+                HubSettings.fromEnvironment(Map.of("HUGGING_FACE_HUB_TOKEN", "hf_old"), home).token());
     }
 }
