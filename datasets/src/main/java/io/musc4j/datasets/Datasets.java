@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -88,14 +90,14 @@ public final class Datasets {
                     ImageIo.readBinaryMask(s.mask().get());
                 } catch (ImageReadException e) {
                     warnings.add(e.getMessage() + "; mask ignored");
-                    checked = new Sample(s.image(), s.relativePath(), s.defectType(), s.stem(), s.label(), java.util.Optional.empty());
+                    checked = new Sample(s.image(), s.relativePath(), s.defectType(), s.stem(), s.label(), Optional.empty());
                 }
             }
             kept.add(checked);
         }
         if (sizes.size() > 1) {
             Set<String> list = sizes.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
-                    .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
             warnings.add(category.root() + ": images of " + sizes.size() + " different sizes " + list + "; all are resized to the same square size");
         }
         if (kept.isEmpty()) {

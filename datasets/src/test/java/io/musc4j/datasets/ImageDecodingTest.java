@@ -119,6 +119,15 @@ class ImageDecodingTest {
     }
 
     @Test
+    void colourMaskCountsAnyColourChannelButNotAlpha() throws Exception {
+        Mat rgba = new Mat(2, 2, CvType.CV_8UC4, new Scalar(0, 0, 0, 255));
+        rgba.put(0, 1, new byte[] {0, 0, 7, (byte) 255}); // only red is set
+        rgba.put(1, 0, new byte[] {0, 0, 0, 0});
+        GrayImage m = ImageIo.readBinaryMask(TestImages.write(dir.resolve("rgba.png"), rgba));
+        assertArrayEquals(new byte[] {0, (byte) 255, 0, 0}, m.pixels());
+    }
+
+    @Test
     void resizedMaskKeepsOnlyPixelsWhoseWholeWindowIsInside() throws Exception {
         // 8x8 -> 4x4 bilinear (scale 2, support 2): output pixel i reads inputs 2i-1 .. 2i+2 (clipped).
         // A 4x4 square at (2..5) fully covers only the windows of output pixels 1 and 2 in each axis

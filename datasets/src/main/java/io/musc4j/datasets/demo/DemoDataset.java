@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
@@ -70,7 +71,7 @@ public final class DemoDataset {
                 png(dir.resolve("test/good").resolve(String.format("%03d.png", i)), img);
             }
             for (Defect d : List.of(spec.first(), spec.second())) {
-                String type = d.name().toLowerCase(java.util.Locale.ROOT);
+                String type = d.name().toLowerCase(Locale.ROOT);
                 for (int i = 0; i < PER_DEFECT; i++) {
                     Random rnd = new Random(seed * 1_000_003L + c * 1000L + 100L * (d.ordinal() + 1) + i);
                     Mat img = texture(spec.texture(), rnd);
@@ -98,55 +99,51 @@ public final class DemoDataset {
     private static Mat metal(Random rnd) {
         Mat noise = noise(rnd, 40);
         Imgproc.GaussianBlur(noise, noise, new Size(61, 1), 0, 0.1);
-        Mat g = new Mat(SIZE, SIZE, CvType.CV_32F);
-        float[] px = new float[SIZE * SIZE];
-        noise.get(0, 0, px);
         double tilt = rnd.nextDouble() * 20 - 10;
-        for (int y = 0; y < SIZE; y++) {
-            for (int x = 0; x < SIZE; x++) {
-                px[y * SIZE + x] += (float) (150 + tilt * (y - SIZE / 2.0) / SIZE + 10 * Math.sin(x / 37.0));
-            }
-        }
-        g.put(0, 0, px);
-        return toBgr(g, new double[] {1.0, 1.0, 1.03});
+        return shade(noise, (x, y) -> 150 + tilt * (y - SIZE / 2.0) / SIZE + 10 * Math.sin(x / 37.0),
+                new double[] {1.0, 1.0, 1.03});
     }
 
     /** A plain weave: alternating warp and weft bumps on a period-8 grid, tinted blue-grey. */
     private static Mat fabric(Random rnd) {
-        Mat g = noise(rnd, 12);
-        float[] px = new float[SIZE * SIZE];
-        g.get(0, 0, px);
+        Mat noise = noise(rnd, 12);
         double phase = rnd.nextDouble() * 2;
-        for (int y = 0; y < SIZE; y++) {
-            for (int x = 0; x < SIZE; x++) {
-                boolean warpOnTop = ((x / 8) + (y / 8)) % 2 == 0;
-                double across = warpOnTop ? Math.sin(Math.PI * (x % 8) / 8.0) : Math.sin(Math.PI * (y % 8) / 8.0);
-                double along = 0.85 + 0.15 * Math.cos((warpOnTop ? y : x) / 3.0 + phase);
-                px[y * SIZE + x] += (float) (70 + 90 * across * along);
-            }
-        }
-        g.put(0, 0, px);
-        return toBgr(g, new double[] {1.25, 1.0, 0.8});
+        return shade(noise, (x, y) -> {
+            boolean warpOnTop = ((x / 8) + (y / 8)) % 2 == 0;
+            double across = Math.sin(Math.PI * ((warpOnTop ? x : y) % 8) / 8.0);
+            double along = 0.85 + 0.15 * Math.cos((warpOnTop ? y : x) / 3.0 + phase);
+            return 70 + 90 * across * along;
+        }, new double[] {1.25, 1.0, 0.8});
     }
 
     /** 56-pixel square tiles with dark grout; each tile slightly different in shade, plus fine glaze noise. */
     private static Mat tile(Random rnd) {
-        Mat g = noise(rnd, 10);
-        float[] px = new float[SIZE * SIZE];
-        g.get(0, 0, px);
+        Mat noise = noise(rnd, 10);
         int n = SIZE / 56;
-        float[] shade = new float[n * n];
-        for (int i = 0; i < shade.length; i++) {
-            shade[i] = 190 + rnd.nextFloat() * 20;
+        float[] tileShade = new float[n * n];
+        for (int i = 0; i < tileShade.length; i++) {
+            tileShade[i] = 190 + rnd.nextFloat() * 20;
         }
+        return shade(noise, (x, y) -> x % 56 < 3 || y % 56 < 3 ? 90 : tileShade[(y / 56) * n + x / 56],
+                new double[] {0.92, 0.97, 1.0});
+    }
+
+    /** A grey level as a function of the pixel position. */
+    private interface Pattern {
+        double at(int x, int y);
+    }
+
+    /** {@code noise + pattern}, tinted per BGR channel and saturated to 8 bits. */
+    private static Mat shade(Mat noise, Pattern pattern, double[] tint) {
+        float[] px = new float[SIZE * SIZE];
+        noise.get(0, 0, px);
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
-                boolean grout = x % 56 < 3 || y % 56 < 3;
-                px[y * SIZE + x] += grout ? 90 : shade[(y / 56) * n + x / 56];
+                px[y * SIZE + x] += (float) pattern.at(x, y);
             }
         }
-        g.put(0, 0, px);
-        return toBgr(g, new double[] {0.92, 0.97, 1.0});
+        noise.put(0, 0, px);
+        return toBgr(noise, tint);
     }
 
     private static void drawDefect(Defect d, Mat img, Mat mask, Random rnd) {

@@ -4,10 +4,13 @@ import io.musc4j.models.preprocess.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
+import org.opencv.core.Scalar;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
@@ -28,43 +31,46 @@ public final class ImageIo {
     /** Reads an image as 8-bit RGB. */
     public static RgbImage readRgb(Path file) throws ImageReadException {
         Mat m = decode(file);
+        Mat rgb = new Mat();
         try {
+            // Native buffers are released explicitly: large images would otherwise pile up until GC.
             Mat bgr = toBgr8(m);
-            byte[] px = new byte[(int) (bgr.total() * 3)];
-            Mat rgb = new Mat();
             Imgproc.cvtColor(bgr, rgb, Imgproc.COLOR_BGR2RGB);
+            bgr.release();
+            byte[] px = new byte[(int) (rgb.total() * 3)];
             rgb.get(0, 0, px);
             return new RgbImage(rgb.cols(), rgb.rows(), px);
         } finally {
             m.release();
+            rgb.release();
         }
     }
 
     /**
-     * Reads a mask as one byte per pixel, 255 where any channel is non-zero and 0 elsewhere: any
-     * non-zero pixel is anomalous, whatever the file's depth or channels.
+     * Reads a mask as one byte per pixel, 255 where any colour channel is non-zero and 0 elsewhere:
+     * any non-zero pixel is anomalous, whatever the file's depth. An alpha channel is ignored (an
+     * opaque RGBA mask would otherwise be anomalous everywhere).
      */
     public static GrayImage readBinaryMask(Path file) throws ImageReadException {
         Mat m = decode(file);
+        List<Mat> planes = new ArrayList<>();
+        Mat any = new Mat(m.size(), CvType.CV_8UC1, new Scalar(0));
+        Mat nonZero = new Mat();
         try {
-            Mat any = new Mat();
-            if (m.channels() > 1) {
-                Mat gray = new Mat(m.size(), m.depth());
-                java.util.List<Mat> planes = new java.util.ArrayList<>();
-                Core.split(m, planes);
-                gray.setTo(new org.opencv.core.Scalar(0));
-                for (Mat p : planes) {
-                    Core.max(gray, p, gray);
-                }
-                m.release();
-                m = gray;
+            Core.split(m, planes);
+            int colours = m.channels() == 2 ? 1 : Math.min(3, m.channels());
+            for (Mat p : planes.subList(0, colours)) {
+                Core.compare(p, new Scalar(0), nonZero, Core.CMP_NE);
+                Core.bitwise_or(any, nonZero, any);
             }
-            Core.compare(m, new org.opencv.core.Scalar(0), any, Core.CMP_NE);
             byte[] px = new byte[(int) any.total()];
             any.get(0, 0, px);
             return new GrayImage(any.cols(), any.rows(), px);
         } finally {
             m.release();
+            any.release();
+            nonZero.release();
+            planes.forEach(Mat::release);
         }
     }
 
@@ -88,15 +94,15 @@ public final class ImageIo {
         return m;
     }
 
-    /** Converts any decoded Mat to 8-bit, 3-channel BGR. */
+    /** Converts any decoded Mat to a new 8-bit, 3-channel BGR Mat. */
     private static Mat toBgr8(Mat m) {
-        Mat eight = m;
+        Mat eight = new Mat();
         if (m.depth() == CvType.CV_16U) {
-            eight = new Mat();
             m.convertTo(eight, CvType.CV_8U, 255.0 / 65535.0);
         } else if (m.depth() != CvType.CV_8U) {
-            eight = new Mat();
             Core.normalize(m, eight, 0, 255, Core.NORM_MINMAX, CvType.CV_8U);
+        } else {
+            m.copyTo(eight);
         }
         Mat bgr = new Mat();
         switch (eight.channels()) {
@@ -104,6 +110,7 @@ public final class ImageIo {
             case 4 -> Imgproc.cvtColor(eight, bgr, Imgproc.COLOR_BGRA2BGR);
             default -> eight.copyTo(bgr);
         }
+        eight.release();
         return bgr;
     }
 }
