@@ -27,6 +27,15 @@ public enum DatasetFormat {
         }
     }
 
+    /**
+     * How the reference turns a resized mask into 0/1 for this dataset: VisA's loader keeps every
+     * pixel above 0, the MVTec AD and BTAD loaders (and so musc4j for MVTec AD 2 and folders) only
+     * pixels that stay at 255.
+     */
+    public MaskRule maskRule() {
+        return this == VISA ? MaskRule.ANY_OVERLAP : MaskRule.FULL_WINDOW;
+    }
+
     /** The lower-case name used on the command line. */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);

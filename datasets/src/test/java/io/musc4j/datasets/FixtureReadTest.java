@@ -59,7 +59,7 @@ class FixtureReadTest {
         for (Sample s : c.samples()) {
             byte[] expected = new byte[224 * 224];
             data.get(expected);
-            byte[] actual = MaskPreprocessor.load(s.mask(), 224);
+            byte[] actual = MaskPreprocessor.load(s.mask(), 224, DatasetFormat.MVTEC.maskRule());
             assertArrayEquals(expected, actual, "mask of " + s.relativePath());
             for (byte b : actual) {
                 ones += b;

@@ -111,11 +111,11 @@ class ImageDecodingTest {
         assertEquals(4 * 4, m.pixels().length);
         assertEquals((byte) 255, m.pixels()[5]);
         assertEquals(0, m.pixels()[0]);
-        byte[] bin = MaskPreprocessor.load(Optional.of(p), 4);
+        byte[] bin = MaskPreprocessor.load(Optional.of(p), 4, MaskRule.FULL_WINDOW);
         byte[] expected = new byte[16];
         expected[5] = expected[6] = expected[9] = expected[10] = 1;
         assertArrayEquals(expected, bin);
-        assertArrayEquals(new byte[9], MaskPreprocessor.load(Optional.empty(), 3));
+        assertArrayEquals(new byte[9], MaskPreprocessor.load(Optional.empty(), 3, MaskRule.FULL_WINDOW));
     }
 
     @Test
@@ -134,11 +134,22 @@ class ImageDecodingTest {
         // except where tap 2i-1 / 2i+2 falls outside it: output 1 reads 1..4 (1 outside), output 2
         // reads 3..6 (6 outside). Its outer taps have weight 1/8 each, so no pixel reaches 255.
         Path p = TestImages.gray(dir.resolve("sq.png"), 8, 8, 0, 2, 2, 4, 255);
-        assertArrayEquals(new byte[16], MaskPreprocessor.load(Optional.of(p), 4));
+        assertArrayEquals(new byte[16], MaskPreprocessor.load(Optional.of(p), 4, MaskRule.FULL_WINDOW));
         // A 6x6 square at 1..6 contains the full windows of outputs 1 and 2 -> a 2x2 block of ones.
         Path q = TestImages.gray(dir.resolve("sq6.png"), 8, 8, 0, 1, 1, 6, 255);
         byte[] expected = new byte[16];
         expected[5] = expected[6] = expected[9] = expected[10] = 1;
-        assertArrayEquals(expected, MaskPreprocessor.load(Optional.of(q), 4));
+        assertArrayEquals(expected, MaskPreprocessor.load(Optional.of(q), 4, MaskRule.FULL_WINDOW));
+    }
+
+    @Test
+    void visaRuleKeepsEveryResizedPixelTheMaskReaches() throws Exception {
+        // One mask pixel at (0,0), 8x8 -> 4x4: output 0 reads inputs 0..2 (weights 3/7, 3/7, 1/7),
+        // so it becomes 255*3/7 per axis > 0; output 1 reads inputs 1..4 and stays 0.
+        Path p = TestImages.gray(dir.resolve("dot.png"), 8, 8, 0, 0, 0, 1, 255);
+        byte[] expected = new byte[16];
+        expected[0] = 1;
+        assertArrayEquals(expected, MaskPreprocessor.load(Optional.of(p), 4, DatasetFormat.VISA.maskRule()));
+        assertArrayEquals(new byte[16], MaskPreprocessor.load(Optional.of(p), 4, DatasetFormat.MVTEC.maskRule()));
     }
 }

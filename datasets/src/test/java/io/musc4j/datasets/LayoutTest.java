@@ -134,11 +134,12 @@ class LayoutTest {
         List<Category> cats = Datasets.categories(DatasetFormat.VISA, root, List.of(), w);
         assertEquals(List.of("candle", "pcb1"), cats.stream().map(Category::name).toList());
         Category c = cats.get(0);
-        assertEquals(List.of("candle/Data/Images/Anomaly/000.JPG", "candle/Data/Images/Anomaly/001.JPG",
-                "candle/Data/Images/Normal/0001.JPG"), rel(c));
-        assertEquals(List.of(1, 1, 0), labels(c));
-        assertEquals(List.of("000.png", "-", "-"), maskNames(c));
-        assertEquals(List.of("bad", "bad", "good"), c.samples().stream().map(Sample::defectType).toList());
+        // CSV row order, as the reference's meta.json keeps it.
+        assertEquals(List.of("candle/Data/Images/Normal/0001.JPG", "candle/Data/Images/Anomaly/001.JPG",
+                "candle/Data/Images/Anomaly/000.JPG"), rel(c));
+        assertEquals(List.of(0, 1, 1), labels(c));
+        assertEquals(List.of("-", "-", "000.png"), maskNames(c));
+        assertEquals(List.of("Normal", "Anomaly", "Anomaly"), c.samples().stream().map(Sample::defectType).toList());
         assertEquals(1, w.count());
         assertTrue(w.all().get(0).contains("001.JPG"), w.all().get(0));
     }

@@ -99,7 +99,7 @@ class WritersTest {
         Sample s = c.samples().get(i);
         RgbImage img = ImageIo.readRgb(s.image());
         float[] m = map(maps, i);
-        byte[] mask = MaskPreprocessor.load(s.mask(), S);
+        byte[] mask = MaskPreprocessor.load(s.mask(), S, MaskRule.FULL_WINDOW);
         Path file = Heatmaps.write(out, s, img, m, S, HeatmapNorm.of(m), mask);
         assertEquals(out.resolve("heatmaps/scratch/000.png"), file);
         RgbImage png = ImageIo.readRgb(file);
@@ -173,7 +173,7 @@ class WritersTest {
         for (int i = 0; i < c.samples().size(); i++) {
             Sample s = c.samples().get(i);
             Path hm = Heatmaps.write(out.resolve("brick"), s, ImageIo.readRgb(s.image()), map(maps, i), S,
-                    HeatmapNorm.of(map(maps, i)), MaskPreprocessor.load(s.mask(), S));
+                    HeatmapNorm.of(map(maps, i)), MaskPreprocessor.load(s.mask(), S, MaskRule.FULL_WINDOW));
             images.add(new ReportImage(s.relativePath(), s.label(), post[i], Optional.of(hm)));
         }
         Path file = out.resolve("report.html");

@@ -20,10 +20,11 @@ import java.util.Set;
  *
  * <p>Order and labels follow SPEC §1: defect folders sorted, files sorted, label 0 for the normal
  * folder and 1 otherwise. Masks are paired by name: image {@code <stem>.*} takes mask
- * {@code <stem>_mask.*} or {@code <stem>.*}. The reference pairs MVTec AD masks by sorted position
- * instead; on the real data (and the fixtures) both give the same pairs, because {@code NNN.png} and
- * {@code NNN_mask.png} sort alike. Where names do not correspond and {@code positional} is set (MVTec
- * AD only) and the counts agree, masks are paired by position as the reference does, with a warning.
+ * {@code <stem>_mask.*} or {@code <stem>.*}. The reference pairs MVTec AD and BTAD masks by sorted
+ * position instead; on the real data (and the fixtures) both give the same pairs, because
+ * {@code NNN.png} and {@code NNN_mask.png} sort alike. Where names do not correspond and
+ * {@code positional} is set (MVTec AD, BTAD) and the counts agree, masks are paired by position as the
+ * reference does, with a warning.
  * Anomalous images left without a mask are kept (they still count for the image metrics) and named
  * in a warning.
  *
@@ -35,7 +36,7 @@ import java.util.Set;
 record TypeFolderLayout(String testDir, String gtDir, Set<String> goodNames, boolean positional) {
 
     static final TypeFolderLayout MVTEC = new TypeFolderLayout("test", "ground_truth", Set.of("good"), true);
-    static final TypeFolderLayout BTAD = new TypeFolderLayout("test", "ground_truth", Set.of("ok", "good"), false);
+    static final TypeFolderLayout BTAD = new TypeFolderLayout("test", "ground_truth", Set.of("ok", "good"), true);
     static final TypeFolderLayout MVTEC2 = new TypeFolderLayout("test_public", "test_public/ground_truth", Set.of("good"), false);
 
     /** True when {@code dir} looks like a category folder of this layout. */

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +21,9 @@ import java.util.OptionalInt;
  * label {@code normal} or {@code anomaly}; paths relative to the VisA root) with the images under
  * {@code CATEGORY/Data/Images/{Normal,Anomaly}} and masks under {@code CATEGORY/Data/Masks/Anomaly}.
  *
- * <p>Only the rows with split {@code test} are read. Their order is the one the reference sees after
- * its preprocessing script has copied them into an MVTec-like layout: defect type {@code bad}
- * (anomalies) before {@code good} (normal), each sorted by file name.
+ * <p>Only the rows with split {@code test} are read, in the order of the CSV: the reference turns the
+ * CSV into its {@code meta.json} row by row and reads the images in that order. The defect type is the
+ * image's folder ({@code Normal} or {@code Anomaly}), as in the reference's output paths.
  */
 final class VisaCsvLayout {
 
@@ -89,15 +88,12 @@ final class VisaCsvLayout {
                     warnings.add(img + ": no mask" + (mp.isEmpty() ? "" : " (" + mp + " missing)") + "; its mask is taken as empty");
                 }
             }
-            String type = anomalous ? "bad" : "good";
+            String type = img.getParent().getFileName().toString();
             byCategory.computeIfAbsent(f[obj].trim(), k -> new ArrayList<>()).add(new Sample(img,
                     Listing.relative(root, img), type, Listing.stem(img), OptionalInt.of(anomalous ? 1 : 0), m));
         }
-        Comparator<Sample> order = Comparator.comparing(Sample::defectType)
-                .thenComparing(s -> s.image().getFileName().toString());
         return byCategory.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> new Category(e.getKey(), root.resolve(e.getKey()),
-                        e.getValue().stream().sorted(order).toList()))
+                .map(e -> new Category(e.getKey(), root.resolve(e.getKey()), e.getValue()))
                 .toList();
     }
 

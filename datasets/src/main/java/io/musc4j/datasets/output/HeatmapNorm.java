@@ -36,12 +36,12 @@ public record HeatmapNorm(float min, float max) {
         return new HeatmapNorm(lo, hi);
     }
 
-    /** {@code v} scaled to 0..255 (0 for an empty range). */
+    /** {@code v} scaled to 0..255 and truncated, as the reference's {@code astype(uint8)} (0 for an empty range). */
     int toByte(float v) {
         if (!(max > min)) {
             return 0;
         }
         float t = (v - min) / (max - min);
-        return Math.round(Math.max(0f, Math.min(1f, t)) * 255f);
+        return (int) (Math.max(0f, Math.min(1f, t)) * 255f);
     }
 }
