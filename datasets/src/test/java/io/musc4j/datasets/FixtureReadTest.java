@@ -93,6 +93,25 @@ class FixtureReadTest {
         }
     }
 
+    @Test
+    void parallelDecodingGivesTheSamePixelsAsSequential() throws Exception {
+        List<Sample> samples = brick("brick256").samples();
+        List<byte[]> sequential = new java.util.ArrayList<>();
+        for (Sample s : samples) {
+            sequential.add(ImageIo.readRgb(s.image()).pixels());
+        }
+        List<byte[]> parallel = samples.parallelStream().map(s -> {
+            try {
+                return ImageIo.readRgb(s.image()).pixels();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+        for (int i = 0; i < samples.size(); i++) {
+            assertArrayEquals(sequential.get(i), parallel.get(i), samples.get(i).relativePath());
+        }
+    }
+
     private static void assertNormalisedEquals(RgbImage img, float[] chw, int index) {
         float[] mean = {0.485f, 0.456f, 0.406f};
         float[] std = {0.229f, 0.224f, 0.225f};
