@@ -142,7 +142,7 @@ public final class HtmlReport {
 
     private void metricsTable(StringBuilder h) {
         h.append("<h2>Metrics (%)</h2>\n<table><tr><th>Category</th>");
-        MetricsFiles.METRICS.forEach(m -> h.append("<th>").append(esc(m)).append("</th>"));
+        MetricsFiles.HEADERS.forEach(m -> h.append("<th>").append(esc(m)).append("</th>"));
         h.append("</tr>\n");
         metrics.forEach((name, m) -> metricsRow(h, name, m, ""));
         metricsRow(h, "Mean", MetricsFiles.mean(metrics), " class=\"mean\"");

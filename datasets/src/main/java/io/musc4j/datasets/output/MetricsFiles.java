@@ -25,7 +25,8 @@ public final class MetricsFiles {
     public static final List<String> METRICS = List.of("image_auroc", "image_ap", "image_f1_max",
             "pixel_auroc", "pixel_ap", "pixel_f1_max", "pixel_aupro", "pixel_aupro_exact");
 
-    private static final List<String> HEADERS = List.of("Image AUROC", "Image AP", "Image F1-max",
+    /** Column headers for {@link #METRICS}, as in the paper's tables. */
+    static final List<String> HEADERS = List.of("Image AUROC", "Image AP", "Image F1-max",
             "Pixel AUROC", "Pixel AP", "Pixel F1-max", "AUPRO", "AUPRO (exact)");
 
     private MetricsFiles() {
