@@ -1,0 +1,108 @@
+package io.musc4j.datasets;
+
+import io.musc4j.datasets.image.ImageIo;
+import io.musc4j.datasets.image.ImageReadException;
+import io.musc4j.datasets.layout.LayoutReader;
+import io.musc4j.models.preprocess.RgbImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Entry point: the categories of a dataset folder, in the reference's image order. */
+public final class Datasets {
+
+    private Datasets() {
+    }
+
+    /**
+     * Lists the selected categories of {@code root}.
+     *
+     * @param selection category names; empty, or the single name {@code ALL}, selects every category
+     * @param warnings  receives one line per skipped folder, missing mask or empty category
+     * @throws DatasetException when the root is missing, a selected category does not exist, or no
+     *                          selected category has a test image
+     */
+    public static List<Category> categories(DatasetFormat format, Path root, List<String> selection, Warnings warnings) {
+        if (!Files.isDirectory(root)) {
+            throw new DatasetException(root + ": no such folder");
+        }
+        List<Category> all = LayoutReader.readAll(format, root, warnings);
+        if (all.isEmpty()) {
+            throw new DatasetException(root + ": no " + format.cliName() + " category found (see --format)");
+        }
+        List<Category> chosen = all;
+        boolean everything = selection.isEmpty() || (selection.size() == 1 && selection.get(0).equalsIgnoreCase("ALL"));
+        if (!everything) {
+            Map<String, Category> byName = new LinkedHashMap<>();
+            all.forEach(c -> byName.put(c.name(), c));
+            chosen = new ArrayList<>();
+            for (String name : selection) {
+                Category c = byName.get(name);
+                if (c == null) {
+                    throw new DatasetException(root + ": no category '" + name + "' (found: "
+                            + String.join(", ", byName.keySet()) + ")");
+                }
+                chosen.add(c);
+            }
+        }
+        List<Category> nonEmpty = new ArrayList<>();
+        for (Category c : chosen) {
+            if (c.samples().isEmpty()) {
+                warnings.add(c.root() + ": category '" + c.name() + "' has no test images; skipped");
+            } else {
+                nonEmpty.add(c);
+            }
+        }
+        if (nonEmpty.isEmpty()) {
+            throw new DatasetException(root + ": no test images in the selected categories");
+        }
+        return nonEmpty;
+    }
+
+    /**
+     * Decodes every image and mask of {@code category} once and returns the category without the
+     * samples whose image cannot be decoded (zero-byte, truncated, not an image), each named in a
+     * warning. A sample whose mask cannot be decoded keeps its image but loses the mask. Mixed image
+     * sizes are allowed (every image is resized to S×S) but reported once.
+     */
+    public static Category dropUnreadable(Category category, Warnings warnings) {
+        List<Sample> kept = new ArrayList<>();
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (Sample s : category.samples()) {
+            RgbImage img;
+            try {
+                img = ImageIo.readRgb(s.image());
+            } catch (ImageReadException e) {
+                warnings.add(e.getMessage() + "; skipped");
+                continue;
+            }
+            sizes.merge(img.width() + "x" + img.height(), 1, Integer::sum);
+            Sample checked = s;
+            if (s.mask().isPresent()) {
+                try {
+                    ImageIo.readBinaryMask(s.mask().get());
+                } catch (ImageReadException e) {
+                    warnings.add(e.getMessage() + "; mask ignored");
+                    checked = new Sample(s.image(), s.relativePath(), s.defectType(), s.stem(), s.label(), Optional.empty());
+                }
+            }
+            kept.add(checked);
+        }
+        if (sizes.size() > 1) {
+            Set<String> list = sizes.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            warnings.add(category.root() + ": images of " + sizes.size() + " different sizes " + list + "; all are resized to the same square size");
+        }
+        if (kept.isEmpty()) {
+            throw new DatasetException(category.root() + ": no readable test image in category '" + category.name() + "'");
+        }
+        return new Category(category.name(), category.root(), kept);
+    }
+}

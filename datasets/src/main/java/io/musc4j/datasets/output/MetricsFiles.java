@@ -1,0 +1,98 @@
+package io.musc4j.datasets.output;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a run's metrics: {@code metrics.json} (fractions, per category and their mean) and
+ * {@code metrics.md} (percent with two decimals, as in the paper's tables).
+ *
+ * <p>Input is an ordered map category → (metric name → value). A metric a category lacks (no masks,
+ * so no pixel metrics) or a NaN is written as {@code null} / "–" and left out of the mean; the mean of
+ * a metric is the plain average over the categories that have it.
+ */
+public final class MetricsFiles {
+
+    /** The metric names in table order. */
+    public static final List<String> METRICS = List.of("image_auroc", "image_ap", "image_f1_max",
+            "pixel_auroc", "pixel_ap", "pixel_f1_max", "pixel_aupro", "pixel_aupro_exact");
+
+    /** Column headers for {@link #METRICS}, as in the paper's tables. */
+    static final List<String> HEADERS = List.of("Image AUROC", "Image AP", "Image F1-max",
+            "Pixel AUROC", "Pixel AP", "Pixel F1-max", "AUPRO", "AUPRO (exact)");
+
+    private MetricsFiles() {
+    }
+
+    /** The mean over categories of each metric in {@link #METRICS} (NaN where no category has it). */
+    public static Map<String, Double> mean(Map<String, Map<String, Double>> categories) {
+        Map<String, Double> mean = new LinkedHashMap<>();
+        for (String metric : METRICS) {
+            double sum = 0;
+            int n = 0;
+            for (Map<String, Double> c : categories.values()) {
+                Double v = c.get(metric);
+                if (v != null && !v.isNaN()) {
+                    sum += v;
+                    n++;
+                }
+            }
+            mean.put(metric, n == 0 ? Double.NaN : sum / n);
+        }
+        return mean;
+    }
+
+    /** Writes {@code {"categories": {...}, "mean": {...}}}. */
+    public static void writeJson(Path file, Map<String, Map<String, Double>> categories) throws IOException {
+        JsonObject cats = new JsonObject();
+        categories.forEach((name, m) -> cats.add(name, row(m)));
+        JsonObject root = new JsonObject();
+        root.add("categories", cats);
+        root.add("mean", row(mean(categories)));
+        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n");
+    }
+
+    /** Writes the Markdown table: one row per category, then the mean. */
+    public static void writeMarkdown(Path file, Map<String, Map<String, Double>> categories) throws IOException {
+        AtomicFiles.writeString(file, markdown(categories));
+    }
+
+    /** The Markdown table as text. */
+    public static String markdown(Map<String, Map<String, Double>> categories) {
+        StringBuilder sb = new StringBuilder("| Category | ").append(String.join(" | ", HEADERS)).append(" |\n|---|");
+        sb.append("---:|".repeat(HEADERS.size())).append('\n');
+        categories.forEach((name, m) -> appendRow(sb, name, m));
+        appendRow(sb, "**Mean**", mean(categories));
+        return sb.toString();
+    }
+
+    /** A value as percent with two decimals, or "–" when missing. */
+    static String percent(Double v) {
+        return v == null || v.isNaN() ? "–" : String.format(Locale.ROOT, "%.2f", 100 * v);
+    }
+
+    private static void appendRow(StringBuilder sb, String name, Map<String, Double> m) {
+        sb.append("| ").append(name.replace("|", "\\|")).append(" |");
+        for (String metric : METRICS) {
+            sb.append(' ').append(percent(m.get(metric))).append(" |");
+        }
+        sb.append('\n');
+    }
+
+    private static JsonObject row(Map<String, Double> m) {
+        JsonObject o = new JsonObject();
+        for (String metric : METRICS) {
+            Double v = m.get(metric);
+            o.add(metric, v == null || v.isNaN() ? JsonNull.INSTANCE : new JsonPrimitive(v));
+        }
+        return o;
+    }
+}

@@ -1,0 +1,35 @@
+package io.musc4j.datasets.output;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Writes a category's {@code scores.csv}: header {@code image,label,score,score_rscin}, one row per image. */
+public final class ScoresCsv {
+
+    /** The header line. */
+    public static final String HEADER = "image,label,score,score_rscin";
+
+    private ScoresCsv() {
+    }
+
+    /** Writes the rows in the given order; an unknown label is an empty field. */
+    public static void write(Path file, List<ScoreRow> rows) throws IOException {
+        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        for (ScoreRow r : rows) {
+            sb.append(quote(r.image())).append(',')
+                    .append(r.label().isPresent() ? Integer.toString(r.label().getAsInt()) : "").append(',')
+                    .append(r.score()).append(',')
+                    .append(r.scoreRscin()).append('\n');
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /** RFC 4180 quoting, needed only for paths containing commas, quotes or line breaks. */
+    static String quote(String field) {
+        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+            return field;
+        }
+        return '"' + field.replace("\"", "\"\"") + '"';
+    }
+}
