@@ -3,6 +3,7 @@ package io.musc4j.datasets.output;
 import io.musc4j.datasets.image.ImageIo;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.image.OpenCv;
+import io.musc4j.models.io.AtomicFiles;
 import io.musc4j.models.preprocess.RgbImage;
 import java.io.IOException;
 import java.nio.file.Path;

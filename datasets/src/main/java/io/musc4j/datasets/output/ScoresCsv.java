@@ -1,5 +1,6 @@
 package io.musc4j.datasets.output;
 
+import io.musc4j.models.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.musc4j.datasets.output;
+package io.musc4j.models.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,7 @@ public final class AtomicFiles {
      * Temporary files are created owner-only (0600); results are meant to be shared like any file
      * the user writes, so they get rw-r--r-- where the file system has POSIX permissions.
      */
-    static void readableByAll(Path file) throws IOException {
+    public static void readableByAll(Path file) throws IOException {
         if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
