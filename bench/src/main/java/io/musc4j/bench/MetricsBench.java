@@ -61,7 +61,7 @@ public final class MetricsBench {
             t = System.nanoTime();
             double exact = sorted.auproExact();
             double tExact = seconds(t);
-            System.out.printf("run %d: image metrics %.4f s | label regions + sort pixels %.2f s | pixel AUROC/AP/F1"
+            System.out.printf("run %d: image metrics %.4f s | prepare (label regions, sort anomalous, tally normal) %.2f s | pixel AUROC/AP/F1"
                     + " sweep %.2f s | AUPRO (200 thr.) %.2f s | AUPRO exact %.2f s | total %.2f s%n", r, tImage,
                     tSort, tRanking, tAupro, tExact, tSort + tRanking + tAupro + tExact + tImage);
             System.out.printf("       image AUROC %.4f, pixel AUROC %.4f AP %.4f F1 %.4f, AUPRO %.4f, exact %.4f,"

@@ -30,30 +30,24 @@ final class Aupro {
     /**
      * The reference's 200-threshold AUPRO.
      *
+     * @param positives the anomalous scores, with their regions
      * @param regionSizes pixel count of each region; {@code positives.region(i)} indexes it
+     * @param thresholds the thresholds over the global min and max score
+     * @param negativesAbove per threshold, the number of normal scores {@code >} it
+     * @param negativeTotal the number of normal scores
      */
-    static double reference(SortedScores positives, SortedScores negatives, int[] regionSizes) {
+    static double reference(SortedScores positives, int[] regionSizes, AuproThresholds thresholds, long[] negativesAbove,
+            long negativeTotal) {
         int regions = regionSizes.length;
-        if (regions == 0 || negatives.size() == 0) {
+        int count = thresholds.count();
+        if (regions == 0 || negativeTotal == 0 || count == 0) {
             return 0;
         }
-        double lo = Math.min(positives.value(0), negatives.value(0));
-        double hi = Math.max(positives.value(positives.size() - 1), negatives.value(negatives.size() - 1));
-        if (!(hi > lo)) {
-            return 0;
-        }
-        double[] thresholds = arangeThresholds(lo, hi);
-        int count = thresholds.length;
         int bins = count + 1;
-        // hist[r][b]: pixels of region r above exactly b thresholds (thresholds ascend, test is s > t)
+        // hist[r][b]: pixels of region r above exactly the b lowest thresholds
         int[] hist = new int[regions * bins];
-        int b = 0;
         for (int i = 0; i < positives.size(); i++) {
-            double s = positives.value(i);
-            while (b < count && thresholds[b] < s) {
-                b++;
-            }
-            hist[positives.region(i) * bins + b]++;
+            hist[positives.region(i) * bins + thresholds.below(positives.value(i))]++;
         }
         double[] proSum = new double[count];
         for (int r = 0; r < regions; r++) {
@@ -67,32 +61,13 @@ final class Aupro {
         double[] pro = new double[count];
         int kept = 0;
         for (int t = 0; t < count; t++) {
-            double f = (double) (negatives.size() - negatives.countAtMost(thresholds[t])) / negatives.size();
+            double f = (double) negativesAbove[t] / negativeTotal;
             if (f < FPR_LIMIT) {
                 fpr[kept] = f;
                 pro[kept++] = proSum[t] / regions;
             }
         }
         return rescaledArea(fpr, pro, kept);
-    }
-
-    /**
-     * {@code numpy.arange(lo, hi, (hi - lo) / 200)}: length ceil((hi − lo)/step), element 1 is
-     * lo + step and element i ≥ 2 is lo + i·(element 1 − lo), as numpy fills it.
-     */
-    static double[] arangeThresholds(double lo, double hi) {
-        double step = (hi - lo) / STEPS;
-        int count = (int) Math.ceil((hi - lo) / step);
-        double[] t = new double[count];
-        t[0] = lo;
-        if (count > 1) {
-            t[1] = lo + step;
-            double delta = t[1] - lo;
-            for (int i = 2; i < count; i++) {
-                t[i] = lo + i * delta;
-            }
-        }
-        return t;
     }
 
     /**
@@ -126,10 +101,12 @@ final class Aupro {
     }
 
     /**
-     * The exact AUPRO, fed by a {@link ThresholdSweep} whose region mass is Σ 1/|region| over the
-     * anomalous pixels at or above the threshold.
+     * The exact AUPRO, fed by a {@link ScoreGroups} sweep whose region mass is Σ 1/|region| over the
+     * anomalous pixels at or above the value. Between two anomalous values the curve runs flat (only
+     * normal pixels cross), so each step adds the point where the normal pixels above the value are
+     * in and then the point with the value's own pixels of both classes.
      */
-    static final class Exact implements ThresholdSweep.Listener {
+    static final class Exact implements ScoreGroups.Listener {
         private final long negatives;
         private final int regions;
         private double prevFpr;
@@ -143,11 +120,14 @@ final class Aupro {
         }
 
         @Override
-        public void step(long truePositives, long falsePositives, double regionMass) {
-            if (done) {
-                return;
+        public void step(long truePositives, long falsePositivesAbove, long falsePositivesAtOrAbove,
+                double regionMass) {
+            if (!done) {
+                add((double) falsePositivesAbove / negatives, prevPro);
             }
-            add((double) falsePositives / negatives, Math.min(1.0, regionMass / regions));
+            if (!done) {
+                add((double) falsePositivesAtOrAbove / negatives, Math.min(1.0, regionMass / regions));
+            }
         }
 
         private void add(double fpr, double pro) {
@@ -168,7 +148,7 @@ final class Aupro {
                 return 0;
             }
             if (!done) {
-                add(1, 1); // the curve's closing (1,1) point
+                add(1, prevPro); // the normal pixels below the lowest anomalous one
             }
             return area / FPR_LIMIT;
         }

@@ -73,6 +73,11 @@ public record PixelData(int height, int width, float[][] floatMaps, double[][] d
         return SortKeys.ofFloat(v);
     }
 
+    /** A map value (checked for NaN by {@link #key} first). */
+    double value(int image, int pixel) {
+        return doubleMaps != null ? doubleMaps[image][pixel] : floatMaps[image][pixel];
+    }
+
     private IllegalArgumentException nan(int image, int pixel) {
         return new IllegalArgumentException("anomaly map of image " + image + " is NaN at pixel ("
                 + pixel / width + ", " + pixel % width + ")");

@@ -42,24 +42,25 @@ public record RankingScores(double auroc, double ap, double f1Max) {
                 neg[q++] = key;
             }
         }
-        return of(new SortedScores(pos, null, p, true), new SortedScores(neg, null, q, true));
-    }
-
-    static RankingScores of(SortedScores positives, SortedScores negatives) {
-        if (positives.size() == 0 || negatives.size() == 0) {
+        if (p == 0 || q == 0) {
             return DEGENERATE;
         }
-        Accumulator acc = new Accumulator(positives.size(), negatives.size());
-        ThresholdSweep.run(positives, negatives, null, acc);
+        ScoreGroups groups = new ScoreGroups(SortedScores.sort(pos, null, p, true), null);
+        groups.tally(SortedScores.sort(neg, null, q, true));
+        Accumulator acc = new Accumulator(p, q);
+        groups.sweep(acc);
         return acc.result();
     }
 
-    /** Accumulates the three metrics over the threshold steps of a {@link ThresholdSweep}. */
-    static final class Accumulator implements ThresholdSweep.Listener {
+    /**
+     * Accumulates the three metrics over a {@link ScoreGroups} sweep. Each step is a point of
+     * scikit-learn's curves; the points it skips (thresholds only normal scores cross) add nothing
+     * to AP and cannot hold the F1 maximum.
+     */
+    static final class Accumulator implements ScoreGroups.Listener {
         private final long positives;
         private final long negatives;
         private long prevTp;
-        private long prevFp;
         /** Twice the ROC area times positives·negatives: an exact integer. */
         private long rocArea2;
         private double ap;
@@ -71,16 +72,16 @@ public record RankingScores(double auroc, double ap, double f1Max) {
         }
 
         @Override
-        public void step(long tp, long fp, double regionMass) {
-            rocArea2 += (fp - prevFp) * (tp + prevTp);
-            double precision = (double) tp / (tp + fp);
+        public void step(long tp, long fpAbove, long fpAtOrAbove, double regionMass) {
+            // each new anomalous score beats the normal scores below it and ties the equal ones
+            rocArea2 += (tp - prevTp) * (2 * negatives - fpAbove - fpAtOrAbove);
+            double precision = (double) tp / (tp + fpAtOrAbove);
             double recall = (double) tp / positives;
             ap += (recall - (double) prevTp / positives) * precision;
             if (precision + recall > 0) {
                 f1Max = Math.max(f1Max, (2 * precision * recall) / (precision + recall));
             }
             prevTp = tp;
-            prevFp = fp;
         }
 
         RankingScores result() {

@@ -92,6 +92,60 @@ final class SortKeys {
         }
     }
 
+    private static final int INT_DIGIT_BITS = 11;
+    private static final int INT_RADIX = 1 << INT_DIGIT_BITS;
+    private static final int INT_PASSES = 3;
+
+    /**
+     * Sorts the float keys {@code keys[0..n)} ascending: three passes of 11 bits, because the
+     * scatter to 2048 places stays in cache where 65536 would not (this is the big array).
+     */
+    static void sort(int[] keys, int n) {
+        if (n < 2) {
+            return;
+        }
+        int[][] counts = new int[INT_PASSES][INT_RADIX];
+        for (int i = 0; i < n; i++) {
+            int k = keys[i];
+            for (int p = 0; p < INT_PASSES; p++) {
+                counts[p][intDigit(k, p)]++;
+            }
+        }
+        int[] src = keys;
+        int[] dst = null;
+        for (int p = 0; p < INT_PASSES; p++) {
+            int[] c = counts[p];
+            if (c[intDigit(src[0], p)] == n) {
+                continue;
+            }
+            if (dst == null) {
+                dst = new int[n];
+            }
+            int sum = 0;
+            for (int d = 0; d < INT_RADIX; d++) {
+                int t = c[d];
+                c[d] = sum;
+                sum += t;
+            }
+            for (int i = 0; i < n; i++) {
+                int k = src[i];
+                dst[c[intDigit(k, p)]++] = k;
+            }
+            int[] t = src;
+            src = dst;
+            dst = t;
+        }
+        if (src != keys) {
+            System.arraycopy(src, 0, keys, 0, n);
+        }
+    }
+
+    /** 11-bit digit {@code p} of an int key; the top (10-bit) digit has the sign bit flipped. */
+    private static int intDigit(int key, int p) {
+        int d = (key >>> (p * INT_DIGIT_BITS)) & (INT_RADIX - 1);
+        return p == INT_PASSES - 1 ? d ^ (1 << (31 - 2 * INT_DIGIT_BITS)) : d;
+    }
+
     /** Digit {@code p} (least significant first); the top digit has its sign bit flipped. */
     private static int digit(long key, int p, int passes) {
         int d = (int) (key >>> (p * DIGIT_BITS)) & (RADIX - 1);

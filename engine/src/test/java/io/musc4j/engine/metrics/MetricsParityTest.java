@@ -46,10 +46,10 @@ class MetricsParityTest {
         double[] maps = Npy.read(dir.resolve("maps.npy")).toDoubles();
         double lo = java.util.Arrays.stream(maps).min().orElseThrow();
         double hi = java.util.Arrays.stream(maps).max().orElseThrow();
-        double[] t = Aupro.arangeThresholds(lo, hi);
-        assertEquals(expected.get("aupro_num_thresholds").getAsInt(), t.length);
-        assertEquals(expected.get("aupro_first_threshold").getAsDouble(), t[0], 0.0);
-        assertEquals(expected.get("aupro_last_threshold").getAsDouble(), t[t.length - 1], 0.0);
+        AuproThresholds t = AuproThresholds.arange(lo, hi, Aupro.STEPS);
+        assertEquals(expected.get("aupro_num_thresholds").getAsInt(), t.count());
+        assertEquals(expected.get("aupro_first_threshold").getAsDouble(), t.get(0), 0.0);
+        assertEquals(expected.get("aupro_last_threshold").getAsDouble(), t.get(t.count() - 1), 0.0);
 
         Npy.Array masks = Npy.read(dir.resolve("masks.npy"));
         int[] shape = masks.intShape();

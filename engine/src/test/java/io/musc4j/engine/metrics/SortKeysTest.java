@@ -32,12 +32,15 @@ class SortKeysTest {
             keys[i] = SortKeys.ofFloat(v[i]);
             index[i] = i;
         }
+        int[] intKeys = Arrays.stream(keys).mapToInt(k -> (int) k).toArray();
         SortKeys.sort(keys, index, keys.length, 32);
+        SortKeys.sort(intKeys, intKeys.length);
         float[] expected = v.clone();
         Arrays.sort(expected);
         for (int i = 0; i < v.length; i++) {
             assertEquals(expected[i] + 0.0f, (float) SortKeys.floatValue(keys[i]), 0.0f);
             assertEquals(v[index[i]] + 0.0f, (float) SortKeys.floatValue(keys[i]), 0.0f, "satellite follows");
+            assertEquals(expected[i] + 0.0f, (float) SortKeys.floatValue(intKeys[i]), 0.0f, "int keys");
         }
     }
 
