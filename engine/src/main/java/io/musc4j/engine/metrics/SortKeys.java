@@ -9,7 +9,8 @@ package io.musc4j.engine.metrics;
  */
 final class SortKeys {
 
-    private static final int DIGIT_BITS = 16;
+    /** 11-bit digits: the scatter to 2048 places stays in cache, where 65536 would not. */
+    private static final int DIGIT_BITS = 11;
     private static final int RADIX = 1 << DIGIT_BITS;
 
     private SortKeys() {
@@ -43,12 +44,11 @@ final class SortKeys {
         if (n < 2) {
             return;
         }
-        int passes = keyBits / DIGIT_BITS;
+        int passes = passes(keyBits);
         int[][] counts = new int[passes][RADIX];
         for (int i = 0; i < n; i++) {
-            long k = keys[i];
             for (int p = 0; p < passes; p++) {
-                counts[p][digit(k, p, passes)]++;
+                counts[p][digit(keys[i], p, keyBits)]++;
             }
         }
         long[] srcK = keys;
@@ -57,21 +57,16 @@ final class SortKeys {
         int[] dstS = null;
         for (int p = 0; p < passes; p++) {
             int[] c = counts[p];
-            if (c[digit(srcK[0], p, passes)] == n) {
+            if (c[digit(srcK[0], p, keyBits)] == n) {
                 continue; // every key has the same digit here: the pass would not move anything
             }
             if (dstK == null) {
                 dstK = new long[n];
                 dstS = satellite == null ? null : new int[n];
             }
-            int sum = 0;
-            for (int d = 0; d < RADIX; d++) {
-                int t = c[d];
-                c[d] = sum;
-                sum += t;
-            }
+            toOffsets(c);
             for (int i = 0; i < n; i++) {
-                int at = c[digit(srcK[i], p, passes)]++;
+                int at = c[digit(srcK[i], p, keyBits)]++;
                 dstK[at] = srcK[i];
                 if (srcS != null) {
                     dstS[at] = srcS[i];
@@ -92,44 +87,32 @@ final class SortKeys {
         }
     }
 
-    private static final int INT_DIGIT_BITS = 11;
-    private static final int INT_RADIX = 1 << INT_DIGIT_BITS;
-    private static final int INT_PASSES = 3;
-
-    /**
-     * Sorts the float keys {@code keys[0..n)} ascending: three passes of 11 bits, because the
-     * scatter to 2048 places stays in cache where 65536 would not (this is the big array).
-     */
+    /** Sorts the float keys {@code keys[0..n)} ascending (the normal pixels: by far the largest array). */
     static void sort(int[] keys, int n) {
         if (n < 2) {
             return;
         }
-        int[][] counts = new int[INT_PASSES][INT_RADIX];
+        int passes = passes(32);
+        int[][] counts = new int[passes][RADIX];
         for (int i = 0; i < n; i++) {
-            int k = keys[i];
-            for (int p = 0; p < INT_PASSES; p++) {
-                counts[p][intDigit(k, p)]++;
+            for (int p = 0; p < passes; p++) {
+                counts[p][digit(keys[i], p, 32)]++;
             }
         }
         int[] src = keys;
         int[] dst = null;
-        for (int p = 0; p < INT_PASSES; p++) {
+        for (int p = 0; p < passes; p++) {
             int[] c = counts[p];
-            if (c[intDigit(src[0], p)] == n) {
+            if (c[digit(src[0], p, 32)] == n) {
                 continue;
             }
             if (dst == null) {
                 dst = new int[n];
             }
-            int sum = 0;
-            for (int d = 0; d < INT_RADIX; d++) {
-                int t = c[d];
-                c[d] = sum;
-                sum += t;
-            }
+            toOffsets(c);
             for (int i = 0; i < n; i++) {
                 int k = src[i];
-                dst[c[intDigit(k, p)]++] = k;
+                dst[c[digit(k, p, 32)]++] = k;
             }
             int[] t = src;
             src = dst;
@@ -140,15 +123,28 @@ final class SortKeys {
         }
     }
 
-    /** 11-bit digit {@code p} of an int key; the top (10-bit) digit has the sign bit flipped. */
-    private static int intDigit(int key, int p) {
-        int d = (key >>> (p * INT_DIGIT_BITS)) & (INT_RADIX - 1);
-        return p == INT_PASSES - 1 ? d ^ (1 << (31 - 2 * INT_DIGIT_BITS)) : d;
+    private static int passes(int keyBits) {
+        return (keyBits + DIGIT_BITS - 1) / DIGIT_BITS;
     }
 
-    /** Digit {@code p} (least significant first); the top digit has its sign bit flipped. */
-    private static int digit(long key, int p, int passes) {
-        int d = (int) (key >>> (p * DIGIT_BITS)) & (RADIX - 1);
-        return p == passes - 1 ? d ^ (RADIX >> 1) : d;
+    /**
+     * Digit {@code p} (least significant first) of a key of {@code keyBits} bits; the top digit has
+     * the key's sign bit flipped, so that the unsigned digit order is the signed key order.
+     */
+    private static int digit(long key, int p, int keyBits) {
+        int shift = p * DIGIT_BITS;
+        int width = Math.min(DIGIT_BITS, keyBits - shift);
+        int d = (int) (key >>> shift) & ((1 << width) - 1);
+        return shift + width == keyBits ? d ^ (1 << (width - 1)) : d;
+    }
+
+    /** Turns digit counts into the first output position of each digit. */
+    private static void toOffsets(int[] counts) {
+        int sum = 0;
+        for (int d = 0; d < counts.length; d++) {
+            int t = counts[d];
+            counts[d] = sum;
+            sum += t;
+        }
     }
 }
