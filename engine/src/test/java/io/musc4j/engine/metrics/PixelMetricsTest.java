@@ -1,6 +1,7 @@
 package io.musc4j.engine.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.musc4j.models.io.Npy;
 import java.io.IOException;
@@ -123,5 +124,30 @@ class PixelMetricsTest {
         Metrics m = MetricsEvaluator.evaluate(Npy.read(dir.resolve("labels.npy")).toInts(),
                 Npy.read(dir.resolve("scores.npy")).toDoubles(), PixelData.ofDoubles(shape[1], shape[2], perImage, masks));
         assertEquals(0.6618465499160213, m.pixelAuproExact(), 1e-9);
+    }
+
+    @Test
+    void exactAuproInterpolatesInsideATiedStep() {
+        // one anomalous pixel at 0.5 tied with 4 of 10 normal pixels, the rest 0: the curve goes
+        // straight from (0,0) to (0.4,1); at FPR 0.3 PRO is 0.75, area 0.3·0.75/2 = 0.1125, / 0.3
+        PixelData tied = PixelData.ofFloats(1, 11, new float[][] {{0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0, 0, 0, 0, 0, 0}},
+                new byte[][] {{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}});
+        assertEquals(0.375, MetricsEvaluator.evaluate(new int[] {1}, new double[] {1}, tied).pixelAuproExact(), EPS);
+    }
+
+    @Test
+    void nanInAMapIsRejectedWithImageAndPixel() {
+        PixelData bad = PixelData.ofFloats(2, 2, new float[][] {{0, 0, 0, 0}, {0, 0, Float.NaN, 0}},
+                new byte[][] {{1, 0, 0, 0}, {0, 0, 0, 0}});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MetricsEvaluator.evaluate(new int[] {1, 0}, new double[] {1, 0}, bad));
+        assertEquals("anomaly map of image 1 is NaN at pixel (1, 0)", e.getMessage());
+    }
+
+    @Test
+    void mapOfTheWrongSizeIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PixelData.ofFloats(2, 2, new float[][] {{0, 0, 0}}, new byte[][] {{0, 0, 0, 0}}));
+        assertEquals("image 0: map has 3 and mask 4 values, expected 2x2 = 4", e.getMessage());
     }
 }
