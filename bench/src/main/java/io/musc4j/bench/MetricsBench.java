@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * masks of one to three elliptic blobs on 60 % of the images, maps = noise plus a bump over each
  * blob (and some bumps on normal images as false positives).
  *
- * <p>Arguments: {@code [images] [size] [repetitions]} (defaults 400 518 3).
+ * <p>Arguments: {@code [images] [size] [repetitions] [float|double]} (defaults 400 518 3 float);
+ * {@code double} evaluates the same maps widened to double, the reference's precision.
  */
 public final class MetricsBench {
 
@@ -24,6 +25,7 @@ public final class MetricsBench {
         int images = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 518;
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        boolean asDouble = args.length > 3 && args[3].equals("double");
         long t0 = System.nanoTime();
         SplittableRandom rnd = new SplittableRandom(42);
         float[][] maps = new float[images][];
@@ -43,7 +45,8 @@ public final class MetricsBench {
         }
         System.out.printf("synthetic data: %d maps of %dx%d (%.1f M pixels) in %.2f s%n", images, size, size,
                 (double) images * size * size / 1e6, seconds(t0));
-        PixelData pixels = PixelData.ofFloats(size, size, maps, masks);
+        PixelData pixels = asDouble ? PixelData.ofDoubles(size, size, widen(maps), masks)
+                : PixelData.ofFloats(size, size, maps, masks);
         resetPeaks();
         for (int r = 1; r <= reps; r++) {
             long t = System.nanoTime();
@@ -68,8 +71,9 @@ public final class MetricsBench {
                     + " %d regions%n", image.auroc(), pixel.auroc(), pixel.ap(), pixel.f1Max(), aupro, exact,
                     sorted.regionCount());
         }
-        System.out.printf("maps + masks: %.0f MiB; peak heap during the metrics (sum of pool peaks): %.0f MiB;"
-                + " max heap %.0f MiB%n", (double) images * size * size * 5 / (1 << 20), peakHeapMiB(),
+        System.out.printf("%s maps + masks: %.0f MiB; peak heap during the metrics (sum of pool peaks): %.0f MiB;"
+                + " max heap %.0f MiB%n", asDouble ? "double" : "float",
+                (double) images * size * size * (asDouble ? 9 : 5) / (1 << 20), peakHeapMiB(),
                 Runtime.getRuntime().maxMemory() / 1048576.0);
     }
 
@@ -102,6 +106,18 @@ public final class MetricsBench {
                 }
             }
         }
+    }
+
+    private static double[][] widen(float[][] maps) {
+        double[][] out = new double[maps.length][];
+        for (int i = 0; i < maps.length; i++) {
+            out[i] = new double[maps[i].length];
+            for (int p = 0; p < maps[i].length; p++) {
+                out[i][p] = maps[i][p];
+            }
+            maps[i] = null; // keep only one copy of the maps on the heap
+        }
+        return out;
     }
 
     private static double seconds(long since) {
