@@ -60,7 +60,7 @@ public final class PixelScores {
             for (int px = 0; px < mask.length; px++) {
                 long key = pixels.key(img, px);
                 if (mask[px] != 0) {
-                    int region = regions + labeler.label(px) - 1;
+                    int region = regions + labeler.regionAt(px) - 1;
                     regionSizes[region]++;
                     posRegions[p] = region;
                     posKeys[p++] = key;

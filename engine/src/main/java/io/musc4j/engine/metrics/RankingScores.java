@@ -61,7 +61,7 @@ public record RankingScores(double auroc, double ap, double f1Max) {
         private final long positives;
         private final long negatives;
         private long prevTp;
-        /** Twice the ROC area times positives·negatives: an exact integer. */
+        /** Twice the ROC area times positives·negatives: an exact integer (at most 2·P·N < 2^62). */
         private long rocArea2;
         private double ap;
         private double f1Max;

@@ -19,7 +19,7 @@ final class RegionLabeler {
     }
 
     /**
-     * Labels {@code mask}'s non-zero pixels; afterwards {@link #label(int)} is 1..count for region
+     * Labels {@code mask}'s non-zero pixels; afterwards {@link #regionAt} is 1..count for region
      * pixels and 0 for background.
      *
      * @return the number of regions
@@ -74,8 +74,8 @@ final class RegionLabeler {
         return count;
     }
 
-    /** The region (1-based) of pixel {@code p} after {@link #label}, or 0 for background. */
-    int label(int p) {
+    /** The region (1-based) of pixel {@code p} after {@link #label(byte[])}, or 0 for background. */
+    int regionAt(int p) {
         return labels[p];
     }
 

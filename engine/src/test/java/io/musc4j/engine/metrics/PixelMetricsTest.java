@@ -73,9 +73,9 @@ class PixelMetricsTest {
         RegionLabeler labeler = new RegionLabeler(3, 4);
         assertEquals(1, labeler.label(new byte[] {1, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0}));
         assertEquals(3, labeler.label(new byte[] {1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0}));
-        assertEquals(1, labeler.label(0));
-        assertEquals(0, labeler.label(1));
-        assertEquals(labeler.label(8), labeler.label(9));
+        assertEquals(1, labeler.regionAt(0));
+        assertEquals(0, labeler.regionAt(1));
+        assertEquals(labeler.regionAt(8), labeler.regionAt(9));
     }
 
     @Test
