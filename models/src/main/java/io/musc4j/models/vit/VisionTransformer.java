@@ -75,6 +75,14 @@ public final class VisionTransformer implements Backbone {
 
     @Override
     public Features forward(NDArray images, int[] taps) {
+        return forward(images, taps, null);
+    }
+
+    /**
+     * {@link #forward(NDArray, int[])} that also adds the wall time of attention, MLP and everything else
+     * to {@code times} (ops are eager, so on CPU each op has finished when it returns). For benchmarks.
+     */
+    public Features forward(NDArray images, int[] taps, StageTimes times) {
         Shape s = images.getShape();
         if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != s.get(3) || s.get(2) < cfg.patchSize()) {
             throw new IllegalArgumentException("images must be (B,3,S,S) with S >= " + cfg.patchSize() + ", got " + s);
@@ -92,7 +100,7 @@ public final class VisionTransformer implements Backbone {
             NDArray[] tapped = new NDArray[taps.length];
             boolean xIsTap = false;
             for (int b = 0; b < cfg.layers(); b++) {
-                NDArray next = block(x, w.blocks().get(b));
+                NDArray next = block(x, w.blocks().get(b), times);
                 if (!xIsTap) {
                     x.close();
                 }
@@ -147,21 +155,31 @@ public final class VisionTransformer implements Backbone {
         });
     }
 
-    private NDArray block(NDArray x, VitWeights.Block bw) {
+    private NDArray block(NDArray x, VitWeights.Block bw, StageTimes times) {
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
             x.tempAttach(scope);
-            NDArray attn = attention(layerNorm(x, bw.norm1Weight(), bw.norm1Bias()), bw);
+            long t0 = System.nanoTime();
+            NDArray normed = layerNorm(x, bw.norm1Weight(), bw.norm1Bias());
+            long t1 = System.nanoTime();
+            NDArray attn = attention(normed, bw);
+            long t2 = System.nanoTime();
             if (bw.gamma1() != null) {
-                attn = attn.mul(bw.gamma1());
+                attn = attn.muli(bw.gamma1());
             }
             NDArray h = x.add(attn);
-            NDArray mlp = layerNorm(h, bw.norm2Weight(), bw.norm2Bias()).matMul(bw.fc1Weight()).addi(bw.fc1Bias());
-            mlp = activation(mlp).matMul(bw.fc2Weight()).addi(bw.fc2Bias());
+            NDArray hidden = layerNorm(h, bw.norm2Weight(), bw.norm2Bias());
+            long t3 = System.nanoTime();
+            NDArray mlp = activation(hidden.matMul(bw.fc1Weight()).addi(bw.fc1Bias()))
+                    .matMul(bw.fc2Weight()).addi(bw.fc2Bias());
+            long t4 = System.nanoTime();
             if (bw.gamma2() != null) {
                 mlp = mlp.muli(bw.gamma2());
             }
             NDArray out = h.addi(mlp);
+            if (times != null) {
+                times.add(t2 - t1, t4 - t3, (t1 - t0) + (t3 - t2) + (System.nanoTime() - t4));
+            }
             out.attach(parent);
             return out;
         }

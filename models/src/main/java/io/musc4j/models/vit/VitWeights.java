@@ -38,7 +38,22 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, fl
      */
     public static VitWeights load(Safetensors st, ModelConfig cfg, NDManager manager, DataType type)
             throws WeightFileException {
-        Reader r = new Reader(st, manager, type);
+        return build(new Reader(st, null, manager, type), cfg);
+    }
+
+    /**
+     * Random weights of the real sizes (normal, σ = 0.02, seeded), for benchmarks that need a
+     * full-size network without downloading one. Not a trained model.
+     */
+    public static VitWeights random(ModelConfig cfg, NDManager manager, DataType type, long seed) {
+        try {
+            return build(new Reader(null, new java.util.Random(seed), manager, type), cfg);
+        } catch (WeightFileException e) {
+            throw new IllegalStateException("random weights cannot fail to load", e);
+        }
+    }
+
+    private static VitWeights build(Reader r, ModelConfig cfg) throws WeightFileException {
         int c = cfg.hiddenSize();
         int p = cfg.patchSize();
         int m = cfg.trainedGrid();
@@ -93,18 +108,28 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, fl
     /** Reads named tensors, checks shapes, and remembers which names were used. */
     private static final class Reader {
         private final Safetensors st;
+        private final java.util.Random random;
         private final NDManager manager;
         private final DataType type;
         private final Set<String> left;
 
-        Reader(Safetensors st, NDManager manager, DataType type) {
+        /** Reads from {@code st}, or, if it is null, draws every requested tensor from {@code random}. */
+        Reader(Safetensors st, java.util.Random random, NDManager manager, DataType type) {
             this.st = st;
+            this.random = random;
             this.manager = manager;
             this.type = type;
-            this.left = new HashSet<>(st.names());
+            this.left = st == null ? new HashSet<>() : new HashSet<>(st.names());
         }
 
         float[] floats(String name, long... shape) throws WeightFileException {
+            if (st == null) {
+                float[] v = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b))];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (0.02 * random.nextGaussian());
+                }
+                return v;
+            }
             if (!left.remove(name)) {
                 throw new WeightFileException("weights: tensor '" + name + "' is missing (is this the right model folder?)");
             }
@@ -155,7 +180,7 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, fl
         }
 
         void checkNoneLeft() throws WeightFileException {
-            if (!left.isEmpty()) {
+            if (st != null && !left.isEmpty()) {
                 String first = left.stream().sorted().findFirst().orElseThrow();
                 throw new WeightFileException(st.file(first) + ": unexpected tensor '" + first + "'"
                         + (left.size() > 1 ? " (and " + (left.size() - 1) + " more)" : "")
