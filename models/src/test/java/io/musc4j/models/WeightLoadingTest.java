@@ -106,6 +106,31 @@ class WeightLoadingTest {
         }
     }
 
+    /** Inputs above the trained size use the resized position embedding (SPEC §2c): the grid follows S. */
+    @Test
+    void largerInputsGetResizedPositionEmbeddings() throws IOException {
+        for (String model : new String[] {"dinov2-tiny", "clip-tiny"}) {
+            try (Backbone bb = Backbones.load(MODELS.resolve(model), BackboneOptions.builder()
+                    .device(BackboneOptions.DeviceChoice.CPU).imageSize(518).build());
+                    NDManager m = NDManager.newBaseManager()) {
+                int g = bb.spec().grid(518); // 37 for patch 14, 32 for patch 16 (6 pixels unused)
+                Features f = bb.forward(m.randomNormal(new Shape(2, 3, 518, 518)), new int[] {1});
+                assertArrayEquals(new long[] {2, 1 + (long) g * g, 64}, f.tokens().get(0).getShape().getShape());
+                float[] feat = f.imageFeatures().toFloatArray();
+                assertEquals(2 * bb.spec().featureDim(), feat.length);
+                if (model.startsWith("clip")) {
+                    double n = 0;
+                    for (int i = 0; i < bb.spec().featureDim(); i++) {
+                        n += feat[i] * feat[i];
+                    }
+                    assertEquals(1.0, n, 1e-5, "CLIP features are L2-normalised");
+                } else {
+                    assertEquals(0f, f.tokens().get(0).get("0, 0, :").abs().max().getFloat(), "DINOv2 CLS row is zero");
+                }
+            }
+        }
+    }
+
     @Test
     void defaultTapsAreFourEvenlySpacedBlocksEndingAtTheLast() {
         assertArrayEquals(new int[] {5, 11, 17, 23}, spec(24).defaultTaps());
