@@ -39,7 +39,6 @@ public final class VisionTransformer implements Backbone {
     private final VitWeights w;
     private final DataType type;
     private final Map<Integer, NDArray> posByGrid = new ConcurrentHashMap<>();
-    private final float attentionScale;
 
     /**
      * Wraps loaded weights; takes ownership of {@code weightsManager}.
@@ -54,7 +53,6 @@ public final class VisionTransformer implements Backbone {
         int featureDim = cfg.architecture() == Architecture.CLIP ? cfg.projectionDim() : cfg.hiddenSize();
         this.spec = new BackboneSpec(cfg.architecture(), cfg.patchSize(), cfg.hiddenSize(), cfg.layers(),
                 cfg.imageSize(), featureDim);
-        this.attentionScale = (float) (1.0 / Math.sqrt(cfg.hiddenSize() / cfg.heads()));
         positionEmbedding(spec.grid(imageSize));
     }
 
@@ -167,7 +165,7 @@ public final class VisionTransformer implements Backbone {
             if (bw.gamma1() != null) {
                 attn = attn.muli(bw.gamma1());
             }
-            NDArray h = x.add(attn);
+            NDArray h = attn.addi(x);
             NDArray hidden = layerNorm(h, bw.norm2Weight(), bw.norm2Bias());
             long t3 = System.nanoTime();
             NDArray mlp = activation(hidden.matMul(bw.fc1Weight()).addi(bw.fc1Bias()))
@@ -194,7 +192,7 @@ public final class VisionTransformer implements Backbone {
         long d = cfg.hiddenSize() / heads;
         NDArray qkv = h.matMul(bw.qkvWeight()).addi(bw.qkvBias())
                 .reshape(bsz, t, 3, heads, d).transpose(2, 0, 3, 1, 4);
-        NDArray q = qkv.get(0).mul(attentionScale);
+        NDArray q = qkv.get(0); // pre-scaled by 1/√d (VitWeights)
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
         NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
