@@ -1,0 +1,102 @@
+package io.musc4j.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.models.Architecture;
+import io.musc4j.models.ModelConfig;
+import io.musc4j.models.vit.StageTimes;
+import io.musc4j.models.vit.VisionTransformer;
+import io.musc4j.models.vit.VitWeights;
+
+/**
+ * Backbone forward time in ms/image on this CPU, for full-size networks with random weights (no download):
+ * a ViT-B/14 DINOv2 at 224² (trained at 518², so the position embedding is resized 37 → 16) and a
+ * ViT-L/14 CLIP vision tower at 336². Each pass taps four blocks and yields the image feature, as MuSc
+ * uses it. Also splits the block time into attention, MLP and the rest, to show whether the composed
+ * attention (DJL has no fused kernel) dominates.
+ *
+ * <p>Arguments: {@code [dinov2|clip|all] [batch=8] [timed passes=5]}. Run with {@code THP_MEM_ALLOC_ENABLE=1}.
+ */
+public final class BackboneBench {
+
+    private BackboneBench() {
+    }
+
+    public static void main(String[] args) {
+        String which = args.length > 0 ? args[0] : "all";
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int passes = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        ai.djl.engine.Engine.getInstance(); // loads the natives before JniUtils is called
+        System.out.printf("THP_MEM_ALLOC_ENABLE=%s, %d CPU(s), %d torch threads, batch %d, %d timed passes after 1 warm-up%n",
+                System.getenv("THP_MEM_ALLOC_ENABLE"), Runtime.getRuntime().availableProcessors(),
+                ai.djl.pytorch.jni.JniUtils.getNumThreads(), batch, passes);
+        gemmRate();
+        if (which.equals("dinov2") || which.equals("all")) {
+            run("DINOv2 ViT-B/14 @224", new ModelConfig(Architecture.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, "gelu", 0),
+                    224, batch, passes);
+        }
+        if (which.equals("clip") || which.equals("all")) {
+            run("CLIP ViT-L/14 @336", new ModelConfig(Architecture.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5,
+                    "quick_gelu", 768), 336, batch, passes);
+        }
+    }
+
+    private static void run(String name, ModelConfig cfg, int size, int batch, int passes) {
+        NDManager weights = NDManager.newBaseManager(Device.cpu());
+        try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
+                weights, DataType.FLOAT32, size); NDManager caller = NDManager.newBaseManager(Device.cpu())) {
+            int[] taps = vit.spec().defaultTaps();
+            NDArray images = caller.randomNormal(new Shape(batch, 3, size, size));
+            pass(vit, images, taps, null);
+            // the machine is shared, so the fastest pass is the figure; the median shows the spread
+            double[] ms = new double[passes];
+            StageTimes best = null;
+            for (int i = 0; i < passes; i++) {
+                StageTimes times = new StageTimes();
+                long start = System.nanoTime();
+                pass(vit, images, taps, times);
+                ms[i] = (System.nanoTime() - start) / 1e6;
+                if (best == null || ms[i] == java.util.Arrays.stream(ms, 0, i + 1).min().getAsDouble()) {
+                    best = times;
+                }
+            }
+            double fastest = java.util.Arrays.stream(ms).min().getAsDouble();
+            double[] sorted = ms.clone();
+            java.util.Arrays.sort(sorted);
+            System.out.printf("%s: %.1f ms/image fastest pass, %.1f median (batch %d, taps %s)%n", name,
+                    fastest / batch, sorted[passes / 2] / batch, batch, java.util.Arrays.toString(taps));
+            System.out.printf("  fastest pass: attention %.1f%%, MLP %.1f%%, norms+residuals %.1f%%, "
+                    + "embedding/taps/features %.1f%%%n",
+                    100 * best.attentionNanos() / 1e6 / fastest, 100 * best.mlpNanos() / 1e6 / fastest,
+                    100 * best.blockRestNanos() / 1e6 / fastest,
+                    100 * (1 - (best.attentionNanos() + best.mlpNanos() + best.blockRestNanos()) / 1e6 / fastest));
+        }
+    }
+
+    /** Plain float32 GEMM throughput of this machine, as the ceiling the ViT's matmuls can reach. */
+    private static void gemmRate() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray a = m.randomNormal(new Shape(2056, 768));
+            NDArray b = m.randomNormal(new Shape(768, 3072));
+            a.matMul(b).close();
+            long t = System.nanoTime();
+            int n = 5;
+            for (int i = 0; i < n; i++) {
+                a.matMul(b).close();
+            }
+            double s = (System.nanoTime() - t) / 1e9;
+            System.out.printf("fp32 GEMM 2056x768x3072: %.0f GFLOP/s%n", n * 2.0 * 2056 * 768 * 3072 / s / 1e9);
+        }
+    }
+
+    private static void pass(VisionTransformer vit, NDArray images, int[] taps, StageTimes times) {
+        try (NDManager scope = images.getManager().newSubManager()) {
+            NDArray x = images.duplicate();
+            x.attach(scope);
+            vit.forward(x, taps, times);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.musc4j.models;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A loaded ViT backbone. Its weights live in a manager it owns and frees on {@link #close()}.
+ * {@link #forward} does all per-batch work in scopes that close before it returns; the results are
+ * attached to the manager of the input array, which the caller controls.
+ */
+public interface Backbone extends AutoCloseable {
+
+    /** What this backbone is. */
+    BackboneSpec spec();
+
+    /** The device the weights live on. */
+    Device device();
+
+    /**
+     * One pass over a batch: tapped tokens and image features together.
+     *
+     * @param images (B, 3, S, S) float32 preprocessed images (SPEC §1); moved to {@link #device()} if needed
+     * @param taps   0-based block indices, each in [0, blocks)
+     */
+    Features forward(NDArray images, int[] taps);
+
+    /** {@link #forward(NDArray, int[])} with {@link BackboneSpec#defaultTaps()}. */
+    default Features forward(NDArray images) {
+        return forward(images, spec().defaultTaps());
+    }
+
+    /** Frees the weights. */
+    @Override
+    void close();
+}

@@ -1,0 +1,70 @@
+package io.musc4j.models;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.musc4j.models.io.Safetensors;
+import io.musc4j.models.io.WeightFileException;
+import io.musc4j.models.vit.VisionTransformer;
+import io.musc4j.models.vit.VitWeights;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Loads backbones from Hugging Face model folders ({@code config.json} + safetensors weights). */
+public final class Backbones {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Backbones.class);
+
+    private Backbones() {
+    }
+
+    /**
+     * Loads the backbone in {@code modelDir}.
+     *
+     * @throws IOException with a one-line message naming the file and problem if the folder's files are
+     *     missing, malformed or do not match each other, or if the options ask for hardware that is absent
+     */
+    public static Backbone load(Path modelDir, BackboneOptions opts) throws IOException {
+        ModelConfig cfg = ModelConfig.read(modelDir.resolve("config.json"));
+        Device device = chooseDevice(opts.device());
+        DataType type = DataType.FLOAT32;
+        if (opts.precision() == BackboneOptions.Precision.FP16) {
+            if (!device.isGpu()) {
+                throw new WeightFileException(modelDir + ": fp16 precision needs a CUDA device; this run uses " + device);
+            }
+            type = DataType.FLOAT16;
+        }
+        int imageSize = opts.imageSize() > 0 ? opts.imageSize() : cfg.imageSize();
+        Safetensors st = Safetensors.openFolder(modelDir);
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            VitWeights w = VitWeights.load(st, cfg, manager, type);
+            LOG.info("Loaded {} ({} blocks, width {}) from {} on {} as {}", cfg.architecture(), cfg.layers(),
+                    cfg.hiddenSize(), modelDir, device, type);
+            return new VisionTransformer(cfg, w, manager, type, imageSize);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static Device chooseDevice(BackboneOptions.DeviceChoice choice) throws WeightFileException {
+        int gpus = Engine.getInstance().getGpuCount();
+        Device d = switch (choice) {
+            case CPU -> Device.cpu();
+            case GPU -> {
+                if (gpus == 0) {
+                    throw new WeightFileException("device: a GPU was requested but DJL sees none"
+                            + " (CPU-only PyTorch natives, or no CUDA driver); use device cpu or auto");
+                }
+                yield Device.gpu();
+            }
+            case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
+        };
+        LOG.info("Backbone device: {} ({} GPU(s) visible to DJL)", d, gpus);
+        return d;
+    }
+}

@@ -1,0 +1,91 @@
+package io.musc4j.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.models.io.Npy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Tokens and image features of the tiny fixture backbones against the reference runs (SPEC §2). */
+class BackboneParityTest {
+
+    static final Path PARITY = Path.of(System.getProperty("musc4j.testdata"), "parity");
+    /** Reference values reach ~10; float32 re-association over 8 blocks stays orders of magnitude below this. */
+    private static final double TOL = 1e-4;
+
+    static Backbone load(String model) throws IOException {
+        return Backbones.load(PARITY.resolve("models").resolve(model),
+                BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build());
+    }
+
+    @Test
+    void dinov2TokensAndFeaturesMatchReference() throws IOException {
+        // inputs.npy holds images 0 (color/000) and 3 (good/000)
+        check("dinov2-tiny", "brick_dinov2-tiny_r135_k123", new int[] {1, 3, 5, 7}, new int[] {0, 3}, true);
+    }
+
+    @Test
+    void clipTokensAndFeaturesMatchReference() throws IOException {
+        check("clip-tiny", "brick_clip-tiny_r135_k123", new int[] {1, 3, 5}, new int[] {0}, true);
+    }
+
+    @Test
+    void brick256ImageFeaturesMatchReference() throws IOException {
+        check("dinov2-tiny", "brick256_dinov2-tiny_r135_k123", new int[] {7}, new int[] {0}, false);
+        check("clip-tiny", "brick256_clip-tiny_r135_k123", new int[] {5}, new int[] {0}, false);
+    }
+
+    private static void check(String model, String runId, int[] taps, int[] imageIdx, boolean withTokens)
+            throws IOException {
+        Path run = PARITY.resolve("runs").resolve(runId);
+        Npy.Array in = Npy.read(run.resolve("inputs.npy"));
+        assertEquals(imageIdx.length, in.shape()[0]);
+        try (Backbone bb = load(model); NDManager m = NDManager.newBaseManager()) {
+            NDArray images = m.create(in.toFloats(), new Shape(in.shape()));
+            Features f = bb.forward(images, taps);
+            if (withTokens) {
+                for (int i = 0; i < taps.length; i++) {
+                    Npy.Array ref = Npy.read(run.resolve("tokens_layer" + taps[i] + ".npy"));
+                    assertArrayEquals(new long[] {imageIdx.length, ref.shape()[1], ref.shape()[2]},
+                            f.tokens().get(i).getShape().getShape());
+                    double err = maxAbsDiff(rows(ref, imageIdx), f.tokens().get(i).toFloatArray());
+                    System.out.printf("%s tokens_layer%d max abs err %.3g%n", runId, taps[i], err);
+                    assertTrue(err <= TOL, runId + " tokens_layer" + taps[i] + " err " + err);
+                }
+            }
+            Npy.Array ref = Npy.read(run.resolve("image_features.npy"));
+            assertEquals(bb.spec().featureDim(), ref.shape()[1]);
+            double err = maxAbsDiff(rows(ref, imageIdx), f.imageFeatures().toFloatArray());
+            System.out.printf("%s image_features max abs err %.3g%n", runId, err);
+            assertTrue(err <= TOL, runId + " image_features err " + err);
+        }
+    }
+
+    /** The given leading-axis rows of a reference array, concatenated. */
+    static float[] rows(Npy.Array a, int[] idx) {
+        float[] all = a.toFloats();
+        int row = (int) (a.size() / a.shape()[0]);
+        float[] out = new float[row * idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            System.arraycopy(all, idx[i] * row, out, i * row, row);
+        }
+        return out;
+    }
+
+    static double maxAbsDiff(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        double max = 0;
+        for (int i = 0; i < expected.length; i++) {
+            max = Math.max(max, Math.abs((double) expected[i] - actual[i]));
+        }
+        assertTrue(Arrays.stream(new double[] {max}).allMatch(Double::isFinite));
+        return max;
+    }
+}
