@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /** Entry point: the categories of a dataset folder, in the reference's image order. */
 public final class Datasets {
@@ -67,42 +69,63 @@ public final class Datasets {
     }
 
     /**
-     * Decodes every image and mask of {@code category} once and returns the category without the
-     * samples whose image cannot be decoded (zero-byte, truncated, not an image), each named in a
+     * Decodes every image of {@code category} once (in parallel) and passes it through
+     * {@code transform} (e.g. the resize to the network size, so only the small copy is kept). Samples
+     * whose image cannot be decoded (zero-byte, truncated, not an image) are dropped, each named in a
      * warning. A sample whose mask cannot be decoded keeps its image but loses the mask. Mixed image
      * sizes are allowed (every image is resized to S×S) but reported once.
+     *
+     * @throws DatasetException if no image of the category can be read
      */
-    public static Category dropUnreadable(Category category, Warnings warnings) {
-        List<Sample> kept = new ArrayList<>();
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        for (Sample s : category.samples()) {
-            RgbImage img;
+    public static DecodedCategory decode(Category category, UnaryOperator<RgbImage> transform, Warnings warnings) {
+        List<Sample> samples = category.samples();
+        Object[] decoded = new Object[samples.size()];
+        IntStream.range(0, samples.size()).parallel().forEach(i -> {
             try {
-                img = ImageIo.readRgb(s.image());
+                RgbImage img = ImageIo.readRgb(samples.get(i).image());
+                decoded[i] = new Decoded(img.width() + "x" + img.height(), transform.apply(img));
             } catch (ImageReadException e) {
+                decoded[i] = e;
+            }
+        });
+        List<Sample> kept = new ArrayList<>();
+        List<RgbImage> images = new ArrayList<>();
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (int i = 0; i < samples.size(); i++) {
+            if (decoded[i] instanceof ImageReadException e) {
                 warnings.add(e.getMessage() + "; skipped");
                 continue;
             }
-            sizes.merge(img.width() + "x" + img.height(), 1, Integer::sum);
-            Sample checked = s;
-            if (s.mask().isPresent()) {
-                try {
-                    ImageIo.readBinaryMask(s.mask().get());
-                } catch (ImageReadException e) {
-                    warnings.add(e.getMessage() + "; mask ignored");
-                    checked = new Sample(s.image(), s.relativePath(), s.defectType(), s.stem(), s.label(), Optional.empty());
-                }
-            }
-            kept.add(checked);
+            Decoded d = (Decoded) decoded[i];
+            sizes.merge(d.size(), 1, Integer::sum);
+            kept.add(withReadableMask(samples.get(i), warnings));
+            images.add(d.image());
         }
         if (sizes.size() > 1) {
             Set<String> list = sizes.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
                     .collect(Collectors.toCollection(LinkedHashSet::new));
-            warnings.add(category.root() + ": images of " + sizes.size() + " different sizes " + list + "; all are resized to the same square size");
+            warnings.add(category.root() + ": images of " + sizes.size() + " different sizes " + list
+                    + "; all are resized to the same square size");
         }
         if (kept.isEmpty()) {
             throw new DatasetException(category.root() + ": no readable test image in category '" + category.name() + "'");
         }
-        return new Category(category.name(), category.root(), kept);
+        return new DecodedCategory(new Category(category.name(), category.root(), kept), images);
+    }
+
+    private record Decoded(String size, RgbImage image) {
+    }
+
+    private static Sample withReadableMask(Sample s, Warnings warnings) {
+        if (s.mask().isEmpty()) {
+            return s;
+        }
+        try {
+            ImageIo.readBinaryMask(s.mask().get());
+            return s;
+        } catch (ImageReadException e) {
+            warnings.add(e.getMessage() + "; mask ignored");
+            return new Sample(s.image(), s.relativePath(), s.defectType(), s.stem(), s.label(), Optional.empty());
+        }
     }
 }

@@ -199,7 +199,7 @@ class LayoutTest {
         List<Category> cats = Datasets.categories(DatasetFormat.MVTEC, root, List.of(), w);
         assertEquals(List.of("wood"), cats.stream().map(Category::name).toList());
         assertTrue(w.all().get(0).contains("'empty' has no test images"), w.all().toString());
-        Category checked = Datasets.dropUnreadable(cats.get(0), w);
+        Category checked = Datasets.decode(cats.get(0), img -> img, w).category();
         assertEquals(List.of("wood/test/good/000.png", "wood/test/good/001.png"), rel(checked));
         assertEquals(4, w.count(), w.all().toString());
         assertTrue(w.all().get(1).contains("002.png: empty file"), w.all().get(1));
@@ -229,13 +229,13 @@ class LayoutTest {
         Warnings w = new Warnings();
         Category c = Datasets.categories(DatasetFormat.MVTEC, root, List.of(), w).get(0);
         assertEquals(Optional.of(root.resolve("tile/ground_truth/crack/000_mask.png")), c.samples().get(0).mask());
-        Category checked = Datasets.dropUnreadable(c, w);
+        Category checked = Datasets.decode(c, img -> img, w).category();
         assertEquals(Optional.empty(), checked.samples().get(0).mask());
         assertEquals(OptionalInt.of(1), checked.samples().get(0).label());
         assertTrue(w.all().get(0).contains("000_mask.png: empty file; mask ignored"), w.all().toString());
 
         Files.writeString(root.resolve("tile/test/crack/000.png"), "");
-        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.dropUnreadable(c, new Warnings()));
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.decode(c, img -> img, new Warnings()));
         assertTrue(e.getMessage().contains("no readable test image in category 'tile'"), e.getMessage());
     }
 
