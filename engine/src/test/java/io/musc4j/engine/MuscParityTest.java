@@ -1,7 +1,10 @@
 package io.musc4j.engine;
 
+import static io.musc4j.engine.ParityRun.flat;
+import static io.musc4j.engine.ParityRun.maxAbs;
+import static io.musc4j.engine.ParityRun.report;
+import static io.musc4j.engine.ParityRun.toDoubles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -14,8 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Stage-by-stage parity with the reference runs, starting from the saved tokens and image features. */
 class MuscParityTest {
-
-    private static final double TOL = 1e-5;
 
     @ParameterizedTest
     @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123"})
@@ -81,32 +82,5 @@ class MuscParityTest {
             report(id, "score after RsCIN", maxAbs(run.array("score_rscin.npy").toDoubles(),
                     toDoubles(after)));
         }
-    }
-
-    static void report(String id, String stage, double err) {
-        System.out.printf("parity %s %-22s max abs err %.3e%n", id, stage, err);
-        assertTrue(err <= TOL, id + " " + stage + ": max abs error " + err + " > " + TOL);
-    }
-
-    static double maxAbs(double[] expected, double[] actual) {
-        assertEquals(expected.length, actual.length, "array lengths");
-        double err = 0;
-        for (int i = 0; i < expected.length; i++) {
-            double d = Math.abs(expected[i] - actual[i]);
-            err = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(err, d);
-        }
-        return err;
-    }
-
-    static double[] toDoubles(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
-
-    static double[] flat(double[][] rows) {
-        return Arrays.stream(rows).flatMapToDouble(Arrays::stream).toArray();
     }
 }
