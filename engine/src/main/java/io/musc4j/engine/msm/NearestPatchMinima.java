@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
@@ -19,8 +20,10 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>A tile is one image against a chunk of reference images: an (L × chunk·L) product. The chunk
  * is the largest that keeps the tile's workspace within the byte budget (at least one image, so
- * the smallest possible tile is one L×L product), so peak memory does not grow with N and nothing of
- * size N·L·L ever exists. The result, (N, M, L) float32, is the only array that grows with N·M.
+ * the smallest possible tile is one L×L product), so the workspace does not grow with N and nothing
+ * of size N·L·L ever exists. Resident besides the workspace: the features in product form
+ * [b, 1, |b|²] (one copy of the features, in the product precision) and the result, (N, M, L)
+ * float32, the only array that grows with N·M.
  *
  * <p>This kernel knows nothing of MSM's interval average ({@link MsmInterval}, {@link MutualScoring}):
  * {@link #mutual} serves MSM over one set of images (each unordered pair once: the row minima of a
@@ -28,6 +31,9 @@ import ai.djl.ndarray.types.Shape;
  * against a bank of reference images.
  */
 public final class NearestPatchMinima {
+
+    /** Product size per tile on a CPU: about what stays in a core's L2 cache. */
+    static final long CPU_PRODUCT_BYTES = 2L << 20;
 
     private final long budgetBytes;
     private final MsmPrecision precision;
@@ -49,14 +55,22 @@ public final class NearestPatchMinima {
     }
 
     /**
-     * The tile size for the given feature shape: the number of reference images per product and the
-     * tile's workspace in bytes (the product, the augmented operands and the minima).
+     * The tile size for the given feature shape on a device: the number of reference images per
+     * product and the tile's workspace in bytes (the product, the left operand and the minima). On
+     * a CPU the product is also kept near {@value #CPU_PRODUCT_BYTES} bytes, so that the two minimum
+     * reductions read it from cache: larger products are no faster there.
      */
-    public TilePlan plan(long patches, long channels) {
+    public TilePlan plan(long patches, long channels, Device device) {
         int e = precision.bytes();
-        long perImage = patches * patches * e + patches * (channels + 2) * e + 2 * patches * (e + 4);
-        long fixed = patches * (channels + 2) * e;
-        int chunk = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (budgetBytes - fixed) / perImage));
+        // per reference image: its column block of the product and its row and column minima
+        long perImage = patches * patches * e + 2 * patches * (e + 4);
+        // the left operand [−2a, |a|², 1] and the parts it is built from
+        long fixed = 3 * patches * (channels + 2) * e;
+        long fit = Math.max(1, (budgetBytes - fixed) / perImage);
+        if (!device.isGpu()) {
+            fit = Math.min(fit, Math.max(1, CPU_PRODUCT_BYTES / (patches * patches * e)));
+        }
+        int chunk = (int) Math.min(Integer.MAX_VALUE, fit);
         return new TilePlan(chunk, fixed + chunk * perImage);
     }
 
@@ -70,9 +84,9 @@ public final class NearestPatchMinima {
         long n = z.getShape().get(0);
         long l = z.getShape().get(1);
         NDArray minima = z.getManager().full(new Shape(n, n, l), Float.POSITIVE_INFINITY, DataType.FLOAT32);
-        int chunk = plan(l, z.getShape().get(2)).referenceImages();
+        int chunk = plan(l, z.getShape().get(2), z.getDevice()).referenceImages();
         try (NDManager scope = z.getManager().newSubManager()) {
-            Operands ops = Operands.of(z, precision, scope);
+            Operands ops = Operands.of(z, precision, chunk, scope);
             for (long i = 0; i + 1 < n; i++) {
                 try (NDManager row = scope.newSubManager()) {
                     NDArray left = ops.left(i, row);
@@ -106,10 +120,10 @@ public final class NearestPatchMinima {
                     + queries.getShape() + " vs " + bank.getShape());
         }
         NDArray minima = queries.getManager().zeros(new Shape(q, m, l), DataType.FLOAT32);
-        int chunk = plan(Math.max(l, bank.getShape().get(1)), bank.getShape().get(2)).referenceImages();
+        int chunk = plan(Math.max(l, bank.getShape().get(1)), bank.getShape().get(2), bank.getDevice()).referenceImages();
         try (NDManager scope = queries.getManager().newSubManager()) {
-            Operands qs = Operands.of(queries, precision, scope);
-            Operands bs = Operands.of(bank, precision, scope);
+            Operands qs = Operands.of(queries, precision, chunk, scope);
+            Operands bs = Operands.of(bank, precision, chunk, scope);
             for (long i = 0; i < q; i++) {
                 try (NDManager row = scope.newSubManager()) {
                     NDArray left = qs.left(i, row);
@@ -130,31 +144,40 @@ public final class NearestPatchMinima {
         return squaredMinima.toType(DataType.FLOAT32, false).maximum(0f).sqrt();
     }
 
-    /** Features in the product precision plus their squared norms, owned by one scope. */
-    private record Operands(NDArray z, NDArray norms, long patches) {
+    /**
+     * Features in product form b' = [b, 1, |b|²] (N, L, C+2) in the product precision, owned by one
+     * scope: built once per call (one copy of the features, image chunk by image chunk so that no
+     * full-size temporary exists), so that every tile's right operand is a contiguous view.
+     */
+    private record Operands(NDArray right, long patches, long width) {
 
-        static Operands of(NDArray features, MsmPrecision precision, NDManager scope) {
-            NDArray z = features.get(scope, new NDIndex(":")).toType(precision.dataType(), false);
-            NDArray norms;
-            try (NDArray squares = z.square()) {
-                norms = squares.sum(new int[] {2}, true);
+        static Operands of(NDArray features, MsmPrecision precision, int chunk, NDManager scope) {
+            Shape s = features.getShape();
+            long n = s.get(0);
+            NDArray right = scope.zeros(new Shape(n, s.get(1), s.get(2) + 2), precision.dataType());
+            for (long j0 = 0; j0 < n; j0 += chunk) {
+                try (NDManager part = scope.newSubManager()) {
+                    NDIndex range = new NDIndex("{}:{}", j0, Math.min(n, j0 + chunk));
+                    NDArray b = features.get(part, range).toType(precision.dataType(), false);
+                    NDArray bn = b.square().sum(new int[] {2}, true);
+                    right.set(range, NDArrays.concat(new NDList(b, bn.onesLike(), bn), -1));
+                }
             }
-            return new Operands(z, norms, features.getShape().get(1));
+            return new Operands(right, s.get(1), s.get(2) + 2);
         }
 
         /** [−2a, |a|², 1] of image i: (L, C+2), owned by {@code scope}. */
         NDArray left(long i, NDManager scope) {
-            NDArray an = norms.get(scope, i);
-            return NDArrays.concat(new NDList(z.get(scope, i).mul(-2), an, an.onesLike()), -1);
+            NDArray b = right.get(scope, i);
+            long c = width - 2;
+            return NDArrays.concat(new NDList(b.get(":, :{}", c).mul(-2), b.get(":, {}:", c + 1),
+                    b.get(":, {}:{}", c, c + 1)), -1);
         }
 
         /** |a−b|² for every patch of the left operand against images [j0, j1): (L, j1−j0, L'). */
         NDArray squaredDistances(NDArray left, long j0, long j1, NDManager scope) {
-            NDIndex range = new NDIndex("{}:{}", j0, j1);
-            NDArray bn = norms.get(scope, range);
-            NDArray right = NDArrays.concat(new NDList(z.get(scope, range), bn.onesLike(), bn), -1)
-                    .reshape((j1 - j0) * patches, left.getShape().get(1));
-            return left.matMul(right.transpose()).reshape(left.getShape().get(0), j1 - j0, patches);
+            NDArray b = right.get(scope, new NDIndex("{}:{}", j0, j1)).reshape((j1 - j0) * patches, width);
+            return left.matMul(b.transpose()).reshape(left.getShape().get(0), j1 - j0, patches);
         }
     }
 }

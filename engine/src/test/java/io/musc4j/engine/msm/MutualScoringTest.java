@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -127,8 +128,8 @@ class MutualScoringTest {
         int n = 12;
         float[] f = features(n, 4);
         NearestPatchMinima tiny = new NearestPatchMinima(1, MsmPrecision.FP32);
-        assertEquals(1, tiny.plan(L, C).referenceImages());
-        assertTrue(new NearestPatchMinima(BIG, MsmPrecision.FP32).plan(L, C).referenceImages() >= n);
+        assertEquals(1, tiny.plan(L, C, Device.cpu()).referenceImages());
+        assertTrue(new NearestPatchMinima(BIG, MsmPrecision.FP32).plan(L, C, Device.cpu()).referenceImages() >= n);
         assertTrue(maxAbs(msm(f, n, MsmInterval.DEFAULT, 1), msm(f, n, MsmInterval.DEFAULT, BIG)) < 1e-6);
     }
 
