@@ -50,28 +50,34 @@ public final class NearestPatchMinima {
         this.precision = precision;
     }
 
-    /** How a tile is sized for images of {@code patches} patches of {@code channels} channels. */
-    public record TilePlan(int referenceImages, long bytes) {
+    /**
+     * How a tile is sized: {@code queryPatches} patches of one image against {@code referenceImages}
+     * whole images, using about {@code bytes} of workspace.
+     */
+    public record TilePlan(int referenceImages, int queryPatches, long bytes) {
     }
 
     /**
-     * The tile size for the given feature shape on a device: the number of reference images per
-     * product and the tile's workspace in bytes (the product, the left operand and the minima). On
-     * a CPU the product is also kept near {@value #CPU_PRODUCT_BYTES} bytes, so that the two minimum
-     * reductions read it from cache: larger products are no faster there.
+     * The tile size for the given feature shape on a device. The workspace counts the product, the
+     * left operand and the minima. On a CPU the product is also kept near
+     * {@value #CPU_PRODUCT_BYTES} bytes, so that the two minimum reductions read it from cache:
+     * larger products are no faster there. Where one whole image pair does not fit, the query
+     * image's patches are split into blocks.
      */
     public TilePlan plan(long patches, long channels, Device device) {
         int e = precision.bytes();
-        // per reference image: its column block of the product and its row and column minima
-        long perImage = patches * patches * e + 2 * patches * (e + 4);
         // the left operand [−2a, |a|², 1] and the parts it is built from
         long fixed = 3 * patches * (channels + 2) * e;
-        long fit = Math.max(1, (budgetBytes - fixed) / perImage);
+        long productBytes = Math.max(1, budgetBytes - fixed);
         if (!device.isGpu()) {
-            fit = Math.min(fit, Math.max(1, CPU_PRODUCT_BYTES / (patches * patches * e)));
+            productBytes = Math.min(productBytes, CPU_PRODUCT_BYTES);
         }
-        int chunk = (int) Math.min(Integer.MAX_VALUE, fit);
-        return new TilePlan(chunk, fixed + chunk * perImage);
+        long pairBytes = patches * patches * e;
+        long rows = pairBytes <= productBytes ? patches : Math.max(1, productBytes / (patches * e));
+        long chunk = Math.max(1, productBytes / (rows * patches * e));
+        // per reference image: its block of the product, its row minima and running column minima
+        long bytes = fixed + chunk * (rows * patches * e + (rows + 2 * patches) * (e + 4));
+        return new TilePlan((int) Math.min(Integer.MAX_VALUE, chunk), (int) rows, bytes);
     }
 
     /**
@@ -82,23 +88,13 @@ public final class NearestPatchMinima {
      */
     public NDArray mutual(NDArray z) {
         long n = z.getShape().get(0);
-        long l = z.getShape().get(1);
-        NDArray minima = z.getManager().full(new Shape(n, n, l), Float.POSITIVE_INFINITY, DataType.FLOAT32);
-        int chunk = plan(l, z.getShape().get(2), z.getDevice()).referenceImages();
+        NDArray minima = z.getManager().full(new Shape(n, n, z.getShape().get(1)), Float.POSITIVE_INFINITY,
+                DataType.FLOAT32);
+        TilePlan plan = plan(z.getShape().get(1), z.getShape().get(2), z.getDevice());
         try (NDManager scope = z.getManager().newSubManager()) {
-            Operands ops = Operands.of(z, precision, chunk, scope);
+            Operands ops = Operands.of(z, precision, plan.referenceImages(), scope);
             for (long i = 0; i + 1 < n; i++) {
-                try (NDManager row = scope.newSubManager()) {
-                    NDArray left = ops.left(i, row);
-                    for (long j0 = i + 1; j0 < n; j0 += chunk) {
-                        long j1 = Math.min(n, j0 + chunk);
-                        try (NDManager tile = row.newSubManager()) {
-                            NDArray d2 = ops.squaredDistances(left, j0, j1, tile);
-                            minima.set(new NDIndex("{}, {}:{}, :", i, j0, j1), distances(d2.min(new int[] {2})).transpose());
-                            minima.set(new NDIndex("{}:{}, {}, :", j0, j1, i), distances(d2.min(new int[] {0})));
-                        }
-                    }
-                }
+                tiles(ops, i, ops, i + 1, plan, minima, true, scope);
             }
         }
         return minima;
@@ -113,31 +109,59 @@ public final class NearestPatchMinima {
      */
     public NDArray cross(NDArray queries, NDArray bank) {
         long q = queries.getShape().get(0);
-        long l = queries.getShape().get(1);
-        long m = bank.getShape().get(0);
         if (queries.getShape().get(2) != bank.getShape().get(2)) {
             throw new IllegalArgumentException("MSM: query and bank channel counts differ: "
                     + queries.getShape() + " vs " + bank.getShape());
         }
-        NDArray minima = queries.getManager().zeros(new Shape(q, m, l), DataType.FLOAT32);
-        int chunk = plan(Math.max(l, bank.getShape().get(1)), bank.getShape().get(2), bank.getDevice()).referenceImages();
+        NDArray minima = queries.getManager().zeros(new Shape(q, bank.getShape().get(0), queries.getShape().get(1)),
+                DataType.FLOAT32);
+        TilePlan plan = plan(Math.max(queries.getShape().get(1), bank.getShape().get(1)), bank.getShape().get(2),
+                bank.getDevice());
         try (NDManager scope = queries.getManager().newSubManager()) {
-            Operands qs = Operands.of(queries, precision, chunk, scope);
-            Operands bs = Operands.of(bank, precision, chunk, scope);
+            Operands qs = Operands.of(queries, precision, plan.referenceImages(), scope);
+            Operands bs = Operands.of(bank, precision, plan.referenceImages(), scope);
             for (long i = 0; i < q; i++) {
-                try (NDManager row = scope.newSubManager()) {
-                    NDArray left = qs.left(i, row);
-                    for (long j0 = 0; j0 < m; j0 += chunk) {
-                        long j1 = Math.min(m, j0 + chunk);
-                        try (NDManager tile = row.newSubManager()) {
-                            NDArray d2 = bs.squaredDistances(left, j0, j1, tile);
-                            minima.set(new NDIndex("{}, {}:{}, :", i, j0, j1), distances(d2.min(new int[] {2})).transpose());
+                tiles(qs, i, bs, 0, plan, minima, false, scope);
+            }
+        }
+        return minima;
+    }
+
+    /**
+     * Image i of {@code left} against images [from, M) of {@code refs}: writes minima[i][j][p]
+     * and, with {@code columns}, minima[j][i][q] (the same products read the other way).
+     */
+    private static void tiles(Operands left, long i, Operands refs, long from, TilePlan plan, NDArray minima,
+            boolean columns, NDManager parent) {
+        long m = refs.product().getShape().get(0);
+        long l = left.patches();
+        try (NDManager row = parent.newSubManager()) {
+            NDArray a = left.left(i, row);
+            for (long j0 = from; j0 < m; j0 += plan.referenceImages()) {
+                long j1 = Math.min(m, j0 + plan.referenceImages());
+                try (NDManager tile = row.newSubManager()) {
+                    NDArray b = refs.right(j0, j1, tile);
+                    NDArray columnMin = null;
+                    for (long p0 = 0; p0 < l; p0 += plan.queryPatches()) {
+                        long p1 = Math.min(l, p0 + plan.queryPatches());
+                        try (NDManager block = tile.newSubManager()) {
+                            NDArray d2 = a.get(block, new NDIndex("{}:{}", p0, p1)).matMul(b)
+                                    .reshape(p1 - p0, j1 - j0, refs.patches());
+                            minima.set(new NDIndex("{}, {}:{}, {}:{}", i, j0, j1, p0, p1),
+                                    distances(d2.min(new int[] {2})).transpose());
+                            if (columns) {
+                                NDArray blockMin = d2.min(new int[] {0});
+                                columnMin = columnMin == null ? blockMin : columnMin.minimum(blockMin);
+                                columnMin.attach(tile);
+                            }
                         }
+                    }
+                    if (columns) {
+                        minima.set(new NDIndex("{}:{}, {}, :", j0, j1, i), distances(columnMin));
                     }
                 }
             }
         }
-        return minima;
     }
 
     private static NDArray distances(NDArray squaredMinima) {
@@ -149,35 +173,34 @@ public final class NearestPatchMinima {
      * scope: built once per call (one copy of the features, image chunk by image chunk so that no
      * full-size temporary exists), so that every tile's right operand is a contiguous view.
      */
-    private record Operands(NDArray right, long patches, long width) {
+    private record Operands(NDArray product, long patches, long width) {
 
         static Operands of(NDArray features, MsmPrecision precision, int chunk, NDManager scope) {
             Shape s = features.getShape();
             long n = s.get(0);
-            NDArray right = scope.zeros(new Shape(n, s.get(1), s.get(2) + 2), precision.dataType());
+            NDArray product = scope.zeros(new Shape(n, s.get(1), s.get(2) + 2), precision.dataType());
             for (long j0 = 0; j0 < n; j0 += chunk) {
                 try (NDManager part = scope.newSubManager()) {
                     NDIndex range = new NDIndex("{}:{}", j0, Math.min(n, j0 + chunk));
                     NDArray b = features.get(part, range).toType(precision.dataType(), false);
                     NDArray bn = b.square().sum(new int[] {2}, true);
-                    right.set(range, NDArrays.concat(new NDList(b, bn.onesLike(), bn), -1));
+                    product.set(range, NDArrays.concat(new NDList(b, bn.onesLike(), bn), -1));
                 }
             }
-            return new Operands(right, s.get(1), s.get(2) + 2);
+            return new Operands(product, s.get(1), s.get(2) + 2);
         }
 
         /** [−2a, |a|², 1] of image i: (L, C+2), owned by {@code scope}. */
         NDArray left(long i, NDManager scope) {
-            NDArray b = right.get(scope, i);
+            NDArray b = product.get(scope, i);
             long c = width - 2;
             return NDArrays.concat(new NDList(b.get(":, :{}", c).mul(-2), b.get(":, {}:", c + 1),
                     b.get(":, {}:{}", c, c + 1)), -1);
         }
 
-        /** |a−b|² for every patch of the left operand against images [j0, j1): (L, j1−j0, L'). */
-        NDArray squaredDistances(NDArray left, long j0, long j1, NDManager scope) {
-            NDArray b = right.get(scope, new NDIndex("{}:{}", j0, j1)).reshape((j1 - j0) * patches, width);
-            return left.matMul(b.transpose()).reshape(left.getShape().get(0), j1 - j0, patches);
+        /** b'ᵀ of images [j0, j1): (C+2, (j1−j0)·L), a view owned by {@code scope}. */
+        NDArray right(long j0, long j1, NDManager scope) {
+            return product.get(scope, new NDIndex("{}:{}", j0, j1)).reshape((j1 - j0) * patches, width).transpose();
         }
     }
 }
