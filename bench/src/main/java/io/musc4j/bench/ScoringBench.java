@@ -10,6 +10,7 @@ import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.msm.MutualScoring;
 import io.musc4j.engine.msm.NearestPatchMinima;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +32,10 @@ public final class ScoringBench {
     private static final int SMALL_C = 768;
     private static final int SMALL_LAYERS = 4;
     private static final List<Integer> DEGREES = List.of(1, 3, 5);
+    private static final int SMALL_ROUNDS = 3;
     private static final int LARGE_GRID = 37;
+    /** Linux USER_HZ, the unit of /proc/self/stat times. */
+    private static final double TICKS_PER_SECOND = 100;
     private static final int LARGE_C = 1024;
 
     private ScoringBench() {
@@ -64,9 +68,10 @@ public final class ScoringBench {
         long l = (long) SMALL_GRID * SMALL_GRID;
         Lnamd lnamd = new Lnamd(SMALL_GRID, SMALL_GRID);
         MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
-        for (int round = 0; round < 2; round++) { // round 0 warms up the native kernels
+        for (int round = 0; round < 1 + SMALL_ROUNDS; round++) { // round 0 warms up the native kernels
             long lnamdNanos = 0;
             long msmNanos = 0;
+            long msmTicks = 0;
             try (NDManager scope = manager.newSubManager()) {
                 for (int layer = 0; layer < SMALL_LAYERS; layer++) {
                     NDArray tokens = scope.randomNormal(new Shape(SMALL_N, l + 1, SMALL_C));
@@ -77,8 +82,10 @@ public final class ScoringBench {
                     lnamdNanos += t1 - t0;
                     for (NDArray zr : z) {
                         long t2 = System.nanoTime();
+                        long c2 = cpuTicks();
                         msm.score(zr).toDoubleArray();
                         msmNanos += System.nanoTime() - t2;
+                        msmTicks += cpuTicks() - c2;
                         zr.close();
                     }
                     tokens.close();
@@ -86,9 +93,10 @@ public final class ScoringBench {
             }
             double flops = msmFlops(SMALL_N, l, SMALL_C) * SMALL_LAYERS * DEGREES.size();
             System.out.printf("%s small N=%d L=%d C=%d layers=%d r=%s: LNAMD %.1f ms/image, MSM %.1f ms/image,"
-                    + " MSM products %.1f GFLOP/s (%.1f GFLOP counted)%n", round == 0 ? "warm-up" : "measured",
-                    SMALL_N, l, SMALL_C, SMALL_LAYERS, DEGREES, lnamdNanos / 1e6 / SMALL_N, msmNanos / 1e6 / SMALL_N,
-                    flops / (msmNanos / 1e9) / 1e9, flops / 1e9);
+                    + " MSM products %.1f GFLOP/s (%.1f GFLOP counted; MSM used %.1f CPU-s = %.2f cores)%n",
+                    round == 0 ? "warm-up" : "round " + round, SMALL_N, l, SMALL_C, SMALL_LAYERS, DEGREES,
+                    lnamdNanos / 1e6 / SMALL_N, msmNanos / 1e6 / SMALL_N, flops / (msmNanos / 1e9) / 1e9, flops / 1e9,
+                    msmTicks / TICKS_PER_SECOND, msmTicks / TICKS_PER_SECOND / (msmNanos / 1e9));
         }
     }
 
@@ -103,20 +111,25 @@ public final class ScoringBench {
             resetVmHwm();
             long before = vmHwmKiB();
             long features = n * l * LARGE_C * 4;
+            long productForm = n * l * (LARGE_C + 2) * 4;
             long store = (long) n * n * l * 4;
             long t0 = System.nanoTime();
+            long c0 = cpuTicks();
             msm.score(z).toDoubleArray();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpuSeconds = (cpuTicks() - c0) / TICKS_PER_SECOND;
             long after = vmHwmKiB();
-            System.out.printf("large N=%d L=%d C=%d, one layer and degree: MSM %.1f s (%.0f ms/image), %.1f GFLOP/s%n",
-                    n, l, LARGE_C, seconds, seconds * 1000 / n, msmFlops(n, l, LARGE_C) / seconds / 1e9);
+            System.out.printf("large N=%d L=%d C=%d, one layer and degree: MSM %.1f s (%.0f ms/image), %.1f GFLOP/s"
+                    + " (%.1f CPU-s = %.2f cores)%n", n, l, LARGE_C, seconds, seconds * 1000 / n,
+                    msmFlops(n, l, LARGE_C) / seconds / 1e9, cpuSeconds, cpuSeconds / seconds);
             System.out.printf("  budget %d MiB; tile plan: %d query patches x %d reference images per product, workspace %.1f MiB%n",
                     budget >> 20, plan.queryPatches(), plan.referenceImages(), plan.bytes() / 1048576.0);
-            System.out.printf("  resident: features %.1f MiB, minima store N*N*L*4 %.1f MiB%n",
-                    features / 1048576.0, store / 1048576.0);
-            System.out.printf("  peak RSS (VmHWM, reset before MSM) %.1f MiB at the start, %.1f MiB after: growth %.1f MiB (bound: store + budget = %.1f MiB);"
+            System.out.printf("  resident: input features %.1f MiB (before MSM); during MSM: features in product form"
+                    + " N*L*(C+2)*4 %.1f MiB, minima store N*N*L*4 %.1f MiB%n",
+                    features / 1048576.0, productForm / 1048576.0, store / 1048576.0);
+            System.out.printf("  peak RSS (VmHWM, reset before MSM) %.1f MiB at the start, %.1f MiB after: growth %.1f MiB (expected: product form + store + tile = %.1f MiB; budget %d MiB);"
                     + " the reference's per-image cdist block alone is L*(N-1)*L*4 = %.1f MiB%n",
-                    before / 1024.0, after / 1024.0, (after - before) / 1024.0, (store + budget) / 1048576.0,
+                    before / 1024.0, after / 1024.0, (after - before) / 1024.0, (productForm + store + plan.bytes()) / 1048576.0, budget >> 20,
                     l * (n - 1) * l * 4 / 1048576.0);
         }
     }
@@ -124,6 +137,17 @@ public final class ScoringBench {
     /** Lets VmHWM measure from here on: Linux resets the peak when "5" is written to clear_refs. */
     private static void resetVmHwm() throws IOException {
         Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    }
+
+    /** User + system CPU time of the whole process (all threads), in clock ticks. */
+    private static long cpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static long vmHwmKiB() throws IOException {
