@@ -1,0 +1,161 @@
+package io.musc4j.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.engine.lnamd.Lnamd;
+import io.musc4j.engine.msm.MsmInterval;
+import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.engine.msm.MutualScoring;
+import io.musc4j.engine.msm.NearestPatchMinima;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Speed and memory of the scoring core alone (LNAMD and MSM) on random features.
+ *
+ * <p>Part "small": N=40 images, a 16×16 grid (L=256), C=768, 4 layers, degrees {1, 3, 5}; prints
+ * ms per image for LNAMD and MSM and the achieved GFLOP/s of the MSM products. Part "large":
+ * N images (default 200), L=1369 (37×37), C=1024, one layer and one degree, MSM only; prints the
+ * memory budget, the planned tile workspace, the resident arrays and the process peak RSS (VmHWM).
+ *
+ * <p>Arguments: {@code [small|large|all] [largeN] [budgetMiB]}, defaults {@code all 200 256}.
+ */
+public final class ScoringBench {
+
+    private static final int SMALL_N = 40;
+    private static final int SMALL_GRID = 16;
+    private static final int SMALL_C = 768;
+    private static final int SMALL_LAYERS = 4;
+    private static final List<Integer> DEGREES = List.of(1, 3, 5);
+    private static final int SMALL_ROUNDS = 3;
+    private static final int LARGE_GRID = 37;
+    /** Linux USER_HZ, the unit of /proc/self/stat times. */
+    private static final double TICKS_PER_SECOND = 100;
+    private static final int LARGE_C = 1024;
+
+    private ScoringBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String part = args.length > 0 ? args[0] : "all";
+        int largeN = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        long budget = (args.length > 2 ? Long.parseLong(args[2]) : 256) << 20;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            System.out.println("device: " + manager.getDevice());
+            if (!part.equals("large")) {
+                small(manager, budget);
+            }
+            if (!part.equals("small")) {
+                large(manager, largeN, budget);
+            }
+        }
+    }
+
+    /**
+     * FLOPs of the MSM products: each unordered image pair is one (L × (C+2)) · ((C+2) × L) product,
+     * 2·L·L·(C+2) flops (multiply and add; the two extra columns carry the squared norms).
+     */
+    private static double msmFlops(long n, long l, long c) {
+        return n * (n - 1) / 2.0 * 2.0 * l * l * (c + 2);
+    }
+
+    private static void small(NDManager manager, long budget) {
+        long l = (long) SMALL_GRID * SMALL_GRID;
+        Lnamd lnamd = new Lnamd(SMALL_GRID, SMALL_GRID);
+        MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        for (int round = 0; round < 1 + SMALL_ROUNDS; round++) { // round 0 warms up the native kernels
+            long lnamdNanos = 0;
+            long msmNanos = 0;
+            long msmTicks = 0;
+            try (NDManager scope = manager.newSubManager()) {
+                for (int layer = 0; layer < SMALL_LAYERS; layer++) {
+                    NDArray tokens = scope.randomNormal(new Shape(SMALL_N, l + 1, SMALL_C));
+                    long t0 = System.nanoTime();
+                    List<NDArray> z = lnamd.aggregate(tokens, DEGREES);
+                    z.forEach(NDArray::toFloatArray); // forces completion on asynchronous devices
+                    long t1 = System.nanoTime();
+                    lnamdNanos += t1 - t0;
+                    for (NDArray zr : z) {
+                        long t2 = System.nanoTime();
+                        long c2 = cpuTicks();
+                        msm.score(zr).toDoubleArray();
+                        msmNanos += System.nanoTime() - t2;
+                        msmTicks += cpuTicks() - c2;
+                        zr.close();
+                    }
+                    tokens.close();
+                }
+            }
+            double flops = msmFlops(SMALL_N, l, SMALL_C) * SMALL_LAYERS * DEGREES.size();
+            System.out.printf("%s small N=%d L=%d C=%d layers=%d r=%s: LNAMD %.1f ms/image, MSM %.1f ms/image,"
+                    + " MSM products %.1f GFLOP/s (%.1f GFLOP counted; MSM used %.1f CPU-s = %.2f cores)%n",
+                    round == 0 ? "warm-up" : "round " + round, SMALL_N, l, SMALL_C, SMALL_LAYERS, DEGREES,
+                    lnamdNanos / 1e6 / SMALL_N, msmNanos / 1e6 / SMALL_N, flops / (msmNanos / 1e9) / 1e9, flops / 1e9,
+                    msmTicks / TICKS_PER_SECOND, msmTicks / TICKS_PER_SECOND / (msmNanos / 1e9));
+        }
+    }
+
+    private static void large(NDManager manager, int n, long budget) throws IOException {
+        long l = (long) LARGE_GRID * LARGE_GRID;
+        MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        NearestPatchMinima.TilePlan plan = msm.kernel().plan(l, LARGE_C, manager.getDevice());
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray z = scope.randomNormal(new Shape(n, l, LARGE_C));
+            z = z.div(z.norm(new int[] {2}, true));
+            z.toType(DataType.FLOAT32, false).sum().getFloat(); // materialise before measuring
+            resetVmHwm();
+            long before = vmHwmKiB();
+            long features = n * l * LARGE_C * 4;
+            long productForm = n * l * (LARGE_C + 2) * 4;
+            long store = (long) n * n * l * 4;
+            long t0 = System.nanoTime();
+            long c0 = cpuTicks();
+            msm.score(z).toDoubleArray();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpuSeconds = (cpuTicks() - c0) / TICKS_PER_SECOND;
+            long after = vmHwmKiB();
+            System.out.printf("large N=%d L=%d C=%d, one layer and degree: MSM %.1f s (%.0f ms/image), %.1f GFLOP/s"
+                    + " (%.1f CPU-s = %.2f cores)%n", n, l, LARGE_C, seconds, seconds * 1000 / n,
+                    msmFlops(n, l, LARGE_C) / seconds / 1e9, cpuSeconds, cpuSeconds / seconds);
+            System.out.printf("  budget %d MiB; tile plan: %d query patches x %d reference images per product, workspace %.1f MiB%n",
+                    budget >> 20, plan.queryPatches(), plan.referenceImages(), plan.bytes() / 1048576.0);
+            System.out.printf("  resident: input features %.1f MiB (before MSM); during MSM: features in product form"
+                    + " N*L*(C+2)*4 %.1f MiB, minima store N*N*L*4 %.1f MiB%n",
+                    features / 1048576.0, productForm / 1048576.0, store / 1048576.0);
+            System.out.printf("  peak RSS (VmHWM, reset before MSM) %.1f MiB at the start, %.1f MiB after: growth %.1f MiB (expected: product form + store + tile = %.1f MiB; budget %d MiB);"
+                    + " the reference's per-image cdist block alone is L*(N-1)*L*4 = %.1f MiB%n",
+                    before / 1024.0, after / 1024.0, (after - before) / 1024.0, (productForm + store + plan.bytes()) / 1048576.0, budget >> 20,
+                    l * (n - 1) * l * 4 / 1048576.0);
+        }
+    }
+
+    /** Lets VmHWM measure from here on: Linux resets the peak when "5" is written to clear_refs. */
+    private static void resetVmHwm() throws IOException {
+        Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    }
+
+    /** User + system CPU time of the whole process (all threads), in clock ticks. */
+    private static long cpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long vmHwmKiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("/proc/self/status: no VmHWM line");
+    }
+}

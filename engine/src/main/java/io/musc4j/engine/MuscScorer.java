@@ -1,0 +1,118 @@
+package io.musc4j.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.engine.lnamd.Lnamd;
+import io.musc4j.engine.maps.AlignCornersUpsampler;
+import io.musc4j.engine.msm.MutualScoring;
+import io.musc4j.engine.rscin.Rscin;
+import java.util.List;
+
+/**
+ * The MuSc scoring core: tapped-layer tokens of N unlabeled images in, anomaly maps and scores out.
+ *
+ * <p>Per layer and aggregation degree r: LNAMD features, then MSM scores. The patch map is the plain
+ * mean of the MSM scores over layers (per r) and then over degrees. Upsampled to S×S (bilinear,
+ * align corners) it is the pixel map; the maximum of the pixel map is the image score before
+ * RsCIN, which RsCIN then refines with the image features.
+ */
+public final class MuscScorer {
+
+    private static final int UPSAMPLE_CHUNK = 16;
+
+    private final MuscConfig config;
+
+    public MuscScorer(MuscConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Scores one set of images.
+     *
+     * @param layerTokens per tapped layer, tokens (N, 1+h·w, C) float32 (token 0 is ignored)
+     * @param gridH patch rows h
+     * @param gridW patch columns w
+     * @param imageFeatures (N, D) image features for RsCIN; may be null when RsCIN is off
+     * @return the immutable result
+     */
+    public MuscResult score(List<NDArray> layerTokens, int gridH, int gridW, NDArray imageFeatures) {
+        if (layerTokens.isEmpty()) {
+            throw new IllegalArgumentException("at least one tapped layer is needed");
+        }
+        int n = Math.toIntExact(layerTokens.get(0).getShape().get(0));
+        if (n < 2) {
+            throw new IllegalArgumentException("MuSc needs at least 2 images to score each other, got " + n);
+        }
+        int patches = gridH * gridW;
+        List<Integer> degrees = config.degrees();
+        int layers = layerTokens.size();
+        double[][][] msm = new double[degrees.size()][layers][];
+        Lnamd lnamd = new Lnamd(gridH, gridW);
+        MutualScoring scoring = new MutualScoring(config.interval(), config.memoryBudgetBytes(), config.precision());
+        for (int li = 0; li < layers; li++) {
+            NDArray tokens = layerTokens.get(li);
+            if (tokens.getShape().get(0) != n) {
+                throw new IllegalArgumentException("layer " + li + " has " + tokens.getShape().get(0)
+                        + " images, layer 0 has " + n);
+            }
+            try (NDManager scope = tokens.getManager().newSubManager()) {
+                List<NDArray> z = lnamd.aggregate(tokens.get(scope, new NDIndex(":")), degrees);
+                for (int ri = 0; ri < degrees.size(); ri++) {
+                    msm[ri][li] = scoring.score(z.get(ri)).toDoubleArray();
+                    z.get(ri).close();
+                }
+            }
+        }
+        double[][] layerMeans = new double[degrees.size()][];
+        for (int ri = 0; ri < degrees.size(); ri++) {
+            layerMeans[ri] = mean(msm[ri]);
+        }
+        double[] patchMap = mean(layerMeans);
+        AlignCornersUpsampler upsampler = new AlignCornersUpsampler(gridH, gridW, config.imageSize());
+        double[] before = new double[n];
+        try (NDManager scope = layerTokens.get(0).getManager().newSubManager()) {
+            NDArray map = scope.create(patchMap, new Shape(n, patches));
+            for (int i0 = 0; i0 < n; i0 += UPSAMPLE_CHUNK) {
+                int i1 = Math.min(n, i0 + UPSAMPLE_CHUNK);
+                double[] max = upsampler.upsample(map.get("{}:{}", i0, i1)).reshape(i1 - i0, -1)
+                        .max(new int[] {1}).toDoubleArray();
+                System.arraycopy(max, 0, before, i0, i1 - i0);
+            }
+        }
+        float[] after = config.rscin().isOff() ? Rscin.rescore(before, null, config.rscin())
+                : Rscin.rescore(before, rows(imageFeatures, n), config.rscin());
+        return new MuscResult(n, gridH, gridW, degrees, layers, config.keepLayerScores() ? msm : null,
+                layerMeans, patchMap, before, after, upsampler);
+    }
+
+    private static float[][] rows(NDArray features, int n) {
+        if (features == null || features.getShape().dimension() != 2 || features.getShape().get(0) != n) {
+            throw new IllegalArgumentException("RsCIN needs image features (" + n + ", D), got "
+                    + (features == null ? "none" : features.getShape()));
+        }
+        int d = Math.toIntExact(features.getShape().get(1));
+        float[] flat = features.toType(DataType.FLOAT32, false).toFloatArray();
+        float[][] out = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * d, out[i], 0, d);
+        }
+        return out;
+    }
+
+    /** Element-wise plain mean of equally long arrays, summed in order as the reference does. */
+    private static double[] mean(double[][] parts) {
+        double[] out = new double[parts[0].length];
+        for (double[] p : parts) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] += p[i];
+            }
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] /= parts.length;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,206 @@
+package io.musc4j.engine.msm;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The nearest-neighbour kernel under MSM: for a patch p of image i and another image j, the
+ * Euclidean distance from p to its nearest patch of j, {@code D[i][j][p] = min_q ‖Z[i,p] − Z[j,q]‖₂}.
+ *
+ * <p>Distances come from one matrix product per tile, as torch's {@code cdist} does: with
+ * a' = [−2a, |a|², 1] and b' = [b, 1, |b|²], a'·b' = |a|² + |b|² − 2a·b. Minima are taken over the
+ * squared distances on the device; only the minima are clamped at 0 and square-rooted (both are
+ * monotone, so this equals the minimum of the distances).
+ *
+ * <p>A tile is one image against a chunk of reference images: an (L × chunk·L) product. The chunk
+ * is the largest that keeps the tile's workspace within the byte budget (at least one image, so
+ * the smallest possible tile is one L×L product), so the workspace does not grow with N and nothing
+ * of size N·L·L ever exists. Resident besides the workspace: the features in product form
+ * [b, 1, |b|²] (one copy of the features, in the product precision) and the result, (N, M, L)
+ * float32, the only array that grows with N·M.
+ *
+ * <p>This kernel knows nothing of MSM's interval average ({@link MsmInterval}, {@link MutualScoring}):
+ * {@link #mutual} serves MSM over one set of images (each unordered pair once: the row minima of a
+ * tile give i against j, its column minima j against i); {@link #cross} serves scoring query images
+ * against a bank of reference images.
+ */
+public final class NearestPatchMinima {
+
+    /** Product size per tile on a CPU: about what stays in a core's L2 cache. */
+    static final long CPU_PRODUCT_BYTES = 2L << 20;
+
+    private final long budgetBytes;
+    private final MsmPrecision precision;
+
+    /**
+     * @param budgetBytes the largest workspace one tile may use (see {@link #plan})
+     * @param precision arithmetic of the products
+     */
+    public NearestPatchMinima(long budgetBytes, MsmPrecision precision) {
+        if (budgetBytes < 1) {
+            throw new IllegalArgumentException("MSM memory budget must be positive, got " + budgetBytes);
+        }
+        this.budgetBytes = budgetBytes;
+        this.precision = precision;
+    }
+
+    /**
+     * How a tile is sized: {@code queryPatches} patches of one image against {@code referenceImages}
+     * whole images, using about {@code bytes} of workspace.
+     */
+    public record TilePlan(int referenceImages, int queryPatches, long bytes) {
+    }
+
+    /**
+     * The tile size for the given feature shape on a device. The workspace counts the product, the
+     * left operand and the minima. On a CPU the product is also kept near
+     * {@value #CPU_PRODUCT_BYTES} bytes, so that the two minimum reductions read it from cache:
+     * larger products are no faster there. Where one whole image pair does not fit, the query
+     * image's patches are split into blocks.
+     */
+    public TilePlan plan(long patches, long channels, Device device) {
+        int e = precision.bytes();
+        // the left operand [−2a, |a|², 1] and the parts it is built from
+        long fixed = 3 * patches * (channels + 2) * e;
+        long productBytes = Math.max(1, budgetBytes - fixed);
+        if (!device.isGpu()) {
+            productBytes = Math.min(productBytes, CPU_PRODUCT_BYTES);
+        }
+        long pairBytes = patches * patches * e;
+        long rows = pairBytes <= productBytes ? patches : Math.max(1, productBytes / (patches * e));
+        long chunk = Math.max(1, productBytes / (rows * patches * e));
+        // per reference image: its block of the product, its row minima and running column minima
+        long bytes = fixed + chunk * (rows * patches * e + (rows + 2 * patches) * (e + 4));
+        return new TilePlan((int) Math.min(Integer.MAX_VALUE, chunk), (int) rows, bytes);
+    }
+
+    /**
+     * Nearest-patch distances between all pairs of distinct images.
+     *
+     * @param z (N, L, C) float32 features
+     * @return (N, N, L) float32 on z's manager; entry [i][j][p] for j ≠ i, +∞ where j = i
+     */
+    public NDArray mutual(NDArray z) {
+        long n = z.getShape().get(0);
+        NDArray minima = z.getManager().full(new Shape(n, n, z.getShape().get(1)), Float.POSITIVE_INFINITY,
+                DataType.FLOAT32);
+        TilePlan plan = plan(z.getShape().get(1), z.getShape().get(2), z.getDevice());
+        try (NDManager scope = z.getManager().newSubManager()) {
+            Operands ops = Operands.of(z, precision, plan.referenceImages(), scope);
+            for (long i = 0; i + 1 < n; i++) {
+                tiles(ops, i, ops, i + 1, plan, minima, true, scope);
+            }
+        }
+        return minima;
+    }
+
+    /**
+     * Nearest-patch distances from every query image to every bank image.
+     *
+     * @param queries (Q, L, C) float32 features
+     * @param bank (M, L', C) float32 features
+     * @return (Q, M, L) float32 on the queries' manager
+     */
+    public NDArray cross(NDArray queries, NDArray bank) {
+        long q = queries.getShape().get(0);
+        if (queries.getShape().get(2) != bank.getShape().get(2)) {
+            throw new IllegalArgumentException("MSM: query and bank channel counts differ: "
+                    + queries.getShape() + " vs " + bank.getShape());
+        }
+        NDArray minima = queries.getManager().zeros(new Shape(q, bank.getShape().get(0), queries.getShape().get(1)),
+                DataType.FLOAT32);
+        TilePlan plan = plan(Math.max(queries.getShape().get(1), bank.getShape().get(1)), bank.getShape().get(2),
+                bank.getDevice());
+        try (NDManager scope = queries.getManager().newSubManager()) {
+            Operands qs = Operands.of(queries, precision, plan.referenceImages(), scope);
+            Operands bs = Operands.of(bank, precision, plan.referenceImages(), scope);
+            for (long i = 0; i < q; i++) {
+                tiles(qs, i, bs, 0, plan, minima, false, scope);
+            }
+        }
+        return minima;
+    }
+
+    /**
+     * Image i of {@code left} against images [from, M) of {@code refs}: writes minima[i][j][p]
+     * and, with {@code columns}, minima[j][i][q] (the same products read the other way).
+     */
+    private static void tiles(Operands left, long i, Operands refs, long from, TilePlan plan, NDArray minima,
+            boolean columns, NDManager parent) {
+        long m = refs.product().getShape().get(0);
+        long l = left.patches();
+        try (NDManager row = parent.newSubManager()) {
+            NDArray a = left.left(i, row);
+            for (long j0 = from; j0 < m; j0 += plan.referenceImages()) {
+                long j1 = Math.min(m, j0 + plan.referenceImages());
+                try (NDManager tile = row.newSubManager()) {
+                    NDArray b = refs.right(j0, j1, tile);
+                    NDArray columnMin = null;
+                    for (long p0 = 0; p0 < l; p0 += plan.queryPatches()) {
+                        long p1 = Math.min(l, p0 + plan.queryPatches());
+                        try (NDManager block = tile.newSubManager()) {
+                            NDArray d2 = a.get(block, new NDIndex("{}:{}", p0, p1)).matMul(b)
+                                    .reshape(p1 - p0, j1 - j0, refs.patches());
+                            minima.set(new NDIndex("{}, {}:{}, {}:{}", i, j0, j1, p0, p1),
+                                    distances(d2.min(new int[] {2})).transpose());
+                            if (columns) {
+                                NDArray blockMin = d2.min(new int[] {0});
+                                columnMin = columnMin == null ? blockMin : columnMin.minimum(blockMin);
+                                columnMin.attach(tile);
+                            }
+                        }
+                    }
+                    if (columns) {
+                        minima.set(new NDIndex("{}:{}, {}, :", j0, j1, i), distances(columnMin));
+                    }
+                }
+            }
+        }
+    }
+
+    private static NDArray distances(NDArray squaredMinima) {
+        return squaredMinima.toType(DataType.FLOAT32, false).maximum(0f).sqrt();
+    }
+
+    /**
+     * Features in product form b' = [b, 1, |b|²] (N, L, C+2) in the product precision, owned by one
+     * scope: built once per call (one copy of the features, image chunk by image chunk so that no
+     * full-size temporary exists), so that every tile's right operand is a contiguous view.
+     */
+    private record Operands(NDArray product, long patches, long width) {
+
+        static Operands of(NDArray features, MsmPrecision precision, int chunk, NDManager scope) {
+            Shape s = features.getShape();
+            long n = s.get(0);
+            NDArray product = scope.zeros(new Shape(n, s.get(1), s.get(2) + 2), precision.dataType());
+            for (long j0 = 0; j0 < n; j0 += chunk) {
+                try (NDManager part = scope.newSubManager()) {
+                    NDIndex range = new NDIndex("{}:{}", j0, Math.min(n, j0 + chunk));
+                    NDArray b = features.get(part, range).toType(precision.dataType(), false);
+                    NDArray bn = b.square().sum(new int[] {2}, true);
+                    product.set(range, NDArrays.concat(new NDList(b, bn.onesLike(), bn), -1));
+                }
+            }
+            return new Operands(product, s.get(1), s.get(2) + 2);
+        }
+
+        /** [−2a, |a|², 1] of image i: (L, C+2), owned by {@code scope}. */
+        NDArray left(long i, NDManager scope) {
+            NDArray b = product.get(scope, i);
+            long c = width - 2;
+            return NDArrays.concat(new NDList(b.get(":, :{}", c).mul(-2), b.get(":, {}:", c + 1),
+                    b.get(":, {}:{}", c, c + 1)), -1);
+        }
+
+        /** b'ᵀ of images [j0, j1): (C+2, (j1−j0)·L), a view owned by {@code scope}. */
+        NDArray right(long j0, long j1, NDManager scope) {
+            return product.get(scope, new NDIndex("{}:{}", j0, j1)).reshape((j1 - j0) * patches, width).transpose();
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.musc4j.engine.msm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Properties of MSM and its kernel, checked against a direct float64 computation. */
+class MutualScoringTest {
+
+    private static final int L = 16;
+    private static final int C = 8;
+    private static final long BIG = 1L << 30;
+
+    /** N images of L random unit vectors in C dimensions, (N·L·C) row-major. */
+    private static float[] features(int n, long seed) {
+        Random random = new Random(seed);
+        float[] f = new float[n * L * C];
+        for (int p = 0; p < n * L; p++) {
+            double norm = 0;
+            for (int c = 0; c < C; c++) {
+                f[p * C + c] = (float) random.nextGaussian();
+                norm += f[p * C + c] * f[p * C + c];
+            }
+            for (int c = 0; c < C; c++) {
+                f[p * C + c] /= (float) Math.sqrt(norm);
+            }
+        }
+        return f;
+    }
+
+    /** MSM by definition: direct differences in float64, then sort and interval mean. */
+    private static double[] direct(float[] f, int n, MsmInterval interval) {
+        MsmInterval.Ranks k = interval.ranks(n - 1);
+        double[] out = new double[n * L];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < L; p++) {
+                double[] d = new double[n - 1];
+                int slot = 0;
+                for (int j = 0; j < n; j++) {
+                    if (j == i) {
+                        continue;
+                    }
+                    double best = Double.POSITIVE_INFINITY;
+                    for (int q = 0; q < L; q++) {
+                        double s = 0;
+                        for (int c = 0; c < C; c++) {
+                            double diff = f[(i * L + p) * C + c] - f[(j * L + q) * C + c];
+                            s += diff * diff;
+                        }
+                        best = Math.min(best, Math.sqrt(s));
+                    }
+                    d[slot++] = best;
+                }
+                Arrays.sort(d);
+                out[i * L + p] = Arrays.stream(d, k.low(), k.high()).average().orElseThrow();
+            }
+        }
+        return out;
+    }
+
+    private static double[] msm(float[] f, int n, MsmInterval interval, long budget) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray z = m.create(f, new Shape(n, L, C));
+            return new MutualScoring(interval, budget, MsmPrecision.FP32).score(z).toDoubleArray();
+        }
+    }
+
+    private static double maxAbs(double[] a, double[] b) {
+        double err = 0;
+        for (int i = 0; i < a.length; i++) {
+            err = Math.max(err, Math.abs(a[i] - b[i]));
+        }
+        return err;
+    }
+
+    @Test
+    void matchesDirectComputationForSeveralIntervals() {
+        float[] f = features(11, 1);
+        for (MsmInterval interval : new MsmInterval[] {MsmInterval.DEFAULT, new MsmInterval(0.2, 0.6),
+            new MsmInterval(2, 5), new MsmInterval(0.3, 0)}) {
+            assertTrue(maxAbs(direct(f, 11, interval), msm(f, 11, interval, BIG)) < 1e-6, interval.toString());
+        }
+    }
+
+    @Test
+    void duplicatedImageScoresZeroAtEveryPatch() {
+        int n = 6; // 5 candidates: k = int(5 * 0.3) = 1, so a patch's score is its nearest image's distance
+        float[] f = features(n, 2);
+        System.arraycopy(f, 0, f, 3 * L * C, L * C); // image 3 := image 0
+        double[] s = msm(f, n, MsmInterval.DEFAULT, BIG);
+        for (int p = 0; p < L; p++) {
+            // float32 Gram form |a|²+|b|²−2a·b cancels to ~1e-7, whose square root is ~3e-4 (as in cdist)
+            assertEquals(0, s[p], 1e-3, "copy 0, patch " + p);
+            assertEquals(0, s[3 * L + p], 1e-3, "copy 3, patch " + p);
+            assertTrue(s[L + p] > 0.1, "a unique image scores well above 0");
+        }
+    }
+
+    @Test
+    void permutingImagesPermutesScores() {
+        int n = 9;
+        float[] f = features(n, 3);
+        int[] perm = {4, 0, 8, 2, 6, 1, 7, 3, 5};
+        float[] g = new float[f.length];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(f, perm[i] * L * C, g, i * L * C, L * C);
+        }
+        double[] a = msm(f, n, MsmInterval.DEFAULT, BIG);
+        double[] b = msm(g, n, MsmInterval.DEFAULT, BIG);
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < L; p++) {
+                assertEquals(a[perm[i] * L + p], b[i * L + p], 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void tinyBudgetGivesTheSameNumbersAsOneBigTile() {
+        int n = 12;
+        float[] f = features(n, 4);
+        NearestPatchMinima tiny = new NearestPatchMinima(1, MsmPrecision.FP32);
+        // one query patch against one reference image per product
+        assertEquals(new NearestPatchMinima.TilePlan(1, 1, tiny.plan(L, C, Device.cpu()).bytes()), tiny.plan(L, C, Device.cpu()));
+        assertTrue(new NearestPatchMinima(BIG, MsmPrecision.FP32).plan(L, C, Device.cpu()).referenceImages() >= n);
+        assertTrue(maxAbs(msm(f, n, MsmInterval.DEFAULT, 1), msm(f, n, MsmInterval.DEFAULT, BIG)) < 1e-6);
+    }
+
+    @Test
+    void crossMinimaOfQueriesAgainstABankEqualTheMutualOnes() {
+        int n = 7;
+        float[] f = features(n, 5);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray z = m.create(f, new Shape(n, L, C));
+            NearestPatchMinima kernel = new NearestPatchMinima(BIG, MsmPrecision.FP32);
+            float[] mutual = kernel.mutual(z).get(new NDIndex("0:2, 2:, :")).toFloatArray();
+            float[] cross = kernel.cross(z.get("0:2"), z.get("2:")).toFloatArray();
+            for (int i = 0; i < mutual.length; i++) {
+                assertEquals(mutual[i], cross[i], 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void fewImages() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> msm(features(1, 6), 1, MsmInterval.DEFAULT, BIG));
+        assertEquals("MSM needs at least 2 images to score each other, got 1", e.getMessage());
+        float[] three = features(3, 7);
+        double[] s = msm(three, 3, MsmInterval.DEFAULT, BIG);
+        assertTrue(Arrays.stream(s).allMatch(Double::isFinite));
+        // k = max(1, int(2 * 0.3)) = 1: the nearest image's distance
+        assertTrue(maxAbs(direct(three, 3, MsmInterval.DEFAULT), s) < 1e-6);
+    }
+
+    @Test
+    void halfPrecisionStaysClose() {
+        int n = 6;
+        float[] f = features(n, 8);
+        try (NDManager m = NDManager.newBaseManager()) {
+            double[] half = new MutualScoring(MsmInterval.DEFAULT, BIG, MsmPrecision.FP16)
+                    .score(m.create(f, new Shape(n, L, C))).toDoubleArray();
+            assertTrue(maxAbs(direct(f, n, MsmInterval.DEFAULT), half) < 2e-2);
+        }
+    }
+}
