@@ -1,0 +1,74 @@
+package io.musc4j.cli;
+
+import io.musc4j.engine.ProgressListener;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Progress bars on standard error. On a terminal one line is redrawn in place; in a log (no
+ * terminal) a line is printed when a stage starts, about every 10 % and when it ends, so CI logs
+ * stay readable.
+ */
+final class ConsoleBars implements ProgressListener {
+
+    private static final int WIDTH = 30;
+
+    private final PrintStream out;
+    private final boolean terminal;
+    private String prefix = "";
+    private String stage;
+    private long started;
+    private long lastDecile = -1;
+
+    ConsoleBars(PrintStream out, boolean terminal) {
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    static ConsoleBars onStderr() {
+        return new ConsoleBars(System.err, System.console() != null);
+    }
+
+    /** Text shown before each bar, e.g. the category name. */
+    void prefix(String text) {
+        this.prefix = text;
+    }
+
+    @Override
+    public synchronized void progress(String name, long done, long total) {
+        if (!name.equals(stage) || done == 0) {
+            stage = name;
+            started = System.nanoTime();
+            lastDecile = -1;
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String line = render(prefix, name, done, total, seconds);
+        if (terminal) {
+            out.print("\r" + line + (done >= total ? "\n" : ""));
+            out.flush();
+            return;
+        }
+        long decile = total == 0 ? 10 : done * 10 / total;
+        if (decile != lastDecile) {
+            lastDecile = decile;
+            out.println(line);
+        }
+    }
+
+    static String render(String prefix, String stage, long done, long total, double seconds) {
+        int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
+        StringBuilder bar = new StringBuilder();
+        bar.append("#".repeat(filled)).append(".".repeat(WIDTH - filled));
+        String rate = done > 0 && seconds > 0 ? String.format(Locale.ROOT, "%.2f/s", done / seconds) : "";
+        String eta = done > 0 && done < total
+                ? String.format(Locale.ROOT, " eta %s", duration(seconds * (total - done) / done)) : "";
+        String time = done >= total ? " " + duration(seconds) : eta;
+        return String.format(Locale.ROOT, "%s%-9s [%s] %d/%d %s%s", prefix, stage, bar, done, total, rate, time)
+                .stripTrailing();
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s < 60 ? s + "s" : s / 60 + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s";
+    }
+}

@@ -1,0 +1,35 @@
+package io.musc4j.cli;
+
+import picocli.CommandLine;
+
+/**
+ * Turns a failure into one line on stderr: users see what is wrong with their input, not a stack
+ * trace. {@code --verbose} restores the trace for bug reports.
+ */
+final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
+                || parsed.hasMatchedOption("--verbose");
+        if (verbose) {
+            e.printStackTrace(System.err);
+        }
+        System.err.println("musc: " + describe(e));
+        return 1;
+    }
+
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getMessage() == null && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String message = t.getMessage();
+        if (message == null || message.isBlank()) {
+            return t.getClass().getSimpleName() + " (run again with --verbose for details)";
+        }
+        // Exceptions of ours carry one-line messages; keep only the first line of foreign ones.
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,103 @@
+package io.musc4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code musc run}: scores every image of one or more categories and writes results and pictures. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Score the test images of a dataset: scores, maps, heatmaps, metrics and a report.")
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, paramLabel = "ROOT", description = "Dataset root folder.")
+    Path data;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT",
+            description = "Layout of ROOT: ${COMPLETION-CANDIDATES}.")
+    Format format;
+
+    @Option(names = "--category", paramLabel = "NAME[,NAME...]|ALL", split = ",", defaultValue = "ALL",
+            description = "Categories to score (default: ALL).")
+    List<String> categories;
+
+    @Option(names = "--model", required = true, paramLabel = "HF_ID|DIR",
+            description = "Backbone: a Hugging Face id org/name[@revision] or a folder with config.json "
+                    + "and model.safetensors.")
+    String model;
+
+    @Option(names = "--image-size", paramLabel = "S", description = "Network input size (default: the model's trained size).")
+    Integer imageSize;
+
+    @Option(names = "--layers", split = ",", paramLabel = "i,j,...",
+            description = "0-based block indices to tap (default: four evenly spaced, ending at the last).")
+    int[] layers;
+
+    @Option(names = "--degrees", split = ",", paramLabel = "1,3,5", defaultValue = "1,3,5",
+            description = "LNAMD aggregation degrees r (odd).")
+    int[] degrees;
+
+    @Option(names = "--interval", split = ",", paramLabel = "LO,HI", defaultValue = "0,0.3",
+            description = "MSM interval: the mean of the nearest-neighbour distances between these quantiles.")
+    double[] interval;
+
+    @Option(names = "--rscin", paramLabel = "K,...|off",
+            description = "RsCIN windows (default: 1,8,9 for visa, else 1,2,3), or off.")
+    String rscin;
+
+    @Option(names = "--divide", paramLabel = "K", defaultValue = "1",
+            description = "Score each category in K subsets chosen without labels.")
+    int divide;
+
+    @Option(names = "--divide-mode", paramLabel = "MODE", defaultValue = "random",
+            description = "How --divide picks subsets: ${COMPLETION-CANDIDATES}.")
+    DivideMode divideMode;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "4", description = "Backbone batch size.")
+    int batch;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
+            description = "auto, cpu or gpu (gpu fails if none is usable).")
+    DeviceChoice device;
+
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            description = "fp32, or fp16 (CUDA only).")
+    PrecisionChoice precision;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--save-maps", description = "Also write raw float32 maps as .npy.")
+    boolean saveMaps;
+
+    @Option(names = "--heatmaps", paramLabel = "MODE", defaultValue = "single",
+            description = "Heatmap normalisation: single (per image), whole (per category) or none.")
+    HeatmapMode heatmaps;
+
+    @Option(names = "--resume", description = "Skip categories whose results in OUT are complete.")
+    boolean resume;
+
+    @Option(names = "--verbose", description = "Print stack traces on errors and DJL's log.")
+    boolean verbose;
+
+    /** Dataset layouts the command reads. */
+    public enum Format { mvtec, visa, btad, mvtec2, folder }
+
+    /** How --divide splits a category. */
+    public enum DivideMode { random, sequential }
+
+    /** Where the backbone and scoring run. */
+    public enum DeviceChoice { auto, cpu, gpu }
+
+    /** Compute precision. */
+    public enum PrecisionChoice { fp32, fp16 }
+
+    /** Heatmap normalisation. */
+    public enum HeatmapMode { single, whole, none }
+
+    @Override
+    public Integer call() throws Exception {
+        return new RunJob(this).execute();
+    }
+}

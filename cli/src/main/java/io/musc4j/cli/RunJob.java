@@ -1,0 +1,197 @@
+package io.musc4j.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import io.musc4j.datasets.Category;
+import io.musc4j.datasets.DatasetFormat;
+import io.musc4j.datasets.Datasets;
+import io.musc4j.datasets.Warnings;
+import io.musc4j.datasets.output.HtmlReport;
+import io.musc4j.datasets.output.MetricsFiles;
+import io.musc4j.engine.Division;
+import io.musc4j.engine.MuSc;
+import io.musc4j.engine.rscin.RscinWindows;
+import io.musc4j.models.BackboneOptions;
+import io.musc4j.models.hub.DownloadProgress;
+import io.musc4j.models.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One {@code musc run}: checks the options, loads the model once, scores category after category and
+ * writes the run-level files ({@code metrics.json}, {@code metrics.md}, {@code report.html},
+ * {@code run.json}). A category's results are complete once its {@code category.json} exists, which
+ * is what {@code --resume} looks for.
+ */
+final class RunJob {
+
+    /** Seed of {@code --divide-mode random}; recorded in run.json so a split can be repeated. */
+    static final long DIVIDE_SEED = 42;
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .disableHtmlEscaping().create();
+
+    private final RunCommand o;
+
+    RunJob(RunCommand options) {
+        this.o = options;
+    }
+
+    int execute() throws Exception {
+        Instant started = Instant.now();
+        DatasetFormat format = DatasetFormat.parse(o.format.name());
+        RscinWindows rscin = rscin(o.rscin, format);
+        Division division = new Division(o.divide,
+                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
+                DIVIDE_SEED);
+        checkOptions();
+        Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
+        List<Category> categories = Datasets.categories(format, o.data, o.categories, warnings);
+        Files.createDirectories(o.out);
+        ConsoleBars bars = ConsoleBars.onStderr();
+
+        MuSc.Builder builder = MuSc.builder().model(o.model).degrees(o.degrees).interval(o.interval[0], o.interval[1])
+                .rscin(rscin).division(division).batchSize(o.batch).device(device(o.device))
+                .precision(o.precision == RunCommand.PrecisionChoice.fp16
+                        ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
+                .progress(bars).downloadProgress(DownloadProgress.console());
+        if (o.imageSize != null) {
+            builder.imageSize(o.imageSize);
+        }
+        if (o.layers != null) {
+            builder.layers(o.layers);
+        }
+        try (MuSc musc = builder.build()) {
+            System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
+                    musc.device(), musc.backboneSpec().architecture(), musc.backboneSpec().blocks(),
+                    Arrays.toString(musc.layers()), musc.imageSize());
+            JsonObject config = config(musc, rscin, division);
+            String fingerprint = GSON.toJson(config);
+            Map<String, CategorySummary> results = new LinkedHashMap<>();
+            int index = 0;
+            for (Category category : categories) {
+                index++;
+                Path categoryOut = o.out.resolve(category.name());
+                bars.prefix(String.format(Locale.ROOT, "[%d/%d] %s ", index, categories.size(), category.name()));
+                if (o.resume) {
+                    Optional<CategorySummary> previous = CategorySummary.read(categoryOut, fingerprint, warnings);
+                    if (previous.isPresent()) {
+                        System.err.println("musc: " + category.name() + ": complete results found, skipped (--resume)");
+                        results.put(category.name(), previous.get());
+                        continue;
+                    }
+                }
+                CategoryRun run = new CategoryRun(musc, format, o.heatmaps, o.saveMaps, warnings);
+                results.put(category.name(), run.run(category, categoryOut, fingerprint));
+            }
+            writeRunFiles(results, config, started, musc, warnings);
+            System.out.print(Summary.table(results));
+            System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
+                    + o.out.resolve("report.html").toAbsolutePath() + ")");
+            if (warnings.count() > 0) {
+                System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
+            }
+        }
+        return 0;
+    }
+
+    private void checkOptions() {
+        if (o.interval.length != 2) {
+            throw new IllegalArgumentException("--interval takes two numbers LO,HI, e.g. 0,0.3");
+        }
+        for (int r : o.degrees) {
+            if (r < 1 || r % 2 == 0) {
+                throw new IllegalArgumentException("--degrees must be odd and positive, got " + r);
+            }
+        }
+        if (o.batch < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + o.batch);
+        }
+    }
+
+    static RscinWindows rscin(String option, DatasetFormat format) {
+        if (option == null) {
+            return (format == DatasetFormat.VISA ? RscinWindows.Family.VISA : RscinWindows.Family.MVTEC_AD).windows();
+        }
+        if (option.equalsIgnoreCase("off")) {
+            return RscinWindows.off();
+        }
+        try {
+            return RscinWindows.of(Arrays.stream(option.split(",")).map(String::trim)
+                    .mapToInt(Integer::parseInt).toArray());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--rscin takes window sizes such as 1,2,3, or off; got '" + option + "'");
+        }
+    }
+
+    private static BackboneOptions.DeviceChoice device(RunCommand.DeviceChoice choice) {
+        return switch (choice) {
+            case cpu -> BackboneOptions.DeviceChoice.CPU;
+            case gpu -> BackboneOptions.DeviceChoice.GPU;
+            case auto -> BackboneOptions.DeviceChoice.AUTO;
+        };
+    }
+
+    /** Everything that decides the numbers; a category computed under another configuration is redone. */
+    private JsonObject config(MuSc musc, RscinWindows rscin, Division division) {
+        JsonObject c = new JsonObject();
+        c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
+        c.addProperty("format", o.format.name());
+        c.addProperty("model", o.model);
+        c.addProperty("architecture", musc.backboneSpec().architecture().name());
+        c.addProperty("image_size", musc.imageSize());
+        c.add("layers", GSON.toJsonTree(musc.layers()));
+        c.add("degrees", GSON.toJsonTree(o.degrees));
+        c.add("interval", GSON.toJsonTree(o.interval));
+        c.addProperty("rscin", rscin.isOff() ? "off" : rscin.windows().toString());
+        c.addProperty("divide", division.parts());
+        c.addProperty("divide_mode", division.mode().name().toLowerCase(Locale.ROOT));
+        c.addProperty("divide_seed", division.seed());
+        c.addProperty("precision", o.precision.name());
+        c.addProperty("heatmaps", o.heatmaps.name());
+        c.addProperty("save_maps", o.saveMaps);
+        return c;
+    }
+
+    private void writeRunFiles(Map<String, CategorySummary> results, JsonObject config, Instant started,
+                               MuSc musc, Warnings warnings) throws IOException {
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        results.forEach((name, r) -> r.metricsIfAny().ifPresent(m -> metrics.put(name, m)));
+        if (!metrics.isEmpty()) {
+            MetricsFiles.writeJson(o.out.resolve("metrics.json"), metrics);
+            MetricsFiles.writeMarkdown(o.out.resolve("metrics.md"), metrics);
+        }
+        HtmlReport.Builder report = HtmlReport.builder().title("musc4j: " + o.data.getFileName() + " with " + o.model)
+                .metrics(metrics).notes(warnings.all());
+        results.forEach((name, r) -> report.category(name, r.reportImages(o.out.resolve(name))));
+        report.build().write(o.out.resolve("report.html"));
+
+        JsonObject run = new JsonObject();
+        run.addProperty("musc4j", Versions.MUSC4J);
+        run.addProperty("djl", Versions.DJL);
+        run.addProperty("pytorch", Versions.PYTORCH);
+        run.addProperty("java", Runtime.version().toString());
+        run.addProperty("device", musc.device().toString());
+        run.addProperty("started", started.toString());
+        run.addProperty("finished", Instant.now().toString());
+        run.add("config", config);
+        JsonObject timings = new JsonObject();
+        results.forEach((name, r) -> timings.add(name, GSON.toJsonTree(r.timingsMs())));
+        run.add("timings_ms", timings);
+        run.add("warnings", GSON.toJsonTree(warnings.all()));
+        AtomicFiles.writeString(o.out.resolve("run.json"), GSON.toJson(run) + "\n");
+    }
+
+    static Gson gson() {
+        return GSON;
+    }
+}

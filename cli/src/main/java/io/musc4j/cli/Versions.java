@@ -1,0 +1,17 @@
+package io.musc4j.cli;
+
+import picocli.CommandLine;
+
+/** Version line for {@code musc --version}: ours and the compute stack's. */
+final class Versions implements CommandLine.IVersionProvider {
+
+    static final String MUSC4J = "0.1.0";
+    static final String DJL = "0.33.0";
+    static final String PYTORCH = "2.5.1";
+
+    @Override
+    public String[] getVersion() {
+        return new String[] {"musc4j " + MUSC4J + " (DJL " + DJL + ", PyTorch " + PYTORCH
+                + ", Java " + Runtime.version() + ")"};
+    }
+}

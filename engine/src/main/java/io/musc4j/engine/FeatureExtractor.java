@@ -1,0 +1,115 @@
+package io.musc4j.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.models.Architecture;
+import io.musc4j.models.Backbone;
+import io.musc4j.models.Features;
+import io.musc4j.models.preprocess.Preprocessing;
+import io.musc4j.models.preprocess.RgbImage;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the backbone over an image set in batches and gathers the tapped tokens of every image, which
+ * MSM needs all at once. One backbone pass per batch gives both the tokens and the image features.
+ */
+public final class FeatureExtractor {
+
+    /** Supplies image {@code i} of the set; may fail with a message naming the file. */
+    @FunctionalInterface
+    public interface ImageSource {
+        RgbImage image(int index) throws IOException;
+    }
+
+    private final Backbone backbone;
+    private final Preprocessing preprocessing;
+    private final int imageSize;
+    private final int[] taps;
+    private final int batchSize;
+
+    public FeatureExtractor(Backbone backbone, int imageSize, int[] taps, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.backbone = backbone;
+        this.preprocessing = preprocessing(backbone.spec().architecture());
+        this.imageSize = imageSize;
+        this.taps = taps.clone();
+        this.batchSize = batchSize;
+    }
+
+    /** The input recipe of an architecture (SPEC §1). */
+    public static Preprocessing preprocessing(Architecture architecture) {
+        return architecture == Architecture.CLIP ? Preprocessing.clip() : Preprocessing.dinov2();
+    }
+
+    /** The input recipe this extractor uses. */
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    /**
+     * Extracts the tokens of {@code count} images. The result lives in a new sub-manager of
+     * {@code parent} on the backbone's device.
+     */
+    public PatchTokens extract(int count, ImageSource source, NDManager parent, ProgressListener progress)
+            throws IOException {
+        int grid = backbone.spec().grid(imageSize);
+        int plane = 3 * imageSize * imageSize;
+        NDManager out = parent.newSubManager(backbone.device());
+        try {
+            List<List<NDArray>> perLayer = new ArrayList<>();
+            for (int t = 0; t < taps.length; t++) {
+                perLayer.add(new ArrayList<>());
+            }
+            List<NDArray> features = new ArrayList<>();
+            progress.progress(ProgressListener.FEATURES, 0, count);
+            for (int start = 0; start < count; start += batchSize) {
+                int b = Math.min(batchSize, count - start);
+                float[] input = new float[b * plane];
+                for (int k = 0; k < b; k++) {
+                    preprocessing.toInput(source.image(start + k), imageSize, input, k * plane);
+                }
+                try (NDManager batch = out.newSubManager()) {
+                    NDArray images = batch.create(FloatBuffer.wrap(input), new Shape(b, 3, imageSize, imageSize));
+                    Features f = backbone.forward(images, taps);
+                    for (int t = 0; t < taps.length; t++) {
+                        perLayer.get(t).add(keep(f.tokens().get(t), out));
+                    }
+                    features.add(keep(f.imageFeatures(), out));
+                }
+                progress.progress(ProgressListener.FEATURES, start + b, count);
+            }
+            // Concatenate layer by layer and free the parts at once, so the peak is one layer above the total.
+            List<NDArray> layers = new ArrayList<>();
+            for (List<NDArray> parts : perLayer) {
+                layers.add(concat(parts, out));
+            }
+            return new PatchTokens(layers, concat(features, out), grid, grid, out);
+        } catch (IOException | RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    private static NDArray keep(NDArray array, NDManager owner) {
+        array.attach(owner);
+        return array;
+    }
+
+    private static NDArray concat(List<NDArray> parts, NDManager owner) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        NDArray all = NDArrays.concat(new NDList(parts));
+        all.attach(owner);
+        parts.forEach(NDArray::close);
+        return all;
+    }
+}
