@@ -127,9 +127,10 @@ public final class ScoringBench {
             System.out.printf("  resident: input features %.1f MiB (before MSM); during MSM: features in product form"
                     + " N*L*(C+2)*4 %.1f MiB, minima store N*N*L*4 %.1f MiB%n",
                     features / 1048576.0, productForm / 1048576.0, store / 1048576.0);
-            System.out.printf("  peak RSS (VmHWM, reset before MSM) %.1f MiB at the start, %.1f MiB after: growth %.1f MiB (expected: product form + store + tile = %.1f MiB; budget %d MiB);"
+            System.out.printf("  peak RSS (VmHWM, reset before MSM) %.1f MiB at the start, %.1f MiB after: growth %.1f MiB (bound: product form + store + budget %d MiB = %.1f MiB; the budget caps one MSM tile and one"
+                    + " chunk of the interval average);"
                     + " the reference's per-image cdist block alone is L*(N-1)*L*4 = %.1f MiB%n",
-                    before / 1024.0, after / 1024.0, (after - before) / 1024.0, (productForm + store + plan.bytes()) / 1048576.0, budget >> 20,
+                    before / 1024.0, after / 1024.0, (after - before) / 1024.0, budget >> 20, (productForm + store + budget) / 1048576.0,
                     l * (n - 1) * l * 4 / 1048576.0);
         }
     }

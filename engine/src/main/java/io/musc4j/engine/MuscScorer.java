@@ -94,7 +94,10 @@ public final class MuscScorer {
                     + (features == null ? "none" : features.getShape()));
         }
         int d = Math.toIntExact(features.getShape().get(1));
-        float[] flat = features.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] flat;
+        try (NDArray f = features.toType(DataType.FLOAT32, true)) {
+            flat = f.toFloatArray();
+        }
         float[][] out = new float[n][d];
         for (int i = 0; i < n; i++) {
             System.arraycopy(flat, i * d, out[i], 0, d);

@@ -23,8 +23,8 @@ class MuscParityTest {
     void lnamdMatchesReference(String id) {
         ParityRun run = ParityRun.load(id);
         int grid = run.grid();
-        List<Integer> degrees = run.ints("r_list");
-        List<Integer> layers = run.ints("feature_layers");
+        List<Integer> degrees = run.degrees();
+        List<Integer> layers = run.layers();
         int[] subset = run.subset("lnamd");
         try (NDManager m = NDManager.newBaseManager()) {
             List<NDArray> tokens = run.tokens(m);
@@ -51,8 +51,8 @@ class MuscParityTest {
     void everyStageFromTokensMatchesReference(String id) {
         ParityRun run = ParityRun.load(id);
         int grid = run.grid();
-        List<Integer> degrees = run.ints("r_list");
-        List<Integer> layers = run.ints("feature_layers");
+        List<Integer> degrees = run.degrees();
+        List<Integer> layers = run.layers();
         MuscConfig config = MuscConfig.builder().degrees(degrees.toArray(Integer[]::new))
                 .rscin(RscinWindows.of(run.ints("k_list").stream().mapToInt(Integer::intValue).toArray()))
                 .imageSize(run.imageSize()).keepLayerScores(true).build();

@@ -59,13 +59,23 @@ public record ParityRun(Path dir, JsonObject manifest) {
                 .asList().stream().mapToInt(e -> e.getAsInt()).toArray();
     }
 
+    /** LNAMD degrees r of the run. */
+    public List<Integer> degrees() {
+        return ints("r_list");
+    }
+
+    /** Tapped layers (0-based block indices) of the run. */
+    public List<Integer> layers() {
+        return ints("feature_layers");
+    }
+
     public int imageSize() {
         return manifest.get("image_size").getAsInt();
     }
 
     public List<NDArray> tokens(NDManager manager) {
         List<NDArray> out = new ArrayList<>();
-        for (int l : ints("feature_layers")) {
+        for (int l : layers()) {
             out.add(floats(manager, "tokens_layer" + l + ".npy"));
         }
         return out;
@@ -73,7 +83,7 @@ public record ParityRun(Path dir, JsonObject manifest) {
 
     /** Patch grid side of a square grid from the token count (1 + L). */
     public int grid() {
-        long tokens = array("tokens_layer" + ints("feature_layers").get(0) + ".npy").shape()[1];
+        long tokens = array("tokens_layer" + layers().get(0) + ".npy").shape()[1];
         return (int) Math.round(Math.sqrt(tokens - 1));
     }
 

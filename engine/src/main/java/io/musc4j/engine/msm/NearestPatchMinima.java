@@ -18,9 +18,9 @@ import ai.djl.ndarray.types.Shape;
  * squared distances on the device; only the minima are clamped at 0 and square-rooted (both are
  * monotone, so this equals the minimum of the distances).
  *
- * <p>A tile is one image against a chunk of reference images: an (L × chunk·L) product. The chunk
- * is the largest that keeps the tile's workspace within the byte budget (at least one image, so
- * the smallest possible tile is one L×L product), so the workspace does not grow with N and nothing
+ * <p>A tile is a block of one image's patches against a chunk of whole reference images: a
+ * (rows × chunk·L) product ({@link #plan}). Tiles are sized to the byte budget (on a CPU also to the
+ * cache), down to one patch against one image, so the workspace does not grow with N and nothing
  * of size N·L·L ever exists. Resident besides the workspace: the features in product form
  * [b, 1, |b|²] (one copy of the features, in the product precision) and the result, (N, M, L)
  * float32, the only array that grows with N·M.
