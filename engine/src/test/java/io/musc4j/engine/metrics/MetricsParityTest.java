@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.engine.maps.AlignCornersUpsampler;
 import io.musc4j.models.io.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The metrics against the reference's {@code compute_metrics} outputs in the parity fixtures. */
 class MetricsParityTest {
@@ -91,6 +97,41 @@ class MetricsParityTest {
         // an independent numpy computation on the same float32 maps gives exactly that value.
         assertEquals(NUMPY_PIXEL_AP_OF_FLOAT32_MAPS, m.pixelAp(), TOLERANCE, "pixel_ap");
         assertEquals(2.913e-8, m.pixelAp() - expected.get("pixel_ap").getAsDouble(), 1e-11, "float32 rounding");
+    }
+
+    /**
+     * Every run's metrics.json from its stored float64 patch map, upsampled as SPEC §5 says (bilinear,
+     * align corners, float64), the masks after the reference's preprocessing and the RsCIN scores.
+     * The fixture README says this reproduces metrics.json exactly, so all seven keys are held to 1e-9.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "brick_dinov2-tiny_r135_k123, brick_gt_masks.npy",
+        "brick_clip-tiny_r135_k123, brick_gt_masks.npy",
+        "brick256_dinov2-tiny_r135_k123, brick256_gt_masks.npy",
+        "brick256_clip-tiny_r135_k123, brick256_gt_masks.npy",
+    })
+    void everyRunMatchesReferenceFromItsPatchMap(String id, String masks) throws IOException {
+        Path run = PARITY.resolve("runs").resolve(id);
+        Npy.Array patch = Npy.read(run.resolve("patch_map.npy"));
+        int n = patch.intShape()[0];
+        int grid = (int) Math.round(Math.sqrt(patch.intShape()[1]));
+        int size = 224;
+        double[][] maps;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray up = new AlignCornersUpsampler(grid, grid, size)
+                    .upsample(m.create(patch.toDoubles(), new Shape(n, (long) grid * grid)));
+            maps = split(up.toDoubleArray(), n);
+        }
+        PixelData pixels = PixelData.ofDoubles(size, size, maps,
+                masks(Npy.read(PARITY.resolve("runs/_shared").resolve(masks)), n));
+        Metrics actual = MetricsEvaluator.evaluate(Npy.read(run.resolve("labels.npy")).toInts(),
+                Npy.read(run.resolve("score_rscin.npy")).toDoubles(), pixels);
+        JsonObject expected = json(run.resolve("metrics.json"));
+        for (String key : new String[] {"image_auroc", "image_ap", "image_f1_max", "pixel_auroc", "pixel_ap",
+                "pixel_f1_max", "pixel_aupro"}) {
+            assertEquals(expected.get(key).getAsDouble(), actual.toMap().get(key), TOLERANCE, id + " " + key);
+        }
     }
 
     private static JsonObject json(Path file) throws IOException {
