@@ -14,40 +14,49 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Tokens and image features of the tiny fixture backbones against the reference runs (SPEC §2). */
-class BackboneParityTest {
+public class BackboneParityTest {
 
     static final Path PARITY = Path.of(System.getProperty("musc4j.testdata"), "parity");
     /** Reference values reach ~10; float32 re-association over 8 blocks stays orders of magnitude below this. */
     private static final double TOL = 1e-4;
 
-    static Backbone load(String model) throws IOException {
-        return Backbones.load(PARITY.resolve("models").resolve(model),
-                BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build());
+    static Backbone load(Path modelDir) throws IOException {
+        return Backbones.load(modelDir, BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build());
     }
 
     @Test
     void dinov2TokensAndFeaturesMatchReference() throws IOException {
-        // inputs.npy holds images 0 (color/000) and 3 (good/000)
-        check("dinov2-tiny", "brick_dinov2-tiny_r135_k123", new int[] {1, 3, 5, 7}, new int[] {0, 3}, true);
+        checkDinov2(PARITY.resolve("models/dinov2-tiny"));
     }
 
     @Test
     void clipTokensAndFeaturesMatchReference() throws IOException {
-        check("clip-tiny", "brick_clip-tiny_r135_k123", new int[] {1, 3, 5}, new int[] {0}, true);
+        checkClip(PARITY.resolve("models/clip-tiny"));
+    }
+
+    /** The brick DINOv2 run's tokens and features from the model in {@code modelDir}. */
+    public static void checkDinov2(Path modelDir) throws IOException {
+        // inputs.npy holds images 0 (color/000) and 3 (good/000)
+        check(modelDir, "brick_dinov2-tiny_r135_k123", new int[] {1, 3, 5, 7}, new int[] {0, 3}, true);
+    }
+
+    /** The brick CLIP run's tokens and features from the model in {@code modelDir}. */
+    public static void checkClip(Path modelDir) throws IOException {
+        check(modelDir, "brick_clip-tiny_r135_k123", new int[] {1, 3, 5}, new int[] {0}, true);
     }
 
     @Test
     void brick256ImageFeaturesMatchReference() throws IOException {
-        check("dinov2-tiny", "brick256_dinov2-tiny_r135_k123", new int[] {7}, new int[] {0}, false);
-        check("clip-tiny", "brick256_clip-tiny_r135_k123", new int[] {5}, new int[] {0}, false);
+        check(PARITY.resolve("models/dinov2-tiny"), "brick256_dinov2-tiny_r135_k123", new int[] {7}, new int[] {0}, false);
+        check(PARITY.resolve("models/clip-tiny"), "brick256_clip-tiny_r135_k123", new int[] {5}, new int[] {0}, false);
     }
 
-    private static void check(String model, String runId, int[] taps, int[] imageIdx, boolean withTokens)
+    private static void check(Path modelDir, String runId, int[] taps, int[] imageIdx, boolean withTokens)
             throws IOException {
         Path run = PARITY.resolve("runs").resolve(runId);
         Npy.Array in = Npy.read(run.resolve("inputs.npy"));
         assertEquals(imageIdx.length, in.shape()[0]);
-        try (Backbone bb = load(model); NDManager m = NDManager.newBaseManager()) {
+        try (Backbone bb = load(modelDir); NDManager m = NDManager.newBaseManager()) {
             NDArray images = m.create(in.toFloats(), new Shape(in.shape()));
             Features f = bb.forward(images, taps);
             if (withTokens) {

@@ -19,7 +19,7 @@ class NativeMemoryTest {
     @Test
     void hundredBatchesLeaveNoArraysBehind() throws IOException {
         Npy.Array in = Npy.read(BackboneParityTest.PARITY.resolve("runs/brick_dinov2-tiny_r135_k123/inputs.npy"));
-        try (Backbone bb = BackboneParityTest.load("dinov2-tiny"); NDManager caller = NDManager.newBaseManager()) {
+        try (Backbone bb = BackboneParityTest.load(BackboneParityTest.PARITY.resolve("models/dinov2-tiny")); NDManager caller = NDManager.newBaseManager()) {
             VisionTransformer vit = (VisionTransformer) bb;
             int weights = vit.liveWeightArrays();
             NDArray images = caller.create(in.toFloats(), new Shape(in.shape()));
