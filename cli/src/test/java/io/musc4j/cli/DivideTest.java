@@ -3,15 +3,13 @@ package io.musc4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import io.musc4j.engine.BatchResult;
 import io.musc4j.engine.MuSc;
-import io.musc4j.engine.PatchTokens;
-import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.rscin.Rscin;
 import io.musc4j.engine.rscin.RscinWindows;
-import io.musc4j.datasets.image.ImageIo;
+import io.musc4j.models.io.Npy;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --divide 2 --divide-mode sequential}: each half of the category is scored on its own, then
  * RsCIN runs over all images. Checked against the Java API scoring each half as a separate set, and
- * RsCIN applied by hand to the concatenated scores with all images' features.
+ * RsCIN applied by hand to the concatenated scores with the reference's image features.
  */
 class DivideTest {
 
@@ -44,17 +42,20 @@ class DivideTest {
         int n = paths.size();
 
         double[] halves = new double[n];
-        float[][] features;
         try (MuSc musc = MuSc.builder().model(Cli.DINOV2.toString()).layers(1, 3, 5, 7).imageSize(224)
                 .rscin(RscinWindows.off()).build()) {
             BatchResult first = musc.score(paths.subList(0, n / 2));
             BatchResult second = musc.score(paths.subList(n / 2, n));
             System.arraycopy(first.scores(), 0, halves, 0, n / 2);
             System.arraycopy(second.scores(), 0, halves, n / 2, n - n / 2);
-            try (NDManager m = NDManager.newBaseManager();
-                 PatchTokens t = musc.extractor().extract(n, i -> ImageIo.readRgb(paths.get(i)), m, ProgressListener.none())) {
-                features = t.imageFeatureRows();
-            }
+        }
+        // The reference's own image features of the same 18 images (float32, N×D).
+        Npy.Array f = Npy.read(Cli.PARITY.resolve("runs").resolve(ID).resolve("image_features.npy"));
+        float[] flat = f.toFloats();
+        int d = (int) f.shape()[1];
+        float[][] features = new float[n][];
+        for (int i = 0; i < n; i++) {
+            features[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
         }
         float[] rescored = Rscin.rescore(halves, features, RscinWindows.of(1, 2, 3));
 
