@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * {@code musc demo}: writes a small MVTec-layout dataset of industrial-looking textures with defects
  * and masks, scores it with {@code musc run} and says where the report is.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Run MuSc on a small generated demo dataset and write a report.")
 public final class DemoCommand implements Callable<Integer> {
 

@@ -1,5 +1,6 @@
 package io.musc4j.cli;
 
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,6 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "musc", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Zero-shot industrial anomaly detection (MuSc) on the JVM.",
+        footer = {"", "Start with 'musc demo'; then 'musc run --help'."},
         subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -21,10 +23,24 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (0 success, 1 failure, 2 usage error). */
     public static int execute(String... args) {
+        quietLibraries(args);
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new OneLineErrors());
+        cl.setParameterExceptionHandler(OneLineErrors::usageError);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl.execute(args);
+    }
+
+    /**
+     * DJL logs its start-up (engine, threads, a CUDA probe that warns on every CPU-only machine) at
+     * INFO and WARN; the command prints what matters itself, so the libraries' log shows only with
+     * {@code --verbose}. slf4j-simple reads this property once, when its first logger is made.
+     */
+    private static void quietLibraries(String... args) {
+        String level = "org.slf4j.simpleLogger.defaultLogLevel";
+        if (System.getProperty(level) == null) {
+            System.setProperty(level, Arrays.asList(args).contains("--verbose") ? "info" : "error");
+        }
     }
 
     @Override

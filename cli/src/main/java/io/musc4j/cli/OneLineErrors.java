@@ -19,6 +19,13 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
         return 1;
     }
 
+    /** A command line that does not parse: one line naming the problem and where help is. */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+        System.err.println("musc: " + describe(e) + " (see '" + spec.qualifiedName() + " --help')");
+        return spec.exitCodeOnInvalidInput();
+    }
+
     static String describe(Throwable e) {
         Throwable t = e;
         while (t.getMessage() == null && t.getCause() != null) {

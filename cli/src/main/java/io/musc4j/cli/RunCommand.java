@@ -7,8 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code musc run}: scores every image of one or more categories and writes results and pictures. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Score the test images of a dataset: scores, maps, heatmaps, metrics and a report.")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Versions.class, sortOptions = false,
+        description = "Score the test images of a dataset: scores, maps, heatmaps, metrics and a report.",
+        footer = {"", "Writes OUT/<category>/scores.csv, heatmaps/<type>/<stem>.png (maps/<type>/<stem>.npy with "
+                + "--save-maps), and OUT/metrics.json, metrics.md, report.html, run.json.",
+                "Example: musc run --data mvtec_ad --format mvtec --category bottle,cable "
+                        + "--model facebook/dinov2-base --image-size 518 --out results"})
 public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, paramLabel = "ROOT", description = "Dataset root folder.")
@@ -18,7 +22,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Layout of ROOT: ${COMPLETION-CANDIDATES}.")
     Format format;
 
-    @Option(names = "--category", paramLabel = "NAME[,NAME...]|ALL", split = ",", defaultValue = "ALL",
+    @Option(names = "--category", paramLabel = "NAME[,NAME...]|ALL", hideParamSyntax = true, split = ",",
+            defaultValue = "ALL",
             description = "Categories to score (default: ALL).")
     List<String> categories;
 
@@ -27,19 +32,20 @@ public final class RunCommand implements Callable<Integer> {
                     + "and model.safetensors.")
     String model;
 
-    @Option(names = "--image-size", paramLabel = "S", description = "Network input size (default: the model's trained size).")
+    @Option(names = "--image-size", paramLabel = "S", description = "Network input size in pixels (default: the model's trained size).")
     Integer imageSize;
 
-    @Option(names = "--layers", split = ",", paramLabel = "i,j,...",
+    @Option(names = "--layers", split = ",", paramLabel = "I,J,...", hideParamSyntax = true,
             description = "0-based block indices to tap (default: four evenly spaced, ending at the last).")
     int[] layers;
 
-    @Option(names = "--degrees", split = ",", paramLabel = "1,3,5", defaultValue = "1,3,5",
-            description = "LNAMD aggregation degrees r (odd).")
+    @Option(names = "--degrees", split = ",", paramLabel = "R,...", hideParamSyntax = true, defaultValue = "1,3,5",
+            description = "LNAMD aggregation degrees r, odd (default: ${DEFAULT-VALUE}).")
     int[] degrees;
 
-    @Option(names = "--interval", split = ",", paramLabel = "LO,HI", defaultValue = "0,0.3",
-            description = "MSM interval: the mean of the nearest-neighbour distances between these quantiles.")
+    @Option(names = "--interval", split = ",", paramLabel = "LO,HI", hideParamSyntax = true, defaultValue = "0,0.3",
+            description = "MSM interval: the mean of the nearest-neighbour distances between these "
+                    + "fractions of the sorted distances (default: ${DEFAULT-VALUE}).")
     double[] interval;
 
     @Option(names = "--rscin", paramLabel = "K,...|off",
@@ -47,35 +53,40 @@ public final class RunCommand implements Callable<Integer> {
     String rscin;
 
     @Option(names = "--divide", paramLabel = "K", defaultValue = "1",
-            description = "Score each category in K subsets chosen without labels.")
+            description = "Score each category in K subsets chosen without labels; RsCIN still runs over all "
+                    + "images (default: ${DEFAULT-VALUE}, no division).")
     int divide;
 
     @Option(names = "--divide-mode", paramLabel = "MODE", defaultValue = "random",
-            description = "How --divide picks subsets: ${COMPLETION-CANDIDATES}.")
+            description = "How --divide picks subsets: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
+                    + "random is seeded, so runs repeat).")
     DivideMode divideMode;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "4", description = "Backbone batch size.")
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "4", description = "Images per backbone pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
-            description = "auto, cpu or gpu (gpu fails if none is usable).")
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; gpu fails if none is usable). "
+                    + "The device used is always printed.")
     DeviceChoice device;
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
-            description = "fp32, or fp16 (CUDA only).")
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; fp16 on CUDA only).")
     PrecisionChoice precision;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder.")
+    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder (created if needed).")
     Path out;
 
-    @Option(names = "--save-maps", description = "Also write raw float32 maps as .npy.")
+    @Option(names = "--save-maps", description = "Also write the raw float32 S×S maps as .npy.")
     boolean saveMaps;
 
     @Option(names = "--heatmaps", paramLabel = "MODE", defaultValue = "single",
-            description = "Heatmap normalisation: single (per image), whole (per category) or none.")
+            description = "Heatmap colour scale: single (per image), whole (per category) or none "
+                    + "(no heatmaps) (default: ${DEFAULT-VALUE}).")
     HeatmapMode heatmaps;
 
-    @Option(names = "--resume", description = "Skip categories whose results in OUT are complete.")
+    @Option(names = "--resume", description = "Skip categories whose results in OUT are complete and were computed with the "
+                    + "same options.")
     boolean resume;
 
     @Option(names = "--verbose", description = "Print stack traces on errors and DJL's log.")

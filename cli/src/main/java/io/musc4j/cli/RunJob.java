@@ -56,6 +56,7 @@ final class RunJob {
         checkOptions();
         Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
         List<Category> categories = Datasets.categories(format, o.data, o.categories, warnings);
+        checkDivision(categories, division);
         Files.createDirectories(o.out);
         ConsoleBars bars = ConsoleBars.onStderr();
 
@@ -115,6 +116,18 @@ final class RunJob {
         }
         if (o.batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + o.batch);
+        }
+    }
+
+    /** Fails before the model loads if some category is too small for {@code --divide}. */
+    private static void checkDivision(List<Category> categories, Division division) {
+        for (Category c : categories) {
+            try {
+                division.split(c.samples().size());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(c.name() + ": " + e.getMessage() + " (--divide "
+                        + division.parts() + ")");
+            }
         }
     }
 

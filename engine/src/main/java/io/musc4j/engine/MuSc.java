@@ -295,7 +295,9 @@ public final class MuSc implements AutoCloseable {
         /**
          * Loads the model (resolving a hub id through the Hugging Face cache) and checks the configuration.
          *
-         * @throws IOException with a one-line message if the model cannot be found or read
+         * @throws io.musc4j.models.hub.HubException (unchecked) with a one-line message if the model is
+         *     neither a folder nor a hub id that can be resolved (cache, then hub)
+         * @throws IOException with a one-line message if the model's files cannot be read
          * @throws IllegalArgumentException if the configuration does not fit the model
          */
         public MuSc build() throws IOException {

@@ -1,0 +1,141 @@
+package io.musc4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input ends in one line on stderr, {@code musc: <what is wrong>}, a non-zero exit code and no stack trace. */
+class BadInputTest {
+
+    @TempDir
+    Path tmp;
+
+    /** {@code musc run} on the brick fixture with the DINOv2 model, the given options replacing or adding. */
+    private Cli.Outcome run(Object... extra) {
+        List<Object> args = new ArrayList<>(List.of("run", "--data", Cli.DATA, "--format", "mvtec", "--category",
+                "brick", "--model", Cli.DINOV2, "--out", tmp.resolve("out")));
+        for (int i = 0; i < extra.length; i += 2) {
+            int at = args.indexOf(extra[i]);
+            if (at >= 0) {
+                args.set(at + 1, extra[i + 1]);
+            } else {
+                args.add(extra[i]);
+                args.add(extra[i + 1]);
+            }
+        }
+        return Cli.musc(args.toArray());
+    }
+
+    /** Asserts the one-line error and returns it. */
+    private static String oneLineError(Cli.Outcome r) {
+        assertNotEquals(0, r.code(), r::toString);
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r::toString);
+        String[] lines = r.errLines();
+        assertEquals(1, lines.length, r::toString);
+        assertTrue(lines[0].startsWith("musc: "), r::toString);
+        return lines[0];
+    }
+
+    @Test
+    void missingDataFolder() {
+        Path nowhere = tmp.resolve("nowhere");
+        String e = oneLineError(run("--data", nowhere));
+        assertTrue(e.contains(nowhere.toString()) && e.contains("no such folder"), e);
+    }
+
+    @Test
+    void unknownCategoryListsTheFoundOnes() {
+        String e = oneLineError(run("--category", "tile"));
+        assertTrue(e.contains("'tile'") && e.contains("brick, brick256"), e);
+    }
+
+    @Test
+    void unknownFormatIsAUsageError() {
+        Cli.Outcome r = run("--format", "kitti");
+        String e = oneLineError(r);
+        assertEquals(2, r.code());
+        assertTrue(e.contains("--format") && e.contains("kitti") && e.contains("mvtec") && e.contains("--help"), e);
+    }
+
+    @Test
+    void modelFolderWithoutSafetensors() throws IOException {
+        Path model = Files.createDirectories(tmp.resolve("config-only"));
+        Files.copy(Cli.DINOV2.resolve("config.json"), model.resolve("config.json"));
+        String e = oneLineError(run("--model", model));
+        assertTrue(e.contains(model.toString()) && e.contains("model.safetensors"), e);
+    }
+
+    @Test
+    void pickleOnlyModelFolderIsRefused() throws IOException {
+        Path model = Files.createDirectories(tmp.resolve("pickle"));
+        Files.copy(Cli.DINOV2.resolve("config.json"), model.resolve("config.json"));
+        Files.write(model.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
+        String e = oneLineError(run("--model", model));
+        assertTrue(e.contains("pytorch_model.bin") && e.contains("model.safetensors"), e);
+    }
+
+    @Test
+    void layerBeyondTheLastBlock() {
+        String e = oneLineError(run("--layers", "1,8"));
+        assertTrue(e.contains("layer 8") && e.contains("0..7"), e);
+    }
+
+    @Test
+    void evenDegree() {
+        String e = oneLineError(run("--degrees", "1,2"));
+        assertTrue(e.contains("--degrees") && e.contains("2"), e);
+    }
+
+    @Test
+    void rscinGarbage() {
+        String e = oneLineError(run("--rscin", "one,two"));
+        assertTrue(e.contains("--rscin") && e.contains("one,two"), e);
+    }
+
+    @Test
+    void tooManySubsets() {
+        String e = oneLineError(run("--divide", "20"));
+        assertTrue(e.contains("brick") && e.contains("18 images") && e.contains("20"), e);
+    }
+
+    @Test
+    void gpuWithoutAUsableGpu() {
+        assumeTrue(Engine.getEngine("PyTorch").getGpuCount() == 0, "this machine has a usable GPU");
+        String e = oneLineError(run("--device", "gpu"));
+        assertTrue(e.contains("GPU") && e.contains("cpu"), e);
+    }
+
+    /** surefire sets HF_HUB_OFFLINE=1 and points HF_HUB_CACHE at an empty folder (cli/pom.xml). */
+    @Test
+    void hubIdOfflineWithAnEmptyCacheSaysWhereFilesGo() {
+        String cache = System.getenv("HF_HUB_CACHE");
+        assumeTrue("1".equals(System.getenv("HF_HUB_OFFLINE")) && cache != null, "needs surefire's environment");
+        assumeTrue(!Files.exists(Path.of(cache, "models--facebook--dinov2-small")), "cache not empty");
+        String e = oneLineError(run("--model", "facebook/dinov2-small"));
+        assertTrue(e.contains("facebook/dinov2-small") && e.contains(cache) && e.contains("--model DIR"), e);
+    }
+
+    @Test
+    void helpReadsWell() {
+        Cli.Outcome top = Cli.musc("--help");
+        assertEquals(0, top.code());
+        assertTrue(top.out().contains("run ") && top.out().contains("demo ") && top.out().contains("musc demo"), top::toString);
+        Cli.Outcome run = Cli.musc("run", "--help");
+        assertEquals(0, run.code());
+        String h = run.out();
+        assertTrue(h.contains("--data=ROOT") && h.contains("--category=NAME[,NAME...]|ALL")
+                && h.contains("--degrees=R,...") && h.contains("(default: 1,3,5)") && h.contains("report.html"), h);
+        assertFalse(h.contains("[,1,3,5...]") || h.contains("[,i,j"), h);
+    }
+}
