@@ -73,7 +73,7 @@ final class RunJob {
         }
         try (MuSc musc = builder.build()) {
             System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
-                    musc.device(), musc.backboneSpec().architecture(), musc.backboneSpec().blocks(),
+                    describe(musc.device()), musc.backboneSpec().architecture(), musc.backboneSpec().blocks(),
                     Arrays.toString(musc.layers()), musc.imageSize());
             JsonObject config = config(musc, rscin, division);
             String fingerprint = GSON.toJson(config);
@@ -146,6 +146,11 @@ final class RunJob {
         }
     }
 
+    /** "cpu" or "gpu 0": DJL's own form, "cpu()", reads like a bug in a log. */
+    static String describe(ai.djl.Device device) {
+        return device.isGpu() ? "gpu " + device.getDeviceId() : "cpu";
+    }
+
     private static BackboneOptions.DeviceChoice device(RunCommand.DeviceChoice choice) {
         return switch (choice) {
             case cpu -> BackboneOptions.DeviceChoice.CPU;
@@ -193,7 +198,7 @@ final class RunJob {
         run.addProperty("djl", Versions.DJL);
         run.addProperty("pytorch", Versions.PYTORCH);
         run.addProperty("java", Runtime.version().toString());
-        run.addProperty("device", musc.device().toString());
+        run.addProperty("device", describe(musc.device()));
         run.addProperty("started", started.toString());
         run.addProperty("finished", Instant.now().toString());
         run.add("config", config);

@@ -57,8 +57,9 @@ public final class Backbones {
             case CPU -> Device.cpu();
             case GPU -> {
                 if (gpus == 0) {
-                    throw new WeightFileException("device: a GPU was requested but DJL sees none"
-                            + " (CPU-only PyTorch natives, or no CUDA driver); use device cpu or auto");
+                    throw new WeightFileException("a GPU was requested but none is usable: either the PyTorch natives are"
+                            + " CPU-only (build with -Pcuda; ./musc does with MUSC_CUDA=1) or no CUDA driver and"
+                            + " GPU are present; choose the cpu or auto device");
                 }
                 yield Device.gpu();
             }
