@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Zero-shot industrial anomaly detection (MuSc) on the JVM.",
         footer = {"", "Start with 'musc demo'; then 'musc run --help'."},
         subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -43,8 +43,10 @@ public final class Main implements Runnable {
         }
     }
 
+    /** {@code musc} without a command is a usage error: the usage goes to stderr, exit code 2. */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(System.err);
+        return 2;
     }
 }
