@@ -78,11 +78,15 @@ public final class AlignedScoring {
             NDArray grid = z.get(scope, new NDIndex(":")).toType(DataType.FLOAT32, false).transpose(1, 0, 2)
                     .reshape(gridH, gridW, n, c);
             NDArray squares = grid.square().sum(new int[] {3});
+            // (h, w, C, N): the right operand of every offset's product without a per-offset transpose
+            // (flattening the transposed view forces the contiguous copy)
+            NDArray columns = grid.transpose(0, 1, 3, 2).reshape(gridH * (long) gridW * c, n)
+                    .reshape(gridH, gridW, c, n);
             NDList parts = new NDList();
             for (long i0 = 0; i0 < n; i0 += chunk) {
                 long i1 = Math.min(n, i0 + chunk);
                 try (NDManager part = scope.newSubManager()) {
-                    NDArray mean = interval.average(nearest(grid, squares, i0, i1, part), (int) n - 1);
+                    NDArray mean = interval.average(nearest(grid, columns, squares, i0, i1, part), (int) n - 1);
                     mean.attach(scope);
                     parts.add(mean);
                 }
@@ -95,7 +99,7 @@ public final class AlignedScoring {
 
     /** Distances (t, N, L) from query images [i0, i1) to their nearest in-window patch of every image,
      *  +∞ for an image against itself. */
-    private NDArray nearest(NDArray grid, NDArray squares, long i0, long i1, NDManager part) {
+    private NDArray nearest(NDArray grid, NDArray columns, NDArray squares, long i0, long i1, NDManager part) {
         long t = i1 - i0;
         long n = grid.getShape().get(2);
         long c = grid.getShape().get(3);
@@ -116,8 +120,8 @@ public final class AlignedScoring {
                 NDIndex there = new NDIndex("{}:{}, {}:{}", y0 + dy, y1 + dy, x0 + dx, x1 + dx);
                 try (NDManager offset = part.newSubManager()) {
                     NDArray a = queries.get(offset, here).reshape(positions, t, c);
-                    NDArray b = grid.get(offset, there).reshape(positions, n, c);
-                    NDArray d2 = a.batchMatMul(b.transpose(0, 2, 1)).mul(-2)
+                    NDArray b = columns.get(offset, there).reshape(positions, c, n);
+                    NDArray d2 = a.batchMatMul(b).mul(-2)
                             .add(querySquares.get(offset, here).reshape(positions, t, 1))
                             .add(squares.get(offset, there).reshape(positions, 1, n));
                     best.set(here, best.get(offset, here).minimum(d2.reshape(y1 - y0, x1 - x0, t, n)));
