@@ -48,6 +48,17 @@ public final class RunCommand implements Callable<Integer> {
                     + "fractions of the sorted distances (default: ${DEFAULT-VALUE}).")
     double[] interval;
 
+    @Option(names = "--scoring", paramLabel = "full|aligned[:W]", defaultValue = "full",
+            description = "MSM comparisons: full (every patch against every patch, the reference), or aligned: "
+                    + "each patch only against the same grid position +-W patches in the other images, for "
+                    + "aligned parts (W default 1).")
+    String scoring;
+
+    @Option(names = "--aggregation", paramLabel = "lnamd|snamd", defaultValue = "lnamd",
+            description = "Patch features: lnamd (the reference; one MSM pass per layer and degree) or snamd "
+                    + "(MuSc-V2's similarity-weighted multi-degree aggregation; one MSM pass per layer).")
+    String aggregation;
+
     @Option(names = "--rscin", paramLabel = "K,...|off",
             description = "RsCIN windows (default: 1,8,9 for visa, else 1,2,3), or off.")
     String rscin;

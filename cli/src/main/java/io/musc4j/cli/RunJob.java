@@ -11,6 +11,8 @@ import io.musc4j.datasets.output.HtmlReport;
 import io.musc4j.datasets.output.MetricsFiles;
 import io.musc4j.engine.Division;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.lnamd.Aggregation;
+import io.musc4j.engine.msm.MsmScoring;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.hub.DownloadProgress;
@@ -54,6 +56,8 @@ final class RunJob {
                 o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
                 DIVIDE_SEED);
         checkOptions();
+        MsmScoring scoring = scoring(o.scoring);
+        Aggregation aggregation = aggregation(o.aggregation);
         Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
         List<Category> categories = Datasets.categories(format, o.data, o.categories, warnings);
         checkDivision(categories, division);
@@ -64,6 +68,7 @@ final class RunJob {
                 .rscin(rscin).division(division).batchSize(o.batch).device(device(o.device))
                 .precision(o.precision == RunCommand.PrecisionChoice.fp16
                         ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
+                .scoring(scoring).aggregation(aggregation)
                 .progress(bars).downloadProgress(DownloadProgress.console());
         if (o.imageSize != null) {
             builder.imageSize(o.imageSize);
@@ -151,6 +156,24 @@ final class RunJob {
         return device.isGpu() ? "gpu " + device.getDeviceId() : "cpu";
     }
 
+    /** {@code --scoring}: full, aligned or aligned:W. */
+    static MsmScoring scoring(String option) {
+        try {
+            return MsmScoring.parse(option);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
+    }
+
+    /** {@code --aggregation}: lnamd or snamd. */
+    static Aggregation aggregation(String option) {
+        try {
+            return Aggregation.parse(option);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
+    }
+
     private static BackboneOptions.DeviceChoice device(RunCommand.DeviceChoice choice) {
         return switch (choice) {
             case cpu -> BackboneOptions.DeviceChoice.CPU;
@@ -170,6 +193,8 @@ final class RunJob {
         c.add("layers", GSON.toJsonTree(musc.layers()));
         c.add("degrees", GSON.toJsonTree(o.degrees));
         c.add("interval", GSON.toJsonTree(o.interval));
+        c.addProperty("scoring", musc.config().scoring().toString());
+        c.addProperty("aggregation", musc.config().aggregation().name().toLowerCase(Locale.ROOT));
         c.addProperty("rscin", rscin.isOff() ? "off" : rscin.windows().toString());
         c.addProperty("divide", division.parts());
         c.addProperty("divide_mode", division.mode().name().toLowerCase(Locale.ROOT));

@@ -3,8 +3,10 @@ package io.musc4j.engine;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.musc4j.datasets.image.ImageIo;
+import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.engine.msm.MsmScoring;
 import io.musc4j.engine.rscin.Rscin;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.Backbone;
@@ -69,7 +71,8 @@ public final class MuSc implements AutoCloseable {
         this.rscin = b.rscin;
         // RsCIN runs once over all subsets here, so the per-subset scorer leaves it off.
         this.config = MuscConfig.builder().degrees(b.degrees).interval(b.interval).rscin(RscinWindows.off())
-                .memoryBudgetBytes(b.memoryBudgetBytes).precision(b.msmPrecision).imageSize(imageSize).build();
+                .memoryBudgetBytes(b.memoryBudgetBytes).precision(b.msmPrecision).imageSize(imageSize)
+                .scoring(b.scoring).aggregation(b.aggregation).build();
     }
 
     /** A builder; {@link Builder#model} or {@link Builder#backbone} is required. */
@@ -186,6 +189,8 @@ public final class MuSc implements AutoCloseable {
         private long memoryBudgetBytes = 1L << 30;
         private ProgressListener progress = ProgressListener.none();
         private Division division = Division.NONE;
+        private MsmScoring scoring = MsmScoring.FULL;
+        private Aggregation aggregation = Aggregation.LNAMD;
         private DownloadProgress downloadProgress = DownloadProgress.silent();
 
         private Builder() {
@@ -236,6 +241,18 @@ public final class MuSc implements AutoCloseable {
         /** RsCIN windows, or {@link RscinWindows#off()} (default 1, 2, 3). */
         public Builder rscin(RscinWindows windows) {
             this.rscin = Objects.requireNonNull(windows, "rscin");
+            return this;
+        }
+
+        /** Full MSM (default, the reference) or position-constrained MSM for aligned parts. */
+        public Builder scoring(MsmScoring s) {
+            this.scoring = Objects.requireNonNull(s, "scoring");
+            return this;
+        }
+
+        /** LNAMD (default, the reference) or MuSc-V2's SNAMD. */
+        public Builder aggregation(Aggregation a) {
+            this.aggregation = Objects.requireNonNull(a, "aggregation");
             return this;
         }
 

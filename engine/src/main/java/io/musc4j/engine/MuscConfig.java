@@ -1,9 +1,12 @@
 package io.musc4j.engine;
 
+import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.engine.msm.MsmScoring;
 import io.musc4j.engine.rscin.RscinWindows;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Configuration of the MuSc scoring core. Which backbone layers are tapped is the caller's choice:
@@ -16,9 +19,12 @@ import java.util.List;
  * @param precision arithmetic of the MSM products
  * @param imageSize side S of the pixel maps (the network input size)
  * @param keepLayerScores whether the result keeps the MSM scores of every (degree, layer)
+ * @param scoring full MSM (the reference) or position-constrained (aligned) MSM
+ * @param aggregation LNAMD (the reference) or MuSc-V2's SNAMD
  */
 public record MuscConfig(List<Integer> degrees, MsmInterval interval, RscinWindows rscin,
-        long memoryBudgetBytes, MsmPrecision precision, int imageSize, boolean keepLayerScores) {
+        long memoryBudgetBytes, MsmPrecision precision, int imageSize, boolean keepLayerScores,
+        MsmScoring scoring, Aggregation aggregation) {
 
     public MuscConfig {
         degrees = List.copyOf(degrees);
@@ -31,7 +37,7 @@ public record MuscConfig(List<Integer> degrees, MsmInterval interval, RscinWindo
     }
 
     /** A builder with the paper's defaults: r = {1, 3, 5}, interval [0, 0.3], RsCIN [1, 2, 3], FP32,
-     *  S = 518, a 1 GiB tile budget, per-layer scores not kept. */
+     *  S = 518, a 1 GiB tile budget, per-layer scores not kept, full MSM, LNAMD. */
     public static Builder builder() {
         return new Builder();
     }
@@ -45,6 +51,8 @@ public record MuscConfig(List<Integer> degrees, MsmInterval interval, RscinWindo
         private MsmPrecision precision = MsmPrecision.FP32;
         private int imageSize = 518;
         private boolean keepLayerScores;
+        private MsmScoring scoring = MsmScoring.FULL;
+        private Aggregation aggregation = Aggregation.LNAMD;
 
         private Builder() {
         }
@@ -84,8 +92,21 @@ public record MuscConfig(List<Integer> degrees, MsmInterval interval, RscinWindo
             return this;
         }
 
+        /** Full MSM (default) or aligned MSM, see {@link MsmScoring}. */
+        public Builder scoring(MsmScoring scoring) {
+            this.scoring = Objects.requireNonNull(scoring, "scoring");
+            return this;
+        }
+
+        /** LNAMD (default) or SNAMD, see {@link Aggregation}. */
+        public Builder aggregation(Aggregation aggregation) {
+            this.aggregation = Objects.requireNonNull(aggregation, "aggregation");
+            return this;
+        }
+
         public MuscConfig build() {
-            return new MuscConfig(degrees, interval, rscin, memoryBudgetBytes, precision, imageSize, keepLayerScores);
+            return new MuscConfig(degrees, interval, rscin, memoryBudgetBytes, precision, imageSize, keepLayerScores,
+                    scoring, aggregation);
         }
     }
 }

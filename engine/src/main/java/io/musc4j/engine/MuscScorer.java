@@ -5,11 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.musc4j.engine.lnamd.Lnamd;
 import io.musc4j.engine.maps.AlignCornersUpsampler;
-import io.musc4j.engine.msm.MutualScoring;
 import io.musc4j.engine.rscin.Rscin;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The MuSc scoring core: tapped-layer tokens of N unlabeled images in, anomaly maps and scores out.
@@ -18,6 +17,10 @@ import java.util.List;
  * mean of the MSM scores over layers (per r) and then over degrees. Upsampled to S×S (bilinear,
  * align corners) it is the pixel map; the maximum of the pixel map is the image score before
  * RsCIN, which RsCIN then refines with the image features.
+ *
+ * <p>Options beyond the reference ({@link MuscConfig#scoring()}, {@link MuscConfig#aggregation()}):
+ * aligned MSM replaces the MSM kernel; SNAMD replaces LNAMD with one feature set per layer, so the
+ * "mean over degrees" runs over that one set.
  */
 public final class MuscScorer {
 
@@ -47,11 +50,11 @@ public final class MuscScorer {
             throw new IllegalArgumentException("MuSc needs at least 2 images to score each other, got " + n);
         }
         int patches = gridH * gridW;
-        List<Integer> degrees = config.degrees();
+        List<Integer> degrees = config.aggregation().scoredDegrees(config.degrees());
         int layers = layerTokens.size();
         double[][][] msm = new double[degrees.size()][layers][];
-        Lnamd lnamd = new Lnamd(gridH, gridW);
-        MutualScoring scoring = new MutualScoring(config.interval(), config.memoryBudgetBytes(), config.precision());
+        UnaryOperator<NDArray> scoring = config.scoring().scorer(gridH, gridW, config.interval(),
+                config.memoryBudgetBytes(), config.precision());
         for (int li = 0; li < layers; li++) {
             NDArray tokens = layerTokens.get(li);
             if (tokens.getShape().get(0) != n) {
@@ -59,9 +62,10 @@ public final class MuscScorer {
                         + " images, layer 0 has " + n);
             }
             try (NDManager scope = tokens.getManager().newSubManager()) {
-                List<NDArray> z = lnamd.aggregate(tokens.get(scope, new NDIndex(":")), degrees);
+                List<NDArray> z = config.aggregation().aggregate(tokens.get(scope, new NDIndex(":")), gridH, gridW,
+                        config.degrees());
                 for (int ri = 0; ri < degrees.size(); ri++) {
-                    msm[ri][li] = scoring.score(z.get(ri)).toDoubleArray();
+                    msm[ri][li] = scoring.apply(z.get(ri)).toDoubleArray();
                     z.get(ri).close();
                 }
             }
