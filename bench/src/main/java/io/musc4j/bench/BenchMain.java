@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "musc bench", mixinStandardHelpOptions = true,
         description = "Benchmarks and paper reproduction for musc4j.",
-        subcommands = { BenchMain.MakeModel.class,
+        subcommands = {SpeedCommand.class, ReproduceCommand.class, BenchMain.Jmh.class, BenchMain.MakeModel.class,
                 BenchMain.MakeData.class, BenchMain.Scoring.class, BenchMain.Backbone.class, BenchMain.MetricsPart.class,
                 CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
@@ -97,7 +97,7 @@ public final class BenchMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            //K
+            KernelBenchmarks.main(args.toArray(String[]::new));
             return 0;
         }
     }

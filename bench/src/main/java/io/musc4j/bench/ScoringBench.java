@@ -60,7 +60,7 @@ public final class ScoringBench {
      * FLOPs of the MSM products: each unordered image pair is one (L × (C+2)) · ((C+2) × L) product,
      * 2·L·L·(C+2) flops (multiply and add; the two extra columns carry the squared norms).
      */
-    private static double msmFlops(long n, long l, long c) {
+    static double msmFlops(long n, long l, long c) {
         return n * (n - 1) / 2.0 * 2.0 * l * l * (c + 2);
     }
 
@@ -151,7 +151,7 @@ public final class ScoringBench {
         }
     }
 
-    private static long vmHwmKiB() throws IOException {
+    static long vmHwmKiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
