@@ -35,7 +35,7 @@ public final class ScoringBench {
     private static final int SMALL_ROUNDS = 3;
     private static final int LARGE_GRID = 37;
     /** Linux USER_HZ, the unit of /proc/self/stat times. */
-    private static final double TICKS_PER_SECOND = 100;
+    static final double TICKS_PER_SECOND = 100;
     private static final int LARGE_C = 1024;
 
     private ScoringBench() {
@@ -141,7 +141,7 @@ public final class ScoringBench {
     }
 
     /** User + system CPU time of the whole process (all threads), in clock ticks. */
-    private static long cpuTicks() {
+    static long cpuTicks() {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
