@@ -41,6 +41,10 @@ public final class BenchMain implements Runnable {
                     : t.getClass().getSimpleName()));
             return 1;
         });
+        // these pass their arguments on to JMH or a plain main, options included
+        for (String passThrough : List.of("jmh", "scoring", "backbone", "metrics")) {
+            cl.getSubcommands().get(passThrough).setUnmatchedOptionsArePositionalParams(true);
+        }
         return cl.execute(args);
     }
 
@@ -89,7 +93,8 @@ public final class BenchMain implements Runnable {
         }
     }
 
-    @Command(name = "jmh", description = "JMH microbenchmarks of the kernels (LNAMD, MSM, metrics sort); "
+    @Command(name = "jmh",
+            description = "JMH microbenchmarks of the kernels (LNAMD, MSM, metrics sort); "
             + "arguments go to JMH, e.g. -f 1 -wi 2 -i 3")
     static final class Jmh implements Callable<Integer> {
         @Parameters(arity = "0..*")
