@@ -35,7 +35,7 @@ public final class ScoringBench {
     private static final int SMALL_ROUNDS = 3;
     private static final int LARGE_GRID = 37;
     /** Linux USER_HZ, the unit of /proc/self/stat times. */
-    private static final double TICKS_PER_SECOND = 100;
+    static final double TICKS_PER_SECOND = 100;
     private static final int LARGE_C = 1024;
 
     private ScoringBench() {
@@ -60,7 +60,7 @@ public final class ScoringBench {
      * FLOPs of the MSM products: each unordered image pair is one (L × (C+2)) · ((C+2) × L) product,
      * 2·L·L·(C+2) flops (multiply and add; the two extra columns carry the squared norms).
      */
-    private static double msmFlops(long n, long l, long c) {
+    static double msmFlops(long n, long l, long c) {
         return n * (n - 1) / 2.0 * 2.0 * l * l * (c + 2);
     }
 
@@ -141,7 +141,7 @@ public final class ScoringBench {
     }
 
     /** User + system CPU time of the whole process (all threads), in clock ticks. */
-    private static long cpuTicks() {
+    static long cpuTicks() {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -151,7 +151,7 @@ public final class ScoringBench {
         }
     }
 
-    private static long vmHwmKiB() throws IOException {
+    static long vmHwmKiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));

@@ -1,0 +1,145 @@
+package io.musc4j.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code musc bench}: speed benchmarks, kernel microbenchmarks, synthetic models and data for them,
+ * and the reproduction of the paper's tables. The root {@code ./musc} launcher dispatches here.
+ */
+@Command(name = "musc bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks and paper reproduction for musc4j.",
+        subcommands = {SpeedCommand.class, ReproduceCommand.class, BenchMain.Jmh.class, BenchMain.MakeModel.class,
+                BenchMain.MakeData.class, BenchMain.Scoring.class, BenchMain.Backbone.class, BenchMain.MetricsPart.class,
+                CommandLine.HelpCommand.class})
+public final class BenchMain implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new BenchMain());
+        cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            if (Boolean.getBoolean("musc.verbose")) {
+                e.printStackTrace(System.err);
+            }
+            Throwable t = e;
+            while (t.getMessage() == null && t.getCause() != null) {
+                t = t.getCause();
+            }
+            System.err.println("musc bench: " + (t.getMessage() != null ? t.getMessage().lines().findFirst().orElse("")
+                    : t.getClass().getSimpleName()));
+            return 1;
+        });
+        // these pass their arguments on to JMH or a plain main, options included
+        for (String passThrough : List.of("jmh", "scoring", "backbone", "metrics")) {
+            cl.getSubcommands().get(passThrough).setUnmatchedOptionsArePositionalParams(true);
+        }
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    @Command(name = "make-model", mixinStandardHelpOptions = true,
+            description = "Writes a model folder (config.json + model.safetensors) with random weights of a real size.")
+    static final class MakeModel implements Callable<Integer> {
+        @Option(names = "--arch", defaultValue = "dinov2-base", description = "dinov2-base or clip-large-336")
+        String arch;
+        @Option(names = "--out", required = true, description = "model folder to write")
+        Path out;
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            Architectures a = Architectures.parse(arch);
+            new RandomCheckpoint(a.config()).write(out, seed);
+            System.out.println("wrote " + out.resolve("model.safetensors") + " (" + a.cliName() + ", random weights)");
+            return 0;
+        }
+    }
+
+    @Command(name = "make-data", mixinStandardHelpOptions = true,
+            description = "Writes one MVTec-layout category of procedural 224x224 textures with masks.")
+    static final class MakeData implements Callable<Integer> {
+        @Option(names = "--out", required = true, description = "dataset root to write")
+        Path out;
+        @Option(names = "--images", defaultValue = "40")
+        int images;
+        @Option(names = "--category", defaultValue = "ceramic_tile",
+                description = "demo texture: brushed_metal, ceramic_tile or woven_fabric")
+        String category;
+        @Option(names = "--seed", defaultValue = "20240126")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            int n = SyntheticCategory.write(out, category, images, seed);
+            System.out.println("wrote " + n + " images to " + out.resolve(category));
+            return 0;
+        }
+    }
+
+    @Command(name = "jmh",
+            description = "JMH microbenchmarks of the kernels (LNAMD, MSM, metrics sort); "
+            + "arguments go to JMH, e.g. -f 1 -wi 2 -i 3")
+    static final class Jmh implements Callable<Integer> {
+        @Parameters(arity = "0..*")
+        List<String> args = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            KernelBenchmarks.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "scoring", description = "LNAMD + MSM on random features (ScoringBench): [small|large|all] [largeN] [budgetMiB]")
+    static final class Scoring implements Callable<Integer> {
+        @Parameters(arity = "0..*")
+        List<String> args = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            ScoringBench.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "backbone", description = "Backbone forward time (BackboneBench): [dinov2|clip|all] [batch] [passes]")
+    static final class Backbone implements Callable<Integer> {
+        @Parameters(arity = "0..*")
+        List<String> args = List.of();
+
+        @Override
+        public Integer call() {
+            BackboneBench.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "metrics", description = "Metrics time and memory (MetricsBench)")
+    static final class MetricsPart implements Callable<Integer> {
+        @Parameters(arity = "0..*")
+        List<String> args = List.of();
+
+        @Override
+        public Integer call() {
+            MetricsBench.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.musc4j.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.datasets.Category;
+import io.musc4j.datasets.DatasetFormat;
+import io.musc4j.datasets.Datasets;
+import io.musc4j.datasets.DecodedCategory;
+import io.musc4j.datasets.Sample;
+import io.musc4j.datasets.Warnings;
+import io.musc4j.datasets.image.MaskPreprocessor;
+import io.musc4j.datasets.output.HeatmapNorm;
+import io.musc4j.datasets.output.Heatmaps;
+import io.musc4j.datasets.output.ScoreRow;
+import io.musc4j.datasets.output.ScoresCsv;
+import io.musc4j.engine.FeatureExtractor;
+import io.musc4j.engine.PatchTokens;
+import io.musc4j.engine.ProgressListener;
+import io.musc4j.engine.lnamd.Lnamd;
+import io.musc4j.engine.maps.AlignCornersUpsampler;
+import io.musc4j.engine.metrics.MetricsEvaluator;
+import io.musc4j.engine.metrics.PixelData;
+import io.musc4j.engine.msm.MsmInterval;
+import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.engine.msm.MutualScoring;
+import io.musc4j.engine.rscin.Rscin;
+import io.musc4j.engine.rscin.RscinWindows;
+import io.musc4j.models.ModelConfig;
+import io.musc4j.models.preprocess.Preprocessing;
+import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.models.vit.VisionTransformer;
+import io.musc4j.models.vit.VitWeights;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code musc bench speed}: one MuSc run over N synthetic MVTec-layout images with a full-size backbone
+ * of random weights, timed stage by stage (decode, backbone, LNAMD, MSM, maps, RsCIN, metrics,
+ * writing) in ms per image, with the process peak RSS and the MSM products' GFLOP/s beside this
+ * machine's measured float32 matrix-product rate. The stages are the engine's own classes called in
+ * the order {@code MuscScorer} calls them, so each can be timed on its own.
+ */
+@Command(name = "speed", mixinStandardHelpOptions = true,
+        description = "Per-stage ms/image of a synthetic run with a full-size random-weight backbone.")
+final class SpeedCommand implements Callable<Integer> {
+
+    @Option(names = "--arch", defaultValue = "dinov2-base", description = "dinov2-base (ViT-B/14) or clip-large-336 (ViT-L/14)")
+    String arch;
+    @Option(names = "--image-size", description = "network input S (default 224 for dinov2-base, 336 for clip-large-336; 518 is the paper's)")
+    Integer imageSize;
+    @Option(names = "--images", defaultValue = "40", description = "N")
+    int images;
+    @Option(names = "--layers", split = ",", description = "tapped blocks (default: 4 evenly spaced, ending at the last)")
+    int[] layers;
+    @Option(names = "--degrees", split = ",", defaultValue = "1,3,5")
+    List<Integer> degrees;
+    @Option(names = "--batch", defaultValue = "4")
+    int batch;
+    @Option(names = "--budget-mib", defaultValue = "1024", description = "MSM tile workspace budget")
+    long budgetMiB;
+
+    private final Map<String, Long> cpu = new LinkedHashMap<>();
+    private long lastTicks;
+
+    @Override
+    public Integer call() throws Exception {
+        Architectures a = Architectures.parse(arch);
+        ModelConfig cfg = a.config();
+        int size = imageSize != null ? imageSize : (a == Architectures.DINOV2_BASE ? 224 : 336);
+        Path tmp = Files.createTempDirectory("musc-bench-speed");
+        SyntheticCategory.write(tmp, "ceramic_tile", images, 20240126L);
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        Device device = ai.djl.engine.Engine.getInstance().defaultDevice();
+        System.out.printf("musc bench speed: %s at %d², N=%d, degrees %s, batch %d, device %s, %d CPU(s), "
+                        + "THP_MEM_ALLOC_ENABLE=%s%n", a.cliName(), size, images, degrees, batch, device,
+                Runtime.getRuntime().availableProcessors(), System.getenv("THP_MEM_ALLOC_ENABLE"));
+        double peak = matmulPeak(device);
+        NDManager weights = NDManager.newBaseManager(device);
+        try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
+                weights, DataType.FLOAT32, size); NDManager root = NDManager.newBaseManager(device)) {
+            int[] taps = layers != null ? layers : vit.spec().defaultTaps();
+            long t = System.nanoTime();
+            lastTicks = ScoringBench.cpuTicks();
+            Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
+            Category category = Datasets.categories(DatasetFormat.MVTEC, tmp, List.of("ALL"), warnings).get(0);
+            Preprocessing pre = FeatureExtractor.preprocessing(cfg.architecture());
+            DecodedCategory decoded = Datasets.decode(category, img -> pre.resize(img, size), warnings);
+            List<RgbImage> imgs = decoded.images();
+            t = lap(nanos, "decode", t);
+
+            FeatureExtractor fx = new FeatureExtractor(vit, size, taps, batch);
+            try (PatchTokens tokens = fx.extract(imgs.size(), imgs::get, root, ProgressListener.none())) {
+                tokens.imageFeatures().toFloatArray(); // completes asynchronous devices
+                t = lap(nanos, "backbone", t);
+                int n = imgs.size();
+                int grid = tokens.gridH();
+                long l = (long) grid * grid;
+                Lnamd lnamd = new Lnamd(grid, grid);
+                MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budgetMiB << 20, MsmPrecision.FP32);
+                double[] patchMap = new double[n * (int) l];
+                double flops = 0;
+                for (NDArray layer : tokens.layers()) {
+                    try (NDManager scope = layer.getManager().newSubManager()) {
+                        List<NDArray> z = lnamd.aggregate(layer.get(scope, new NDIndex(":")), degrees);
+                        z.forEach(NDArray::toFloatArray);
+                        t = lap(nanos, "LNAMD", t);
+                        for (NDArray zr : z) {
+                            double[] s = msm.score(zr).toDoubleArray();
+                            for (int i = 0; i < s.length; i++) {
+                                patchMap[i] += s[i] / (taps.length * degrees.size());
+                            }
+                            flops += ScoringBench.msmFlops(n, l, zr.getShape().get(2));
+                            zr.close();
+                        }
+                        t = lap(nanos, "MSM", t);
+                    }
+                }
+                AlignCornersUpsampler up = new AlignCornersUpsampler(grid, grid, size);
+                float[][] maps = new float[n][];
+                double[] before = new double[n];
+                try (NDManager scope = root.newSubManager()) {
+                    NDArray all = scope.create(patchMap, new Shape(n, l));
+                    for (int i = 0; i < n; i++) {
+                        maps[i] = up.upsample(all.get("{}:{}", i, i + 1)).toType(DataType.FLOAT32, false).toFloatArray();
+                        before[i] = max(maps[i]);
+                    }
+                }
+                t = lap(nanos, "maps", t);
+                float[] after = Rscin.rescore(before, tokens.imageFeatureRows(), RscinWindows.Family.MVTEC_AD.windows());
+                t = lap(nanos, "RsCIN", t);
+
+                List<Sample> samples = decoded.category().samples();
+                byte[][] masks = new byte[n][];
+                int[] labels = new int[n];
+                double[] scores = new double[n];
+                for (int i = 0; i < n; i++) {
+                    masks[i] = MaskPreprocessor.load(samples.get(i).mask(), size, DatasetFormat.MVTEC.maskRule());
+                    labels[i] = samples.get(i).label().getAsInt();
+                    scores[i] = after[i];
+                }
+                MetricsEvaluator.evaluate(labels, scores, PixelData.ofFloats(size, size, maps, masks));
+                t = lap(nanos, "metrics", t);
+
+                Path out = tmp.resolve("out");
+                List<ScoreRow> rows = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    Sample s = samples.get(i);
+                    rows.add(new ScoreRow(s.relativePath(), s.label(), before[i], after[i]));
+                    Heatmaps.write(out, s, imgs.get(i), maps[i], size, HeatmapNorm.of(maps[i]), masks[i]);
+                }
+                Files.createDirectories(out);
+                ScoresCsv.write(out.resolve("scores.csv"), rows);
+                lap(nanos, "writing", t);
+
+                long total = nanos.values().stream().mapToLong(Long::longValue).sum();
+                long cpuTotal = cpu.values().stream().mapToLong(Long::longValue).sum();
+                System.out.printf("%-9s %10s %8s %14s%n", "stage", "ms/image", "share", "CPU ms/image");
+                nanos.forEach((stage, ns) -> System.out.printf("%-9s %10.1f %7.1f%% %14.1f%n", stage, ns / 1e6 / n,
+                        100.0 * ns / total, cpu.get(stage) * 1000 / ScoringBench.TICKS_PER_SECOND / n));
+                System.out.printf("%-9s %10.1f %8s %14.1f   (%.2f s wall for N=%d; taps %s, grid %dx%d)%n", "total",
+                        total / 1e6 / n, "", cpuTotal * 1000 / ScoringBench.TICKS_PER_SECOND / n, total / 1e9, n,
+                        Arrays.toString(taps), grid, grid);
+                double msmRate = flops / (nanos.get("MSM") / 1e9) / 1e9;
+                System.out.printf("MSM products: %.1f GFLOP in %.2f s = %.1f GFLOP/s; float32 matmul peak measured here "
+                        + "%.1f GFLOP/s (%.0f%%)%n", flops / 1e9, nanos.get("MSM") / 1e9, msmRate, peak, 100 * msmRate / peak);
+            }
+        } finally {
+            SyntheticCategory.deleteTree(tmp);
+        }
+        System.out.printf("peak RSS (VmHWM) %.0f MiB; peak GPU memory %s%n", ScoringBench.vmHwmKiB() / 1024.0,
+                device.isGpu() ? "n/a (DJL exposes no peak-allocation counter)" : "n/a (CPU run)");
+        return 0;
+    }
+
+    /** Adds the wall time since {@code since} to {@code stage}, and the process CPU time since the last lap. */
+    private long lap(Map<String, Long> nanos, String stage, long since) {
+        long now = System.nanoTime();
+        long ticks = ScoringBench.cpuTicks();
+        nanos.merge(stage, now - since, Long::sum);
+        cpu.merge(stage, ticks - lastTicks, Long::sum);
+        lastTicks = ticks;
+        return now;
+    }
+
+    private static double max(float[] v) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (float x : v) {
+            m = Math.max(m, x);
+        }
+        return m;
+    }
+
+    /** Best of five 2048³ float32 products, in GFLOP/s: the ceiling any matmul here can reach. */
+    static double matmulPeak(Device device) {
+        int k = 2048;
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            NDArray a = m.randomNormal(new Shape(k, k));
+            NDArray b = m.randomNormal(new Shape(k, k));
+            a.matMul(b).getFloat(0, 0);
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 5; i++) {
+                long t = System.nanoTime();
+                try (NDArray c = a.matMul(b)) {
+                    c.getFloat(0, 0);
+                }
+                best = Math.min(best, (System.nanoTime() - t) / 1e9);
+            }
+            return 2.0 * k * k * k / best / 1e9;
+        }
+    }
+}
