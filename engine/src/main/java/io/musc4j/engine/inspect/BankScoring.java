@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.MuscScorer;
 import io.musc4j.engine.maps.AlignCornersUpsampler;
 import io.musc4j.engine.msm.MutualScoring;
 import io.musc4j.engine.msm.NearestPatchMinima;
@@ -11,7 +12,7 @@ import io.musc4j.engine.msm.NearestPatchMinima;
 /**
  * MSM against the {@link FeatureBank}, with MuSc's averaging: per (degree, layer) the interval mean
  * of the nearest-patch distances to the bank's parts, then the plain mean over layers and over
- * degrees (the patch map), summed in the order {@code MuscScorer} uses so that the numbers agree.
+ * degrees (the patch map), summed in the order {@link MuscScorer} uses so that the numbers agree.
  */
 final class BankScoring {
 
@@ -65,25 +66,12 @@ final class BankScoring {
         return upsampler.upsample(scope.create(patchMaps, new Shape(n, patchMaps.length / n)));
     }
 
-    /** Mean over layers per degree, then over degrees. */
+    /** Mean over layers per degree, then over degrees, exactly as {@link MuscScorer} averages. */
     private static double[] mean(double[][][] msm) {
         double[][] perDegree = new double[msm.length][];
         for (int r = 0; r < msm.length; r++) {
-            perDegree[r] = plainMean(msm[r]);
+            perDegree[r] = MuscScorer.mean(msm[r]);
         }
-        return plainMean(perDegree);
-    }
-
-    private static double[] plainMean(double[][] parts) {
-        double[] out = new double[parts[0].length];
-        for (double[] p : parts) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] += p[i];
-            }
-        }
-        for (int i = 0; i < out.length; i++) {
-            out[i] /= parts.length;
-        }
-        return out;
+        return MuscScorer.mean(perDegree);
     }
 }
