@@ -26,7 +26,8 @@ import java.util.function.ToLongFunction;
  * calls is printed per part, one call per part and then calls of 4 parts. The images are random
  * noise: the cost does not depend on the content.
  *
- * <p>Arguments: {@code [M=64] [timed calls=20] [batch=4]}. Run with {@code THP_MEM_ALLOC_ENABLE=1}.
+ * <p>Arguments: {@code [M=64] [timed calls=20] [parts per call, comma-separated=1,4]}. Run with
+ * {@code THP_MEM_ALLOC_ENABLE=1}.
  */
 public final class InspectorBench {
 
@@ -38,7 +39,8 @@ public final class InspectorBench {
     public static void main(String[] args) throws IOException {
         int m = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        int[] batches = Arrays.stream((args.length > 2 ? args[2] : "1,4").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
         ModelConfig cfg = new ModelConfig(Architecture.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, "gelu", 0);
         Random random = new Random(7);
         NDManager weights = NDManager.newBaseManager(Device.cpu());
@@ -57,7 +59,7 @@ public final class InspectorBench {
             }
             System.out.printf("bank of %d filled in %.1f s (%.0f MiB of features)%n", m,
                     (System.nanoTime() - fill) / 1e9, m * 256.0 * 768 * 4 * 12 / (1 << 20));
-            for (int b : new int[] {1, batch}) {
+            for (int b : batches) {
                 List<Inspection.Timing> timings = new ArrayList<>();
                 for (int c = 0; c < calls; c++) {
                     timings.add(inspector.inspect(images(random, b)).get(0).timing());
