@@ -110,7 +110,7 @@ public final class MuscScorer {
     }
 
     /** Element-wise plain mean of equally long arrays, summed in order as the reference does. */
-    private static double[] mean(double[][] parts) {
+    public static double[] mean(double[][] parts) {
         double[] out = new double[parts[0].length];
         for (double[] p : parts) {
             for (int i = 0; i < out.length; i++) {

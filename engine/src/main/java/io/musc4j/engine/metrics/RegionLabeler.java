@@ -3,16 +3,17 @@ package io.musc4j.engine.metrics;
 /**
  * Connected regions of a ground-truth mask with full 8-connectivity, which is what
  * {@code skimage.measure.label} uses by default on 2-D images (SPEC §7). Two-pass labelling with
- * union-find; the buffers are reused from image to image.
+ * union-find; the buffers are reused from image to image. Public because the line inspector
+ * ({@code io.musc4j.engine.inspect}) labels thresholded anomaly maps the same way.
  */
-final class RegionLabeler {
+public final class RegionLabeler {
 
     private final int height;
     private final int width;
     private final int[] labels;
     private int[] parent = new int[64];
 
-    RegionLabeler(int height, int width) {
+    public RegionLabeler(int height, int width) {
         this.height = height;
         this.width = width;
         this.labels = new int[height * width];
@@ -24,7 +25,7 @@ final class RegionLabeler {
      *
      * @return the number of regions
      */
-    int label(byte[] mask) {
+    public int label(byte[] mask) {
         int next = 1;
         for (int y = 0; y < height; y++) {
             int row = y * width;
@@ -75,7 +76,7 @@ final class RegionLabeler {
     }
 
     /** The region (1-based) of pixel {@code p} after {@link #label(byte[])}, or 0 for background. */
-    int regionAt(int p) {
+    public int regionAt(int p) {
         return labels[p];
     }
 

@@ -1,0 +1,94 @@
+package io.musc4j.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.musc4j.engine.MuSc;
+import io.musc4j.engine.inspect.Inspection;
+import io.musc4j.engine.inspect.Inspector;
+import io.musc4j.engine.rscin.RscinWindows;
+import io.musc4j.models.Architecture;
+import io.musc4j.models.ModelConfig;
+import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.models.vit.VisionTransformer;
+import io.musc4j.models.vit.VitWeights;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.ToLongFunction;
+
+/**
+ * Latency of the line {@link Inspector} per part on this machine, with a full bank: a ViT-B/14
+ * DINOv2 with random weights (no download) at 224², taps 2, 5, 8, 11, degrees 1, 3, 5, bank of M
+ * parts. The bank is filled first (in calls of 8), then the median of each stage over the timed
+ * calls is printed per part, one call per part and then calls of 4 parts. The images are random
+ * noise: the cost does not depend on the content.
+ *
+ * <p>Arguments: {@code [M=64] [timed calls=20] [parts per call, comma-separated=1,4]}. Run with
+ * {@code THP_MEM_ALLOC_ENABLE=1}.
+ */
+public final class InspectorBench {
+
+    private static final int SIZE = 224;
+
+    private InspectorBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int m = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+        int calls = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int[] batches = Arrays.stream((args.length > 2 ? args[2] : "1,4").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
+        ModelConfig cfg = new ModelConfig(Architecture.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, "gelu", 0);
+        Random random = new Random(7);
+        NDManager weights = NDManager.newBaseManager(Device.cpu());
+        System.out.printf("THP_MEM_ALLOC_ENABLE=%s, %d CPU(s), %d torch threads; DINOv2 ViT-B/14 @%d, random "
+                + "weights, taps 2,5,8,11, degrees 1,3,5, M = %d; median of %d timed calls%n",
+                System.getenv("THP_MEM_ALLOC_ENABLE"), Runtime.getRuntime().availableProcessors(),
+                ai.djl.pytorch.jni.JniUtils.getNumThreads(), SIZE, m, calls);
+        try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
+                weights, DataType.FLOAT32, SIZE);
+             MuSc musc = MuSc.builder().backbone(vit).imageSize(SIZE).layers(2, 5, 8, 11).degrees(1, 3, 5)
+                     .rscin(RscinWindows.off()).batchSize(8).build();
+             Inspector inspector = Inspector.builder(musc).bankSize(m).build()) {
+            long fill = System.nanoTime();
+            while (inspector.bankSize() < m) {
+                inspector.inspect(images(random, Math.min(8, m - inspector.bankSize())));
+            }
+            System.out.printf("bank of %d filled in %.1f s (%.0f MiB of features)%n", m,
+                    (System.nanoTime() - fill) / 1e9, m * 256.0 * 768 * 4 * 12 / (1 << 20));
+            for (int b : batches) {
+                List<Inspection.Timing> timings = new ArrayList<>();
+                for (int c = 0; c < calls; c++) {
+                    timings.add(inspector.inspect(images(random, b)).get(0).timing());
+                }
+                System.out.printf("batch %d, ms per part: backbone %.1f | LNAMD %.1f | bank scoring %.1f | "
+                        + "map+regions %.1f | admit %.1f | total %.1f%n", b,
+                        median(timings, Inspection.Timing::backboneNanos, b),
+                        median(timings, Inspection.Timing::lnamdNanos, b),
+                        median(timings, Inspection.Timing::bankScoringNanos, b),
+                        median(timings, Inspection.Timing::mapNanos, b),
+                        median(timings, Inspection.Timing::admitNanos, b),
+                        median(timings, Inspection.Timing::totalNanos, b));
+            }
+        }
+    }
+
+    private static List<RgbImage> images(Random random, int n) {
+        List<RgbImage> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] px = new byte[SIZE * SIZE * 3];
+            random.nextBytes(px);
+            out.add(new RgbImage(SIZE, SIZE, px));
+        }
+        return out;
+    }
+
+    private static double median(List<Inspection.Timing> timings, ToLongFunction<Inspection.Timing> stage, int perCall) {
+        double[] ms = timings.stream().mapToDouble(t -> stage.applyAsLong(t) / 1e6 / perCall).toArray();
+        Arrays.sort(ms);
+        return ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+    }
+}
