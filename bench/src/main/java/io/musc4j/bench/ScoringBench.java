@@ -103,13 +103,13 @@ public final class ScoringBench {
     private static void large(NDManager manager, int n, long budget) throws IOException {
         long l = (long) LARGE_GRID * LARGE_GRID;
         MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
-        NearestPatchMinima.TilePlan plan = msm.kernel().plan(l, LARGE_C, manager.getDevice());
+        NearestPatchMinima.TilePlan plan = msm.plan(n, l, LARGE_C, manager.getDevice()).tile();
         try (NDManager scope = manager.newSubManager()) {
             NDArray z = scope.randomNormal(new Shape(n, l, LARGE_C));
             z = z.div(z.norm(new int[] {2}, true));
             z.toType(DataType.FLOAT32, false).sum().getFloat(); // materialise before measuring
-            resetVmHwm();
-            long before = vmHwmKiB();
+            ProcStatus.resetVmHwm();
+            long before = ProcStatus.vmHwmKiB();
             long features = n * l * LARGE_C * 4;
             long productForm = n * l * (LARGE_C + 2) * 4;
             long store = (long) n * n * l * 4;
@@ -118,7 +118,7 @@ public final class ScoringBench {
             msm.score(z).toDoubleArray();
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpuSeconds = (cpuTicks() - c0) / TICKS_PER_SECOND;
-            long after = vmHwmKiB();
+            long after = ProcStatus.vmHwmKiB();
             System.out.printf("large N=%d L=%d C=%d, one layer and degree: MSM %.1f s (%.0f ms/image), %.1f GFLOP/s"
                     + " (%.1f CPU-s = %.2f cores)%n", n, l, LARGE_C, seconds, seconds * 1000 / n,
                     msmFlops(n, l, LARGE_C) / seconds / 1e9, cpuSeconds, cpuSeconds / seconds);
@@ -135,11 +135,6 @@ public final class ScoringBench {
         }
     }
 
-    /** Lets VmHWM measure from here on: Linux resets the peak when "5" is written to clear_refs. */
-    private static void resetVmHwm() throws IOException {
-        Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-    }
-
     /** User + system CPU time of the whole process (all threads), in clock ticks. */
     private static long cpuTicks() {
         try {
@@ -149,14 +144,5 @@ public final class ScoringBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static long vmHwmKiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IOException("/proc/self/status: no VmHWM line");
     }
 }
