@@ -32,12 +32,11 @@ public record MemoryPlan(long images, long patches, long channels, int layers, i
         boolean tokensResident, int lnamdChunk, MutualScoring.Plan msm, int productElementBytes) {
 
     /**
-     * Token-sized arrays one LNAMD chunk holds until its scope closes: the tokens read, the patch
-     * slice, the centred map, its square, the normalised map, its transposed copy, the pooled map, the
-     * transposed features, the unit features, their squares and the concatenated product rows, plus
-     * the heap and direct buffers of a file read.
+     * Token-sized arrays of one LNAMD chunk resident at once (the tokens read, the centred and
+     * normalised maps, the pooled and unit features, the product rows, and a spilled store's read
+     * buffer).
      */
-    static final int LNAMD_COPIES = 14;
+    static final int LNAMD_COPIES = 6;
     /** LNAMD chunks get this share of the budget, as MSM's tile does. */
     static final int LNAMD_SHARE = 4;
 

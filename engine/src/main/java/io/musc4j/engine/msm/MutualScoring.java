@@ -24,8 +24,11 @@ import ai.djl.ndarray.index.NDIndex;
  */
 public final class MutualScoring {
 
-    /** Bytes per distance while it is averaged: the float32 row, and topK's kept values and int64 indices. */
-    static final long AVERAGE_BYTES = 4 + 4 + 8;
+    /**
+     * Bytes per distance while it is averaged: the row's copy, topK's contiguous input, its float32
+     * values and int64 indices over the row, and the kept ranks (measured with ScaleBench; 24 B).
+     */
+    static final long AVERAGE_BYTES = 4 + 4 + 12 + 4;
     /** Bytes per distance of the minima store. */
     static final long STORE_BYTES = 4;
     /** The kernel's tile gets this share of the budget, but at least one whole image pair (on a CPU it

@@ -31,6 +31,7 @@ public final class SpilledTokens implements TokenStore {
     private final int gridW;
     private final long channels;
     private long written;
+    private ByteBuffer buffer;
 
     private SpilledTokens(Path dir, FileChannel[] files, int images, int gridH, int gridW, long channels) {
         this.dir = dir;
@@ -144,20 +145,29 @@ public final class SpilledTokens implements TokenStore {
         return dir;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The file is read into one direct buffer that this store reuses, and the array is a copy of
+     * it: a direct buffer per read would stay allocated until the garbage collector happens to run.
+     */
     @Override
-    public NDArray read(int layer, long from, long to, NDManager manager) {
+    public synchronized NDArray read(int layer, long from, long to, NDManager manager) {
         if (written != images) {
             throw new IllegalStateException("token store: only " + written + " of " + images + " images written");
         }
         if (from < 0 || to > images || from >= to) {
             throw new IndexOutOfBoundsException("token store: images [" + from + ", " + to + ") of " + images);
         }
-        ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact((to - from) * imageBytes())).order(ByteOrder.nativeOrder());
+        int size = Math.toIntExact((to - from) * imageBytes());
+        if (buffer == null || buffer.capacity() < size) {
+            buffer = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
+        }
+        buffer.clear().limit(size);
         long position = from * imageBytes();
         try {
-            while (bytes.hasRemaining()) {
-                int n = files[layer].read(bytes, position + bytes.position());
-                if (n < 0) {
+            while (buffer.hasRemaining()) {
+                if (files[layer].read(buffer, position + buffer.position()) < 0) {
                     throw new IOException("unexpected end of file");
                 }
             }
@@ -165,8 +175,11 @@ public final class SpilledTokens implements TokenStore {
             throw new UncheckedIOException(dir.resolve("layer" + layer + ".f32") + ": cannot read spilled tokens ("
                     + e.getMessage() + ")", e);
         }
-        bytes.flip();
-        return manager.create(bytes, new Shape(to - from, 1L + (long) gridH * gridW, channels), DataType.FLOAT32);
+        buffer.flip();
+        try (NDArray shared = manager.create(buffer, new Shape(to - from, 1L + (long) gridH * gridW, channels),
+                DataType.FLOAT32)) {
+            return shared.duplicate();
+        }
     }
 
     @Override
