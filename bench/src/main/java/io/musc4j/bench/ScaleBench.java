@@ -25,9 +25,10 @@ import java.util.Random;
 /**
  * Memory of scoring at scale: synthetic random tokens (no backbone) for N images are written into a
  * token store batch by batch, as the backbone would, then scored to the patch map and image scores.
- * Prints the wall time, the process's resident set before scoring (after scoring 4 images once, so
- * that it includes the runtime's warmed-up state), its peak during scoring (VmHWM, reset just
- * before), and the {@link MemoryPlan} prediction; then the plan's "on paper" figures for
+ * Prints the wall time, the resident set of the warmed-up runtime (after scoring 4 images once, so
+ * that it includes the runtime's thread pools and GEMM buffers), the peak during scoring (VmHWM,
+ * reset just before scoring) and the prediction: that runtime plus the {@link MemoryPlan} peak
+ * (the plan counts resident tokens; memory the allocator kept from generating the tokens is reused); then the plan's "on paper" figures for
  * the paper's default shape on a GPU.
  *
  * <p>Arguments {@code key=value}: {@code n} (1000), {@code grid} (16, L = grid²), {@code c} (768),
@@ -70,6 +71,8 @@ public final class ScaleBench {
         System.out.printf("heap limit %.0f MiB (-Xmx)%n", Runtime.getRuntime().maxMemory() / MIB);
         try (NDManager manager = NDManager.newBaseManager()) {
             warmUp(config, grid, c, manager);
+            System.gc();
+            long warm = ProcStatus.vmRssKiB();
             boolean spill = MemoryPlan.spills(n, patches, c, layers, Float.BYTES, tokenBudget);
             MemoryPlan plan = MemoryPlan.of(n, patches, c, layers, config, Float.BYTES, !spill, manager.getDevice());
             System.out.println("plan: " + plan.describe());
@@ -92,10 +95,10 @@ public final class ScaleBench {
                 long peak = ProcStatus.vmHwmKiB();
                 System.out.printf("scored N=%d L=%d C=%d layers=%d degrees=%s in %.1f s (first score %.4f)%n", n,
                         patches, c, layers, Arrays.toString(degrees), seconds, r.scoresBeforeRscin()[0]);
-                System.out.printf("RSS before scoring %.1f MiB (tokens %s), peak during scoring %.1f MiB:"
-                        + " growth %.1f MiB; predicted by the plan %.1f MiB%n", before / 1024.0,
-                        spill ? "in a file" : "included", peak / 1024.0, (peak - before) / 1024.0,
-                        (plan.peakBytes() - (spill ? 0 : plan.tokenBytes())) / MIB);
+                System.out.printf("RSS of the warmed-up runtime %.1f MiB, before scoring %.1f MiB (tokens %s)%n"
+                        + "peak RSS during scoring (VmHWM) %.1f MiB; predicted: runtime + plan %.1f MiB = %.1f MiB%n",
+                        warm / 1024.0, before / 1024.0, spill ? "in a file" : "included", peak / 1024.0,
+                        plan.peakBytes() / MIB, warm / 1024.0 + plan.peakBytes() / MIB);
             }
         }
         paper(a);
