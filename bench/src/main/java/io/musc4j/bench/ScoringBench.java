@@ -10,9 +10,6 @@ import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.msm.MutualScoring;
 import io.musc4j.engine.msm.NearestPatchMinima;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -82,10 +79,10 @@ public final class ScoringBench {
                     lnamdNanos += t1 - t0;
                     for (NDArray zr : z) {
                         long t2 = System.nanoTime();
-                        long c2 = cpuTicks();
+                        long c2 = ProcStatus.cpuTicks();
                         msm.score(zr).toDoubleArray();
                         msmNanos += System.nanoTime() - t2;
-                        msmTicks += cpuTicks() - c2;
+                        msmTicks += ProcStatus.cpuTicks() - c2;
                         zr.close();
                     }
                     tokens.close();
@@ -103,22 +100,22 @@ public final class ScoringBench {
     private static void large(NDManager manager, int n, long budget) throws IOException {
         long l = (long) LARGE_GRID * LARGE_GRID;
         MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
-        NearestPatchMinima.TilePlan plan = msm.kernel().plan(l, LARGE_C, manager.getDevice());
+        NearestPatchMinima.TilePlan plan = msm.plan(n, l, LARGE_C, manager.getDevice()).tile();
         try (NDManager scope = manager.newSubManager()) {
             NDArray z = scope.randomNormal(new Shape(n, l, LARGE_C));
             z = z.div(z.norm(new int[] {2}, true));
             z.toType(DataType.FLOAT32, false).sum().getFloat(); // materialise before measuring
-            resetVmHwm();
-            long before = vmHwmKiB();
+            ProcStatus.resetVmHwm();
+            long before = ProcStatus.vmHwmKiB();
             long features = n * l * LARGE_C * 4;
             long productForm = n * l * (LARGE_C + 2) * 4;
             long store = (long) n * n * l * 4;
             long t0 = System.nanoTime();
-            long c0 = cpuTicks();
+            long c0 = ProcStatus.cpuTicks();
             msm.score(z).toDoubleArray();
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double cpuSeconds = (cpuTicks() - c0) / TICKS_PER_SECOND;
-            long after = vmHwmKiB();
+            double cpuSeconds = (ProcStatus.cpuTicks() - c0) / TICKS_PER_SECOND;
+            long after = ProcStatus.vmHwmKiB();
             System.out.printf("large N=%d L=%d C=%d, one layer and degree: MSM %.1f s (%.0f ms/image), %.1f GFLOP/s"
                     + " (%.1f CPU-s = %.2f cores)%n", n, l, LARGE_C, seconds, seconds * 1000 / n,
                     msmFlops(n, l, LARGE_C) / seconds / 1e9, cpuSeconds, cpuSeconds / seconds);
@@ -133,30 +130,5 @@ public final class ScoringBench {
                     before / 1024.0, after / 1024.0, (after - before) / 1024.0, budget >> 20, (productForm + store + budget) / 1048576.0,
                     l * (n - 1) * l * 4 / 1048576.0);
         }
-    }
-
-    /** Lets VmHWM measure from here on: Linux resets the peak when "5" is written to clear_refs. */
-    private static void resetVmHwm() throws IOException {
-        Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-    }
-
-    /** User + system CPU time of the whole process (all threads), in clock ticks. */
-    static long cpuTicks() {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static long vmHwmKiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IOException("/proc/self/status: no VmHWM line");
     }
 }

@@ -92,7 +92,7 @@ final class SpeedCommand implements Callable<Integer> {
                 weights, DataType.FLOAT32, size); NDManager root = NDManager.newBaseManager(device)) {
             int[] taps = layers != null ? layers : vit.spec().defaultTaps();
             long t = System.nanoTime();
-            lastTicks = ScoringBench.cpuTicks();
+            lastTicks = ProcStatus.cpuTicks();
             Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
             Category category = Datasets.categories(DatasetFormat.MVTEC, tmp, List.of("ALL"), warnings).get(0);
             Preprocessing pre = FeatureExtractor.preprocessing(cfg.architecture());
@@ -179,7 +179,7 @@ final class SpeedCommand implements Callable<Integer> {
         } finally {
             SyntheticCategory.deleteTree(tmp);
         }
-        System.out.printf("peak RSS (VmHWM) %.0f MiB; peak GPU memory %s%n", ScoringBench.vmHwmKiB() / 1024.0,
+        System.out.printf("peak RSS (VmHWM) %.0f MiB; peak GPU memory %s%n", ProcStatus.vmHwmKiB() / 1024.0,
                 device.isGpu() ? "n/a (DJL exposes no peak-allocation counter)" : "n/a (CPU run)");
         return 0;
     }
@@ -187,7 +187,7 @@ final class SpeedCommand implements Callable<Integer> {
     /** Adds the wall time since {@code since} to {@code stage}, and the process CPU time since the last lap. */
     private long lap(Map<String, Long> nanos, String stage, long since) {
         long now = System.nanoTime();
-        long ticks = ScoringBench.cpuTicks();
+        long ticks = ProcStatus.cpuTicks();
         nanos.merge(stage, now - since, Long::sum);
         cpu.merge(stage, ticks - lastTicks, Long::sum);
         lastTicks = ticks;

@@ -54,6 +54,16 @@ public final class FeatureExtractor {
         return preprocessing;
     }
 
+    /** Receives the backbone's output batch by batch; the arrays are freed after the call. */
+    @FunctionalInterface
+    public interface BatchSink {
+        /**
+         * @param layerTokens per tapped layer (b, 1+h·w, C)
+         * @param imageFeatures (b, D)
+         */
+        void accept(List<NDArray> layerTokens, NDArray imageFeatures) throws IOException;
+    }
+
     /**
      * Extracts the tokens of {@code count} images. The result lives in a new sub-manager of
      * {@code parent} on the backbone's device.
@@ -61,7 +71,6 @@ public final class FeatureExtractor {
     public PatchTokens extract(int count, ImageSource source, NDManager parent, ProgressListener progress)
             throws IOException {
         int grid = backbone.spec().grid(imageSize);
-        int plane = 3 * imageSize * imageSize;
         NDManager out = parent.newSubManager(backbone.device());
         try {
             List<List<NDArray>> perLayer = new ArrayList<>();
@@ -69,23 +78,12 @@ public final class FeatureExtractor {
                 perLayer.add(new ArrayList<>());
             }
             List<NDArray> features = new ArrayList<>();
-            progress.progress(ProgressListener.FEATURES, 0, count);
-            for (int start = 0; start < count; start += batchSize) {
-                int b = Math.min(batchSize, count - start);
-                float[] input = new float[b * plane];
-                for (int k = 0; k < b; k++) {
-                    preprocessing.toInput(source.image(start + k), imageSize, input, k * plane);
+            extract(count, source, out, (tokens, f) -> {
+                for (int t = 0; t < taps.length; t++) {
+                    perLayer.get(t).add(keep(tokens.get(t), out));
                 }
-                try (NDManager batch = out.newSubManager()) {
-                    NDArray images = batch.create(FloatBuffer.wrap(input), new Shape(b, 3, imageSize, imageSize));
-                    Features f = backbone.forward(images, taps);
-                    for (int t = 0; t < taps.length; t++) {
-                        perLayer.get(t).add(keep(f.tokens().get(t), out));
-                    }
-                    features.add(keep(f.imageFeatures(), out));
-                }
-                progress.progress(ProgressListener.FEATURES, start + b, count);
-            }
+                features.add(keep(f, out));
+            }, progress);
             // Concatenate layer by layer and free the parts at once, so the peak is one layer above the total.
             List<NDArray> layers = new ArrayList<>();
             for (List<NDArray> parts : perLayer) {
@@ -95,6 +93,29 @@ public final class FeatureExtractor {
         } catch (IOException | RuntimeException e) {
             out.close();
             throw e;
+        }
+    }
+
+    /**
+     * Runs the backbone once over {@code count} images, handing each batch's output to {@code sink},
+     * so that a caller can store the tokens elsewhere (e.g. in a file) as they come.
+     */
+    public void extract(int count, ImageSource source, NDManager parent, BatchSink sink, ProgressListener progress)
+            throws IOException {
+        int plane = 3 * imageSize * imageSize;
+        progress.progress(ProgressListener.FEATURES, 0, count);
+        for (int start = 0; start < count; start += batchSize) {
+            int b = Math.min(batchSize, count - start);
+            float[] input = new float[b * plane];
+            for (int k = 0; k < b; k++) {
+                preprocessing.toInput(source.image(start + k), imageSize, input, k * plane);
+            }
+            try (NDManager batch = parent.newSubManager(backbone.device())) {
+                NDArray images = batch.create(FloatBuffer.wrap(input), new Shape(b, 3, imageSize, imageSize));
+                Features f = backbone.forward(images, taps);
+                sink.accept(f.tokens(), f.imageFeatures());
+            }
+            progress.progress(ProgressListener.FEATURES, start + b, count);
         }
     }
 

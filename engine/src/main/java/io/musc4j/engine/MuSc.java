@@ -9,6 +9,7 @@ import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.msm.MsmScoring;
 import io.musc4j.engine.rscin.Rscin;
 import io.musc4j.engine.rscin.RscinWindows;
+import io.musc4j.engine.store.SpilledTokens;
 import io.musc4j.models.Backbone;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.BackboneSpec;
@@ -48,6 +49,8 @@ public final class MuSc implements AutoCloseable {
     private final Division division;
     private final RscinWindows rscin;
     private final ProgressListener progress;
+    private final long tokenBudgetBytes;
+    private final Path spillDirectory;
 
     private MuSc(Builder b, Backbone backbone, boolean owns) {
         this.backbone = backbone;
@@ -67,6 +70,8 @@ public final class MuSc implements AutoCloseable {
         }
         this.batchSize = b.batchSize;
         this.progress = b.progress;
+        this.tokenBudgetBytes = b.tokenBudgetBytes;
+        this.spillDirectory = b.spillDirectory;
         this.division = b.division;
         this.rscin = b.rscin;
         // RsCIN runs once over all subsets here, so the per-subset scorer leaves it off.
@@ -109,22 +114,48 @@ public final class MuSc implements AutoCloseable {
         long done = 0;
         for (int[] subset : subsets) {
             ProgressListener shifted = shift(done, count);
-            try (NDManager scope = NDManager.newBaseManager(backbone.device());
-                 PatchTokens tokens = extractor().extract(subset.length, k -> source.image(subset[k]), scope, shifted)) {
-                progress.progress(ProgressListener.SCORING, done, count);
-                MuscResult part = scorer.score(tokens.layers(), tokens.gridH(), tokens.gridW(), null);
-                float[][] rows = tokens.imageFeatureRows();
-                double[] before = part.scoresBeforeRscin();
-                for (int k = 0; k < subset.length; k++) {
-                    scores[subset[k]] = before[k];
-                    features[subset[k]] = rows[k];
+            FeatureExtractor.ImageSource part = k -> source.image(subset[k]);
+            MuscResult result;
+            float[][] rows;
+            try (NDManager scope = NDManager.newBaseManager(backbone.device())) {
+                if (spills(subset.length)) {
+                    int grid = backbone.spec().grid(imageSize);
+                    try (SpilledTokens store = SpilledTokens.create(spillDirectory, subset.length, layers.length, grid,
+                            grid, backbone.spec().hiddenSize())) {
+                        List<float[]> gathered = new ArrayList<>();
+                        extractor().extract(subset.length, part, scope, (tokens, f) -> {
+                            store.append(tokens);
+                            gathered.addAll(Arrays.asList(PatchTokens.rows(f)));
+                        }, shifted);
+                        progress.progress(ProgressListener.SCORING, done, count);
+                        result = scorer.score(store, null, scope);
+                        rows = gathered.toArray(float[][]::new);
+                    }
+                } else {
+                    try (PatchTokens tokens = extractor().extract(subset.length, part, scope, shifted)) {
+                        progress.progress(ProgressListener.SCORING, done, count);
+                        result = scorer.score(tokens.layers(), tokens.gridH(), tokens.gridW(), null);
+                        rows = tokens.imageFeatureRows();
+                    }
                 }
-                parts.add(part);
             }
+            double[] before = result.scoresBeforeRscin();
+            for (int k = 0; k < subset.length; k++) {
+                scores[subset[k]] = before[k];
+                features[subset[k]] = rows[k];
+            }
+            parts.add(result);
             done += subset.length;
             progress.progress(ProgressListener.SCORING, done, count);
         }
         return new BatchResult(parts, subsets, scores, Rscin.rescore(scores, features, rscin));
+    }
+
+    /** Whether a subset's tokens exceed the token budget and go to a file while it is scored. */
+    private boolean spills(int images) {
+        int grid = backbone.spec().grid(imageSize);
+        return MemoryPlan.spills(images, (long) grid * grid, backbone.spec().hiddenSize(), layers.length, Float.BYTES,
+                tokenBudgetBytes);
     }
 
     private ProgressListener shift(long offset, long total) {
@@ -187,6 +218,8 @@ public final class MuSc implements AutoCloseable {
         private BackboneOptions.Precision precision = BackboneOptions.Precision.FP32;
         private MsmPrecision msmPrecision = MsmPrecision.FP32;
         private long memoryBudgetBytes = 1L << 30;
+        private long tokenBudgetBytes = 1L << 30;
+        private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private ProgressListener progress = ProgressListener.none();
         private Division division = Division.NONE;
         private MsmScoring scoring = MsmScoring.FULL;
@@ -288,12 +321,29 @@ public final class MuSc implements AutoCloseable {
             return this;
         }
 
-        /** Workspace budget of one MSM tile in bytes (default 1 GiB). */
+        /** Workspace budget of scoring in bytes (default 1 GiB): MSM's minima store or query block, one
+         *  tile and one LNAMD chunk (see {@link MemoryPlan}). */
         public Builder memoryBudgetBytes(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("memory budget must be positive, got " + bytes);
             }
             this.memoryBudgetBytes = bytes;
+            return this;
+        }
+
+        /** Largest size of a set's tokens (all layers, float32) kept in memory; larger sets write them to
+         *  a temporary file in {@link #spillDirectory} while they are scored (default 1 GiB). */
+        public Builder tokenBudgetBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("token budget must be >= 0, got " + bytes);
+            }
+            this.tokenBudgetBytes = bytes;
+            return this;
+        }
+
+        /** Folder for spilled tokens (default: java.io.tmpdir); the files are deleted after scoring. */
+        public Builder spillDirectory(Path folder) {
+            this.spillDirectory = Objects.requireNonNull(folder, "spillDirectory");
             return this;
         }
 

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param degrees LNAMD aggregation degrees r (odd), e.g. [1, 3, 5]
  * @param interval MSM interval average, default [0, 0.3]
  * @param rscin RsCIN windows, or off
- * @param memoryBudgetBytes workspace budget of one MSM tile
+ * @param memoryBudgetBytes workspace budget of scoring: MSM store or query block, tile, LNAMD chunk ({@link MemoryPlan})
  * @param precision arithmetic of the MSM products
  * @param imageSize side S of the pixel maps (the network input size)
  * @param keepLayerScores whether the result keeps the MSM scores of every (degree, layer)
@@ -37,7 +37,7 @@ public record MuscConfig(List<Integer> degrees, MsmInterval interval, RscinWindo
     }
 
     /** A builder with the paper's defaults: r = {1, 3, 5}, interval [0, 0.3], RsCIN [1, 2, 3], FP32,
-     *  S = 518, a 1 GiB tile budget, per-layer scores not kept, full MSM, LNAMD. */
+     *  S = 518, a 1 GiB scoring budget, per-layer scores not kept, full MSM, LNAMD. */
     public static Builder builder() {
         return new Builder();
     }

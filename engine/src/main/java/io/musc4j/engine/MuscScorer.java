@@ -2,11 +2,16 @@ package io.musc4j.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.musc4j.engine.lnamd.Aggregation;
+import io.musc4j.engine.lnamd.LnamdFeatures;
 import io.musc4j.engine.maps.AlignCornersUpsampler;
+import io.musc4j.engine.msm.MsmScoring;
+import io.musc4j.engine.msm.MutualScoring;
 import io.musc4j.engine.rscin.Rscin;
+import io.musc4j.engine.store.ResidentTokens;
+import io.musc4j.engine.store.TokenStore;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -18,9 +23,12 @@ import java.util.function.UnaryOperator;
  * align corners) it is the pixel map; the maximum of the pixel map is the image score before
  * RsCIN, which RsCIN then refines with the image features.
  *
+ * <p>Only one (layer, degree) is in memory at a time: its LNAMD features go chunk by chunk from the
+ * token store into MSM ({@link MemoryPlan} accounts for what is resident).
+ *
  * <p>Options beyond the reference ({@link MuscConfig#scoring()}, {@link MuscConfig#aggregation()}):
  * aligned MSM replaces the MSM kernel; SNAMD replaces LNAMD with one feature set per layer, so the
- * "mean over degrees" runs over that one set.
+ * "mean over degrees" runs over that one set. With either, one layer's features are aggregated whole.
  */
 public final class MuscScorer {
 
@@ -42,31 +50,57 @@ public final class MuscScorer {
      * @return the immutable result
      */
     public MuscResult score(List<NDArray> layerTokens, int gridH, int gridW, NDArray imageFeatures) {
-        if (layerTokens.isEmpty()) {
-            throw new IllegalArgumentException("at least one tapped layer is needed");
-        }
-        int n = Math.toIntExact(layerTokens.get(0).getShape().get(0));
+        TokenStore tokens = new ResidentTokens(layerTokens, gridH, gridW);
+        float[][] features = config.rscin().isOff() || imageFeatures == null ? null : rows(imageFeatures, tokens.images());
+        return score(tokens, features, layerTokens.get(0).getManager());
+    }
+
+    /**
+     * Scores one set of images from a token store, holding one layer and degree at a time (see
+     * {@link MemoryPlan}).
+     *
+     * @param tokens the set's tokens
+     * @param imageFeatures N rows of image features for RsCIN; may be null when RsCIN is off
+     * @param manager parent of the scoring's arrays; its device runs LNAMD and MSM
+     * @return the immutable result
+     */
+    public MuscResult score(TokenStore tokens, float[][] imageFeatures, NDManager manager) {
+        int n = tokens.images();
         if (n < 2) {
             throw new IllegalArgumentException("MuSc needs at least 2 images to score each other, got " + n);
         }
+        if (!config.rscin().isOff() && (imageFeatures == null || imageFeatures.length != n)) {
+            throw new IllegalArgumentException("RsCIN needs image features of " + n + " images, got "
+                    + (imageFeatures == null ? "none" : imageFeatures.length));
+        }
+        int gridH = tokens.gridH();
+        int gridW = tokens.gridW();
         int patches = gridH * gridW;
         List<Integer> degrees = config.aggregation().scoredDegrees(config.degrees());
-        int layers = layerTokens.size();
+        int layers = tokens.layers();
         double[][][] msm = new double[degrees.size()][layers][];
-        UnaryOperator<NDArray> scoring = config.scoring().scorer(gridH, gridW, config.interval(),
-                config.memoryBudgetBytes(), config.precision());
-        for (int li = 0; li < layers; li++) {
-            NDArray tokens = layerTokens.get(li);
-            if (tokens.getShape().get(0) != n) {
-                throw new IllegalArgumentException("layer " + li + " has " + tokens.getShape().get(0)
-                        + " images, layer 0 has " + n);
-            }
-            try (NDManager scope = tokens.getManager().newSubManager()) {
-                List<NDArray> z = config.aggregation().aggregate(tokens.get(scope, new NDIndex(":")), gridH, gridW,
-                        config.degrees());
+        if (config.scoring().equals(MsmScoring.FULL) && config.aggregation() == Aggregation.LNAMD) {
+            MemoryPlan plan = MemoryPlan.of(n, patches, tokens.channels(), layers, config, Float.BYTES,
+                    tokens.resident(), manager.getDevice());
+            MutualScoring scoring = new MutualScoring(config.interval(), config.memoryBudgetBytes(), config.precision());
+            for (int li = 0; li < layers; li++) {
                 for (int ri = 0; ri < degrees.size(); ri++) {
-                    msm[ri][li] = scoring.apply(z.get(ri)).toDoubleArray();
-                    z.get(ri).close();
+                    try (NDManager scope = manager.newSubManager()) {
+                        msm[ri][li] = scoring.score(new LnamdFeatures(tokens, li, degrees.get(ri)), plan.lnamdChunk(),
+                                scope).toDoubleArray();
+                    }
+                }
+            }
+        } else {
+            UnaryOperator<NDArray> scoring = config.scoring().scorer(gridH, gridW, config.interval(),
+                    config.memoryBudgetBytes(), config.precision());
+            for (int li = 0; li < layers; li++) {
+                try (NDManager scope = manager.newSubManager()) {
+                    List<NDArray> z = config.aggregation().aggregate(tokens.read(li, 0, n, scope), gridH, gridW,
+                            config.degrees());
+                    for (int ri = 0; ri < degrees.size(); ri++) {
+                        msm[ri][li] = scoring.apply(z.get(ri)).toDoubleArray();
+                    }
                 }
             }
         }
@@ -77,7 +111,7 @@ public final class MuscScorer {
         double[] patchMap = mean(layerMeans);
         AlignCornersUpsampler upsampler = new AlignCornersUpsampler(gridH, gridW, config.imageSize());
         double[] before = new double[n];
-        try (NDManager scope = layerTokens.get(0).getManager().newSubManager()) {
+        try (NDManager scope = manager.newSubManager()) {
             NDArray map = scope.create(patchMap, new Shape(n, patches));
             for (int i0 = 0; i0 < n; i0 += UPSAMPLE_CHUNK) {
                 int i1 = Math.min(n, i0 + UPSAMPLE_CHUNK);
@@ -86,8 +120,7 @@ public final class MuscScorer {
                 System.arraycopy(max, 0, before, i0, i1 - i0);
             }
         }
-        float[] after = config.rscin().isOff() ? Rscin.rescore(before, null, config.rscin())
-                : Rscin.rescore(before, rows(imageFeatures, n), config.rscin());
+        float[] after = Rscin.rescore(before, config.rscin().isOff() ? null : imageFeatures, config.rscin());
         return new MuscResult(n, gridH, gridW, degrees, layers, config.keepLayerScores() ? msm : null,
                 layerMeans, patchMap, before, after, upsampler);
     }

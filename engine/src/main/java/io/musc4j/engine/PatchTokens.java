@@ -23,9 +23,14 @@ public record PatchTokens(List<NDArray> layers, NDArray imageFeatures, int gridH
 
     /** The image features as Java rows (N × D float32), the form RsCIN takes. */
     public float[][] imageFeatureRows() {
-        int n = images();
-        int d = Math.toIntExact(imageFeatures.getShape().get(1));
-        float[] flat = imageFeatures.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        return rows(imageFeatures);
+    }
+
+    /** Rows of an (n, D) array as float32. */
+    static float[][] rows(NDArray features) {
+        int n = Math.toIntExact(features.getShape().get(0));
+        int d = Math.toIntExact(features.getShape().get(1));
+        float[] flat = features.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         float[][] rows = new float[n][d];
         for (int i = 0; i < n; i++) {
             System.arraycopy(flat, i * d, rows[i], 0, d);

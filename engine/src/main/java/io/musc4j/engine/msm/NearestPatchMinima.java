@@ -22,13 +22,15 @@ import ai.djl.ndarray.types.Shape;
  * (rows × chunk·L) product ({@link #plan}). Tiles are sized to the byte budget (on a CPU also to the
  * cache), down to one patch against one image, so the workspace does not grow with N and nothing
  * of size N·L·L ever exists. Resident besides the workspace: the features in product form
- * [b, 1, |b|²] (one copy of the features, in the product precision) and the result, (N, M, L)
- * float32, the only array that grows with N·M.
+ * [b, 1, |b|²] (one copy of the features, in the product precision) and the result, (Q, M, L)
+ * float32 for Q query images against M references, the only array that grows with Q·M.
  *
  * <p>This kernel knows nothing of MSM's interval average ({@link MsmInterval}, {@link MutualScoring}):
  * {@link #mutual} serves MSM over one set of images (each unordered pair once: the row minima of a
- * tile give i against j, its column minima j against i); {@link #cross} serves scoring query images
- * against a bank of reference images.
+ * tile give i against j, its column minima j against i; needs the whole N·N·L store); the
+ * query-block form serves MSM when that store does not fit (each ordered pair from the query's
+ * side: twice the products, a store of only a block of rows); {@link #cross} serves scoring query
+ * images against a bank of reference images.
  */
 public final class NearestPatchMinima {
 
@@ -48,6 +50,11 @@ public final class NearestPatchMinima {
         }
         this.budgetBytes = budgetBytes;
         this.precision = precision;
+    }
+
+    /** Arithmetic of the products. */
+    public MsmPrecision precision() {
+        return precision;
     }
 
     /**
@@ -87,15 +94,37 @@ public final class NearestPatchMinima {
      * @return (N, N, L) float32 on z's manager; entry [i][j][p] for j ≠ i, +∞ where j = i
      */
     public NDArray mutual(NDArray z) {
-        long n = z.getShape().get(0);
-        NDArray minima = z.getManager().full(new Shape(n, n, z.getShape().get(1)), Float.POSITIVE_INFINITY,
-                DataType.FLOAT32);
         TilePlan plan = plan(z.getShape().get(1), z.getShape().get(2), z.getDevice());
         try (NDManager scope = z.getManager().newSubManager()) {
-            Operands ops = Operands.of(z, precision, plan.referenceImages(), scope);
-            for (long i = 0; i + 1 < n; i++) {
-                tiles(ops, i, ops, i + 1, plan, minima, true, scope);
-            }
+            NDArray minima = mutual(Operands.of(FeatureChunks.of(z), precision, plan.referenceImages(), scope), plan);
+            minima.attach(z.getManager());
+            return minima;
+        }
+    }
+
+    /**
+     * All pairs, each unordered pair once: the (N, N, L) float32 store, +∞ on the diagonal, owned by
+     * the operands' manager.
+     */
+    NDArray mutual(Operands ops, TilePlan plan) {
+        long n = ops.images();
+        NDManager scope = ops.product().getManager();
+        NDArray minima = scope.full(new Shape(n, n, ops.patches()), Float.POSITIVE_INFINITY, DataType.FLOAT32);
+        for (long i = 0; i + 1 < n; i++) {
+            tiles(ops, i, i, ops, i + 1, plan, minima, true, scope);
+        }
+        return minima;
+    }
+
+    /**
+     * Query images [i0, i1) against all N images, each ordered pair computed from the query's side:
+     * (i1 − i0, N, L) float32, +∞ where j = i, owned by {@code scope}. Nothing here grows with N·N.
+     */
+    NDArray queries(Operands ops, long i0, long i1, TilePlan plan, NDManager scope) {
+        NDArray minima = scope.zeros(new Shape(i1 - i0, ops.images(), ops.patches()), DataType.FLOAT32);
+        for (long i = i0; i < i1; i++) {
+            tiles(ops, i, i - i0, ops, 0, plan, minima, false, scope);
+            minima.set(new NDIndex("{}, {}, :", i - i0, i), Float.POSITIVE_INFINITY);
         }
         return minima;
     }
@@ -118,21 +147,21 @@ public final class NearestPatchMinima {
         TilePlan plan = plan(Math.max(queries.getShape().get(1), bank.getShape().get(1)), bank.getShape().get(2),
                 bank.getDevice());
         try (NDManager scope = queries.getManager().newSubManager()) {
-            Operands qs = Operands.of(queries, precision, plan.referenceImages(), scope);
-            Operands bs = Operands.of(bank, precision, plan.referenceImages(), scope);
+            Operands qs = Operands.of(FeatureChunks.of(queries), precision, plan.referenceImages(), scope);
+            Operands bs = Operands.of(FeatureChunks.of(bank), precision, plan.referenceImages(), scope);
             for (long i = 0; i < q; i++) {
-                tiles(qs, i, bs, 0, plan, minima, false, scope);
+                tiles(qs, i, i, bs, 0, plan, minima, false, scope);
             }
         }
         return minima;
     }
 
     /**
-     * Image i of {@code left} against images [from, M) of {@code refs}: writes minima[i][j][p]
+     * Image i of {@code left} against images [from, M) of {@code refs}: writes minima[target][j][p]
      * and, with {@code columns}, minima[j][i][q] (the same products read the other way).
      */
-    private static void tiles(Operands left, long i, Operands refs, long from, TilePlan plan, NDArray minima,
-            boolean columns, NDManager parent) {
+    private static void tiles(Operands left, long i, long target, Operands refs, long from, TilePlan plan,
+            NDArray minima, boolean columns, NDManager parent) {
         long m = refs.product().getShape().get(0);
         long l = left.patches();
         try (NDManager row = parent.newSubManager()) {
@@ -147,7 +176,7 @@ public final class NearestPatchMinima {
                         try (NDManager block = tile.newSubManager()) {
                             NDArray d2 = a.get(block, new NDIndex("{}:{}", p0, p1)).matMul(b)
                                     .reshape(p1 - p0, j1 - j0, refs.patches());
-                            minima.set(new NDIndex("{}, {}:{}, {}:{}", i, j0, j1, p0, p1),
+                            minima.set(new NDIndex("{}, {}:{}, {}:{}", target, j0, j1, p0, p1),
                                     distances(d2.min(new int[] {2})).transpose());
                             if (columns) {
                                 NDArray blockMin = d2.min(new int[] {0});
@@ -170,24 +199,34 @@ public final class NearestPatchMinima {
 
     /**
      * Features in product form b' = [b, 1, |b|²] (N, L, C+2) in the product precision, owned by one
-     * scope: built once per call (one copy of the features, image chunk by image chunk so that no
-     * full-size temporary exists), so that every tile's right operand is a contiguous view.
+     * scope: built once per call from the features chunk by chunk (so no full-size temporary exists,
+     * and at scale the features themselves never exist whole), so that every tile's right operand is
+     * a contiguous view.
      */
-    private record Operands(NDArray product, long patches, long width) {
+    record Operands(NDArray product, long patches, long width) {
 
-        static Operands of(NDArray features, MsmPrecision precision, int chunk, NDManager scope) {
-            Shape s = features.getShape();
-            long n = s.get(0);
-            NDArray product = scope.zeros(new Shape(n, s.get(1), s.get(2) + 2), precision.dataType());
+        static Operands of(FeatureChunks features, MsmPrecision precision, int chunk, NDManager scope) {
+            long n = features.images();
+            long l = features.patches();
+            long c = features.channels();
+            NDArray product = scope.zeros(new Shape(n, l, c + 2), precision.dataType());
             for (long j0 = 0; j0 < n; j0 += chunk) {
+                long j1 = Math.min(n, j0 + chunk);
                 try (NDManager part = scope.newSubManager()) {
-                    NDIndex range = new NDIndex("{}:{}", j0, Math.min(n, j0 + chunk));
-                    NDArray b = features.get(part, range).toType(precision.dataType(), false);
+                    NDArray b = features.read(j0, j1, part).toType(precision.dataType(), false);
+                    if (!b.getShape().equals(new Shape(j1 - j0, l, c))) {
+                        throw new IllegalArgumentException("MSM: features of images " + j0 + ".." + j1 + " have shape "
+                                + b.getShape() + ", expected " + new Shape(j1 - j0, l, c));
+                    }
                     NDArray bn = b.square().sum(new int[] {2}, true);
-                    product.set(range, NDArrays.concat(new NDList(b, bn.onesLike(), bn), -1));
+                    product.set(new NDIndex("{}:{}", j0, j1), NDArrays.concat(new NDList(b, bn.onesLike(), bn), -1));
                 }
             }
-            return new Operands(product, s.get(1), s.get(2) + 2);
+            return new Operands(product, l, c + 2);
+        }
+
+        long images() {
+            return product.getShape().get(0);
         }
 
         /** [−2a, |a|², 1] of image i: (L, C+2), owned by {@code scope}. */

@@ -171,4 +171,47 @@ class MutualScoringTest {
             assertTrue(maxAbs(direct(f, n, MsmInterval.DEFAULT), half) < 2e-2);
         }
     }
+
+    @Test
+    void queryBlocksGiveTheSameNumbersAsTheSymmetricStore() {
+        int n = 11;
+        float[] f = features(n, 9);
+        MutualScoring symmetric = new MutualScoring(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32);
+        assertTrue(symmetric.plan(n, L, C, Device.cpu()).symmetric());
+        // A query row holds n*L distances at 4 (store) + 24 (averaging) B = 4,928 B; the store would be
+        // 11*11*16*4 = 7,744 B. Beside a one-pair tile, 10,500 B is 2.1 query rows but less than the
+        // store plus one averaging row (7,744 + 4,224 B): query blocks of 2 images (2, 2, 2, 2, 2, 1).
+        long onePairTile = new MutualScoring(MsmInterval.DEFAULT, 1, MsmPrecision.FP32).plan(n, L, C, Device.cpu())
+                .tile().bytes();
+        long budget = 10_500 + onePairTile;
+        MutualScoring.Plan blocks = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32).plan(n, L, C,
+                Device.cpu());
+        assertTrue(!blocks.symmetric() && blocks.rowsPerBlock() == 2, blocks.toString());
+        assertTrue(blocks.bytes() <= budget);
+        double[] expected = direct(f, n, MsmInterval.DEFAULT);
+        for (long b : new long[] {1, budget, BIG}) {
+            assertTrue(maxAbs(expected, msm(f, n, MsmInterval.DEFAULT, b)) < 1e-6, "budget " + b);
+        }
+        assertTrue(maxAbs(msm(f, n, MsmInterval.DEFAULT, BIG), msm(f, n, MsmInterval.DEFAULT, budget)) < 1e-6);
+    }
+
+    @Test
+    void planKeepsTheStoreOnlyWhereItFitsAndOtherwiseGrowsLinearly() {
+        MutualScoring gib = new MutualScoring(MsmInterval.DEFAULT, 1L << 30, MsmPrecision.FP32);
+        // N=200, L=256: store 200*200*256*4 = 40,960,000 B, well inside 1 GiB
+        MutualScoring.Plan small = gib.plan(200, 256, 768, Device.cpu());
+        assertTrue(small.symmetric());
+        assertTrue(small.bytes() >= 40_960_000L && small.bytes() <= 1L << 30);
+        // N=1000, L=256: the store is 1,024,000,000 B, just inside 1 GiB with the tile and one averaging row
+        MutualScoring.Plan thousand = gib.plan(1000, 256, 768, Device.cpu());
+        assertTrue(thousand.symmetric() && thousand.bytes() <= 1L << 30, thousand.toString());
+        // N=2000: the store would be 4 GiB; a query row is N*L*(4+24) = 14,336,000 B: at most 74 rows fit
+        MutualScoring.Plan large = gib.plan(2000, 256, 768, Device.cpu());
+        assertTrue(!large.symmetric());
+        assertTrue(large.rowsPerBlock() > 70 && large.rowsPerBlock() <= 74, large.toString());
+        assertTrue(large.bytes() <= 1L << 30);
+        // more images, fewer rows per block: the workspace stays within the budget
+        MutualScoring.Plan huge = gib.plan(10_000, 256, 768, Device.cpu());
+        assertTrue(huge.rowsPerBlock() <= 14 && huge.bytes() <= 1L << 30, huge.toString());
+    }
 }

@@ -1,0 +1,66 @@
+package io.musc4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.musc4j.engine.msm.MsmPrecision;
+import org.junit.jupiter.api.Test;
+
+/** The memory accounting against sizes worked out by hand. */
+class MemoryPlanTest {
+
+    private static final long GIB = 1L << 30;
+
+    private static MemoryPlan plan(long n, long l, long c, MsmPrecision precision, boolean resident, Device device,
+            long budget) {
+        MuscConfig config = MuscConfig.builder().precision(precision).memoryBudgetBytes(budget).build();
+        return MemoryPlan.of(n, l, c, 4, config, precision.bytes(), resident, device);
+    }
+
+    @Test
+    void thousandImagesAtL256FitFourGigabytes() {
+        MemoryPlan p = plan(1000, 256, 768, MsmPrecision.FP32, false, Device.cpu(), GIB);
+        // tokens: 1000 * 4 layers * 257 * 768 * 4 B = 3,158,016,000 B, spilled
+        assertEquals(3_158_016_000L, p.tokenBytes());
+        assertTrue(MemoryPlan.spills(1000, 256, 768, 4, 4, GIB));
+        assertFalse(MemoryPlan.spills(40, 256, 768, 4, 4, GIB), "40 images' tokens (126 MB) stay in memory");
+        // product form: 1000 * 256 * 770 * 4 B
+        assertEquals(788_480_000L, p.productFormBytes());
+        // the 1000*1000*256*4 = 1,024,000,000 B store fits the 1 GiB budget (1,073,741,824 B)
+        assertTrue(p.msm().symmetric());
+        assertFalse(plan(1000, 256, 768, MsmPrecision.FP32, false, Device.cpu(), GIB / 2).msm().symmetric());
+        // scores: (3 * 4 + 3 + 1) * 1000 * 256 * 8 B
+        assertEquals(32_768_000L, p.resultBytes());
+        assertTrue(p.peakBytes() <= 788_480_000L + GIB + 32_768_000L);
+        assertTrue(p.peakBytes() < 2L * GIB, p.describe());
+    }
+
+    @Test
+    void peakGrowsLinearlyInNOnceTheStoreNoLongerFits() {
+        long[] peaks = new long[3];
+        long[] ns = {2000, 4000, 8000};
+        for (int k = 0; k < ns.length; k++) {
+            MemoryPlan p = plan(ns[k], 256, 768, MsmPrecision.FP32, false, Device.cpu(), GIB);
+            assertFalse(p.msm().symmetric());
+            peaks[k] = p.peakBytes() - p.msm().bytes();
+            assertTrue(p.msm().bytes() <= GIB);
+        }
+        // without the bounded workspace, what is left is exactly proportional to N
+        assertEquals(2 * peaks[0], peaks[1]);
+        assertEquals(2 * peaks[1], peaks[2]);
+    }
+
+    @Test
+    void paperShapeOnAGpu() {
+        // N=200, L=1369 (37x37), C=1024, 4 layers, 3 degrees, tokens resident on the device
+        MemoryPlan fp32 = plan(200, 1369, 1024, MsmPrecision.FP32, true, Device.gpu(), 4 * GIB);
+        assertEquals(200L * 4 * 1370 * 1024 * 4, fp32.tokenBytes());
+        assertTrue(fp32.msm().symmetric(), "the 200*200*1369*4 = 219 MB store fits a 4 GiB workspace");
+        assertTrue(fp32.peakBytes() < 16L * 1000 * 1000 * 1000, fp32.describe());
+        MemoryPlan fp16 = plan(200, 1369, 1024, MsmPrecision.FP16, true, Device.gpu(), 4 * GIB);
+        assertEquals(fp32.tokenBytes() / 2, fp16.tokenBytes());
+        assertEquals(fp32.productFormBytes() / 2, fp16.productFormBytes());
+    }
+}
