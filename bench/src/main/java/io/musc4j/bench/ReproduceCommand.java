@@ -3,17 +3,10 @@ package io.musc4j.bench;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
-import io.musc4j.datasets.DecodedCategory;
-import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
-import io.musc4j.datasets.image.MaskPreprocessor;
-import io.musc4j.engine.BatchResult;
-import io.musc4j.engine.FeatureExtractor;
+import io.musc4j.engine.CategoryScorer;
 import io.musc4j.engine.MuSc;
-import io.musc4j.engine.metrics.MetricsEvaluator;
-import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.rscin.RscinWindows;
-import io.musc4j.models.preprocess.Preprocessing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -91,26 +84,9 @@ final class ReproduceCommand implements Callable<Integer> {
     /** Metrics of one category, as fractions keyed as in {@code Metrics.toMap()}. */
     static Map<String, Double> evaluate(MuSc musc, Category category, DatasetFormat format, Warnings warnings)
             throws java.io.IOException {
-        int size = musc.imageSize();
-        Preprocessing pre = FeatureExtractor.preprocessing(musc.backboneSpec().architecture());
-        DecodedCategory decoded = Datasets.decode(category, img -> pre.resize(img, size), warnings);
-        List<Sample> samples = decoded.category().samples();
-        if (!decoded.category().fullyLabelled()) {
+        if (!category.fullyLabelled()) {
             throw new IllegalArgumentException(category.name() + ": not every image has a label; nothing to compare");
         }
-        BatchResult result = musc.scoreImages(decoded.images());
-        int n = samples.size();
-        float[][] maps = new float[n][];
-        byte[][] masks = new byte[n][];
-        int[] labels = new int[n];
-        double[] scores = new double[n];
-        float[] rscin = result.scoresRscin();
-        for (int i = 0; i < n; i++) {
-            maps[i] = result.map(i);
-            masks[i] = MaskPreprocessor.load(samples.get(i).mask(), size, format.maskRule());
-            labels[i] = samples.get(i).label().getAsInt();
-            scores[i] = rscin[i];
-        }
-        return MetricsEvaluator.evaluate(labels, scores, PixelData.ofFloats(size, size, maps, masks)).toMap();
+        return CategoryScorer.score(musc, category, format, warnings).metrics().orElseThrow().toMap();
     }
 }

@@ -1,0 +1,109 @@
+package io.musc4j.engine;
+
+import io.musc4j.datasets.Category;
+import io.musc4j.datasets.DatasetFormat;
+import io.musc4j.datasets.Datasets;
+import io.musc4j.datasets.DecodedCategory;
+import io.musc4j.datasets.Sample;
+import io.musc4j.datasets.Warnings;
+import io.musc4j.datasets.image.ImageReadException;
+import io.musc4j.datasets.image.MaskPreprocessor;
+import io.musc4j.engine.metrics.Metrics;
+import io.musc4j.engine.metrics.MetricsEvaluator;
+import io.musc4j.engine.metrics.PixelData;
+import io.musc4j.engine.metrics.RankingScores;
+import io.musc4j.models.preprocess.Preprocessing;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Scores one dataset category as a benchmark run does: decode every image once (resized to the
+ * network size S, the only copy kept), score them together with {@link MuSc}, load the ground-truth
+ * masks as the reference preprocesses them, and compute the metrics when labels exist. Unreadable
+ * images are skipped and unreadable masks treated as empty, each with a warning naming the file.
+ */
+public final class CategoryScorer {
+
+    private CategoryScorer() {
+    }
+
+    /**
+     * What scoring a category produced.
+     *
+     * @param category the category without the images that could not be read
+     * @param images the decoded images resized to S×S, in sample order
+     * @param result scores and maps
+     * @param maps the S×S pixel maps, in sample order
+     * @param masks the S×S 0/1 masks, or null when the category has no mask at all
+     * @param metrics image metrics when every image is labelled, pixel metrics too when masks exist
+     *     (NaN otherwise)
+     * @param timingsMs wall milliseconds per stage: decode, musc, maps, metrics
+     */
+    public record Scored(Category category, List<io.musc4j.models.preprocess.RgbImage> images, BatchResult result,
+                         float[][] maps, byte[][] masks, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
+    }
+
+    /** Scores {@code category} read in {@code format}'s layout. */
+    public static Scored score(MuSc musc, Category category, DatasetFormat format, Warnings warnings)
+            throws IOException {
+        Map<String, Long> timings = new LinkedHashMap<>();
+        long clock = System.nanoTime();
+        int size = musc.imageSize();
+        Preprocessing preprocessing = FeatureExtractor.preprocessing(musc.backboneSpec().architecture());
+        DecodedCategory decoded = Datasets.decode(category, img -> preprocessing.resize(img, size), warnings);
+        clock = lap(timings, "decode", clock);
+
+        BatchResult result = musc.scoreImages(decoded.images());
+        clock = lap(timings, "musc", clock);
+        float[][] maps = new float[result.size()][];
+        for (int i = 0; i < maps.length; i++) {
+            maps[i] = result.map(i);
+        }
+        clock = lap(timings, "maps", clock);
+
+        Category kept = decoded.category();
+        byte[][] masks = kept.hasMasks() ? masks(kept.samples(), size, format, warnings) : null;
+        Optional<Metrics> metrics = metrics(kept, result, maps, masks, size);
+        lap(timings, "metrics", clock);
+        return new Scored(kept, decoded.images(), result, maps, masks, metrics, timings);
+    }
+
+    private static byte[][] masks(List<Sample> samples, int size, DatasetFormat format, Warnings warnings) {
+        byte[][] masks = new byte[samples.size()][];
+        for (int i = 0; i < masks.length; i++) {
+            try {
+                masks[i] = MaskPreprocessor.load(samples.get(i).mask(), size, format.maskRule());
+            } catch (ImageReadException e) {
+                warnings.add(e.getMessage() + "; mask ignored");
+                masks[i] = new byte[size * size];
+            }
+        }
+        return masks;
+    }
+
+    private static Optional<Metrics> metrics(Category c, BatchResult result, float[][] maps, byte[][] masks, int size) {
+        if (!c.fullyLabelled()) {
+            return Optional.empty();
+        }
+        int[] labels = c.samples().stream().mapToInt(s -> s.label().getAsInt()).toArray();
+        float[] rscin = result.scoresRscin();
+        double[] scores = new double[rscin.length];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = rscin[i];
+        }
+        if (masks == null) {
+            RankingScores none = new RankingScores(Double.NaN, Double.NaN, Double.NaN);
+            return Optional.of(Metrics.of(RankingScores.of(labels, scores), none, Double.NaN, Double.NaN));
+        }
+        return Optional.of(MetricsEvaluator.evaluate(labels, scores, PixelData.ofFloats(size, size, maps, masks)));
+    }
+
+    private static long lap(Map<String, Long> timings, String stage, long since) {
+        long now = System.nanoTime();
+        timings.merge(stage, (now - since) / 1_000_000, Long::sum);
+        return now;
+    }
+}
