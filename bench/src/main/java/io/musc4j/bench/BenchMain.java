@@ -14,8 +14,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "musc bench", mixinStandardHelpOptions = true,
         description = "Benchmarks and paper reproduction for musc4j.",
-        subcommands = {SpeedCommand.class, ReproduceCommand.class, BenchMain.Jmh.class, BenchMain.MakeModel.class,
-                BenchMain.MakeData.class, BenchMain.Scoring.class, BenchMain.Backbone.class, BenchMain.MetricsPart.class,
+        subcommands = {SpeedCommand.class, ReproduceCommand.class, BenchMain.MakeModel.class, BenchMain.MakeData.class,
                 CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
 
@@ -41,9 +40,8 @@ public final class BenchMain implements Runnable {
                     : t.getClass().getSimpleName()));
             return 1;
         });
-        // these pass their arguments on to JMH or a plain main, options included
-        for (String passThrough : List.of("jmh", "scoring", "backbone", "metrics")) {
-            cl.getSubcommands().get(passThrough).setUnmatchedOptionsArePositionalParams(true);
+        for (PlainMain plain : PLAIN) {
+            cl.addSubcommand(plain.name(), plain.command());
         }
         return cl.execute(args);
     }
@@ -93,53 +91,50 @@ public final class BenchMain implements Runnable {
         }
     }
 
-    @Command(name = "jmh",
-            description = "JMH microbenchmarks of the kernels (LNAMD, MSM, metrics sort); "
-            + "arguments go to JMH, e.g. -f 1 -wi 2 -i 3")
-    static final class Jmh implements Callable<Integer> {
-        @Parameters(arity = "0..*")
-        List<String> args = List.of();
+    /** A benchmark with a plain {@code main}: its subcommand hands it every argument, options included. */
+    private record PlainMain(String name, String description, MainMethod main) {
 
-        @Override
-        public Integer call() throws Exception {
-            KernelBenchmarks.main(args.toArray(String[]::new));
-            return 0;
+        @FunctionalInterface
+        interface MainMethod {
+            void run(String[] args) throws Exception;
+        }
+
+        CommandLine command() {
+            CommandLine cl = new CommandLine(new Call(main));
+            cl.getCommandSpec().usageMessage().description(description);
+            cl.setUnmatchedOptionsArePositionalParams(true);
+            return cl;
+        }
+
+        @Command
+        static final class Call implements Callable<Integer> {
+            private final MainMethod main;
+            @Parameters(arity = "0..*")
+            List<String> args = List.of();
+
+            Call(MainMethod main) {
+                this.main = main;
+            }
+
+            @Override
+            public Integer call() throws Exception {
+                main.run(args.toArray(String[]::new));
+                return 0;
+            }
         }
     }
 
-    @Command(name = "scoring", description = "LNAMD + MSM on random features (ScoringBench): [small|large|all] [largeN] [budgetMiB]")
-    static final class Scoring implements Callable<Integer> {
-        @Parameters(arity = "0..*")
-        List<String> args = List.of();
-
-        @Override
-        public Integer call() throws Exception {
-            ScoringBench.main(args.toArray(String[]::new));
-            return 0;
-        }
-    }
-
-    @Command(name = "backbone", description = "Backbone forward time (BackboneBench): [dinov2|clip|all] [batch] [passes]")
-    static final class Backbone implements Callable<Integer> {
-        @Parameters(arity = "0..*")
-        List<String> args = List.of();
-
-        @Override
-        public Integer call() {
-            BackboneBench.main(args.toArray(String[]::new));
-            return 0;
-        }
-    }
-
-    @Command(name = "metrics", description = "Metrics time and memory (MetricsBench)")
-    static final class MetricsPart implements Callable<Integer> {
-        @Parameters(arity = "0..*")
-        List<String> args = List.of();
-
-        @Override
-        public Integer call() {
-            MetricsBench.main(args.toArray(String[]::new));
-            return 0;
-        }
-    }
+    private static final List<PlainMain> PLAIN = List.of(
+            new PlainMain("jmh", "JMH microbenchmarks of the kernels (LNAMD, MSM, metrics sort); arguments go to"
+                    + " JMH, e.g. -f 1 -wi 2 -i 3", KernelBenchmarks::main),
+            new PlainMain("scoring", "LNAMD + MSM on random features: [small|large|all] [largeN] [budgetMiB]",
+                    ScoringBench::main),
+            new PlainMain("backbone", "Backbone forward time: [dinov2|clip|all] [batch] [passes]", BackboneBench::main),
+            new PlainMain("metrics", "Metrics time and memory: [images] [size] [rounds] [double]", MetricsBench::main),
+            new PlainMain("inspector", "Factory-line Inspector latency per part: [M] [timed calls] [parts per call,...]",
+                    InspectorBench::main),
+            new PlainMain("options", "Aligned MSM and SNAMD: speed and effect on the fixtures: [all|speed|fixtures]"
+                    + " [rounds]", OptionsBench::main),
+            new PlainMain("scale", "Memory at scale: peak RSS vs the MemoryPlan: key=value ... (see ScaleBench)",
+                    ScaleBench::main));
 }
