@@ -53,7 +53,7 @@ final class ReproduceCommand implements Callable<Integer> {
         PublishedResults published = PublishedResults.of(format);
         Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
         List<Category> categories = Datasets.categories(fmt, data, List.of("ALL"), warnings);
-        RscinWindows rscin = (fmt == DatasetFormat.VISA ? RscinWindows.Family.VISA : RscinWindows.Family.MVTEC_AD).windows();
+        RscinWindows rscin = RscinWindows.Family.forFormat(fmt).windows();
         MuSc.Builder builder = MuSc.builder().model(model).imageSize(imageSize).degrees(1, 3, 5).interval(0, 0.3)
                 .rscin(rscin).batchSize(batch);
         if (layers != null) {

@@ -138,7 +138,7 @@ final class RunJob {
 
     static RscinWindows rscin(String option, DatasetFormat format) {
         if (option == null) {
-            return (format == DatasetFormat.VISA ? RscinWindows.Family.VISA : RscinWindows.Family.MVTEC_AD).windows();
+            return RscinWindows.Family.forFormat(format).windows();
         }
         if (option.equalsIgnoreCase("off")) {
             return RscinWindows.off();

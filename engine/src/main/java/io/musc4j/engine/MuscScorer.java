@@ -2,7 +2,6 @@ package io.musc4j.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.lnamd.LnamdFeatures;
@@ -130,16 +129,7 @@ public final class MuscScorer {
             throw new IllegalArgumentException("RsCIN needs image features (" + n + ", D), got "
                     + (features == null ? "none" : features.getShape()));
         }
-        int d = Math.toIntExact(features.getShape().get(1));
-        float[] flat;
-        try (NDArray f = features.toType(DataType.FLOAT32, true)) {
-            flat = f.toFloatArray();
-        }
-        float[][] out = new float[n][d];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(flat, i * d, out[i], 0, d);
-        }
-        return out;
+        return PatchTokens.rows(features);
     }
 
     /** Element-wise plain mean of equally long arrays, summed in order as the reference does. */

@@ -1,5 +1,6 @@
 package io.musc4j.engine.rscin;
 
+import io.musc4j.datasets.DatasetFormat;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,6 +24,11 @@ public record RscinWindows(List<Integer> windows) {
 
         Family(int... windows) {
             this.windows = windows;
+        }
+
+        /** The family a dataset layout belongs to, as the reference decides it from the dataset name. */
+        public static Family forFormat(DatasetFormat format) {
+            return format == DatasetFormat.VISA ? VISA : MVTEC_AD;
         }
 
         /** The family's default windows. */
