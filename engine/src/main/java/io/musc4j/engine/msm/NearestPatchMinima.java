@@ -30,7 +30,8 @@ import ai.djl.ndarray.types.Shape;
  * tile give i against j, its column minima j against i; needs the whole N·N·L store); the
  * query-block form serves MSM when that store does not fit (each ordered pair from the query's
  * side: twice the products, a store of only a block of rows); {@link #cross} serves scoring query
- * images against a bank of reference images.
+ * images against a bank of reference images, which a caller that scores against the same bank many
+ * times keeps in {@link ProductForm} so that it is not rebuilt on every call.
  */
 public final class NearestPatchMinima {
 
