@@ -39,7 +39,7 @@ final class BankScoring {
         for (int r = 0; r < z.length; r++) {
             for (int l = 0; l < z[r].length; l++) {
                 try (NDManager scope = z[r][l].getManager().newSubManager()) {
-                    NDArray minima = kernel.cross(z[r][l], bank.view(r, l, scope));
+                    NDArray minima = kernel.cross(z[r][l], bank.productForm(r, l, scope));
                     minima.attach(scope);
                     msm[r][l] = config.interval().average(minima, bank.size()).toDoubleArray();
                 }
@@ -54,7 +54,7 @@ final class BankScoring {
         for (int r = 0; r < degrees; r++) {
             for (int l = 0; l < layers; l++) {
                 try (NDManager scope = parent.newSubManager()) {
-                    msm[r][l] = mutual.score(bank.view(r, l, scope)).toDoubleArray();
+                    msm[r][l] = mutual.score(bank.features(r, l, scope)).toDoubleArray();
                 }
             }
         }

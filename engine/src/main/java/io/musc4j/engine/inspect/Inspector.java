@@ -101,7 +101,7 @@ public final class Inspector implements AutoCloseable {
         this.layers = b.musc.layers().length;
         this.lnamd = new Lnamd(gridH, gridW);
         this.scoring = new BankScoring(config, gridH, gridW);
-        this.bank = new FeatureBank(capacity, config.degrees().size(), layers, device);
+        this.bank = new FeatureBank(capacity, config.degrees().size(), layers, config.precision(), device);
     }
 
     /** A builder on a MuSc instance, whose backbone and scoring configuration the inspector uses. */

@@ -112,7 +112,7 @@ public final class MutualScoring {
         NearestPatchMinima kernel = kernel(z.patches(), z.channels());
         int candidates = (int) n - 1;
         try (NDManager scope = manager.newSubManager()) {
-            NearestPatchMinima.Operands ops = NearestPatchMinima.Operands.of(z, kernel.precision(), chunkImages, scope);
+            NearestPatchMinima.ProductForm ops = NearestPatchMinima.ProductForm.of(z, kernel.precision(), chunkImages, scope);
             NDList parts = new NDList();
             NDArray store = plan.symmetric() ? kernel.mutual(ops, plan.tile()) : null;
             for (long i0 = 0; i0 < n; i0 += plan.rowsPerBlock()) {

@@ -30,7 +30,8 @@ import ai.djl.ndarray.types.Shape;
  * tile give i against j, its column minima j against i; needs the whole N·N·L store); the
  * query-block form serves MSM when that store does not fit (each ordered pair from the query's
  * side: twice the products, a store of only a block of rows); {@link #cross} serves scoring query
- * images against a bank of reference images.
+ * images against a bank of reference images, which a caller that scores against the same bank many
+ * times keeps in {@link ProductForm} so that it is not rebuilt on every call.
  */
 public final class NearestPatchMinima {
 
@@ -96,7 +97,7 @@ public final class NearestPatchMinima {
     public NDArray mutual(NDArray z) {
         TilePlan plan = plan(z.getShape().get(1), z.getShape().get(2), z.getDevice());
         try (NDManager scope = z.getManager().newSubManager()) {
-            NDArray minima = mutual(Operands.of(FeatureChunks.of(z), precision, plan.referenceImages(), scope), plan);
+            NDArray minima = mutual(ProductForm.of(FeatureChunks.of(z), precision, plan.referenceImages(), scope), plan);
             minima.attach(z.getManager());
             return minima;
         }
@@ -106,7 +107,7 @@ public final class NearestPatchMinima {
      * All pairs, each unordered pair once: the (N, N, L) float32 store, +∞ on the diagonal, owned by
      * the operands' manager.
      */
-    NDArray mutual(Operands ops, TilePlan plan) {
+    NDArray mutual(ProductForm ops, TilePlan plan) {
         long n = ops.images();
         NDManager scope = ops.product().getManager();
         NDArray minima = scope.full(new Shape(n, n, ops.patches()), Float.POSITIVE_INFINITY, DataType.FLOAT32);
@@ -120,7 +121,7 @@ public final class NearestPatchMinima {
      * Query images [i0, i1) against all N images, each ordered pair computed from the query's side:
      * (i1 − i0, N, L) float32, +∞ where j = i, owned by {@code scope}. Nothing here grows with N·N.
      */
-    NDArray queries(Operands ops, long i0, long i1, TilePlan plan, NDManager scope) {
+    NDArray queries(ProductForm ops, long i0, long i1, TilePlan plan, NDManager scope) {
         NDArray minima = scope.zeros(new Shape(i1 - i0, ops.images(), ops.patches()), DataType.FLOAT32);
         for (long i = i0; i < i1; i++) {
             tiles(ops, i, i - i0, ops, 0, plan, minima, false, scope);
@@ -137,30 +138,52 @@ public final class NearestPatchMinima {
      * @return (Q, M, L) float32 on the queries' manager
      */
     public NDArray cross(NDArray queries, NDArray bank) {
-        long q = queries.getShape().get(0);
-        if (queries.getShape().get(2) != bank.getShape().get(2)) {
-            throw new IllegalArgumentException("MSM: query and bank channel counts differ: "
-                    + queries.getShape() + " vs " + bank.getShape());
-        }
-        NDArray minima = queries.getManager().zeros(new Shape(q, bank.getShape().get(0), queries.getShape().get(1)),
-                DataType.FLOAT32);
-        TilePlan plan = plan(Math.max(queries.getShape().get(1), bank.getShape().get(1)), bank.getShape().get(2),
-                bank.getDevice());
         try (NDManager scope = queries.getManager().newSubManager()) {
-            Operands qs = Operands.of(FeatureChunks.of(queries), precision, plan.referenceImages(), scope);
-            Operands bs = Operands.of(FeatureChunks.of(bank), precision, plan.referenceImages(), scope);
+            int chunk = plan(queries.getShape(), bank.getShape().get(1), bank.getDevice()).referenceImages();
+            return cross(queries, ProductForm.of(FeatureChunks.of(bank), precision, chunk, scope));
+        }
+    }
+
+    /**
+     * Nearest-patch distances from every query image to every image of a bank already in product
+     * form (in this kernel's precision), so that a bank scored many times is not rebuilt each time.
+     *
+     * @param queries (Q, L, C) float32 features
+     * @param bank (M, L', C+2) product form of the bank's features
+     * @return (Q, M, L) float32 on the queries' manager
+     */
+    public NDArray cross(NDArray queries, ProductForm bank) {
+        long q = queries.getShape().get(0);
+        Shape bankShape = bank.product().getShape();
+        if (queries.getShape().get(2) + 2 != bank.width()) {
+            throw new IllegalArgumentException("MSM: query and bank channel counts differ: "
+                    + queries.getShape() + " vs " + bankShape + " in product form");
+        }
+        if (bank.product().getDataType() != precision.dataType()) {
+            throw new IllegalArgumentException("MSM: bank product form is " + bank.product().getDataType()
+                    + ", the kernel computes in " + precision.dataType());
+        }
+        NDArray minima = queries.getManager().zeros(new Shape(q, bankShape.get(0), queries.getShape().get(1)),
+                DataType.FLOAT32);
+        TilePlan plan = plan(queries.getShape(), bankShape.get(1), bank.product().getDevice());
+        try (NDManager scope = queries.getManager().newSubManager()) {
+            ProductForm qs = ProductForm.of(FeatureChunks.of(queries), precision, plan.referenceImages(), scope);
             for (long i = 0; i < q; i++) {
-                tiles(qs, i, i, bs, 0, plan, minima, false, scope);
+                tiles(qs, i, i, bank, 0, plan, minima, false, scope);
             }
         }
         return minima;
+    }
+
+    private TilePlan plan(Shape queries, long bankPatches, Device device) {
+        return plan(Math.max(queries.get(1), bankPatches), queries.get(2), device);
     }
 
     /**
      * Image i of {@code left} against images [from, M) of {@code refs}: writes minima[target][j][p]
      * and, with {@code columns}, minima[j][i][q] (the same products read the other way).
      */
-    private static void tiles(Operands left, long i, long target, Operands refs, long from, TilePlan plan,
+    private static void tiles(ProductForm left, long i, long target, ProductForm refs, long from, TilePlan plan,
             NDArray minima, boolean columns, NDManager parent) {
         long m = refs.product().getShape().get(0);
         long l = left.patches();
@@ -198,31 +221,66 @@ public final class NearestPatchMinima {
     }
 
     /**
-     * Features in product form b' = [b, 1, |b|²] (N, L, C+2) in the product precision, owned by one
-     * scope: built once per call from the features chunk by chunk (so no full-size temporary exists,
-     * and at scale the features themselves never exist whole), so that every tile's right operand is
-     * a contiguous view.
+     * Features in product form b' = [b, 1, |b|²] (N, L, C+2) in the product precision, so that every
+     * tile's right operand is a contiguous view. Built chunk by chunk from the features (so no
+     * full-size temporary exists, and at scale the features themselves never exist whole), or kept
+     * by a caller that scores against the same images many times and rewrites one image at a time.
+     *
+     * @param product the (N, L, C+2) array
+     * @param patches L
+     * @param width C+2
      */
-    record Operands(NDArray product, long patches, long width) {
+    public record ProductForm(NDArray product, long patches, long width) {
 
-        static Operands of(FeatureChunks features, MsmPrecision precision, int chunk, NDManager scope) {
+        static ProductForm of(FeatureChunks features, MsmPrecision precision, int chunk, NDManager scope) {
             long n = features.images();
-            long l = features.patches();
-            long c = features.channels();
-            NDArray product = scope.zeros(new Shape(n, l, c + 2), precision.dataType());
+            ProductForm form = empty(n, features.patches(), features.channels(), precision, scope);
             for (long j0 = 0; j0 < n; j0 += chunk) {
                 long j1 = Math.min(n, j0 + chunk);
                 try (NDManager part = scope.newSubManager()) {
-                    NDArray b = features.read(j0, j1, part).toType(precision.dataType(), false);
-                    if (!b.getShape().equals(new Shape(j1 - j0, l, c))) {
-                        throw new IllegalArgumentException("MSM: features of images " + j0 + ".." + j1 + " have shape "
-                                + b.getShape() + ", expected " + new Shape(j1 - j0, l, c));
-                    }
-                    NDArray bn = b.square().sum(new int[] {2}, true);
-                    product.set(new NDIndex("{}:{}", j0, j1), NDArrays.concat(new NDList(b, bn.onesLike(), bn), -1));
+                    form.set(j0, features.read(j0, j1, part));
                 }
             }
-            return new Operands(product, l, c + 2);
+            return form;
+        }
+
+        /** Room for {@code images} images of L patches with C channels (all zero), owned by {@code manager}. */
+        public static ProductForm empty(long images, long patches, long channels, MsmPrecision precision,
+                NDManager manager) {
+            return new ProductForm(manager.zeros(new Shape(images, patches, channels + 2), precision.dataType()),
+                    patches, channels + 2);
+        }
+
+        /**
+         * Writes the product form of {@code features} (k, L, C) float32 into images [from, from + k),
+         * in place; temporaries live on the features' manager's sub-scope.
+         */
+        public void set(long from, NDArray features) {
+            long k = features.getShape().get(0);
+            Shape expected = new Shape(k, patches, width - 2);
+            if (!features.getShape().equals(expected)) {
+                throw new IllegalArgumentException("MSM: features of images " + from + ".." + (from + k)
+                        + " have shape " + features.getShape() + ", expected " + expected);
+            }
+            try (NDManager scope = features.getManager().newSubManager()) {
+                NDArray b = features.get(scope, new NDIndex(":")).toType(product.getDataType(), false);
+                NDArray bn = b.square().sum(new int[] {2}, true);
+                product.set(new NDIndex("{}:{}", from, from + k), NDArrays.concat(new NDList(b, bn.onesLike(), bn), -1));
+            }
+        }
+
+        /** The first n images: a view owned by {@code scope}. */
+        public ProductForm head(long n, NDManager scope) {
+            return new ProductForm(product.get(scope, new NDIndex("0:{}", n)), patches, width);
+        }
+
+        /**
+         * The features b of the first n images, (n, L, C) float32 owned by {@code scope}: exactly the
+         * features written where the product precision is FP32; in FP16 they are the FP16-rounded
+         * features, from which the kernel builds the same product form as from the originals.
+         */
+        public NDArray features(long n, NDManager scope) {
+            return product.get(scope, new NDIndex("0:{}, :, :{}", n, width - 2)).toType(DataType.FLOAT32, true);
         }
 
         long images() {

@@ -1,11 +1,14 @@
 package io.musc4j.engine.msm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -146,6 +149,31 @@ class MutualScoringTest {
             for (int i = 0; i < mutual.length; i++) {
                 assertEquals(mutual[i], cross[i], 1e-6);
             }
+        }
+    }
+
+    @Test
+    void aProductFormWrittenOneSlotAtATimeScoresExactlyLikeTheFeatures() {
+        int n = 9;
+        float[] f = features(n, 9);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray z = m.create(f, new Shape(n, L, C));
+            NearestPatchMinima kernel = new NearestPatchMinima(BIG, MsmPrecision.FP32);
+            // a ring of 4 slots: images 2..8 written in turn, so slots 0..3 end up holding 6, 7, 8, 5
+            NearestPatchMinima.ProductForm ring = NearestPatchMinima.ProductForm.empty(4, L, C, MsmPrecision.FP32, m);
+            for (int image = 2; image < n; image++) {
+                ring.set((image - 2) % 4, z.get(image + ":" + (image + 1)));
+            }
+            NDArray bank = NDArrays.concat(new NDList(z.get("6:9"), z.get("5:6")), 0);
+            assertArrayEquals(bank.toFloatArray(), ring.features(4, m).toFloatArray());
+            assertArrayEquals(kernel.cross(z.get("0:2"), bank).toFloatArray(),
+                    kernel.cross(z.get("0:2"), ring).toFloatArray());
+            // a bank head of 3 slots: images 6, 7, 8
+            assertArrayEquals(kernel.cross(z.get("0:2"), z.get("6:9")).toFloatArray(),
+                    kernel.cross(z.get("0:2"), ring.head(3, m)).toFloatArray());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new NearestPatchMinima(BIG, MsmPrecision.FP16).cross(z.get("0:2"), ring));
+            assertEquals("MSM: bank product form is float32, the kernel computes in float16", e.getMessage());
         }
     }
 
