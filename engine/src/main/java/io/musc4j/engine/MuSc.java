@@ -110,10 +110,11 @@ public final class MuSc implements AutoCloseable {
         List<MuscResult> parts = new ArrayList<>();
         double[] scores = new double[count];
         float[][] features = new float[count][];
-        MuscScorer scorer = new MuscScorer(config);
         long done = 0;
-        for (int[] subset : subsets) {
+        for (int p = 0; p < subsets.length; p++) {
+            int[] subset = subsets[p];
             ProgressListener shifted = shift(done, count);
+            MuscScorer scorer = new MuscScorer(config, scoringProgress(p, subsets.length));
             FeatureExtractor.ImageSource part = k -> source.image(subset[k]);
             MuscResult result;
             float[][] rows;
@@ -127,13 +128,11 @@ public final class MuSc implements AutoCloseable {
                             store.append(tokens);
                             gathered.addAll(Arrays.asList(PatchTokens.rows(f)));
                         }, shifted);
-                        progress.progress(ProgressListener.SCORING, done, count);
                         result = scorer.score(store, null, scope);
                         rows = gathered.toArray(float[][]::new);
                     }
                 } else {
                     try (PatchTokens tokens = extractor().extract(subset.length, part, scope, shifted)) {
-                        progress.progress(ProgressListener.SCORING, done, count);
                         result = scorer.score(tokens.layers(), tokens.gridH(), tokens.gridW(), null);
                         rows = tokens.imageFeatureRows();
                     }
@@ -146,7 +145,6 @@ public final class MuSc implements AutoCloseable {
             }
             parts.add(result);
             done += subset.length;
-            progress.progress(ProgressListener.SCORING, done, count);
         }
         return new BatchResult(parts, subsets, scores, Rscin.rescore(scores, features, rscin));
     }
@@ -158,8 +156,14 @@ public final class MuSc implements AutoCloseable {
                 tokenBudgetBytes);
     }
 
+    /** Feature extraction counts images of the whole set. */
     private ProgressListener shift(long offset, long total) {
         return (stage, d, t) -> progress.progress(stage, offset + d, total);
+    }
+
+    /** Scoring counts (layer, degree) steps of subset {@code index} among {@code subsets}. */
+    private ProgressListener scoringProgress(int index, int subsets) {
+        return (stage, d, t) -> progress.progress(stage, (long) index * t + d, (long) subsets * t);
     }
 
     /** A feature extractor with this instance's backbone, size, layers and batch size. */

@@ -34,9 +34,19 @@ public final class MuscScorer {
     private static final int UPSAMPLE_CHUNK = 16;
 
     private final MuscConfig config;
+    private final ProgressListener progress;
 
     public MuscScorer(MuscConfig config) {
+        this(config, ProgressListener.none());
+    }
+
+    /**
+     * A scorer that reports {@link ProgressListener#SCORING} after each scored (layer, degree): MSM is
+     * the long part of a large set, minutes on a CPU.
+     */
+    public MuscScorer(MuscConfig config, ProgressListener progress) {
         this.config = config;
+        this.progress = progress;
     }
 
     /**
@@ -78,6 +88,9 @@ public final class MuscScorer {
         List<Integer> degrees = config.aggregation().scoredDegrees(config.degrees());
         int layers = tokens.layers();
         double[][][] msm = new double[degrees.size()][layers][];
+        int steps = layers * degrees.size();
+        int step = 0;
+        progress.progress(ProgressListener.SCORING, 0, steps);
         if (config.scoring().equals(MsmScoring.FULL) && config.aggregation() == Aggregation.LNAMD) {
             MemoryPlan plan = MemoryPlan.of(n, patches, tokens.channels(), layers, config, Float.BYTES,
                     tokens.resident(), manager.getDevice());
@@ -88,6 +101,7 @@ public final class MuscScorer {
                         msm[ri][li] = scoring.score(new LnamdFeatures(tokens, li, degrees.get(ri)), plan.lnamdChunk(),
                                 scope).toDoubleArray();
                     }
+                    progress.progress(ProgressListener.SCORING, ++step, steps);
                 }
             }
         } else {
@@ -99,6 +113,7 @@ public final class MuscScorer {
                             config.degrees());
                     for (int ri = 0; ri < degrees.size(); ri++) {
                         msm[ri][li] = scoring.apply(z.get(ri)).toDoubleArray();
+                        progress.progress(ProgressListener.SCORING, ++step, steps);
                     }
                 }
             }
