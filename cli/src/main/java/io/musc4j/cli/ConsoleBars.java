@@ -18,6 +18,7 @@ final class ConsoleBars implements ProgressListener {
     private String prefix = "";
     private String stage;
     private long started;
+    private long startDone;
     private long lastDecile = -1;
 
     ConsoleBars(PrintStream out, boolean terminal) {
@@ -37,12 +38,14 @@ final class ConsoleBars implements ProgressListener {
     @Override
     public synchronized void progress(String name, long done, long total) {
         if (!name.equals(stage) || done == 0) {
+            // a stage can resume part-way (the next subset of a --divide run): rates count from here
             stage = name;
             started = System.nanoTime();
+            startDone = done;
             lastDecile = -1;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        String line = render(prefix, name, done, total, seconds);
+        String line = render(prefix, name, done, total, done - startDone, seconds);
         if (terminal) {
             out.print("\r" + line + (done >= total ? "\n" : ""));
             out.flush();
@@ -55,13 +58,18 @@ final class ConsoleBars implements ProgressListener {
         }
     }
 
-    static String render(String prefix, String stage, long done, long total, double seconds) {
+    /**
+     * One bar line; {@code progressed} of the {@code done} units were done in the {@code seconds} this
+     * stage has run, which is what the rate and the remaining time are computed from.
+     */
+    static String render(String prefix, String stage, long done, long total, long progressed, double seconds) {
         int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
         StringBuilder bar = new StringBuilder();
         bar.append("#".repeat(filled)).append(".".repeat(WIDTH - filled));
-        String rate = done > 0 && seconds > 0 ? String.format(Locale.ROOT, "%.2f/s", done / seconds) : "";
-        String eta = done > 0 && done < total
-                ? String.format(Locale.ROOT, " eta %s", duration(seconds * (total - done) / done)) : "";
+        boolean measured = progressed > 0 && seconds > 0.05;
+        String rate = measured ? String.format(Locale.ROOT, "%.2f/s", progressed / seconds) : "";
+        String eta = measured && done < total
+                ? String.format(Locale.ROOT, " eta %s", duration(seconds * (total - done) / progressed)) : "";
         String time = done >= total ? " " + duration(seconds) : eta;
         return String.format(Locale.ROOT, "%s%-9s [%s] %d/%d %s%s", prefix, stage, bar, done, total, rate, time)
                 .stripTrailing();
