@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import static io.musc4j.engine.ParityRun.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,15 +68,6 @@ class AlignedScoringTest {
             return new AlignedScoring(H, W, window, interval, budget).score(m.create(f, new Shape(n, H * W, C)))
                     .toDoubleArray();
         }
-    }
-
-    private static double maxAbs(double[] a, double[] b) {
-        assertEquals(a.length, b.length);
-        double err = 0;
-        for (int i = 0; i < a.length; i++) {
-            err = Math.max(err, Math.abs(a[i] - b[i]));
-        }
-        return err;
     }
 
     @Test

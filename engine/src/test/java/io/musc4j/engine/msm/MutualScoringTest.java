@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import static io.musc4j.engine.ParityRun.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,14 +76,6 @@ class MutualScoringTest {
             NDArray z = m.create(f, new Shape(n, L, C));
             return new MutualScoring(interval, budget, MsmPrecision.FP32).score(z).toDoubleArray();
         }
-    }
-
-    private static double maxAbs(double[] a, double[] b) {
-        double err = 0;
-        for (int i = 0; i < a.length; i++) {
-            err = Math.max(err, Math.abs(a[i] - b[i]));
-        }
-        return err;
     }
 
     @Test
