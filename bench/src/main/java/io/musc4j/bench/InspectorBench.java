@@ -9,7 +9,7 @@ import io.musc4j.engine.inspect.Inspector;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.Architecture;
 import io.musc4j.models.ModelConfig;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.image.RgbImage;
 import io.musc4j.models.vit.VisionTransformer;
 import io.musc4j.models.vit.VitWeights;
 import java.io.IOException;

@@ -13,7 +13,7 @@ import io.musc4j.engine.metrics.MetricsEvaluator;
 import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.msm.MsmScoring;
 import io.musc4j.engine.rscin.RscinWindows;
-import io.musc4j.models.io.Npy;
+import io.musc4j.common.io.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

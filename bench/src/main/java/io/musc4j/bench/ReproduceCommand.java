@@ -1,10 +1,11 @@
 package io.musc4j.bench;
 
+import io.musc4j.batch.FormatDefaults;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
 import io.musc4j.datasets.Warnings;
-import io.musc4j.engine.CategoryScorer;
+import io.musc4j.batch.CategoryScorer;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.rscin.RscinWindows;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class ReproduceCommand implements Callable<Integer> {
         PublishedResults published = PublishedResults.of(format);
         Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
         List<Category> categories = Datasets.categories(fmt, data, List.of("ALL"), warnings);
-        RscinWindows rscin = RscinWindows.Family.forFormat(fmt).windows();
+        RscinWindows rscin = FormatDefaults.rscinWindows(fmt);
         MuSc.Builder builder = MuSc.builder().model(model).imageSize(imageSize).degrees(1, 3, 5).interval(0, 0.3)
                 .rscin(rscin).batchSize(batch);
         if (layers != null) {

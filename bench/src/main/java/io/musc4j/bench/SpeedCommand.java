@@ -31,7 +31,7 @@ import io.musc4j.engine.rscin.Rscin;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.ModelConfig;
 import io.musc4j.models.preprocess.Preprocessing;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.image.RgbImage;
 import io.musc4j.models.vit.VisionTransformer;
 import io.musc4j.models.vit.VitWeights;
 import java.nio.file.Files;

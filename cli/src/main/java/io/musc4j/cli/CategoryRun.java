@@ -9,7 +9,7 @@ import io.musc4j.datasets.output.Heatmaps;
 import io.musc4j.datasets.output.RawMaps;
 import io.musc4j.datasets.output.ScoreRow;
 import io.musc4j.datasets.output.ScoresCsv;
-import io.musc4j.engine.CategoryScorer;
+import io.musc4j.batch.CategoryScorer;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.metrics.Metrics;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.musc4j.cli;
 import com.google.gson.JsonParseException;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.output.ReportImage;
-import io.musc4j.models.io.AtomicFiles;
+import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.musc4j.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import io.musc4j.batch.FormatDefaults;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
@@ -16,7 +17,7 @@ import io.musc4j.engine.msm.MsmScoring;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.hub.DownloadProgress;
-import io.musc4j.models.io.AtomicFiles;
+import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,7 +139,7 @@ final class RunJob {
 
     static RscinWindows rscin(String option, DatasetFormat format) {
         if (option == null) {
-            return RscinWindows.Family.forFormat(format).windows();
+            return FormatDefaults.rscinWindows(format);
         }
         if (option.equalsIgnoreCase("off")) {
             return RscinWindows.off();

@@ -7,7 +7,7 @@ import io.musc4j.engine.BatchResult;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.rscin.Rscin;
 import io.musc4j.engine.rscin.RscinWindows;
-import io.musc4j.models.io.Npy;
+import io.musc4j.common.io.Npy;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.musc4j.models.io.Npy;
+import io.musc4j.common.io.Npy;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.musc4j.datasets;
 import io.musc4j.datasets.image.ImageIo;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.layout.LayoutReader;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.image.RgbImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.musc4j.datasets;
 
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.image.RgbImage;
 import java.util.List;
 
 /**

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.musc4j.datasets.demo.DemoDataset;
 import io.musc4j.datasets.image.GrayImage;
 import io.musc4j.datasets.image.ImageIo;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.image.RgbImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

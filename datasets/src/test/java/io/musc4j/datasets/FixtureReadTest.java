@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.musc4j.datasets.image.ImageIo;
 import io.musc4j.datasets.image.MaskPreprocessor;
-import io.musc4j.models.io.Npy;
-import io.musc4j.models.preprocess.PillowResize;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.io.Npy;
+import io.musc4j.common.image.PillowResize;
+import io.musc4j.common.image.RgbImage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

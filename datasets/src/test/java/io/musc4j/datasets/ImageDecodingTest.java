@@ -11,7 +11,7 @@ import io.musc4j.datasets.image.ImageIo;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.image.MaskPreprocessor;
 import io.musc4j.datasets.image.OpenCv;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.image.RgbImage;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import io.musc4j.models.Architecture;
 import io.musc4j.models.Backbone;
 import io.musc4j.models.Features;
 import io.musc4j.models.preprocess.Preprocessing;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.image.RgbImage;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;

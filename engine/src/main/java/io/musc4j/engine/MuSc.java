@@ -2,7 +2,7 @@ package io.musc4j.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import io.musc4j.datasets.image.ImageIo;
+import io.musc4j.common.image.ImageDecoder;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
@@ -16,7 +16,7 @@ import io.musc4j.models.BackboneSpec;
 import io.musc4j.models.Backbones;
 import io.musc4j.models.hub.DownloadProgress;
 import io.musc4j.models.hub.ModelResolver;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +51,7 @@ public final class MuSc implements AutoCloseable {
     private final ProgressListener progress;
     private final long tokenBudgetBytes;
     private final Path spillDirectory;
+    private final ImageDecoder decoder;
 
     private MuSc(Builder b, Backbone backbone, boolean owns) {
         this.backbone = backbone;
@@ -72,6 +73,7 @@ public final class MuSc implements AutoCloseable {
         this.progress = b.progress;
         this.tokenBudgetBytes = b.tokenBudgetBytes;
         this.spillDirectory = b.spillDirectory;
+        this.decoder = b.decoder != null ? b.decoder : ImageDecoder.installed();
         this.division = b.division;
         this.rscin = b.rscin;
         // RsCIN runs once over all subsets here, so the per-subset scorer leaves it off.
@@ -85,10 +87,10 @@ public final class MuSc implements AutoCloseable {
         return new Builder();
     }
 
-    /** Scores images read from files (PNG, JPEG, BMP, TIFF; any bit depth becomes 8-bit RGB). */
+    /** Scores images read from files with {@link #imageDecoder()}. */
     public BatchResult score(List<Path> images) throws IOException {
         List<Path> files = List.copyOf(images);
-        return scoreSource(files.size(), i -> ImageIo.readRgb(files.get(i)));
+        return scoreSource(files.size(), i -> decoder.decode(files.get(i)));
     }
 
     /** Scores decoded images. */
@@ -181,6 +183,11 @@ public final class MuSc implements AutoCloseable {
         return config;
     }
 
+    /** How image files become RGB images (see {@link Builder#imageDecoder}). */
+    public ImageDecoder imageDecoder() {
+        return decoder;
+    }
+
     /** The loaded backbone's description. */
     public BackboneSpec backboneSpec() {
         return backbone.spec();
@@ -229,6 +236,7 @@ public final class MuSc implements AutoCloseable {
         private MsmScoring scoring = MsmScoring.FULL;
         private Aggregation aggregation = Aggregation.LNAMD;
         private DownloadProgress downloadProgress = DownloadProgress.silent();
+        private ImageDecoder decoder;
 
         private Builder() {
         }
@@ -354,6 +362,13 @@ public final class MuSc implements AutoCloseable {
         /** Progress of feature extraction and scoring. */
         public Builder progress(ProgressListener listener) {
             this.progress = Objects.requireNonNull(listener, "progress");
+            return this;
+        }
+
+        /** How image files are decoded (default: {@link ImageDecoder#installed()}, OpenCV when
+         *  musc4j-datasets is on the classpath, else the JDK's for 8-bit images). */
+        public Builder imageDecoder(ImageDecoder d) {
+            this.decoder = Objects.requireNonNull(d, "imageDecoder");
             return this;
         }
 

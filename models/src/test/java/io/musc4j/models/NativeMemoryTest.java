@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.musc4j.models.io.Npy;
+import io.musc4j.common.io.Npy;
 import io.musc4j.models.vit.VisionTransformer;
 import java.io.IOException;
 import java.nio.file.Files;

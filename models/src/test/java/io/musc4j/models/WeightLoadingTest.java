@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.musc4j.models.io.Npy;
+import io.musc4j.common.io.Npy;
 import io.musc4j.models.io.Safetensors;
 import io.musc4j.models.io.SafetensorsWriter;
 import io.musc4j.models.io.WeightFileException;

@@ -1,8 +1,8 @@
 package io.musc4j.datasets.demo;
 
 import io.musc4j.datasets.image.OpenCv;
-import io.musc4j.models.io.AtomicFiles;
-import io.musc4j.models.io.AtomicFiles;
+import io.musc4j.common.io.AtomicFiles;
+import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

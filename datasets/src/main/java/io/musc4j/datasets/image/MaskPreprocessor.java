@@ -1,7 +1,7 @@
 package io.musc4j.datasets.image;
 
 import io.musc4j.datasets.MaskRule;
-import io.musc4j.models.preprocess.PillowResize;
+import io.musc4j.common.image.PillowResize;
 import java.nio.file.Path;
 import java.util.Optional;
 

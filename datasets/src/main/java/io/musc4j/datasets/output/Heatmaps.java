@@ -2,8 +2,8 @@ package io.musc4j.datasets.output;
 
 import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.image.OpenCv;
-import io.musc4j.models.io.AtomicFiles;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.io.AtomicFiles;
+import io.musc4j.common.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.musc4j.datasets.output;
 
 import io.musc4j.datasets.Sample;
-import io.musc4j.models.io.Npy;
+import io.musc4j.common.io.Npy;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package io.musc4j.datasets.output;
 
-import io.musc4j.models.io.AtomicFiles;
+import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

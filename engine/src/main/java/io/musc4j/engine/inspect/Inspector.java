@@ -3,14 +3,14 @@ package io.musc4j.engine.inspect;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.musc4j.datasets.image.ImageIo;
+import io.musc4j.common.image.ImageDecoder;
 import io.musc4j.engine.FeatureExtractor;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.PatchTokens;
 import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.lnamd.Lnamd;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.image.RgbImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -63,6 +63,7 @@ import java.util.Objects;
  */
 public final class Inspector implements AutoCloseable {
 
+    private final ImageDecoder decoder;
     private final FeatureExtractor extractor;
     private final Device device;
     private final MuscConfig config;
@@ -84,6 +85,7 @@ public final class Inspector implements AutoCloseable {
 
     private Inspector(Builder b) {
         this.extractor = b.musc.extractor();
+        this.decoder = b.musc.imageDecoder();
         this.device = b.musc.device();
         this.config = b.musc.config();
         this.capacity = b.bankSize;
@@ -114,9 +116,9 @@ public final class Inspector implements AutoCloseable {
         return inspect(List.of(image)).get(0);
     }
 
-    /** Inspects one part read from a file (PNG, JPEG, BMP, TIFF). */
+    /** Inspects one part read from a file with the MuSc instance's image decoder. */
     public Inspection inspect(Path file) throws IOException {
-        return inspect(ImageIo.readRgb(file));
+        return inspect(decoder.decode(file));
     }
 
     /**

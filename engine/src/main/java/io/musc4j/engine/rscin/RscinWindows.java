@@ -1,12 +1,11 @@
 package io.musc4j.engine.rscin;
 
-import io.musc4j.datasets.DatasetFormat;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The neighbourhood window sizes k of RsCIN, or {@code off}. The reference picks them from the
- * dataset name, not from its config: {@code [1, 2, 3]} for MVTec AD, BTAD and anything else,
+ * dataset name, not from its config (the batch module maps a dataset layout to its family): {@code [1, 2, 3]} for MVTec AD, BTAD and anything else,
  * {@code [1, 8, 9]} for VisA. A window list containing 0 means off, as in the reference.
  *
  * @param windows the window sizes, each ≥ 1; empty means RsCIN is off
@@ -24,11 +23,6 @@ public record RscinWindows(List<Integer> windows) {
 
         Family(int... windows) {
             this.windows = windows;
-        }
-
-        /** The family a dataset layout belongs to, as the reference decides it from the dataset name. */
-        public static Family forFormat(DatasetFormat format) {
-            return format == DatasetFormat.VISA ? VISA : MVTEC_AD;
         }
 
         /** The family's default windows. */

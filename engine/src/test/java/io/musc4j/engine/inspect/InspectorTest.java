@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.musc4j.datasets.image.ImageIo;
+import io.musc4j.common.image.ImageDecoder;
 import io.musc4j.engine.BatchResult;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.rscin.RscinWindows;
-import io.musc4j.models.preprocess.RgbImage;
+import io.musc4j.common.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,12 +46,12 @@ class InspectorTest {
         clip = musc("clip-tiny");
         good = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            good.add(ImageIo.readRgb(TEST.resolve(String.format("good/%03d.png", i))));
+            good.add(ImageDecoder.javaImageIo().decode(TEST.resolve(String.format("good/%03d.png", i))));
         }
         defects = new ArrayList<>();
         for (String type : List.of("scratch", "color")) {
             for (int i = 0; i < 3; i++) {
-                defects.add(ImageIo.readRgb(TEST.resolve(String.format("%s/%03d.png", type, i))));
+                defects.add(ImageDecoder.javaImageIo().decode(TEST.resolve(String.format("%s/%03d.png", type, i))));
             }
         }
     }

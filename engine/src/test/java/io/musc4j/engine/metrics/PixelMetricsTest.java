@@ -3,7 +3,7 @@ package io.musc4j.engine.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.musc4j.models.io.Npy;
+import io.musc4j.common.io.Npy;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

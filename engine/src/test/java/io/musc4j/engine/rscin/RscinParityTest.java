@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.engine.ParityRun;
 import io.musc4j.engine.maps.AlignCornersUpsampler;
-import io.musc4j.models.io.Npy;
+import io.musc4j.common.io.Npy;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

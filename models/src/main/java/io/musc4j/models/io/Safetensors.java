@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * PyTorch engine crashes the JVM on BF16 arrays. A model folder may hold one {@code model.safetensors}
  * or shards listed by {@code model.safetensors.index.json}.
  */
-public final class Safetensors {
+public final class Safetensors implements TensorSource {
 
     /** Headers above this size are refused rather than parsed (the format's own guard). */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
@@ -188,26 +188,31 @@ public final class Safetensors {
     }
 
     /** Names of all tensors, sorted. */
+    @Override
     public Set<String> names() {
         return Collections.unmodifiableSet(entries.keySet());
     }
 
     /** The stored shape of a tensor. */
+    @Override
     public long[] shape(String name) throws WeightFileException {
         return entry(name).shape().clone();
     }
 
     /** The file a tensor is stored in (for error messages). */
+    @Override
     public Path file(String name) throws WeightFileException {
         return entry(name).file();
     }
 
     /** The stored dtype of a tensor: F32, F16 or BF16. */
+    @Override
     public String dtype(String name) throws WeightFileException {
         return entry(name).dtype();
     }
 
     /** A tensor's values as float32 (F16 and BF16 widened exactly), row-major. */
+    @Override
     public float[] floats(String name) throws WeightFileException {
         Entry e = entry(name);
         ByteBuffer b = e.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);

@@ -1,5 +1,8 @@
 package io.musc4j.models.preprocess;
 
+import io.musc4j.common.image.PillowResize;
+import io.musc4j.common.image.RgbImage;
+
 /**
  * Turns an RGB image into a network input exactly as the reference does (SPEC §1): Pillow resize to
  * S×S (aspect ratio not kept, nothing resampled when already S×S), scale to [0,1] by dividing by 255

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.models.Architecture;
 import io.musc4j.models.ModelConfig;
-import io.musc4j.models.io.Safetensors;
+import io.musc4j.models.io.TensorSource;
 import io.musc4j.models.io.WeightFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +36,7 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, fl
      * Loads and checks every tensor of the architecture; missing, unexpected or misshapen tensors are
      * one-line errors naming the file and the tensor. Arrays are created in {@code manager} as {@code type}.
      */
-    public static VitWeights load(Safetensors st, ModelConfig cfg, NDManager manager, DataType type)
+    public static VitWeights load(TensorSource st, ModelConfig cfg, NDManager manager, DataType type)
             throws WeightFileException {
         return build(new Reader(st, null, manager, type), cfg);
     }
@@ -110,14 +110,14 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, fl
 
     /** Reads named tensors, checks shapes, and remembers which names were used. */
     private static final class Reader {
-        private final Safetensors st;
+        private final TensorSource st;
         private final java.util.Random random;
         private final NDManager manager;
         private final DataType type;
         private final Set<String> left;
 
         /** Reads from {@code st}, or, if it is null, draws every requested tensor from {@code random}. */
-        Reader(Safetensors st, java.util.Random random, NDManager manager, DataType type) {
+        Reader(TensorSource st, java.util.Random random, NDManager manager, DataType type) {
             this.st = st;
             this.random = random;
             this.manager = manager;

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.musc4j.models.io.Npy;
+import io.musc4j.common.image.PillowResize;
+import io.musc4j.common.image.RgbImage;
+import io.musc4j.common.io.Npy;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.musc4j.models.preprocess;
+package io.musc4j.common.image;
 
 /**
  * An 8-bit RGB image: {@code pixels} holds {@code width·height·3} bytes, row-major, interleaved R, G, B.

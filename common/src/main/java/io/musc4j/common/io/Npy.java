@@ -1,4 +1,4 @@
-package io.musc4j.models.io;
+package io.musc4j.common.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,11 +1,9 @@
-package io.musc4j.models.io;
+package io.musc4j.common.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,14 +44,5 @@ class NpyTest {
         Files.writeString(f, "hello world");
         IOException e = assertThrows(IOException.class, () -> Npy.read(f));
         assertEquals(true, e.getMessage().contains("bad.npy"));
-    }
-
-    @Test
-    void pytorchEngineLoadsOffline() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray a = m.create(new float[] {1, 2, 3, 4}, new ai.djl.ndarray.types.Shape(2, 2));
-            assertArrayEquals(new float[] {7, 10, 15, 22}, a.matMul(a).toFloatArray());
-            assertEquals("PyTorch", m.getEngine().getEngineName());
-        }
     }
 }

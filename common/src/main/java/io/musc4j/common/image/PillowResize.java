@@ -1,4 +1,4 @@
-package io.musc4j.models.preprocess;
+package io.musc4j.common.image;
 
 /**
  * Pillow 9.4's resampling of 8-bit images, bit for bit (SPEC §1a).

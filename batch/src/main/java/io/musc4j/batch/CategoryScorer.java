@@ -1,4 +1,4 @@
-package io.musc4j.engine;
+package io.musc4j.batch;
 
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
@@ -8,10 +8,14 @@ import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.image.MaskPreprocessor;
+import io.musc4j.engine.BatchResult;
+import io.musc4j.engine.FeatureExtractor;
+import io.musc4j.engine.MuSc;
 import io.musc4j.engine.metrics.Metrics;
 import io.musc4j.engine.metrics.MetricsEvaluator;
 import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.metrics.RankingScores;
+import io.musc4j.common.image.RgbImage;
 import io.musc4j.models.preprocess.Preprocessing;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -42,7 +46,7 @@ public final class CategoryScorer {
      *     (NaN otherwise)
      * @param timingsMs wall milliseconds per stage: decode, musc, maps, metrics
      */
-    public record Scored(Category category, List<io.musc4j.models.preprocess.RgbImage> images, BatchResult result,
+    public record Scored(Category category, List<RgbImage> images, BatchResult result,
                          float[][] maps, byte[][] masks, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
     }
 
