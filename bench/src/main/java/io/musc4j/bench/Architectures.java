@@ -12,7 +12,9 @@ enum Architectures {
     /** facebook/dinov2-base: ViT-B/14, 12 blocks, hidden 768, layer scale, trained at 518². */
     DINOV2_BASE(new ModelConfig(Architecture.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, "gelu", 0)),
     /** openai/clip-vit-large-patch14-336: the paper's default backbone, 24 blocks, hidden 1024. */
-    CLIP_LARGE_336(new ModelConfig(Architecture.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5, "quick_gelu", 768));
+    CLIP_LARGE_336(new ModelConfig(Architecture.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5, "quick_gelu", 768)),
+    /** The CLIP layout at toy width (4 blocks, hidden 64): every code path of the real one, for CI on a CPU. */
+    TINY(new ModelConfig(Architecture.CLIP, 64, 4, 4, 256, 14, 224, 1e-5, "quick_gelu", 32));
 
     private final ModelConfig config;
 
@@ -35,6 +37,6 @@ enum Architectures {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown architecture '" + name + "' (known: dinov2-base, clip-large-336)");
+        throw new IllegalArgumentException("unknown architecture '" + name + "' (known: dinov2-base, clip-large-336, tiny)");
     }
 }
