@@ -6,6 +6,8 @@
 # gpu/cache/ before the next gpu/prepare.sh and the next run skips the compile.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-[ -f "$root/gpu/kit/gpu_run.sh" ] && [ -f "$root/gpu/kit/jre.tgz" ] \
-  || { echo "run_gpu_check: gpu/kit is missing or incomplete: run gpu/prepare.sh here and carry gpu/kit" >&2; exit 2; }
+if [ ! -f "$root/gpu/kit/gpu_run.sh" ] || [ ! -f "$root/gpu/kit/jre.tgz" ]; then
+  echo "run_gpu_check: gpu/kit is missing or incomplete: run gpu/prepare.sh here and carry gpu/kit" >&2
+  exit 2
+fi
 exec bash "$root/gpu/kit/gpu_run.sh" "$@"
