@@ -34,7 +34,7 @@ picocli=$(cd "$root" && mvn -B -q -o dependency:build-classpath -pl bench -Dmdep
 [ -f "$picocli" ] || { echo "prepare: picocli jar not found in the local Maven repository" >&2; exit 2; }
 cp "$picocli" "$kit/app/"
 # a JNI library built on an earlier GPU run (gpu_run.sh leaves it in $OUT): the next run skips the compile
-so=$(find "$root/gpu/cache" -maxdepth 1 -name '*libdjl_torch.so' 2>/dev/null | head -1)
+so=$(find "$root/gpu/cache" -maxdepth 1 -name '*libdjl_torch.so' 2>/dev/null | head -1 || true)
 if [ -n "$so" ]; then
   ver=${GPU_TORCH_VERSION:-2.11.0}
   mkdir -p "$kit/cache/pytorch/$ver-cu130-linux-x86_64"
@@ -68,7 +68,7 @@ printf 'prepare: tracked files %.1f MiB + gpu/kit %.1f MiB = %.1f MiB of the 64 
 
 if [ "${1:-}" != "--no-cpu-test" ]; then
   # DJL's own extracted CPU libtorch (and its JNI library beside it), as gpu_run.sh points DJL at the pip one
-  lt=$(find "$HOME/.djl.ai/pytorch" -maxdepth 1 -type d -name '*-cpu-linux-x86_64' 2>/dev/null | head -1)
+  lt=$(find "$HOME/.djl.ai/pytorch" -maxdepth 1 -type d -name '*-cpu-linux-x86_64' 2>/dev/null | head -1 || true)
   [ -n "$lt" ] || { echo "prepare: no extracted CPU libtorch under ~/.djl.ai (run any musc4j test once)" >&2; exit 2; }
   test=$root/gpu/cpu-test
   rm -rf "$test" && mkdir -p "$test/jre"
