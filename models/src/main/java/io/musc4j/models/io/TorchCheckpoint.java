@@ -60,7 +60,7 @@ public final class TorchCheckpoint implements TensorSource {
         byte[] magic = readMagic(file);
         if (magic.length >= 1 && (magic[0] & 0xFF) == 0x80) {
             throw new WeightFileException(file + ": a legacy (non-zip) PyTorch pickle, which cannot be read without"
-                    + " running it; use the file's model.safetensors, or re-save it with torch.save from PyTorch 1.6 or later");
+                    + " running it; use the repository's model.safetensors, or re-save it with torch.save from PyTorch 1.6 or later");
         }
         if (magic.length < 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) {
             throw new WeightFileException(file + ": not a PyTorch checkpoint (not the zip format of torch.save)");
