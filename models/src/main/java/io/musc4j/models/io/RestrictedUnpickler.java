@@ -2,6 +2,7 @@ package io.musc4j.models.io;
 
 import io.musc4j.models.io.StoredTensor.StorageRef;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -134,7 +135,7 @@ final class RestrictedUnpickler {
                 case 0x94 -> memoPut(memo.size(), peek("MEMOIZE"));
                 case 'h' -> push(memoGet(u8()));
                 case 'j' -> push(memoGet(u32()));
-                case 'J' -> push((long) ByteBuffer.wrap(bytes(4)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt());
+                case 'J' -> push((long) ByteBuffer.wrap(bytes(4)).order(ByteOrder.LITTLE_ENDIAN).getInt());
                 case 'K' -> push((long) u8()); // BININT1
                 case 'M' -> push((long) (u8() | u8() << 8)); // BININT2
                 case 0x8a -> push(long1()); // LONG1
@@ -428,11 +429,11 @@ final class RestrictedUnpickler {
     }
 
     private long u32() throws WeightFileException {
-        return ByteBuffer.wrap(bytes(4)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+        return ByteBuffer.wrap(bytes(4)).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
     }
 
     private long i64() throws WeightFileException {
-        return ByteBuffer.wrap(bytes(8)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        return ByteBuffer.wrap(bytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     private byte[] bytes(long n) throws WeightFileException {
