@@ -4,7 +4,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.musc4j.models.io.Safetensors;
+import io.musc4j.models.io.TensorSource;
+import io.musc4j.models.io.TensorSources;
 import io.musc4j.models.io.WeightFileException;
 import io.musc4j.models.vit.VisionTransformer;
 import io.musc4j.models.vit.VitWeights;
@@ -13,7 +14,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Loads backbones from Hugging Face model folders ({@code config.json} + safetensors weights). */
+/** Loads backbones from Hugging Face model folders ({@code config.json} + safetensors or torch.save weights). */
 public final class Backbones {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backbones.class);
@@ -38,7 +39,7 @@ public final class Backbones {
             type = DataType.FLOAT16;
         }
         int imageSize = opts.imageSize() > 0 ? opts.imageSize() : cfg.imageSize();
-        Safetensors st = Safetensors.openFolder(modelDir);
+        TensorSource st = TensorSources.openFolder(modelDir);
         NDManager manager = NDManager.newBaseManager(device);
         try {
             VitWeights w = VitWeights.load(st, cfg, manager, type);
