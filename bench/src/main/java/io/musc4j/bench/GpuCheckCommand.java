@@ -280,7 +280,8 @@ final class GpuCheckCommand implements Callable<Integer> {
         int timed = parts != null ? parts : dev.isGpu() ? 20 : 3;
         List<RgbImage> fill = images(PlantedDefects.make(m, setup.size(), SEED + 2));
         List<RgbImage> line = images(PlantedDefects.make(timed, setup.size(), SEED + 3));
-        List<Inspection.Timing> t = probe.inspectorLatency(fill, line, m);
+        List<Long> inUse = new ArrayList<>();
+        List<Inspection.Timing> t = probe.inspectorLatency(fill, line, m, inUse::add);
         System.out.printf("%n== inspector: %s at %d, M=%d, %s %s; median of %d single-part calls ==%n",
                 setup.arch().cliName(), setup.size(), m, dev, name(probe.precision()), timed);
         System.out.printf("ms per part: backbone %.2f | LNAMD %.2f | bank scoring %.2f | map+regions %.2f | admit %.2f"
@@ -288,6 +289,8 @@ final class GpuCheckCommand implements Callable<Integer> {
                 median(t, Inspection.Timing::lnamdNanos), median(t, Inspection.Timing::bankScoringNanos),
                 median(t, Inspection.Timing::mapNanos), median(t, Inspection.Timing::admitNanos),
                 median(t, Inspection.Timing::totalNanos));
+        System.out.printf("%s in use: %.3f GiB with the bank full, %.3f GiB after the %d timed parts (growth would be a"
+                + " leak per part)%n", dev.isGpu() ? "device memory" : "RSS", inUse.get(0) / GIB, inUse.get(1) / GIB, timed);
     }
 
     /** A FLOP count in TFLOP, or GFLOP when smaller. */

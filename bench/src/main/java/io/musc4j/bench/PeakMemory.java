@@ -74,6 +74,22 @@ final class PeakMemory implements AutoCloseable {
         return peak.get();
     }
 
+    /**
+     * Memory in use now: on a GPU the device's (PyTorch's cached blocks included, so it grows only
+     * when the process needs more than it ever held), on a CPU the process's RSS; −1 if unreadable.
+     */
+    static long inUse(Device device) {
+        try {
+            if (!device.isGpu()) {
+                return ProcStatus.vmRssKiB() << 10;
+            }
+            LongSupplier used = cudaUsed(device);
+            return (used != null ? used : nvidiaSmiUsed(device)).getAsLong();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** One line: the peak in GiB and how much of it was already in use at the start. */
     String describe() throws IOException {
         return String.format("%s %.2f GiB (%.2f GiB in use when the section began)", source,

@@ -294,19 +294,23 @@ final class PipelineProbe implements AutoCloseable {
 
     /**
      * The factory line: an {@link Inspector} whose bank is filled with {@code bank} parts, then
-     * {@code calls} single parts inspected one call each.
+     * single parts inspected one call each.
      *
+     * @param inUse told the device memory in use after the fill and after the timed calls
      * @return per timed call, its stage times
      */
-    List<Inspection.Timing> inspectorLatency(List<RgbImage> fill, List<RgbImage> timed, int bank) throws IOException {
+    List<Inspection.Timing> inspectorLatency(List<RgbImage> fill, List<RgbImage> timed, int bank,
+            java.util.function.LongConsumer inUse) throws IOException {
         List<Inspection.Timing> timings = new ArrayList<>();
         try (MuSc musc = musc(); Inspector inspector = Inspector.builder(musc).bankSize(bank).build()) {
             for (int i = 0; i < fill.size(); i += setup.batch()) {
                 inspector.inspect(fill.subList(i, Math.min(fill.size(), i + setup.batch())));
             }
+            inUse.accept(PeakMemory.inUse(device));
             for (RgbImage part : timed) {
                 timings.add(inspector.inspect(part).timing());
             }
+            inUse.accept(PeakMemory.inUse(device));
         }
         return timings;
     }

@@ -53,7 +53,7 @@ class GpuCheckCommandTest {
         }
         assertEquals(4 + 4 * 3 + 4 * 3 + 4, stages, report); // tokens, LNAMD, MSM per tap/degree; patch/pixel maps, 2 scores
         for (String section : List.of("== speed: N=6", "== inspector: tiny at 112, M=4", "MSM products:",
-                "whole pipeline (MuSc.scoreImages", "memory plan: scoring peak", "image AUROC")) {
+                "whole pipeline (MuSc.scoreImages", "memory plan: scoring peak", "image AUROC", "RSS in use:")) {
             assertTrue(report.contains(section), section + " missing:\n" + report);
         }
         for (String banned : List.of("org.opencv", "io.musc4j.datasets.image", "io.musc4j.datasets.Datasets")) {
