@@ -335,7 +335,7 @@ final class GpuCheckCommand implements Callable<Integer> {
 
     private static int[] defaultTaps(Architectures a) {
         ModelConfig c = a.config();
-        return new BackboneSpec(c.architecture(), c.patchSize(), c.hiddenSize(), c.layers(), c.imageSize(), 0)
+        return new BackboneSpec(c.profile(), c.patchSize(), c.hiddenSize(), c.layers(), c.imageSize(), 0)
                 .defaultTaps();
     }
 
