@@ -8,7 +8,7 @@ import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.image.MaskPreprocessor;
-import io.musc4j.engine.BatchResult;
+import io.musc4j.engine.ScoredSet;
 import io.musc4j.engine.FeatureExtractor;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.metrics.Metrics;
@@ -46,7 +46,7 @@ public final class CategoryScorer {
      *     (NaN otherwise)
      * @param timingsMs wall milliseconds per stage: decode, musc, maps, metrics
      */
-    public record Scored(Category category, List<RgbImage> images, BatchResult result,
+    public record Scored(Category category, List<RgbImage> images, ScoredSet result,
                          float[][] maps, byte[][] masks, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
     }
 
@@ -60,12 +60,9 @@ public final class CategoryScorer {
         DecodedCategory decoded = Datasets.decode(category, img -> preprocessing.resize(img, size), warnings);
         clock = lap(timings, "decode", clock);
 
-        BatchResult result = musc.scoreImages(decoded.images());
+        ScoredSet result = musc.scoreImages(decoded.images());
         clock = lap(timings, "musc", clock);
-        float[][] maps = new float[result.size()][];
-        for (int i = 0; i < maps.length; i++) {
-            maps[i] = result.map(i);
-        }
+        float[][] maps = result.maps();
         clock = lap(timings, "maps", clock);
 
         Category kept = decoded.category();
@@ -88,12 +85,12 @@ public final class CategoryScorer {
         return masks;
     }
 
-    private static Optional<Metrics> metrics(Category c, BatchResult result, float[][] maps, byte[][] masks, int size) {
+    private static Optional<Metrics> metrics(Category c, ScoredSet result, float[][] maps, byte[][] masks, int size) {
         if (!c.fullyLabelled()) {
             return Optional.empty();
         }
         int[] labels = c.samples().stream().mapToInt(s -> s.label().getAsInt()).toArray();
-        float[] rscin = result.scoresRscin();
+        float[] rscin = result.scores();
         double[] scores = new double[rscin.length];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = rscin[i];

@@ -48,8 +48,8 @@ final class CategoryRun {
         List<Sample> samples = scored.category().samples();
         float[][] maps = scored.maps();
         byte[][] masks = scored.masks();
-        double[] scores = scored.result().scores();
-        float[] scoresRscin = scored.result().scoresRscin();
+        double[] scores = scored.result().scoresBeforeRscin();
+        float[] scoresRscin = scored.result().scores();
         List<ScoreRow> rows = new ArrayList<>();
         List<CategorySummary.Entry> entries = new ArrayList<>();
         HeatmapNorm whole = heatmaps == RunCommand.HeatmapMode.whole ? HeatmapNorm.of(List.of(maps)) : null;

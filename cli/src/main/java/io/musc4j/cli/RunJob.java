@@ -3,6 +3,7 @@ package io.musc4j.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.musc4j.batch.FormatDefaults;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
@@ -12,8 +13,10 @@ import io.musc4j.datasets.output.HtmlReport;
 import io.musc4j.datasets.output.MetricsFiles;
 import io.musc4j.engine.Division;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.lnamd.Aggregation;
-import io.musc4j.engine.msm.MsmScoring;
+import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.hub.DownloadProgress;
@@ -52,37 +55,20 @@ final class RunJob {
     int execute() throws Exception {
         Instant started = Instant.now();
         DatasetFormat format = DatasetFormat.parse(o.format.name());
-        RscinWindows rscin = rscin(o.rscin, format);
-        Division division = new Division(o.divide,
-                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
-                DIVIDE_SEED);
-        checkOptions();
-        MsmScoring scoring = scoring(o.scoring);
-        Aggregation aggregation = aggregation(o.aggregation);
+        MuscConfig options = configuration(format);
         Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
         List<Category> categories = Datasets.categories(format, o.data, o.categories, warnings);
-        checkDivision(categories, division);
+        checkDivision(categories, options.division());
         Files.createDirectories(o.out);
         ConsoleBars bars = ConsoleBars.onStderr();
 
-        MuSc.Builder builder = MuSc.builder().model(o.model).degrees(o.degrees).interval(o.interval[0], o.interval[1])
-                .rscin(rscin).division(division).batchSize(o.batch).device(device(o.device))
-                .precision(o.precision == RunCommand.PrecisionChoice.fp16
-                        ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
-                .scoring(scoring).aggregation(aggregation)
-                .progress(bars).downloadProgress(DownloadProgress.console());
-        if (o.imageSize != null) {
-            builder.imageSize(o.imageSize);
-        }
-        if (o.layers != null) {
-            builder.layers(o.layers);
-        }
-        try (MuSc musc = builder.build()) {
+        try (MuSc musc = MuSc.builder().config(options).progress(bars).downloadProgress(DownloadProgress.console())
+                .build()) {
             System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
                     describe(musc.device()), musc.backboneSpec().architecture(), musc.backboneSpec().blocks(),
                     Arrays.toString(musc.layers()), musc.imageSize());
-            JsonObject config = config(musc, rscin, division);
-            String fingerprint = GSON.toJson(config);
+            JsonObject config = configurationRecord(musc.config());
+            String fingerprint = fingerprint(config);
             Map<String, CategorySummary> results = new LinkedHashMap<>();
             int index = 0;
             for (Category category : categories) {
@@ -111,18 +97,60 @@ final class RunJob {
         return 0;
     }
 
-    private void checkOptions() {
+    /**
+     * The command line's options as the run's configuration, every one checked before any dataset or
+     * model is read; a bad value is a one-line error naming its option.
+     */
+    MuscConfig configuration(DatasetFormat format) {
+        MuscConfig.Builder c = MuscConfig.builder();
+        option("--model", () -> c.model(o.model));
+        if (o.imageSize != null) {
+            option("--image-size", () -> c.imageSize(o.imageSize));
+        }
+        if (o.layers != null) {
+            option("--layers", () -> c.layers(o.layers));
+        }
+        option("--degrees", () -> c.degrees(o.degrees));
         if (o.interval.length != 2) {
             throw new IllegalArgumentException("--interval takes two numbers LO,HI, e.g. 0,0.3");
         }
-        for (int r : o.degrees) {
-            if (r < 1 || r % 2 == 0) {
-                throw new IllegalArgumentException("--degrees must be odd and positive, got " + r);
-            }
+        option("--interval", () -> c.interval(o.interval[0], o.interval[1]));
+        c.scoring(scoring(o.scoring)).aggregation(aggregation(o.aggregation)).rscin(rscin(o.rscin, format));
+        option("--divide", () -> c.division(new Division(o.divide,
+                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
+                DIVIDE_SEED)));
+        option("--batch", () -> c.batchSize(o.batch));
+        option("--device", () -> c.device(BackboneOptions.DeviceChoice.parse(o.device)));
+        c.precision(o.precision == RunCommand.PrecisionChoice.fp16 ? MsmPrecision.FP16 : MsmPrecision.FP32);
+        return option("--precision", c::build);
+    }
+
+    /** Runs a configuration step, naming the option in its one-line error. */
+    private static <T> T option(String name, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
         }
-        if (o.batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + o.batch);
-        }
+    }
+
+    /**
+     * What run.json records under {@code config}: the configuration's canonical description, resolved
+     * against the model (its image size, layers and device), with the input and output options of the
+     * command line.
+     */
+    private JsonObject configurationRecord(MuscConfig resolved) {
+        JsonObject c = JsonParser.parseString(resolved.describe()).getAsJsonObject();
+        c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
+        c.addProperty("format", o.format.name());
+        c.addProperty("heatmaps", o.heatmaps.name());
+        c.addProperty("save_maps", o.saveMaps);
+        return c;
+    }
+
+    /** What {@code --resume} compares: a category computed under another record is redone. */
+    static String fingerprint(JsonObject configurationRecord) {
+        return GSON.toJson(configurationRecord);
     }
 
     /** Fails before the model loads if some category is too small for {@code --divide}. */
@@ -158,9 +186,9 @@ final class RunJob {
     }
 
     /** {@code --scoring}: full, aligned or aligned:W. */
-    static MsmScoring scoring(String option) {
+    static ScoringKernel scoring(String option) {
         try {
-            return MsmScoring.parse(option);
+            return ScoringKernel.parse(option);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage(), e);
         }
@@ -173,37 +201,6 @@ final class RunJob {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage(), e);
         }
-    }
-
-    private static BackboneOptions.DeviceChoice device(RunCommand.DeviceChoice choice) {
-        return switch (choice) {
-            case cpu -> BackboneOptions.DeviceChoice.CPU;
-            case gpu -> BackboneOptions.DeviceChoice.GPU;
-            case auto -> BackboneOptions.DeviceChoice.AUTO;
-        };
-    }
-
-    /** Everything that decides the numbers; a category computed under another configuration is redone. */
-    private JsonObject config(MuSc musc, RscinWindows rscin, Division division) {
-        JsonObject c = new JsonObject();
-        c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
-        c.addProperty("format", o.format.name());
-        c.addProperty("model", o.model);
-        c.addProperty("architecture", musc.backboneSpec().architecture().name());
-        c.addProperty("image_size", musc.imageSize());
-        c.add("layers", GSON.toJsonTree(musc.layers()));
-        c.add("degrees", GSON.toJsonTree(o.degrees));
-        c.add("interval", GSON.toJsonTree(o.interval));
-        c.addProperty("scoring", musc.config().scoring().toString());
-        c.addProperty("aggregation", musc.config().aggregation().name().toLowerCase(Locale.ROOT));
-        c.addProperty("rscin", rscin.isOff() ? "off" : rscin.windows().toString());
-        c.addProperty("divide", division.parts());
-        c.addProperty("divide_mode", division.mode().name().toLowerCase(Locale.ROOT));
-        c.addProperty("divide_seed", division.seed());
-        c.addProperty("precision", o.precision.name());
-        c.addProperty("heatmaps", o.heatmaps.name());
-        c.addProperty("save_maps", o.saveMaps);
-        return c;
     }
 
     private void writeRunFiles(Map<String, CategorySummary> results, JsonObject config, Instant started,

@@ -24,11 +24,6 @@ public interface Backbone extends AutoCloseable {
      */
     Features forward(NDArray images, int[] taps);
 
-    /** {@link #forward(NDArray, int[])} with {@link BackboneSpec#defaultTaps()}. */
-    default Features forward(NDArray images) {
-        return forward(images, spec().defaultTaps());
-    }
-
     /** Frees the weights. */
     @Override
     void close();
