@@ -21,6 +21,7 @@ import io.musc4j.models.Backbones;
 import io.musc4j.models.ModelConfig;
 import io.musc4j.models.hub.DownloadProgress;
 import io.musc4j.models.hub.ModelResolver;
+import io.musc4j.models.layout.ModelLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -362,9 +363,9 @@ public final class MuSc implements AutoCloseable {
         }
 
         /**
-         * Checks the configuration, resolves the device, reads the model's {@code config.json} (resolving
-         * a hub id through the Hugging Face cache) and checks the configuration against it, then loads
-         * the weights.
+         * Checks the configuration, resolves the device, reads the model's configuration (resolving a
+         * hub id through the Hugging Face cache) and checks the configuration against it, then loads the
+         * weights.
          *
          * @throws io.musc4j.models.hub.HubException (unchecked) with a one-line message if the model is
          *     neither a folder nor a hub id that can be resolved (cache, then hub)
@@ -401,9 +402,9 @@ public final class MuSc implements AutoCloseable {
             }
         }
 
-        /** The options that need the model's config.json, checked before its weights load. */
+        /** The options that need the model's configuration, checked before its weights load. */
         private static void checkAgainstModel(MuscConfig c, Path folder) throws IOException {
-            ModelConfig model = ModelConfig.read(folder.resolve("config.json"));
+            ModelConfig model = ModelLayout.locate(folder).config();
             checkLayers(c, model.layers());
             checkImageSize(c.imageSize() > 0 ? c.imageSize() : model.imageSize(), model.patchSize());
         }
