@@ -1,8 +1,12 @@
 /**
- * Weight files read without executing anything: safetensors (memory-mapped, F32/F16/BF16 widened to
- * float32) and, through a restricted reader, PyTorch checkpoints.
+ * Weight files in, named float32 tensors out ({@link io.musc4j.models.io.TensorSource}: name → shape,
+ * stored dtype, row-major {@code float[]}), without executing anything from the file.
  *
- * <p>In: a file. Out: a {@link io.musc4j.models.io.TensorSource}: named tensors with their shapes and
- * row-major float32 values. Malformed files are one-line {@link io.musc4j.models.io.WeightFileException}s.
+ * <p>{@link io.musc4j.models.io.Safetensors} reads {@code .safetensors} files and sharded folders;
+ * {@link io.musc4j.models.io.TorchCheckpoint} reads the zip format of {@code torch.save}
+ * ({@code pytorch_model.bin}, {@code .pt}, {@code .pth}) through a restricted unpickler that accepts only
+ * dicts, lists and tensors and refuses every other global by name; {@link io.musc4j.models.io.TensorSources}
+ * picks one for a model folder. F16 and BF16 are widened in Java and never become DJL arrays. Every
+ * problem is a one-line {@link io.musc4j.models.io.WeightFileException} naming the file.
  */
 package io.musc4j.models.io;
