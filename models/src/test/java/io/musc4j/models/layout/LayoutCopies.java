@@ -13,7 +13,44 @@ import java.nio.file.Path;
  * {@code checkpoint_filter_fn} / {@code _convert_openai_clip}, open_clip's {@code VisionTransformer}),
  * written out here name by name rather than derived from the code under test.
  */
-final class LayoutCopies {
+public final class LayoutCopies {
+
+    /** timm's own pretrained_cfg for the DINOv2 weights, with model_args shrinking vit_small to the fixture. */
+    public static final String TIMM_DINOV2 = """
+            {"architecture": "vit_small_patch14_dinov2", "num_classes": 0, "num_features": 64, "global_pool": "token",
+             "model_args": {"img_size": 224, "embed_dim": 64, "depth": 8, "num_heads": 4},
+             "pretrained_cfg": {"tag": "lvd142m", "custom_load": false, "input_size": [3, 518, 518],
+               "fixed_input_size": true, "interpolation": "bicubic", "crop_pct": 1.0, "crop_mode": "center",
+               "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "num_classes": 0,
+               "pool_size": null, "first_conv": "patch_embed.proj", "classifier": "head", "license": "apache-2.0"}}
+            """;
+
+    public static final String TIMM_DINO = """
+            {"architecture": "vit_small_patch16_224", "num_classes": 0, "num_features": 64, "global_pool": "token",
+             "model_args": {"embed_dim": 64, "depth": 8, "num_heads": 4},
+             "pretrained_cfg": {"tag": "dino", "custom_load": false, "input_size": [3, 224, 224],
+               "fixed_input_size": false, "interpolation": "bicubic", "crop_pct": 0.9, "crop_mode": "center",
+               "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "num_classes": 0,
+               "pool_size": null, "first_conv": "patch_embed.proj", "classifier": "head"}}
+            """;
+
+    public static final String TIMM_CLIP = """
+            {"architecture": "vit_base_patch16_clip_224", "num_classes": 32, "num_features": 64, "global_pool": "token",
+             "model_args": {"embed_dim": 64, "depth": 6, "num_heads": 4},
+             "pretrained_cfg": {"tag": "openai", "custom_load": false, "input_size": [3, 224, 224],
+               "fixed_input_size": false, "interpolation": "bicubic", "crop_pct": 1.0, "crop_mode": "center",
+               "mean": [0.48145466, 0.4578275, 0.40821073], "std": [0.26862954, 0.26130258, 0.27577711],
+               "num_classes": 32, "pool_size": null, "first_conv": "patch_embed.proj", "classifier": "head",
+               "notes": ["natively QuickGELU, use quickgelu model variant for original results"]}}
+            """;
+
+    public static final String OPEN_CLIP = """
+            {"model_cfg": {"embed_dim": 32, "quick_gelu": true,
+               "vision_cfg": {"image_size": 224, "layers": 6, "width": 64, "patch_size": 16, "head_width": 16},
+               "text_cfg": {"context_length": 77, "vocab_size": 10, "width": 8, "heads": 2, "layers": 1}},
+             "preprocess_cfg": {"mean": [0.48145466, 0.4578275, 0.40821073],
+               "std": [0.26862954, 0.26130258, 0.27577711], "interpolation": "bicubic", "resize_mode": "shortest"}}
+            """;
 
     private final Safetensors hf;
     private final SafetensorsWriter out = new SafetensorsWriter();
@@ -53,7 +90,7 @@ final class LayoutCopies {
     }
 
     /** DINOv2 (transformers Dinov2Model) → timm names; the mask token is dropped as timm's filter does. */
-    static void timmDinov2(Path hfDir, int blocks, Path dir, String config) throws IOException {
+    public static void timmDinov2(Path hfDir, int blocks, Path dir, String config) throws IOException {
         LayoutCopies c = new LayoutCopies(hfDir)
                 .put("cls_token", "embeddings.cls_token")
                 .put("pos_embed", "embeddings.position_embeddings")
@@ -79,7 +116,7 @@ final class LayoutCopies {
     }
 
     /** DINO v1 (transformers ViTModel) → timm names; the pooler is dropped (timm's .dino weights have none). */
-    static void timmDino(Path hfDir, int blocks, Path dir, String config) throws IOException {
+    public static void timmDino(Path hfDir, int blocks, Path dir, String config) throws IOException {
         LayoutCopies c = new LayoutCopies(hfDir)
                 .put("cls_token", "embeddings.cls_token")
                 .put("pos_embed", "embeddings.position_embeddings")
@@ -107,7 +144,7 @@ final class LayoutCopies {
      * CLIP (transformers CLIPVisionModelWithProjection) → timm names, as timm's converter does for
      * OpenAI's weights: the class embedding becomes (1,1,C), the projection a head with a zero bias.
      */
-    static void timmClip(Path hfDir, int blocks, Path dir, String config) throws IOException {
+    public static void timmClip(Path hfDir, int blocks, Path dir, String config) throws IOException {
         String v = "vision_model.";
         LayoutCopies copy = new LayoutCopies(hfDir);
         long c = copy.hf.shape(v + "embeddings.class_embedding")[0];
@@ -142,7 +179,7 @@ final class LayoutCopies {
      * CLIP (transformers) → open_clip's state dict: {@code visual.*} with the packed in_proj, the
      * projection stored (C, D), plus a few text-tower tensors a real file carries.
      */
-    static void openClip(Path hfDir, int blocks, Path dir, String config, boolean pickled) throws IOException {
+    public static void openClip(Path hfDir, int blocks, Path dir, String config, boolean pickled) throws IOException {
         String v = "vision_model.";
         LayoutCopies copy = new LayoutCopies(hfDir);
         long[] proj = copy.hf.shape("visual_projection.weight");

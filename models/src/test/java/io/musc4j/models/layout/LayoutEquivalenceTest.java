@@ -29,46 +29,9 @@ class LayoutEquivalenceTest {
 
     private static final Path MODELS = BackboneParityTest.PARITY.resolve("models");
 
-    /** timm's own pretrained_cfg for the DINOv2 weights, with model_args shrinking vit_small to the fixture. */
-    static final String TIMM_DINOV2 = """
-            {"architecture": "vit_small_patch14_dinov2", "num_classes": 0, "num_features": 64, "global_pool": "token",
-             "model_args": {"img_size": 224, "embed_dim": 64, "depth": 8, "num_heads": 4},
-             "pretrained_cfg": {"tag": "lvd142m", "custom_load": false, "input_size": [3, 518, 518],
-               "fixed_input_size": true, "interpolation": "bicubic", "crop_pct": 1.0, "crop_mode": "center",
-               "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "num_classes": 0,
-               "pool_size": null, "first_conv": "patch_embed.proj", "classifier": "head", "license": "apache-2.0"}}
-            """;
-
-    static final String TIMM_DINO = """
-            {"architecture": "vit_small_patch16_224", "num_classes": 0, "num_features": 64, "global_pool": "token",
-             "model_args": {"embed_dim": 64, "depth": 8, "num_heads": 4},
-             "pretrained_cfg": {"tag": "dino", "custom_load": false, "input_size": [3, 224, 224],
-               "fixed_input_size": false, "interpolation": "bicubic", "crop_pct": 0.9, "crop_mode": "center",
-               "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "num_classes": 0,
-               "pool_size": null, "first_conv": "patch_embed.proj", "classifier": "head"}}
-            """;
-
-    static final String TIMM_CLIP = """
-            {"architecture": "vit_base_patch16_clip_224", "num_classes": 32, "num_features": 64, "global_pool": "token",
-             "model_args": {"embed_dim": 64, "depth": 6, "num_heads": 4},
-             "pretrained_cfg": {"tag": "openai", "custom_load": false, "input_size": [3, 224, 224],
-               "fixed_input_size": false, "interpolation": "bicubic", "crop_pct": 1.0, "crop_mode": "center",
-               "mean": [0.48145466, 0.4578275, 0.40821073], "std": [0.26862954, 0.26130258, 0.27577711],
-               "num_classes": 32, "pool_size": null, "first_conv": "patch_embed.proj", "classifier": "head",
-               "notes": ["natively QuickGELU, use quickgelu model variant for original results"]}}
-            """;
-
-    static final String OPEN_CLIP = """
-            {"model_cfg": {"embed_dim": 32, "quick_gelu": true,
-               "vision_cfg": {"image_size": 224, "layers": 6, "width": 64, "patch_size": 16, "head_width": 16},
-               "text_cfg": {"context_length": 77, "vocab_size": 10, "width": 8, "heads": 2, "layers": 1}},
-             "preprocess_cfg": {"mean": [0.48145466, 0.4578275, 0.40821073],
-               "std": [0.26862954, 0.26130258, 0.27577711], "interpolation": "bicubic", "resize_mode": "shortest"}}
-            """;
-
     @Test
     void dinov2InTimmLayoutGivesIdenticalTokens(@TempDir Path tmp) throws IOException {
-        LayoutCopies.timmDinov2(MODELS.resolve("dinov2-tiny"), 8, tmp, TIMM_DINOV2);
+        LayoutCopies.timmDinov2(MODELS.resolve("dinov2-tiny"), 8, tmp, LayoutCopies.TIMM_DINOV2);
         assertEquals(ModelLayout.TIMM, ModelLayout.locate(tmp).layout());
         assertIdentical(MODELS.resolve("dinov2-tiny"), tmp);
         BackboneParityTest.checkDinov2(tmp);
@@ -76,14 +39,14 @@ class LayoutEquivalenceTest {
 
     @Test
     void dinoInTimmLayoutGivesIdenticalTokens(@TempDir Path tmp) throws IOException {
-        LayoutCopies.timmDino(MODELS.resolve("dino-tiny"), 8, tmp, TIMM_DINO);
+        LayoutCopies.timmDino(MODELS.resolve("dino-tiny"), 8, tmp, LayoutCopies.TIMM_DINO);
         assertIdentical(MODELS.resolve("dino-tiny"), tmp);
         BackboneParityTest.checkDino(tmp);
     }
 
     @Test
     void clipInTimmLayoutGivesIdenticalTokens(@TempDir Path tmp) throws IOException {
-        LayoutCopies.timmClip(MODELS.resolve("clip-tiny"), 6, tmp, TIMM_CLIP);
+        LayoutCopies.timmClip(MODELS.resolve("clip-tiny"), 6, tmp, LayoutCopies.TIMM_CLIP);
         assertIdentical(MODELS.resolve("clip-tiny"), tmp);
         BackboneParityTest.checkClip(tmp);
     }
@@ -91,13 +54,13 @@ class LayoutEquivalenceTest {
     @Test
     void clipInOpenClipLayoutGivesIdenticalTokens(@TempDir Path tmp) throws IOException {
         Path safetensors = tmp.resolve("safetensors");
-        LayoutCopies.openClip(MODELS.resolve("clip-tiny"), 6, safetensors, OPEN_CLIP, false);
+        LayoutCopies.openClip(MODELS.resolve("clip-tiny"), 6, safetensors, LayoutCopies.OPEN_CLIP, false);
         assertEquals(ModelLayout.OPEN_CLIP, ModelLayout.locate(safetensors).layout());
         assertIdentical(MODELS.resolve("clip-tiny"), safetensors);
         BackboneParityTest.checkClip(safetensors);
 
         Path pickled = tmp.resolve("pickled");
-        LayoutCopies.openClip(MODELS.resolve("clip-tiny"), 6, pickled, OPEN_CLIP, true);
+        LayoutCopies.openClip(MODELS.resolve("clip-tiny"), 6, pickled, LayoutCopies.OPEN_CLIP, true);
         assertEquals(pickled.resolve("open_clip_pytorch_model.bin"), ModelLayout.locate(pickled).weightsFile());
         assertIdentical(MODELS.resolve("clip-tiny"), pickled);
     }
