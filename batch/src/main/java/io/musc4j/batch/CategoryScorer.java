@@ -69,12 +69,14 @@ public final class CategoryScorer {
 
         Category kept = decoded.category();
         byte[][] masks = kept.hasMasks() ? masks(kept.samples(), size, format, warnings) : null;
-        Optional<Metrics> metrics = metrics(kept, result, maps, masks, size);
+        Optional<Metrics> metrics = metrics(kept, result.scoresRscin(), maps, masks, size);
         lap(timings, "metrics", clock);
         return new Scored(kept, decoded.images(), result, maps, masks, metrics, timings);
     }
 
-    private static byte[][] masks(List<Sample> samples, int size, DatasetFormat format, Warnings warnings) {
+    /** The S×S 0/1 masks of {@code samples} as the reference preprocesses them; an unreadable mask is
+     *  empty, with a warning. */
+    public static byte[][] masks(List<Sample> samples, int size, DatasetFormat format, Warnings warnings) {
         byte[][] masks = new byte[samples.size()][];
         for (int i = 0; i < masks.length; i++) {
             try {
@@ -87,12 +89,15 @@ public final class CategoryScorer {
         return masks;
     }
 
-    private static Optional<Metrics> metrics(Category c, BatchResult result, float[][] maps, byte[][] masks, int size) {
+    /**
+     * The metrics of a scored category: image metrics from the RsCIN scores when every image is
+     * labelled, pixel metrics too when {@code masks} is not null; empty when some label is unknown.
+     */
+    public static Optional<Metrics> metrics(Category c, float[] rscin, float[][] maps, byte[][] masks, int size) {
         if (!c.fullyLabelled()) {
             return Optional.empty();
         }
         int[] labels = c.samples().stream().mapToInt(s -> s.label().getAsInt()).toArray();
-        float[] rscin = result.scoresRscin();
         double[] scores = new double[rscin.length];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = rscin[i];

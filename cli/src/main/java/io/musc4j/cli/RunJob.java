@@ -12,6 +12,7 @@ import io.musc4j.datasets.output.HtmlReport;
 import io.musc4j.datasets.output.MetricsFiles;
 import io.musc4j.engine.Division;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.MsmScoring;
 import io.musc4j.engine.rscin.RscinWindows;
@@ -35,7 +36,7 @@ import java.util.Optional;
  * {@code run.json}). A category's results are complete once its {@code category.json} exists, which
  * is what {@code --resume} looks for.
  */
-final class RunJob {
+public final class RunJob {
 
     /** Seed of {@code --divide-mode random}; recorded in run.json so a split can be repeated. */
     static final long DIVIDE_SEED = 42;
@@ -45,44 +46,26 @@ final class RunJob {
 
     private final RunCommand o;
 
-    RunJob(RunCommand options) {
+    public RunJob(RunCommand options) {
         this.o = options;
     }
 
+    /**
+     * Runs the whole job in this process: categories one after another with one loaded model. A
+     * distributed runner (musc4j-spark) uses the steps below instead of this method.
+     */
     int execute() throws Exception {
         Instant started = Instant.now();
-        DatasetFormat format = DatasetFormat.parse(o.format.name());
-        RscinWindows rscin = rscin(o.rscin, format);
-        Division division = new Division(o.divide,
-                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
-                DIVIDE_SEED);
-        checkOptions();
-        MsmScoring scoring = scoring(o.scoring);
-        Aggregation aggregation = aggregation(o.aggregation);
-        Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
-        List<Category> categories = Datasets.categories(format, o.data, o.categories, warnings);
-        checkDivision(categories, division);
+        Warnings warnings = warnings();
+        List<Category> categories = categories(warnings);
         Files.createDirectories(o.out);
         ConsoleBars bars = ConsoleBars.onStderr();
-
-        MuSc.Builder builder = MuSc.builder().model(o.model).degrees(o.degrees).interval(o.interval[0], o.interval[1])
-                .rscin(rscin).division(division).batchSize(o.batch).device(device(o.device))
-                .precision(o.precision == RunCommand.PrecisionChoice.fp16
-                        ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
-                .scoring(scoring).aggregation(aggregation)
-                .progress(bars).downloadProgress(DownloadProgress.console());
-        if (o.imageSize != null) {
-            builder.imageSize(o.imageSize);
-        }
-        if (o.layers != null) {
-            builder.layers(o.layers);
-        }
-        try (MuSc musc = builder.build()) {
+        try (MuSc musc = builder(bars).downloadProgress(DownloadProgress.console()).build()) {
             System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
                     describe(musc.device()), musc.backboneSpec().profile(), musc.backboneSpec().blocks(),
                     Arrays.toString(musc.layers()), musc.imageSize());
-            JsonObject config = config(musc, rscin, division);
-            String fingerprint = GSON.toJson(config);
+            JsonObject config = config(musc);
+            String fingerprint = fingerprint(config);
             Map<String, CategorySummary> results = new LinkedHashMap<>();
             int index = 0;
             for (Category category : categories) {
@@ -97,18 +80,92 @@ final class RunJob {
                         continue;
                     }
                 }
-                CategoryRun run = new CategoryRun(musc, format, o.heatmaps, o.saveMaps, warnings);
-                results.put(category.name(), run.run(category, categoryOut, fingerprint));
+                results.put(category.name(), categoryRun(musc, warnings).run(category, categoryOut, fingerprint));
             }
-            writeRunFiles(results, config, started, musc, warnings);
-            System.out.print(Summary.table(results));
-            System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
-                    + o.out.resolve("report.html").toAbsolutePath() + ")");
-            if (warnings.count() > 0) {
-                System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
-            }
+            finish(results, Map.of(), config, started, describe(musc.device()), warnings);
         }
         return 0;
+    }
+
+    /** The options this job runs with. */
+    public RunCommand options() {
+        return o;
+    }
+
+    /** Warnings printed as they come and listed in run.json. */
+    public static Warnings warnings() {
+        return new Warnings(m -> System.err.println("warning: " + m));
+    }
+
+    /**
+     * Checks the options and lists the selected categories of {@code --data}, failing (one line) before
+     * any model loads when an option or a category does not fit.
+     */
+    public List<Category> categories(Warnings warnings) {
+        DatasetFormat format = format();
+        rscin(o.rscin, format);
+        checkOptions();
+        scoring(o.scoring);
+        aggregation(o.aggregation);
+        List<Category> categories = Datasets.categories(format, o.data, o.categories, warnings);
+        checkDivision(categories, division());
+        return categories;
+    }
+
+    /** The dataset layout of {@code --format}. */
+    public DatasetFormat format() {
+        return DatasetFormat.parse(o.format.name());
+    }
+
+    /** A MuSc builder with every option of the command (the model is loaded by {@code build()}). */
+    public MuSc.Builder builder(ProgressListener progress) {
+        MuSc.Builder builder = MuSc.builder().model(o.model).degrees(o.degrees).interval(o.interval[0], o.interval[1])
+                .rscin(rscin(o.rscin, format())).division(division()).batchSize(o.batch).device(device(o.device))
+                .precision(o.precision == RunCommand.PrecisionChoice.fp16
+                        ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
+                .scoring(scoring(o.scoring)).aggregation(aggregation(o.aggregation)).progress(progress);
+        if (o.imageSize != null) {
+            builder.imageSize(o.imageSize);
+        }
+        if (o.layers != null) {
+            builder.layers(o.layers);
+        }
+        return builder;
+    }
+
+    /** Scores and writes one category at a time with {@code musc}. */
+    public CategoryRun categoryRun(MuSc musc, Warnings warnings) {
+        return new CategoryRun(musc.imageSize(), format(), o.heatmaps, o.saveMaps, warnings, musc);
+    }
+
+    /** The text of {@link #config}: what category.json records and --resume compares. */
+    public static String fingerprint(JsonObject config) {
+        return GSON.toJson(config);
+    }
+
+    private Division division() {
+        return new Division(o.divide,
+                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
+                DIVIDE_SEED);
+    }
+
+    /**
+     * Writes the run-level files into {@code --out} and prints the summary table.
+     *
+     * @param failures category name → one-line reason, for categories that could not be scored (they
+     *     are listed in run.json and left out of the other files)
+     * @param device the device the scoring ran on, as {@link #describe} writes it
+     */
+    public void finish(Map<String, CategorySummary> results, Map<String, String> failures, JsonObject config,
+            Instant started, String device, Warnings warnings) throws IOException {
+        writeRunFiles(results, failures, config, started, device, warnings);
+        System.out.print(Summary.table(results));
+        failures.forEach((name, why) -> System.out.println(name + ": FAILED: " + why));
+        System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
+                + o.out.resolve("report.html").toAbsolutePath() + ")");
+        if (warnings.count() > 0) {
+            System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
+        }
     }
 
     private void checkOptions() {
@@ -153,7 +210,7 @@ final class RunJob {
     }
 
     /** "cpu" or "gpu 0": DJL's own form, "cpu()", reads like a bug in a log. */
-    static String describe(ai.djl.Device device) {
+    public static String describe(ai.djl.Device device) {
         return device.isGpu() ? "gpu " + device.getDeviceId() : "cpu";
     }
 
@@ -184,7 +241,9 @@ final class RunJob {
     }
 
     /** Everything that decides the numbers; a category computed under another configuration is redone. */
-    private JsonObject config(MuSc musc, RscinWindows rscin, Division division) {
+    public JsonObject config(MuSc musc) {
+        RscinWindows rscin = rscin(o.rscin, format());
+        Division division = division();
         JsonObject c = new JsonObject();
         c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
         c.addProperty("format", o.format.name());
@@ -206,8 +265,8 @@ final class RunJob {
         return c;
     }
 
-    private void writeRunFiles(Map<String, CategorySummary> results, JsonObject config, Instant started,
-                               MuSc musc, Warnings warnings) throws IOException {
+    private void writeRunFiles(Map<String, CategorySummary> results, Map<String, String> failures, JsonObject config,
+            Instant started, String device, Warnings warnings) throws IOException {
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         results.forEach((name, r) -> r.metricsIfAny().ifPresent(m -> metrics.put(name, m)));
         if (!metrics.isEmpty()) {
@@ -224,13 +283,16 @@ final class RunJob {
         run.addProperty("djl", Versions.DJL);
         run.addProperty("pytorch", Versions.PYTORCH);
         run.addProperty("java", Runtime.version().toString());
-        run.addProperty("device", describe(musc.device()));
+        run.addProperty("device", device);
         run.addProperty("started", started.toString());
         run.addProperty("finished", Instant.now().toString());
         run.add("config", config);
         JsonObject timings = new JsonObject();
         results.forEach((name, r) -> timings.add(name, GSON.toJsonTree(r.timingsMs())));
         run.add("timings_ms", timings);
+        if (!failures.isEmpty()) {
+            run.add("failed", GSON.toJsonTree(failures));
+        }
         run.add("warnings", GSON.toJsonTree(warnings.all()));
         AtomicFiles.writeString(o.out.resolve("run.json"), GSON.toJson(run) + "\n");
     }
