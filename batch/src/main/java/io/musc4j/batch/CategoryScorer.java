@@ -8,7 +8,7 @@ import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.image.MaskPreprocessor;
-import io.musc4j.engine.BatchResult;
+import io.musc4j.engine.ScoredSet;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.metrics.Metrics;
 import io.musc4j.engine.metrics.MetricsEvaluator;
@@ -45,7 +45,7 @@ public final class CategoryScorer {
      *     (NaN otherwise)
      * @param timingsMs wall milliseconds per stage: decode, musc, maps, metrics
      */
-    public record Scored(Category category, List<RgbImage> images, BatchResult result,
+    public record Scored(Category category, List<RgbImage> images, ScoredSet result,
                          float[][] maps, byte[][] masks, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
     }
 
@@ -59,17 +59,14 @@ public final class CategoryScorer {
         DecodedCategory decoded = Datasets.decode(category, img -> preprocessing.resize(img, size), warnings);
         clock = lap(timings, "decode", clock);
 
-        BatchResult result = musc.scoreImages(decoded.images());
+        ScoredSet result = musc.scoreImages(decoded.images());
         clock = lap(timings, "musc", clock);
-        float[][] maps = new float[result.size()][];
-        for (int i = 0; i < maps.length; i++) {
-            maps[i] = result.map(i);
-        }
+        float[][] maps = result.maps();
         clock = lap(timings, "maps", clock);
 
         Category kept = decoded.category();
         byte[][] masks = kept.hasMasks() ? masks(kept.samples(), size, format, warnings) : null;
-        Optional<Metrics> metrics = metrics(kept, result.scoresRscin(), maps, masks, size);
+        Optional<Metrics> metrics = metrics(kept, result.scores(), maps, masks, size);
         lap(timings, "metrics", clock);
         return new Scored(kept, decoded.images(), result, maps, masks, metrics, timings);
     }

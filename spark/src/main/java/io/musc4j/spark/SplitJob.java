@@ -79,7 +79,7 @@ final class SplitJob {
         Map<String, Long> timings = new LinkedHashMap<>();
         long clock = System.nanoTime();
         int size = musc.imageSize();
-        Preprocessing preprocessing = FeatureExtractor.preprocessing(musc.backboneSpec().architecture());
+        Preprocessing preprocessing = musc.backboneSpec().preprocessing();
         DecodedCategory decoded = Datasets.decode(category, img -> preprocessing.resize(img, size), warnings);
         Category kept = decoded.category();
         int n = kept.samples().size();
@@ -99,19 +99,14 @@ final class SplitJob {
             clock = lap(timings, "features", clock);
             double[][][] msm = msm(passes, bounds, block, work);
             clock = lap(timings, "msm", clock);
-            double[][] layerMeans = new double[passes.degrees().size()][];
-            for (int ri = 0; ri < layerMeans.length; ri++) {
-                layerMeans[ri] = StageRunner.mean(msm[ri]);
-            }
-            StageRunner.Finished f = StageRunner.finish(passes, StageRunner.mean(layerMeans), size,
-                    imageFeatures(work, bounds), musc.rscin());
+            StageRunner.Finished f = StageRunner.finish(musc, passes, msm, imageFeatures(work, bounds));
             clock = lap(timings, "maps", clock);
             byte[][] masks = kept.hasMasks() ? CategoryScorer.masks(kept.samples(), size, job.format(), warnings) : null;
-            Optional<Metrics> metrics = CategoryScorer.metrics(kept, f.scoresRscin(), f.maps(), masks, size);
+            Optional<Metrics> metrics = CategoryScorer.metrics(kept, f.scores(), f.maps(), masks, size);
             lap(timings, "metrics", clock);
             Path folder = localOut.resolve(category.name());
             CategorySummary summary = job.categoryRun(musc, warnings).write(category, new CategoryRun.Scored(kept,
-                    decoded.images(), f.maps(), masks, f.scores(), f.scoresRscin(), metrics, timings), folder,
+                    decoded.images(), f.maps(), masks, f.scoresBeforeRscin(), f.scores(), metrics, timings), folder,
                     context.fingerprint());
             context.storage().publish(folder, new org.apache.hadoop.fs.Path(context.outLocation(), category.name()));
             return summary;
@@ -245,7 +240,7 @@ final class SplitJob {
             try {
                 RunJob job = context.job(scratch, scratch.resolve("out"), null);
                 MuSc musc = ExecutorCache.model(context.runArgs(), job);
-                Preprocessing preprocessing = FeatureExtractor.preprocessing(musc.backboneSpec().architecture());
+                Preprocessing preprocessing = musc.backboneSpec().preprocessing();
                 List<RgbImage> images = new ArrayList<>();
                 for (String relative : part.images()) {
                     images.add(preprocessing.resize(ImageIo.readRgb(image(relative, scratch)), musc.imageSize()));
