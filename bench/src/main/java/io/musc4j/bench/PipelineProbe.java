@@ -11,21 +11,23 @@ import io.musc4j.engine.FeatureExtractor;
 import io.musc4j.engine.MemoryPlan;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.MuscResult;
-import io.musc4j.engine.MuscScorer;
 import io.musc4j.engine.PatchTokens;
 import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.inspect.Inspection;
 import io.musc4j.engine.inspect.Inspector;
-import io.musc4j.engine.lnamd.Lnamd;
-import io.musc4j.engine.maps.AlignCornersUpsampler;
 import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.metrics.PixelScores;
 import io.musc4j.engine.metrics.RankingScores;
+import io.musc4j.engine.msm.FeatureChunks;
 import io.musc4j.engine.msm.MsmPrecision;
-import io.musc4j.engine.msm.MutualScoring;
-import io.musc4j.engine.rscin.Rscin;
+import io.musc4j.engine.msm.Pass;
+import io.musc4j.engine.msm.PatchScorer;
+import io.musc4j.engine.msm.ScoringPlan;
 import io.musc4j.engine.rscin.RscinWindows;
+import io.musc4j.engine.store.ResidentTokens;
+import io.musc4j.engine.store.TokenStore;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.ModelConfig;
 import io.musc4j.models.vit.VisionTransformer;
@@ -46,7 +48,6 @@ final class PipelineProbe implements AutoCloseable {
 
     /** RsCIN windows of the checks: the MVTec AD family, the reference's default. */
     private static final RscinWindows RSCIN = RscinWindows.Family.MVTEC_AD.windows();
-    private static final int UPSAMPLE_CHUNK = 16;
 
     /**
      * What is run: backbone, input size, taps, degrees, backbone batch and the scoring budgets.
@@ -116,9 +117,14 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     private MuscConfig config(boolean keepLayerScores) {
-        return MuscConfig.builder().degrees(setup.degrees().toArray(Integer[]::new)).rscin(RSCIN)
-                .memoryBudgetBytes(setup.budgetBytes()).precision(msmPrecision()).imageSize(setup.size())
-                .keepLayerScores(keepLayerScores).build();
+        return MuscConfig.builder().imageSize(setup.size()).layers(setup.taps()).degrees(setup.degrees()).rscin(RSCIN)
+                .batchSize(setup.batch()).memoryBudgetBytes(setup.budgetBytes())
+                .tokenBudgetBytes(setup.tokenBudgetBytes()).precision(msmPrecision()).keepLayerScores(keepLayerScores)
+                .build();
+    }
+
+    private MuscPipeline pipeline(boolean keepLayerScores) {
+        return new MuscPipeline(config(keepLayerScores));
     }
 
     private FeatureExtractor extractor() {
@@ -143,25 +149,23 @@ final class PipelineProbe implements AutoCloseable {
             return tokens.layers().get(layer).toType(DataType.FLOAT32, false).toFloatArray();
         }
 
-        /** Layer {@code i}'s LNAMD features, per degree (N, L, C) float32 on the host. */
+        /** Layer {@code i}'s aggregated features (LNAMD), per degree (N, L, C) float32 on the host. */
         float[][] lnamd(int layer) {
-            try (NDManager scope = root.newSubManager()) {
-                NDArray t = tokens.layers().get(layer);
-                List<NDArray> z = new Lnamd(tokens.gridH(), tokens.gridW()).aggregate(t.get(scope, new NDIndex(":")),
-                        setup.degrees());
-                float[][] out = new float[z.size()][];
-                for (int r = 0; r < z.size(); r++) {
-                    out[r] = z.get(r).toFloatArray();
-                    z.get(r).close();
+            MuscPipeline pipeline = pipeline(false);
+            TokenStore store = new ResidentTokens(tokens.layers(), tokens.gridH(), tokens.gridW());
+            float[][] out = new float[pipeline.aggregation().featureSets().size()][];
+            for (int set = 0; set < out.length; set++) {
+                try (NDManager scope = root.newSubManager()) {
+                    out[set] = pipeline.features(store, new Pass(layer, set)).read(0, store.images(), scope)
+                            .toFloatArray();
                 }
-                return out;
             }
+            return out;
         }
 
         /** MuSc's scoring of the set (MSM per layer and degree, means, maps, RsCIN) as the engine composes it. */
         Scored score() {
-            MuscResult r = new MuscScorer(config(true)).score(tokens.layers(), tokens.gridH(), tokens.gridW(),
-                    tokens.imageFeatures());
+            MuscResult r = pipeline(true).score(tokens.layers(), tokens.gridH(), tokens.gridW(), tokens.imageFeatures());
             int n = r.images();
             double[][][] msm = new double[setup.degrees().size()][setup.taps().length][];
             for (int d = 0; d < msm.length; d++) {
@@ -169,11 +173,9 @@ final class PipelineProbe implements AutoCloseable {
                     msm[d][l] = flat(r.msm(setup.degrees().get(d), l).orElseThrow());
                 }
             }
-            float[][] maps = new float[n][];
+            float[][] maps;
             try (NDManager scope = root.newSubManager()) {
-                for (int i = 0; i < n; i++) {
-                    maps[i] = toFloats(r.pixelMap(i, scope));
-                }
+                maps = r.pixelMaps(0, n, scope).maps();
             }
             return new Scored(msm, flat(r.patchMap()), r.scoresBeforeRscin(), r.scores(), maps);
         }
@@ -197,14 +199,14 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     /**
-     * Wall time of each stage over a set, run stage after stage as the engine's classes do it, each
-     * stage waited for before the next starts, so the times are the device's.
+     * Wall time of each stage over a set, the stages of {@link MuscPipeline} run one after another,
+     * each waited for before the next starts, so the times are the device's.
      *
      * @param nanos per stage: backbone, LNAMD, MSM, maps, RsCIN
      * @param msmFlops the MSM products' FLOP count (each unordered pair once, as {@code bench scoring} counts)
-     * @param plan MSM's memory plan for one (layer, degree)
+     * @param plan MSM's plan for one pass
      */
-    record StageTimes(long[] nanos, double msmFlops, MutualScoring.Plan plan) {
+    record StageTimes(long[] nanos, double msmFlops, ScoringPlan plan) {
         static final String[] NAMES = {"backbone", "LNAMD", "MSM", "maps", "RsCIN"};
     }
 
@@ -212,67 +214,41 @@ final class PipelineProbe implements AutoCloseable {
     StageTimes timeStages(List<RgbImage> images) throws IOException {
         long[] nanos = new long[StageTimes.NAMES.length];
         int n = images.size();
-        MuscConfig config = config(false);
-        MutualScoring msm = new MutualScoring(config.interval(), config.memoryBudgetBytes(), config.precision());
+        MuscPipeline pipeline = pipeline(true);
         double flops = 0;
-        MutualScoring.Plan plan = null;
         long t = System.nanoTime();
         try (NDManager scope = root.newSubManager();
              PatchTokens tokens = extractor().extract(n, images::get, scope, ProgressListener.none())) {
             float[][] features = tokens.imageFeatureRows(); // waits for the device
             t = lap(nanos, 0, t);
             int grid = tokens.gridH();
-            long l = (long) grid * grid;
-            Lnamd lnamd = new Lnamd(grid, grid);
-            double[] patchMap = new double[n * (int) l];
-            int passes = tokens.layers().size() * setup.degrees().size();
-            for (NDArray layer : tokens.layers()) {
-                try (NDManager layerScope = scope.newSubManager()) {
-                    List<NDArray> z = lnamd.aggregate(layer.get(layerScope, new NDIndex(":")),
-                            setup.degrees());
-                    z.forEach(PipelineProbe::await);
+            TokenStore store = new ResidentTokens(tokens.layers(), grid, grid);
+            PatchScorer scorer = pipeline.scorer(grid, grid);
+            ScoringPlan plan = scorer.plan(n, (long) grid * grid, store.channels(), device);
+            double[][][] msm = new double[pipeline.aggregation().featureSets().size()][store.layers()][];
+            for (Pass pass : pipeline.passes(store.layers())) {
+                try (NDManager passScope = scope.newSubManager()) {
+                    NDArray z = pipeline.features(store, pass).read(0, n, passScope);
+                    await(z);
                     t = lap(nanos, 1, t);
-                    for (NDArray zr : z) {
-                        long c = zr.getShape().get(2);
-                        plan = msm.plan(n, l, c, device);
-                        double[] s = msm.score(zr).toDoubleArray();
-                        for (int i = 0; i < s.length; i++) {
-                            patchMap[i] += s[i] / passes;
-                        }
-                        flops += ScoringBench.msmFlops(n, l, c);
-                        zr.close();
-                    }
+                    msm[pass.set()][pass.layer()] = scorer.score(pass, FeatureChunks.of(z), n, passScope).toDoubleArray();
+                    flops += ScoringBench.msmFlops(n, z.getShape().get(1), z.getShape().get(2));
                     t = lap(nanos, 2, t);
                 }
             }
-            double[] before = imageScores(patchMap, n, grid, scope);
+            double[] patchMap = MuscPipeline.patchMap(MuscPipeline.layerMeans(msm));
+            double[] before = pipeline.pixelMaps(grid, grid).scores(patchMap, n, scope);
             t = lap(nanos, 3, t);
-            Rscin.rescore(before, features, RSCIN);
+            pipeline.rescore(before, features);
             lap(nanos, 4, t);
+            return new StageTimes(nanos, flops, plan);
         }
-        return new StageTimes(nanos, flops, plan);
-    }
-
-    /** The maximum of each image's pixel map, upsampled on the device a chunk of images at a time. */
-    private double[] imageScores(double[] patchMap, int n, int grid, NDManager parent) {
-        AlignCornersUpsampler up = new AlignCornersUpsampler(grid, grid, setup.size());
-        double[] before = new double[n];
-        try (NDManager scope = parent.newSubManager()) {
-            NDArray all = scope.create(patchMap, new Shape(n, (long) grid * grid));
-            for (int i0 = 0; i0 < n; i0 += UPSAMPLE_CHUNK) {
-                int i1 = Math.min(n, i0 + UPSAMPLE_CHUNK);
-                double[] max = up.upsample(all.get("{}:{}", i0, i1)).reshape(i1 - i0, -1).max(new int[] {1})
-                        .toDoubleArray();
-                System.arraycopy(max, 0, before, i0, i1 - i0);
-            }
-        }
-        return before;
     }
 
     /** The whole pipeline as a user runs it ({@link MuSc#scoreImages}): its final scores, and the plan's peak. */
     float[] scoreAsUser(List<RgbImage> images) throws IOException {
         try (MuSc musc = musc()) {
-            return musc.scoreImages(images).scoresRscin();
+            return musc.scoreImages(images).scores();
         }
     }
 
@@ -284,12 +260,9 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     private MuSc musc() throws IOException {
-        return MuSc.builder().backbone(vit).imageSize(setup.size()).layers(setup.taps())
-                .degrees(setup.degrees().stream().mapToInt(Integer::intValue).toArray()).batchSize(setup.batch())
-                .memoryBudgetBytes(setup.budgetBytes()).tokenBudgetBytes(setup.tokenBudgetBytes()).rscin(RSCIN)
-                .precision(precision).imageDecoder(file -> {
-                    throw new IOException(file + ": gpu-check makes its images in memory and reads no files");
-                }).build();
+        return MuSc.builder().config(config(false)).backbone(vit).imageDecoder(file -> {
+            throw new IOException(file + ": gpu-check makes its images in memory and reads no files");
+        }).build();
     }
 
     /**
