@@ -9,7 +9,6 @@ import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.image.MaskPreprocessor;
 import io.musc4j.engine.BatchResult;
-import io.musc4j.engine.FeatureExtractor;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.metrics.Metrics;
 import io.musc4j.engine.metrics.MetricsEvaluator;
@@ -56,7 +55,7 @@ public final class CategoryScorer {
         Map<String, Long> timings = new LinkedHashMap<>();
         long clock = System.nanoTime();
         int size = musc.imageSize();
-        Preprocessing preprocessing = FeatureExtractor.preprocessing(musc.backboneSpec().architecture());
+        Preprocessing preprocessing = musc.backboneSpec().preprocessing();
         DecodedCategory decoded = Datasets.decode(category, img -> preprocessing.resize(img, size), warnings);
         clock = lap(timings, "decode", clock);
 

@@ -62,7 +62,7 @@ public final class RunJob {
         ConsoleBars bars = ConsoleBars.onStderr();
         try (MuSc musc = builder(bars).downloadProgress(DownloadProgress.console()).build()) {
             System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
-                    describe(musc.device()), musc.backboneSpec().architecture(), musc.backboneSpec().blocks(),
+                    describe(musc.device()), musc.backboneSpec().profile(), musc.backboneSpec().blocks(),
                     Arrays.toString(musc.layers()), musc.imageSize());
             JsonObject config = config(musc);
             String fingerprint = fingerprint(config);
@@ -248,7 +248,7 @@ public final class RunJob {
         c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
         c.addProperty("format", o.format.name());
         c.addProperty("model", o.model);
-        c.addProperty("architecture", musc.backboneSpec().architecture().name());
+        c.addProperty("architecture", musc.backboneSpec().profile().id());
         c.addProperty("image_size", musc.imageSize());
         c.add("layers", GSON.toJsonTree(musc.layers()));
         c.add("degrees", GSON.toJsonTree(o.degrees));

@@ -64,7 +64,7 @@ final class SparkRun {
             try (MuSc musc = job.builder(bars).build()) {
                 System.err.printf(Locale.ROOT, "musc: spark %s (%s, %d cores), %s mode; %s, %d blocks, layers %s, "
                         + "image size %d%n", sc.sc().version(), sc.master(), sc.defaultParallelism(),
-                        mode.name().toLowerCase(Locale.ROOT), musc.backboneSpec().architecture(),
+                        mode.name().toLowerCase(Locale.ROOT), musc.backboneSpec().profile(),
                         musc.backboneSpec().blocks(), Arrays.toString(musc.layers()), musc.imageSize());
                 JsonObject config = job.config(musc);
                 config.addProperty("data", data);

@@ -83,7 +83,7 @@ final class SplitJob {
         Map<String, Long> timings = new LinkedHashMap<>();
         long clock = System.nanoTime();
         int size = musc.imageSize();
-        Preprocessing preprocessing = FeatureExtractor.preprocessing(musc.backboneSpec().architecture());
+        Preprocessing preprocessing = musc.backboneSpec().preprocessing();
         DecodedCategory decoded = Datasets.decode(category, img -> preprocessing.resize(img, size), warnings);
         Category kept = decoded.category();
         int n = kept.samples().size();
@@ -221,7 +221,7 @@ final class SplitJob {
             try {
                 RunJob job = context.job(scratch, scratch.resolve("out"), null);
                 MuSc musc = ExecutorCache.model(context.runArgs(), job);
-                Preprocessing preprocessing = FeatureExtractor.preprocessing(musc.backboneSpec().architecture());
+                Preprocessing preprocessing = musc.backboneSpec().preprocessing();
                 List<RgbImage> images = new ArrayList<>();
                 for (String relative : part.images()) {
                     images.add(preprocessing.resize(ImageIo.readRgb(image(relative, scratch)), musc.imageSize()));
