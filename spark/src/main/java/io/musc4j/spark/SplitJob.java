@@ -11,7 +11,6 @@ import io.musc4j.datasets.Datasets;
 import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.ImageIo;
-import io.musc4j.engine.FeatureExtractor;
 import ai.djl.Device;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
