@@ -77,3 +77,13 @@ musc_class_path() {
   done
   echo "$cp"
 }
+
+# "true" where MODULE's libraries hold libtorch's natives, so DJL must not download anything; "false"
+# where the platform has none on Maven Central (linux-aarch64) and DJL fetches them on first use.
+musc_djl_offline() {
+  local f
+  for f in "$1/$2"/target/lib/pytorch-native-*.jar; do
+    [ -f "$f" ] && echo true && return 0
+  done
+  echo false
+}

@@ -116,9 +116,21 @@ class LauncherTest {
     }
 
     @Test
+    void djlRunsOfflineWhereTheLibrariesHoldTheNatives() throws Exception {
+        Path root = tmp.resolve("repo");
+        Path lib = Files.createDirectories(root.resolve("cli/target/lib"));
+        Files.writeString(lib.resolve("pytorch-engine-0.33.0.jar"), "");
+        Map<String, String> env = Map.of("R", root.toString());
+        assertEquals("false", bash("musc_djl_offline \"$R\" cli", env));
+        Files.writeString(lib.resolve("pytorch-native-cpu-2.5.1-linux-x86_64.jar"), "");
+        assertEquals("true", bash("musc_djl_offline \"$R\" cli", env));
+    }
+
+    @Test
     void launcherPassesShellcheck() throws Exception {
         assumeTrue(onPath("shellcheck"), "shellcheck is not installed (apt-get install shellcheck)");
-        List<String> cmd = new ArrayList<>(List.of("shellcheck", "-x", "musc", "launcher/musc-lib.sh"));
+        List<String> cmd = new ArrayList<>(List.of("shellcheck", "-x", "musc", "launcher/musc-lib.sh",
+                "launcher/check-platforms.sh"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

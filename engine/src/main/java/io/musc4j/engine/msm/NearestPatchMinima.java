@@ -120,7 +120,11 @@ public final class NearestPatchMinima {
      * @return (N, N, L) float32 on z's manager; entry [i][j][p] for j ≠ i, +∞ where j = i
      */
     public NDArray mutual(NDArray z) {
-        TilePlan plan = plan(z.getShape().get(1), z.getShape().get(2), z.getDevice());
+        return mutual(z, plan(z.getShape().get(1), z.getShape().get(2), z.getDevice()));
+    }
+
+    /** {@link #mutual(NDArray)} with a given tile, for comparing tile shapes (the numbers are the same). */
+    public NDArray mutual(NDArray z, TilePlan plan) {
         try (NDManager scope = z.getManager().newSubManager()) {
             NDArray minima = mutual(ProductForm.of(FeatureChunks.of(z), precision, plan.referenceImages(), scope), plan);
             minima.attach(z.getManager());
