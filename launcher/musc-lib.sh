@@ -49,14 +49,23 @@ musc_mkl_shim_build() {
 }
 
 # The class-data-sharing archive for MODULE under ROOT/target, valid while newer than STAMP (the
-# last build). Prints "use PATH", "create PATH" (this run writes it at exit) or "off: <why>".
+# last build, target/musc-build.<profile>). Prints "use PATH", "create PATH" (this run writes it at
+# exit) or "off: <why>". A run that only prints help (ARGS... empty, or -h, --help, -V, --version)
+# loads too few classes to be worth archiving.
 musc_cds_decision() {
-  local root="$1" module="$2" stamp="$3"
+  local root="$1" module="$2" stamp="$3" arg
+  shift 3
   if [ "${MUSC_CDS:-1}" = "0" ]; then
     echo "off: MUSC_CDS=0"
     return 0
   fi
-  local archive="$root/target/cds/musc-$module.jsa"
+  [ $# -gt 0 ] || { echo "off: no command"; return 0; }
+  for arg in "$@"; do
+    case "$arg" in
+      -h|--help|-V|--version|help) echo "off: help"; return 0 ;;
+    esac
+  done
+  local archive="$root/target/cds/musc-$module-${stamp##*.}.jsa"
   if [ -f "$archive" ] && [ "$archive" -nt "$stamp" ]; then
     echo "use $archive"
   else

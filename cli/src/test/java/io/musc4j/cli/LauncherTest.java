@@ -90,8 +90,8 @@ class LauncherTest {
         Path stamp = Files.createDirectories(root.resolve("target")).resolve("musc-build.cpu");
         Files.writeString(stamp, "");
         Map<String, String> env = Map.of("R", root.toString(), "S", stamp.toString());
-        Path archive = root.resolve("target/cds/musc-cli.jsa");
-        String decide = "musc_cds_decision \"$R\" cli \"$S\"";
+        Path archive = root.resolve("target/cds/musc-cli-cpu.jsa");
+        String decide = "musc_cds_decision \"$R\" cli \"$S\" run --data d";
         assertEquals("create " + archive, bash(decide, env));
         Files.createDirectories(archive.getParent());
         Files.writeString(archive, "");
@@ -102,6 +102,9 @@ class LauncherTest {
         assertEquals("create " + archive, bash(decide, env));
         assertEquals("off: MUSC_CDS=0", bash(decide, Map.of("R", root.toString(), "S", stamp.toString(),
                 "MUSC_CDS", "0")));
+        // help loads too few classes to be worth an archive
+        assertEquals("off: help", bash("musc_cds_decision \"$R\" cli \"$S\" run --help", env));
+        assertEquals("off: no command", bash("musc_cds_decision \"$R\" cli \"$S\"", env));
     }
 
     @Test
@@ -130,7 +133,7 @@ class LauncherTest {
     void launcherPassesShellcheck() throws Exception {
         assumeTrue(onPath("shellcheck"), "shellcheck is not installed (apt-get install shellcheck)");
         List<String> cmd = new ArrayList<>(List.of("shellcheck", "-x", "musc", "launcher/musc-lib.sh",
-                "launcher/check-platforms.sh"));
+                "launcher/check-platforms.sh", "launcher/mkl-check.sh", "launcher/startup-check.sh"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
