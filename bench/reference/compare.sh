@@ -71,5 +71,7 @@ for csv in "$out"/reference/*/scores.csv; do
   cat="$(basename "$(dirname "$csv")")"
   echo "$cat:"
   /usr/bin/python3 "$here/compare_scores.py" "$csv" "$out/musc4j/$cat/scores.csv" "$tol" || status=1
+  # whether RsCIN's neighbour choice is decided by the features or by float32 rounding (see README)
+  /usr/bin/python3 "$here/rscin_conditioning.py" "$(dirname "$csv")/image_features.npy" 1,2,3
 done
 exit $status

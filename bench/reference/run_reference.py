@@ -206,7 +206,8 @@ def main():
 
     def rscin(scores_old, cls_tokens=None, k_list=[0]):
         new = original_rscin(scores_old, cls_tokens, k_list=k_list)
-        rscin_calls.append((np.array(scores_old, dtype=np.float64), np.array(new), list(k_list)))
+        rscin_calls.append((np.array(scores_old, dtype=np.float64), np.array(new), list(k_list),
+                            np.array(cls_tokens, dtype=np.float32)))
         return new
 
     musc_module.MuSc.load_datasets = load_datasets
@@ -230,7 +231,7 @@ def main():
 
     if len(rscin_calls) != len(cats) or len(datasets) != len(cats):
         fail(f"expected one dataset and one RsCIN call per category, got {len(datasets)} and {len(rscin_calls)}")
-    for cat, ds, (pre, post, k_list) in zip(cats, datasets, rscin_calls):
+    for cat, ds, (pre, post, k_list, features) in zip(cats, datasets, rscin_calls):
         rows = ds.data_to_iterate
         if len(rows) != len(pre):
             fail(f"{cat}: {len(rows)} images but {len(pre)} scores")
@@ -240,6 +241,8 @@ def main():
             w.writerow(["image", "label", "score", "score_rscin"])
             for (_, anomaly, path, _), s, r in zip(rows, pre, post):
                 w.writerow([os.path.relpath(path, data), int(anomaly != "good"), repr(float(s)), repr(float(r))])
+        # RsCIN's other input, for telling a neighbour-choice flip from a feature difference
+        np.save(os.path.join(out, cat, "image_features.npy"), features)
     wall = time.time() - START
     with open(os.path.join(out, "reference_time.json"), "w") as f:
         json.dump({"wall_s": wall, "categories": cats, "backbone_name": cfg["models"]["backbone_name"],
