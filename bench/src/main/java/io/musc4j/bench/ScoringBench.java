@@ -119,8 +119,9 @@ public final class ScoringBench {
             System.out.printf("large N=%d L=%d C=%d, one layer and degree: MSM %.1f s (%.0f ms/image), %.1f GFLOP/s"
                     + " (%.1f CPU-s = %.2f cores)%n", n, l, LARGE_C, seconds, seconds * 1000 / n,
                     msmFlops(n, l, LARGE_C) / seconds / 1e9, cpuSeconds, cpuSeconds / seconds);
-            System.out.printf("  budget %d MiB; tile plan: %d query patches x %d reference images per product, workspace %.1f MiB%n",
-                    budget >> 20, plan.queryPatches(), plan.referenceImages(), plan.bytes() / 1048576.0);
+            System.out.printf("  budget %d MiB; tile plan: %d query images (%d query patches) x %d reference images per"
+                    + " product, workspace %.1f MiB%n", budget >> 20, plan.queryImages(), plan.queryPatches(),
+                    plan.referenceImages(), plan.bytes() / 1048576.0);
             System.out.printf("  resident: input features %.1f MiB (before MSM); during MSM: features in product form"
                     + " N*L*(C+2)*4 %.1f MiB, minima store N*N*L*4 %.1f MiB%n",
                     features / 1048576.0, productForm / 1048576.0, store / 1048576.0);

@@ -23,6 +23,9 @@ import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.maps.PixelMaps;
 import io.musc4j.engine.msm.FeatureChunks;
+import io.musc4j.engine.msm.FullMsm;
+import io.musc4j.engine.msm.MsmInterval;
+import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.msm.PatchScorer;
 import io.musc4j.engine.store.ResidentTokens;
@@ -50,8 +53,10 @@ import picocli.CommandLine.Option;
  * {@code musc bench speed}: one MuSc run over N synthetic MVTec-layout images with a full-size backbone
  * of random weights, timed stage by stage (decode, backbone, LNAMD, MSM, maps, RsCIN, metrics,
  * writing) in ms per image, with the process peak RSS and the MSM products' GFLOP/s beside this
- * machine's measured float32 matrix-product rate. The stages are those of {@link MuscPipeline}, called
- * one at a time so that each can be timed on its own (the pipeline itself streams LNAMD into MSM).
+ * machine's measured float32 matrix-product rate. It first prints the CPU model, its caches, the MSM
+ * tile they give and whether the launcher's MKL remedy for AMD CPUs is loaded. The stages are those of
+ * {@link MuscPipeline}, called one at a time so that each can be timed on its own (the pipeline itself
+ * streams LNAMD into MSM).
  */
 @Command(name = "speed", mixinStandardHelpOptions = true,
         description = "Per-stage ms/image of a synthetic run with a full-size random-weight backbone.")
@@ -87,6 +92,9 @@ final class SpeedCommand implements Callable<Integer> {
         System.out.printf("musc bench speed: %s at %d², N=%d, degrees %s, batch %d, device %s, %d CPU(s), "
                         + "THP_MEM_ALLOC_ENABLE=%s%n", a.cliName(), size, images, degrees, batch, device,
                 Runtime.getRuntime().availableProcessors(), System.getenv("THP_MEM_ALLOC_ENABLE"));
+        long patches = (long) (size / cfg.patchSize()) * (size / cfg.patchSize());
+        MachineInfo.print(patches, cfg.hiddenSize(),
+                new FullMsm(MsmInterval.DEFAULT, budgetMiB << 20, MsmPrecision.FP32).kernel(patches, cfg.hiddenSize()));
         double peak = matmulPeak(device);
         NDManager weights = NDManager.newBaseManager(device);
         try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),

@@ -125,7 +125,7 @@ class FullMsmTest {
         float[] f = features(n, 4);
         NearestPatchMinima tiny = new NearestPatchMinima(1, MsmPrecision.FP32);
         // one query patch against one reference image per product
-        assertEquals(new NearestPatchMinima.TilePlan(1, 1, tiny.plan(L, C, Device.cpu()).bytes()), tiny.plan(L, C, Device.cpu()));
+        assertEquals(new NearestPatchMinima.TilePlan(1, 1, 1, tiny.plan(L, C, Device.cpu()).bytes()), tiny.plan(L, C, Device.cpu()));
         assertTrue(new NearestPatchMinima(BIG, MsmPrecision.FP32).plan(L, C, Device.cpu()).referenceImages() >= n);
         assertTrue(maxAbs(msm(f, n, MsmInterval.DEFAULT, 1), msm(f, n, MsmInterval.DEFAULT, BIG)) < 1e-6);
     }
