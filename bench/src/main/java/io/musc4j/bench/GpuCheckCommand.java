@@ -258,10 +258,11 @@ final class GpuCheckCommand implements Callable<Integer> {
             double msmSeconds = times.nanos()[2] / 1e9;
             double rate = times.msmFlops() / msmSeconds;
             System.out.printf("MSM products: %s in %.2f s = %s, %.0f%% of the %s matmul peak "
-                            + "measured above; plan: %s, tile %d query patches x %d reference images%n",
+                            + "measured above; plan: %s, tiles of %d query images (%d patches) x %d reference images%n",
                     amount(times.msmFlops()), msmSeconds, rate(rate), 100 * rate / peak, p,
                     times.plan().symmetric() ? "symmetric store" : "query blocks of " + times.plan().rowsPerBlock(),
-                    times.plan().tile().queryPatches(), times.plan().tile().referenceImages());
+                    times.plan().tile().queryImages(), times.plan().tile().queryPatches(),
+                    times.plan().tile().referenceImages());
             System.out.println("stages: " + memory.describe());
         }
         try (PeakMemory memory = PeakMemory.start(dev)) {

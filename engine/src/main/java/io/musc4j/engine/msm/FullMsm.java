@@ -39,6 +39,8 @@ public final class FullMsm implements PatchScorer {
     private final MsmPrecision precision;
     private final MsmInterval interval;
     private final long budgetBytes;
+    /** The device tiles are planned for; null: the one that computes. */
+    private final Device plannedFor;
 
     /**
      * @param budgetBytes workspace budget of MSM besides the product form: the minima store (whole or
@@ -47,9 +49,18 @@ public final class FullMsm implements PatchScorer {
      *     those.
      */
     public FullMsm(MsmInterval interval, long budgetBytes, MsmPrecision precision) {
+        this(interval, budgetBytes, precision, null);
+    }
+
+    /**
+     * MSM whose tiles are planned for {@code plannedFor} whatever device computes them: a test runs the
+     * tiles a GPU would get on a CPU, where the numbers can be checked.
+     */
+    FullMsm(MsmInterval interval, long budgetBytes, MsmPrecision precision, Device plannedFor) {
         this.precision = precision;
         this.interval = interval;
         this.budgetBytes = budgetBytes;
+        this.plannedFor = plannedFor;
     }
 
     /** The kernel for features of L patches with C channels: its tile gets a quarter of the budget,
@@ -99,7 +110,7 @@ public final class FullMsm implements PatchScorer {
      */
     public NDArray score(FeatureChunks z, int chunkImages, NDManager manager) {
         long n = checked(z);
-        ScoringPlan plan = plan(n, z.patches(), z.channels(), manager.getDevice());
+        ScoringPlan plan = plan(n, z.patches(), z.channels(), plannedFor != null ? plannedFor : manager.getDevice());
         return scoreRows(z, chunkImages, 0, n, plan.symmetric(), plan, manager);
     }
 
@@ -115,7 +126,7 @@ public final class FullMsm implements PatchScorer {
         if (from < 0 || to > n || from >= to) {
             throw new IndexOutOfBoundsException("MSM: query images [" + from + ", " + to + ") of " + n);
         }
-        ScoringPlan plan = plan(n, z.patches(), z.channels(), manager.getDevice());
+        ScoringPlan plan = plan(n, z.patches(), z.channels(), plannedFor != null ? plannedFor : manager.getDevice());
         return scoreRows(z, chunkImages, from, to, false, plan, manager);
     }
 

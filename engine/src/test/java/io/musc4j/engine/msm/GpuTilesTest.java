@@ -1,0 +1,115 @@
+package io.musc4j.engine.msm;
+
+import static io.musc4j.engine.ParityRun.maxAbs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tiles a GPU gets (sized to the byte budget, not to a CPU's caches: many query images against
+ * many reference images in one product), run here on the CPU through {@link FullMsm}'s test-only
+ * planning device, give MSM's numbers: the direct float64 definition, and the CPU's tiles' scores.
+ */
+class GpuTilesTest {
+
+    private static final int N = 20;
+    private static final int L = 256;
+    private static final int C = 16;
+    private static final long BUDGET = 64L << 20;
+
+    @Test
+    void theGpuPlanIsManyImagesAgainstManyWithRemainders() {
+        ScoringPlan plan = new FullMsm(MsmInterval.DEFAULT, BUDGET, MsmPrecision.FP32).plan(N, L, C, Device.gpu());
+        // the kernel's quarter of 64 MiB: a pair's product is 256·256·4 = 256 KiB and one query image's left
+        // operand 3·256·18·4 = 54 KiB; ⌊√(16 MiB − 54 KiB) / 256 KiB)⌋ = 7 query images, then
+        // ⌊(16 MiB − 7·54 KiB) / (7·256 KiB)⌋ = 8 reference images per product
+        assertEquals(new NearestPatchMinima.TilePlan(7, 8, L, plan.tile().bytes()), plan.tile());
+        assertTrue(plan.symmetric());
+    }
+
+    @Test
+    void gpuTilesOnTheCpuGiveTheDefinitionAndTheCpuTilesScores() {
+        float[] f = features(N, 21);
+        double[] expected = direct(f);
+        FullMsm gpu = new FullMsm(MsmInterval.DEFAULT, BUDGET, MsmPrecision.FP32, Device.gpu());
+        FullMsm cpu = new FullMsm(MsmInterval.DEFAULT, BUDGET, MsmPrecision.FP32);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray z = m.create(f, new Shape(N, L, C));
+            double[] mutual = gpu.score(FeatureChunks.of(z), 5, m).toDoubleArray();
+            assertTrue(maxAbs(expected, mutual) < 1e-6, "symmetric store: " + maxAbs(expected, mutual));
+            assertTrue(maxAbs(cpu.score(FeatureChunks.of(z), 5, m).toDoubleArray(), mutual) < 1e-6);
+            // query images [3, 17) from their own side: two blocks of 7 query images per product
+            double[] block = gpu.scoreBlock(new Pass(0, 0), FeatureChunks.of(z), 5, 3, 17, m).toDoubleArray();
+            double[] rows = Arrays.copyOfRange(expected, 3 * L, 17 * L);
+            assertTrue(maxAbs(rows, block) < 1e-6, "query blocks: " + maxAbs(rows, block));
+        }
+    }
+
+    /** N images of L random unit vectors in C dimensions, (N·L·C) row-major. */
+    private static float[] features(int n, long seed) {
+        Random random = new Random(seed);
+        float[] f = new float[n * L * C];
+        for (int p = 0; p < n * L; p++) {
+            double norm = 0;
+            for (int c = 0; c < C; c++) {
+                f[p * C + c] = (float) random.nextGaussian();
+                norm += f[p * C + c] * f[p * C + c];
+            }
+            for (int c = 0; c < C; c++) {
+                f[p * C + c] /= (float) Math.sqrt(norm);
+            }
+        }
+        return f;
+    }
+
+    /** MSM by definition at the default interval: float64 differences, sort, mean of the lowest 30 %. */
+    private static double[] direct(float[] f) {
+        MsmInterval.Ranks k = MsmInterval.DEFAULT.ranks(N - 1);
+        double[] out = new double[N * L];
+        double[][] d = new double[N * L][N];
+        for (int i = 0; i < N; i++) {
+            for (int j = i + 1; j < N; j++) {
+                double[] rowMin = new double[L];
+                double[] columnMin = new double[L];
+                Arrays.fill(rowMin, Double.POSITIVE_INFINITY);
+                Arrays.fill(columnMin, Double.POSITIVE_INFINITY);
+                for (int p = 0; p < L; p++) {
+                    for (int q = 0; q < L; q++) {
+                        double s = 0;
+                        for (int c = 0; c < C; c++) {
+                            double diff = f[(i * L + p) * C + c] - f[(j * L + q) * C + c];
+                            s += diff * diff;
+                        }
+                        rowMin[p] = Math.min(rowMin[p], s);
+                        columnMin[q] = Math.min(columnMin[q], s);
+                    }
+                }
+                for (int p = 0; p < L; p++) {
+                    d[i * L + p][j] = Math.sqrt(rowMin[p]);
+                    d[j * L + p][i] = Math.sqrt(columnMin[p]);
+                }
+            }
+        }
+        for (int i = 0; i < N; i++) {
+            for (int p = 0; p < L; p++) {
+                double[] others = new double[N - 1];
+                int slot = 0;
+                for (int j = 0; j < N; j++) {
+                    if (j != i) {
+                        others[slot++] = d[i * L + p][j];
+                    }
+                }
+                Arrays.sort(others);
+                out[i * L + p] = Arrays.stream(others, k.low(), k.high()).average().orElseThrow();
+            }
+        }
+        return out;
+    }
+}
