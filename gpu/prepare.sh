@@ -55,7 +55,7 @@ mods=$(echo "java.base,java.logging,java.management,jdk.unsupported,$mods" | tr 
 sed -i '/^# then the real engine path/d' "$kit/gpu_run.sh"
 cat >>"$kit/gpu_run.sh" <<'EOF'
 export NVIDIA_TF32_OVERRIDE=${NVIDIA_TF32_OVERRIDE:-0} THP_MEM_ALLOC_ENABLE=1
-J="$K/jre/bin/java --enable-native-access=ALL-UNNAMED -Djna.library.path=$K/jnalib -Dai.djl.offline=true"
+J="$K/jre/bin/java --enable-native-access=ALL-UNNAMED -Djna.library.path=$K/jnalib -Dai.djl.offline=true -Dmusc.verbose=true"
 timeout "${GPU_CHECK_TIMEOUT:-540}" $J -cp "$K/app/*:$K/lib/*" io.musc4j.bench.BenchMain gpu-check "$@"
 EOF
 

@@ -87,7 +87,7 @@ final class GpuCheckCommand implements Callable<Integer> {
     Integer peakSize;
 
     private Device dev;
-    private double[] peaks;
+    private final List<String> failures = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
@@ -102,25 +102,30 @@ final class GpuCheckCommand implements Callable<Integer> {
         PipelineProbe.Setup setup = new PipelineProbe.Setup(a, s, taps, List.copyOf(degrees), batch, budget,
                 tokenBudgetMiB << 20);
         header(setup, precisionList);
-        peaks = new double[precisionList.size()];
+        double[] peaks = new double[precisionList.size()];
         for (int i = 0; i < precisionList.size(); i++) {
             Precision p = precisionList.get(i);
             peaks[i] = PipelineProbe.matmulPeak(dev, peakSize != null ? peakSize : gpu ? 8192 : 512, dataType(p), 5);
             System.out.printf("matmul peak on %s, %s: %s%n", dev, name(p), rate(peaks[i]));
         }
-        boolean fp32Ok = true;
         try (CpuReference cpu = todo.contains(Section.PARITY) ? new CpuReference(setup) : null) {
             for (int i = 0; i < precisionList.size(); i++) {
                 Precision p = precisionList.get(i);
+                double peak = peaks[i];
                 try (PipelineProbe probe = new PipelineProbe(setup, dev, p, WEIGHT_SEED)) {
                     if (cpu != null) {
-                        fp32Ok &= parity(cpu, probe) || p != Precision.FP32;
+                        section("parity", p, () -> {
+                            if (!parity(cpu, probe) && p == Precision.FP32) {
+                                failures.add("float32 on " + dev + " differs from the CPU by more than "
+                                        + FP32_TOLERANCE);
+                            }
+                        });
                     }
                     if (todo.contains(Section.SPEED)) {
-                        speed(probe, setup, peaks[i]);
+                        section("speed", p, () -> speed(probe, setup, peak));
                     }
                     if (todo.contains(Section.INSPECTOR)) {
-                        inspector(probe, setup);
+                        section("inspector", p, () -> inspector(probe, setup));
                     }
                 }
             }
@@ -130,16 +135,34 @@ final class GpuCheckCommand implements Callable<Integer> {
                     defaultTaps(Architectures.DINOV2_BASE), setup.degrees(), batch, budget, setup.tokenBudgetBytes());
             for (Precision p : precisionList) {
                 try (PipelineProbe probe = new PipelineProbe(line, dev, p, WEIGHT_SEED)) {
-                    inspector(probe, line);
+                    section("inspector", p, () -> inspector(probe, line));
                 }
             }
         }
-        if (!fp32Ok) {
-            System.out.printf("gpu-check: FAILED: float32 on %s differs from the CPU by more than %.0e%n", dev,
-                    FP32_TOLERANCE);
+        if (!failures.isEmpty()) {
+            System.out.println("gpu-check: FAILED: " + String.join("; ", failures));
             return 1;
         }
         return 0;
+    }
+
+    /** A section of the check; one that fails is reported and the others still run (a GPU run is scarce). */
+    @FunctionalInterface
+    private interface Work {
+        void run() throws IOException;
+    }
+
+    private void section(String name, Precision p, Work work) {
+        try {
+            work.run();
+        } catch (IOException | RuntimeException e) {
+            if (Boolean.getBoolean("musc.verbose")) {
+                e.printStackTrace(System.out);
+            }
+            String message = name + " " + name(p) + " on " + dev + ": " + e;
+            System.out.println("gpu-check: " + message);
+            failures.add(message);
+        }
     }
 
     private void header(PipelineProbe.Setup setup, List<Precision> precisionList) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.common.image.ImageDecoder;
@@ -36,23 +37,38 @@ class DeviceDisciplineTest {
     private static final Path PARITY = Path.of(System.getProperty("musc4j.testdata"), "parity");
     private static final Device UNUSABLE = Device.gpu(7);
 
-    private static Field defaultDevice;
-    private static Object saved;
+    private static Field engineDefault;
+    private static Field managerDevice;
+    private static NDManager system;
+    private static Object savedEngineDefault;
+    private static Object savedSystemDevice;
 
+    /**
+     * Test-only hook into DJL's internals: a manager opened without a device takes the device of DJL's
+     * system manager (fixed when that was first made, usually to the engine's default), and one made
+     * with a null device takes the engine's default device; both are pointed at the unusable GPU.
+     */
     @BeforeAll
     static void poisonTheDefaultDevice() throws ReflectiveOperationException {
-        // test-only hook: DJL keeps the default device in a private field of the engine, resolved once
         Engine engine = Engine.getInstance();
-        engine.defaultDevice(); // resolve it first, so the field holds the real default to restore
-        defaultDevice = Engine.class.getDeclaredField("defaultDevice");
-        defaultDevice.setAccessible(true);
-        saved = defaultDevice.get(engine);
-        defaultDevice.set(engine, UNUSABLE);
+        engine.defaultDevice(); // resolved first, so the field holds the real default to restore
+        engineDefault = Engine.class.getDeclaredField("defaultDevice");
+        engineDefault.setAccessible(true);
+        savedEngineDefault = engineDefault.get(engine);
+        try (NDManager base = NDManager.newBaseManager()) {
+            system = base.getParentManager();
+        }
+        managerDevice = BaseNDManager.class.getDeclaredField("device");
+        managerDevice.setAccessible(true);
+        savedSystemDevice = managerDevice.get(system);
+        engineDefault.set(engine, UNUSABLE);
+        managerDevice.set(system, UNUSABLE);
     }
 
     @AfterAll
     static void restore() throws ReflectiveOperationException {
-        defaultDevice.set(Engine.getInstance(), saved);
+        engineDefault.set(Engine.getInstance(), savedEngineDefault);
+        managerDevice.set(system, savedSystemDevice);
     }
 
     @Test
@@ -61,6 +77,11 @@ class DeviceDisciplineTest {
         assertThrows(EngineException.class, () -> {
             try (NDManager m = NDManager.newBaseManager()) {
                 m.zeros(new Shape(1)).toFloatArray();
+            }
+        });
+        assertThrows(EngineException.class, () -> {
+            try (NDManager cpu = NDManager.newBaseManager(Device.cpu()); NDManager m = cpu.newSubManager(null)) {
+                m.create(new float[] {1f}).toFloatArray();
             }
         });
     }
