@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.musc4j.engine.lnamd.Lnamd;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
-import io.musc4j.engine.msm.MutualScoring;
+import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.NearestPatchMinima;
 import java.io.IOException;
 import java.util.List;
@@ -64,7 +64,7 @@ public final class ScoringBench {
     private static void small(NDManager manager, long budget) {
         long l = (long) SMALL_GRID * SMALL_GRID;
         Lnamd lnamd = new Lnamd(SMALL_GRID, SMALL_GRID);
-        MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
         for (int round = 0; round < 1 + SMALL_ROUNDS; round++) { // round 0 warms up the native kernels
             long lnamdNanos = 0;
             long msmNanos = 0;
@@ -99,7 +99,7 @@ public final class ScoringBench {
 
     private static void large(NDManager manager, int n, long budget) throws IOException {
         long l = (long) LARGE_GRID * LARGE_GRID;
-        MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
         NearestPatchMinima.TilePlan plan = msm.plan(n, l, LARGE_C, manager.getDevice()).tile();
         try (NDManager scope = manager.newSubManager()) {
             NDArray z = scope.randomNormal(new Shape(n, l, LARGE_C));

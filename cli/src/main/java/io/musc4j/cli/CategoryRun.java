@@ -12,6 +12,8 @@ import io.musc4j.datasets.output.ScoresCsv;
 import io.musc4j.batch.CategoryScorer;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.metrics.Metrics;
+import io.musc4j.common.image.RgbImage;
+import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,34 +24,63 @@ import java.util.Map;
 /**
  * Scores one category and writes its files: decode (once, resized to S) → MuSc → masks and metrics →
  * {@code scores.csv}, maps, heatmaps → {@code category.json} last, which marks the category complete.
+ * A runner that scores elsewhere (musc4j-spark's split of one category) writes the same files with
+ * {@link #write}.
  */
-final class CategoryRun {
+public final class CategoryRun {
 
-    private final MuSc musc;
+    /**
+     * What a category's files are written from.
+     *
+     * @param category the category without the images that could not be read
+     * @param images the decoded images resized to S×S, in sample order
+     * @param maps the S×S pixel maps, in sample order
+     * @param masks the S×S 0/1 masks, or null when the category has no mask at all
+     * @param scoresBeforeRscin image scores before RsCIN
+     * @param scores final image scores (after RsCIN)
+     * @param metrics the category's metrics, when it is labelled
+     * @param timingsMs wall milliseconds per stage so far
+     */
+    public record Scored(Category category, List<RgbImage> images, float[][] maps, byte[][] masks,
+            double[] scoresBeforeRscin, float[] scores, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
+    }
+
+    private final int size;
     private final DatasetFormat format;
     private final RunCommand.HeatmapMode heatmaps;
     private final boolean saveMaps;
     private final Warnings warnings;
-    private final Map<String, Long> timings = new LinkedHashMap<>();
+    private final MuSc musc;
 
-    CategoryRun(MuSc musc, DatasetFormat format, RunCommand.HeatmapMode heatmaps, boolean saveMaps, Warnings warnings) {
-        this.musc = musc;
+    CategoryRun(int size, DatasetFormat format, RunCommand.HeatmapMode heatmaps, boolean saveMaps, Warnings warnings,
+            MuSc musc) {
+        this.size = size;
         this.format = format;
         this.heatmaps = heatmaps;
         this.saveMaps = saveMaps;
         this.warnings = warnings;
+        this.musc = musc;
     }
 
-    CategorySummary run(Category category, Path out, String fingerprint) throws IOException {
-        CategoryScorer.Scored scored = CategoryScorer.score(musc, category, format, warnings);
-        timings.putAll(scored.timingsMs());
+    /** Scores {@code category} with this run's model and writes its files into {@code out}. */
+    public CategorySummary run(Category category, Path out, String fingerprint) throws IOException {
+        CategoryScorer.Scored s = CategoryScorer.score(musc, category, format, warnings);
+        return write(category, new Scored(s.category(), s.images(), s.maps(), s.masks(),
+                s.result().scoresBeforeRscin(), s.result().scores(), s.metrics(), s.timingsMs()), out, fingerprint);
+    }
+
+    /**
+     * Writes the files of {@code category} scored as {@code scored}: scores.csv, maps, heatmaps, and
+     * category.json last.
+     */
+    public CategorySummary write(Category category, Scored scored, Path out, String fingerprint) throws IOException {
+        Map<String, Long> timings = new LinkedHashMap<>(scored.timingsMs());
         long clock = System.nanoTime();
-        int size = musc.imageSize();
         List<Sample> samples = scored.category().samples();
         float[][] maps = scored.maps();
         byte[][] masks = scored.masks();
-        double[] scores = scored.result().scores();
-        float[] scoresRscin = scored.result().scoresRscin();
+        double[] scores = scored.scoresBeforeRscin();
+        float[] scoresRscin = scored.scores();
         List<ScoreRow> rows = new ArrayList<>();
         List<CategorySummary.Entry> entries = new ArrayList<>();
         HeatmapNorm whole = heatmaps == RunCommand.HeatmapMode.whole ? HeatmapNorm.of(List.of(maps)) : null;

@@ -21,16 +21,16 @@ import java.util.OptionalInt;
  * @param metrics metric name → value, or null when the category is not labelled
  * @param skipped images that could not be read
  */
-record CategorySummary(String category, String config, List<Entry> images, Map<String, Double> metrics,
+public record CategorySummary(String category, String config, List<Entry> images, Map<String, Double> metrics,
                        Map<String, Long> timingsMs, int skipped) {
 
-    static final String FILE = "category.json";
+    public static final String FILE = "category.json";
 
     /** One scored image. */
-    record Entry(String image, Integer label, double score, double scoreRscin, String heatmap) {
+    public record Entry(String image, Integer label, double score, double scoreRscin, String heatmap) {
     }
 
-    Optional<Map<String, Double>> metricsIfAny() {
+    public Optional<Map<String, Double>> metricsIfAny() {
         return Optional.ofNullable(metrics);
     }
 
@@ -40,15 +40,25 @@ record CategorySummary(String category, String config, List<Entry> images, Map<S
                 Optional.ofNullable(e.heatmap()).map(categoryOut::resolve))).toList();
     }
 
-    void write(Path categoryOut) throws IOException {
-        AtomicFiles.writeString(categoryOut.resolve(FILE), RunJob.gson().toJson(this) + "\n");
+    public void write(Path categoryOut) throws IOException {
+        AtomicFiles.writeString(categoryOut.resolve(FILE), toJson() + "\n");
+    }
+
+    /** This summary as category.json holds it. */
+    public String toJson() {
+        return RunJob.gson().toJson(this);
+    }
+
+    /** A summary from its {@link #toJson} text. */
+    public static CategorySummary fromJson(String json) {
+        return RunJob.gson().fromJson(json, CategorySummary.class);
     }
 
     /**
      * The summary of a complete earlier run of this category with the same configuration; empty (with a
      * warning when something was there) otherwise.
      */
-    static Optional<CategorySummary> read(Path categoryOut, String config, Warnings warnings) {
+    public static Optional<CategorySummary> read(Path categoryOut, String config, Warnings warnings) {
         Path file = categoryOut.resolve(FILE);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();

@@ -3,6 +3,7 @@ package io.musc4j.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.musc4j.batch.FormatDefaults;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
@@ -12,8 +13,11 @@ import io.musc4j.datasets.output.HtmlReport;
 import io.musc4j.datasets.output.MetricsFiles;
 import io.musc4j.engine.Division;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.lnamd.Aggregation;
-import io.musc4j.engine.msm.MsmScoring;
+import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.hub.DownloadProgress;
@@ -35,7 +39,7 @@ import java.util.Optional;
  * {@code run.json}). A category's results are complete once its {@code category.json} exists, which
  * is what {@code --resume} looks for.
  */
-final class RunJob {
+public final class RunJob {
 
     /** Seed of {@code --divide-mode random}; recorded in run.json so a split can be repeated. */
     static final long DIVIDE_SEED = 42;
@@ -45,44 +49,26 @@ final class RunJob {
 
     private final RunCommand o;
 
-    RunJob(RunCommand options) {
+    public RunJob(RunCommand options) {
         this.o = options;
     }
 
+    /**
+     * Runs the whole job in this process: categories one after another with one loaded model. A
+     * distributed runner (musc4j-spark) uses the steps below instead of this method.
+     */
     int execute() throws Exception {
         Instant started = Instant.now();
-        DatasetFormat format = DatasetFormat.parse(o.format.name());
-        RscinWindows rscin = rscin(o.rscin, format);
-        Division division = new Division(o.divide,
-                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
-                DIVIDE_SEED);
-        checkOptions();
-        MsmScoring scoring = scoring(o.scoring);
-        Aggregation aggregation = aggregation(o.aggregation);
-        Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
-        List<Category> categories = Datasets.categories(format, o.data, o.categories, warnings);
-        checkDivision(categories, division);
+        Warnings warnings = warnings();
+        List<Category> categories = categories(warnings);
         Files.createDirectories(o.out);
         ConsoleBars bars = ConsoleBars.onStderr();
-
-        MuSc.Builder builder = MuSc.builder().model(o.model).degrees(o.degrees).interval(o.interval[0], o.interval[1])
-                .rscin(rscin).division(division).batchSize(o.batch).device(device(o.device))
-                .precision(o.precision == RunCommand.PrecisionChoice.fp16
-                        ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
-                .scoring(scoring).aggregation(aggregation)
-                .progress(bars).downloadProgress(DownloadProgress.console());
-        if (o.imageSize != null) {
-            builder.imageSize(o.imageSize);
-        }
-        if (o.layers != null) {
-            builder.layers(o.layers);
-        }
-        try (MuSc musc = builder.build()) {
+        try (MuSc musc = builder(bars).downloadProgress(DownloadProgress.console()).build()) {
             System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
-                    describe(musc.device()), musc.backboneSpec().architecture(), musc.backboneSpec().blocks(),
+                    describe(musc.device()), musc.backboneSpec().profile(), musc.backboneSpec().blocks(),
                     Arrays.toString(musc.layers()), musc.imageSize());
-            JsonObject config = config(musc, rscin, division);
-            String fingerprint = GSON.toJson(config);
+            JsonObject config = config(musc);
+            String fingerprint = fingerprint(config);
             Map<String, CategorySummary> results = new LinkedHashMap<>();
             int index = 0;
             for (Category category : categories) {
@@ -97,31 +83,109 @@ final class RunJob {
                         continue;
                     }
                 }
-                CategoryRun run = new CategoryRun(musc, format, o.heatmaps, o.saveMaps, warnings);
-                results.put(category.name(), run.run(category, categoryOut, fingerprint));
+                results.put(category.name(), categoryRun(musc, warnings).run(category, categoryOut, fingerprint));
             }
-            writeRunFiles(results, config, started, musc, warnings);
-            System.out.print(Summary.table(results));
-            System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
-                    + o.out.resolve("report.html").toAbsolutePath() + ")");
-            if (warnings.count() > 0) {
-                System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
-            }
+            finish(results, Map.of(), config, started, describe(musc.device()), warnings);
         }
         return 0;
     }
 
-    private void checkOptions() {
+    /** The options this job runs with. */
+    public RunCommand options() {
+        return o;
+    }
+
+    /** Warnings printed as they come and listed in run.json. */
+    public static Warnings warnings() {
+        return new Warnings(m -> System.err.println("warning: " + m));
+    }
+
+    /**
+     * Checks the options and lists the selected categories of {@code --data}, failing (one line) before
+     * any model loads when an option or a category does not fit.
+     */
+    public List<Category> categories(Warnings warnings) {
+        DatasetFormat format = format();
+        MuscConfig options = configuration(format);
+        List<Category> categories = Datasets.categories(format, o.data, o.categories, warnings);
+        checkDivision(categories, options.division());
+        return categories;
+    }
+
+    /** The dataset layout of {@code --format}. */
+    public DatasetFormat format() {
+        return DatasetFormat.parse(o.format.name());
+    }
+
+    /** A MuSc builder with the command's configuration (the model is loaded by {@code build()}). */
+    public MuSc.Builder builder(ProgressListener progress) {
+        return MuSc.builder().config(configuration(format())).progress(progress);
+    }
+
+    /**
+     * The command line's options as the run's configuration, every one checked before any dataset or
+     * model is read; a bad value is a one-line error naming its option.
+     */
+    MuscConfig configuration(DatasetFormat format) {
+        MuscConfig.Builder c = MuscConfig.builder();
+        option("--model", () -> c.model(o.model));
+        if (o.imageSize != null) {
+            option("--image-size", () -> c.imageSize(o.imageSize));
+        }
+        if (o.layers != null) {
+            option("--layers", () -> c.layers(o.layers));
+        }
+        option("--degrees", () -> c.degrees(o.degrees));
         if (o.interval.length != 2) {
             throw new IllegalArgumentException("--interval takes two numbers LO,HI, e.g. 0,0.3");
         }
-        for (int r : o.degrees) {
-            if (r < 1 || r % 2 == 0) {
-                throw new IllegalArgumentException("--degrees must be odd and positive, got " + r);
-            }
+        option("--interval", () -> c.interval(o.interval[0], o.interval[1]));
+        c.scoring(scoring(o.scoring)).aggregation(aggregation(o.aggregation)).rscin(rscin(o.rscin, format));
+        option("--divide", () -> c.division(new Division(o.divide,
+                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
+                DIVIDE_SEED)));
+        option("--batch", () -> c.batchSize(o.batch));
+        option("--device", () -> c.device(BackboneOptions.DeviceChoice.parse(o.device)));
+        c.precision(o.precision == RunCommand.PrecisionChoice.fp16 ? MsmPrecision.FP16 : MsmPrecision.FP32);
+        return option("--precision", c::build);
+    }
+
+    /** Runs a configuration step, naming the option in its one-line error. */
+    private static <T> T option(String name, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
         }
-        if (o.batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + o.batch);
+    }
+
+    /** Scores and writes one category at a time with {@code musc}. */
+    public CategoryRun categoryRun(MuSc musc, Warnings warnings) {
+        return new CategoryRun(musc.imageSize(), format(), o.heatmaps, o.saveMaps, warnings, musc);
+    }
+
+    /** The text of {@link #config}: what category.json records and {@code --resume} compares (a category
+     *  computed under another record is redone). */
+    public static String fingerprint(JsonObject config) {
+        return GSON.toJson(config);
+    }
+
+    /**
+     * Writes the run-level files into {@code --out} and prints the summary table.
+     *
+     * @param failures category name → one-line reason, for categories that could not be scored (they
+     *     are listed in run.json and left out of the other files)
+     * @param device the device the scoring ran on, as {@link #describe} writes it
+     */
+    public void finish(Map<String, CategorySummary> results, Map<String, String> failures, JsonObject config,
+            Instant started, String device, Warnings warnings) throws IOException {
+        writeRunFiles(results, failures, config, started, device, warnings);
+        System.out.print(Summary.table(results));
+        failures.forEach((name, why) -> System.out.println(name + ": FAILED: " + why));
+        System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
+                + o.out.resolve("report.html").toAbsolutePath() + ")");
+        if (warnings.count() > 0) {
+            System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
         }
     }
 
@@ -153,14 +217,14 @@ final class RunJob {
     }
 
     /** "cpu" or "gpu 0": DJL's own form, "cpu()", reads like a bug in a log. */
-    static String describe(ai.djl.Device device) {
+    public static String describe(ai.djl.Device device) {
         return device.isGpu() ? "gpu " + device.getDeviceId() : "cpu";
     }
 
     /** {@code --scoring}: full, aligned or aligned:W. */
-    static MsmScoring scoring(String option) {
+    static ScoringKernel scoring(String option) {
         try {
-            return MsmScoring.parse(option);
+            return ScoringKernel.parse(option);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage(), e);
         }
@@ -175,39 +239,22 @@ final class RunJob {
         }
     }
 
-    private static BackboneOptions.DeviceChoice device(RunCommand.DeviceChoice choice) {
-        return switch (choice) {
-            case cpu -> BackboneOptions.DeviceChoice.CPU;
-            case gpu -> BackboneOptions.DeviceChoice.GPU;
-            case auto -> BackboneOptions.DeviceChoice.AUTO;
-        };
-    }
-
-    /** Everything that decides the numbers; a category computed under another configuration is redone. */
-    private JsonObject config(MuSc musc, RscinWindows rscin, Division division) {
-        JsonObject c = new JsonObject();
+    /**
+     * What run.json records under {@code config} and category.json compares: the configuration's
+     * canonical description, resolved against the model (its image size, layers and device), with the
+     * input and output options of the command line.
+     */
+    public JsonObject config(MuSc musc) {
+        JsonObject c = JsonParser.parseString(musc.config().describe()).getAsJsonObject();
         c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
         c.addProperty("format", o.format.name());
-        c.addProperty("model", o.model);
-        c.addProperty("architecture", musc.backboneSpec().architecture().name());
-        c.addProperty("image_size", musc.imageSize());
-        c.add("layers", GSON.toJsonTree(musc.layers()));
-        c.add("degrees", GSON.toJsonTree(o.degrees));
-        c.add("interval", GSON.toJsonTree(o.interval));
-        c.addProperty("scoring", musc.config().scoring().toString());
-        c.addProperty("aggregation", musc.config().aggregation().name().toLowerCase(Locale.ROOT));
-        c.addProperty("rscin", rscin.isOff() ? "off" : rscin.windows().toString());
-        c.addProperty("divide", division.parts());
-        c.addProperty("divide_mode", division.mode().name().toLowerCase(Locale.ROOT));
-        c.addProperty("divide_seed", division.seed());
-        c.addProperty("precision", o.precision.name());
         c.addProperty("heatmaps", o.heatmaps.name());
         c.addProperty("save_maps", o.saveMaps);
         return c;
     }
 
-    private void writeRunFiles(Map<String, CategorySummary> results, JsonObject config, Instant started,
-                               MuSc musc, Warnings warnings) throws IOException {
+    private void writeRunFiles(Map<String, CategorySummary> results, Map<String, String> failures, JsonObject config,
+            Instant started, String device, Warnings warnings) throws IOException {
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         results.forEach((name, r) -> r.metricsIfAny().ifPresent(m -> metrics.put(name, m)));
         if (!metrics.isEmpty()) {
@@ -224,13 +271,16 @@ final class RunJob {
         run.addProperty("djl", Versions.DJL);
         run.addProperty("pytorch", Versions.PYTORCH);
         run.addProperty("java", Runtime.version().toString());
-        run.addProperty("device", describe(musc.device()));
+        run.addProperty("device", device);
         run.addProperty("started", started.toString());
         run.addProperty("finished", Instant.now().toString());
         run.add("config", config);
         JsonObject timings = new JsonObject();
         results.forEach((name, r) -> timings.add(name, GSON.toJsonTree(r.timingsMs())));
         run.add("timings_ms", timings);
+        if (!failures.isEmpty()) {
+            run.add("failed", GSON.toJsonTree(failures));
+        }
         run.add("warnings", GSON.toJsonTree(warnings.all()));
         AtomicFiles.writeString(o.out.resolve("run.json"), GSON.toJson(run) + "\n");
     }

@@ -15,11 +15,14 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Stage-by-stage parity with the reference runs, starting from the saved tokens and image features. */
+/**
+ * Stage-by-stage parity with the reference runs, starting from the saved tokens (DINO v1: the backbone's
+ * tokens, as the run stores only two images' worth) and image features.
+ */
 class MuscParityTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123"})
+    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123", "brick_dino-tiny_r135_k123"})
     void lnamdMatchesReference(String id) {
         ParityRun run = ParityRun.load(id);
         int grid = run.grid();
@@ -47,17 +50,17 @@ class MuscParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123"})
+    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123", "brick_dino-tiny_r135_k123"})
     void everyStageFromTokensMatchesReference(String id) {
         ParityRun run = ParityRun.load(id);
         int grid = run.grid();
         List<Integer> degrees = run.degrees();
         List<Integer> layers = run.layers();
-        MuscConfig config = MuscConfig.builder().degrees(degrees.toArray(Integer[]::new))
+        MuscConfig config = MuscConfig.builder().degrees(degrees)
                 .rscin(RscinWindows.of(run.ints("k_list").stream().mapToInt(Integer::intValue).toArray()))
                 .imageSize(run.imageSize()).keepLayerScores(true).build();
         try (NDManager m = NDManager.newBaseManager()) {
-            MuscResult result = new MuscScorer(config).score(run.tokens(m), grid, grid,
+            MuscResult result = new MuscPipeline(config).score(run.tokens(m), grid, grid,
                     run.floats(m, "image_features.npy"));
             for (int r : degrees) {
                 for (int li = 0; li < layers.size(); li++) {

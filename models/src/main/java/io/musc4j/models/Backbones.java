@@ -4,8 +4,9 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.musc4j.models.io.Safetensors;
+import io.musc4j.models.io.TensorSource;
 import io.musc4j.models.io.WeightFileException;
+import io.musc4j.models.layout.ModelLayout;
 import io.musc4j.models.vit.VisionTransformer;
 import io.musc4j.models.vit.VitWeights;
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Loads backbones from Hugging Face model folders ({@code config.json} + safetensors weights). */
+/**
+ * Loads backbones from model folders in any supported layout (transformers, timm, open_clip; safetensors
+ * or pickled checkpoints through the restricted reader), see {@link ModelLayout}.
+ */
 public final class Backbones {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backbones.class);
@@ -28,7 +32,8 @@ public final class Backbones {
      *     missing, malformed or do not match each other, or if the options ask for hardware that is absent
      */
     public static Backbone load(Path modelDir, BackboneOptions opts) throws IOException {
-        ModelConfig cfg = ModelConfig.read(modelDir.resolve("config.json"));
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(modelDir);
+        ModelConfig cfg = checkpoint.config();
         Device device = chooseDevice(opts.device());
         DataType type = DataType.FLOAT32;
         if (opts.precision() == BackboneOptions.Precision.FP16) {
@@ -38,12 +43,12 @@ public final class Backbones {
             type = DataType.FLOAT16;
         }
         int imageSize = opts.imageSize() > 0 ? opts.imageSize() : cfg.imageSize();
-        Safetensors st = Safetensors.openFolder(modelDir);
+        TensorSource weights = checkpoint.openWeights();
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            VitWeights w = VitWeights.load(st, cfg, manager, type);
-            LOG.info("Loaded {} ({} blocks, width {}) from {} on {} as {}", cfg.architecture(), cfg.layers(),
-                    cfg.hiddenSize(), modelDir, device, type);
+            VitWeights w = VitWeights.load(checkpoint.names().over(weights), cfg, manager, type);
+            LOG.info("Loaded {} ({} layout, {} blocks, width {}) from {} on {} as {}", cfg.profile(),
+                    checkpoint.layout(), cfg.layers(), cfg.hiddenSize(), checkpoint.weightsFile(), device, type);
             return new VisionTransformer(cfg, w, manager, type, imageSize);
         } catch (IOException | RuntimeException e) {
             manager.close();
@@ -53,18 +58,12 @@ public final class Backbones {
 
     private static Device chooseDevice(BackboneOptions.DeviceChoice choice) throws WeightFileException {
         int gpus = Engine.getInstance().getGpuCount();
-        Device d = switch (choice) {
-            case CPU -> Device.cpu();
-            case GPU -> {
-                if (gpus == 0) {
-                    throw new WeightFileException("a GPU was requested but none is usable: either the PyTorch natives are"
-                            + " CPU-only (build with -Pcuda; ./musc does with MUSC_CUDA=1) or no CUDA driver and"
-                            + " GPU are present; choose the cpu or auto device");
-                }
-                yield Device.gpu();
-            }
-            case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
-        };
+        Device d;
+        try {
+            d = choice.resolve(gpus);
+        } catch (IllegalArgumentException e) {
+            throw new WeightFileException(e.getMessage());
+        }
         LOG.info("Backbone device: {} ({} GPU(s) visible to DJL)", d, gpus);
         return d;
     }

@@ -29,7 +29,7 @@ import ai.djl.ndarray.types.Shape;
  * features, in the product precision) and the result, (Q, M, L) float32 for Q query images against
  * M references, the only array that grows with Q·M.
  *
- * <p>This kernel knows nothing of MSM's interval average ({@link MsmInterval}, {@link MutualScoring}):
+ * <p>This kernel knows nothing of MSM's interval average ({@link MsmInterval}, {@link FullMsm}):
  * {@link #mutual} serves MSM over one set of images (each unordered pair once: the row minima of a
  * tile give i against j, its column minima j against i; needs the whole N·N·L store); the
  * query-block form serves MSM when that store does not fit (each ordered pair from the query's

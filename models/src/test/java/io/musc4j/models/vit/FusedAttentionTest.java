@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.common.io.Npy;
 import io.musc4j.models.ModelConfig;
-import io.musc4j.models.io.Safetensors;
+import io.musc4j.models.layout.ModelLayout;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -45,10 +45,11 @@ class FusedAttentionTest {
     @Test
     void equalsTheComposedAttentionOnAFixtureModelsQueriesKeysAndValues() throws Exception {
         Path model = PARITY.resolve("models/dinov2-tiny");
-        ModelConfig cfg = ModelConfig.read(model.resolve("config.json"));
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(model);
+        ModelConfig cfg = checkpoint.config();
         Npy.Array tokens = Npy.read(PARITY.resolve("runs/brick_dinov2-tiny_r135_k123/tokens_layer1.npy"));
         try (NDManager m = NDManager.newBaseManager()) {
-            VitWeights w = VitWeights.load(Safetensors.openFolder(model), cfg, m, DataType.FLOAT32);
+            VitWeights w = VitWeights.load(checkpoint.names().over(checkpoint.openWeights()), cfg, m, DataType.FLOAT32);
             VitWeights.Block block = w.blocks().get(2);
             long b = tokens.shape()[0];
             long t = tokens.shape()[1];

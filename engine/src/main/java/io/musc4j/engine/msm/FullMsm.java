@@ -1,0 +1,154 @@
+package io.musc4j.engine.msm;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+
+/**
+ * Full MSM (Mutual Scoring Mechanism, MuSc §3.3), the reference's {@link PatchScorer}: the unlabeled
+ * test images score each other, every patch against every patch.
+ *
+ * <p>For patch p of image i and every other image j, take the distance from p to its nearest patch
+ * of j ({@link NearestPatchMinima}). Normal patches find close matches in most images; an anomalous
+ * patch finds close matches in few. So the score of p is the mean of the smallest of these N−1
+ * distances, those ranked in the {@link MsmInterval} (by default the lowest 30 %).
+ *
+ * <p><b>Memory.</b> The interval average needs, per patch, all N−1 nearest-image distances. Two ways
+ * to get them ({@link #plan}): <i>symmetric</i> computes each unordered image pair once and keeps the
+ * whole (N, N, L) float32 store, which grows with N²; <i>query blocks</i> computes a block of query
+ * images against all N, averages it and frees it, so memory grows only linearly in N, at twice the
+ * products. The symmetric way is taken whenever its store fits the budget. Both give the same
+ * numbers up to float32 rounding of the products (a distance is read from the other image's side).
+ */
+public final class FullMsm implements PatchScorer {
+
+    /**
+     * Bytes per distance while it is averaged: the row's copy, topK's contiguous input, its float32
+     * values and int64 indices over the row, and the kept ranks (measured with ScaleBench; 24 B).
+     */
+    static final long AVERAGE_BYTES = 4 + 4 + 12 + 4;
+    /** Bytes per distance of the minima store. */
+    static final long STORE_BYTES = 4;
+    /** The kernel's tile gets this share of the budget, but at least one whole image pair (on a CPU it
+     *  stays near the cache size anyway). */
+    static final int TILE_SHARE = 4;
+
+    private final MsmPrecision precision;
+    private final MsmInterval interval;
+    private final long budgetBytes;
+
+    /**
+     * @param budgetBytes workspace budget of MSM besides the product form: the minima store (whole or
+     *     one query block), one tile of the kernel (a quarter of it) and one chunk of the interval
+     *     average. A budget too small for one image pair's tile and one query image is exceeded by
+     *     those.
+     */
+    public FullMsm(MsmInterval interval, long budgetBytes, MsmPrecision precision) {
+        this.precision = precision;
+        this.interval = interval;
+        this.budgetBytes = budgetBytes;
+    }
+
+    /** The kernel for features of L patches with C channels: its tile gets a quarter of the budget,
+     *  but at least the left operand and one whole image pair. */
+    public NearestPatchMinima kernel(long patches, long channels) {
+        long pair = (3 * (channels + 2) + patches) * patches * precision.bytes();
+        return new NearestPatchMinima(Math.max(budgetBytes / TILE_SHARE, pair), precision);
+    }
+
+    /** The plan for N images of L patches with C channels on a device. */
+    @Override
+    public ScoringPlan plan(long images, long patches, long channels, Device device) {
+        NearestPatchMinima.TilePlan tile = kernel(patches, channels).plan(patches, channels, device);
+        long product = images * patches * (channels + 2) * precision.bytes();
+        long row = images * patches;
+        long store = images * row * STORE_BYTES;
+        long free = budgetBytes - tile.bytes() - store;
+        if (free >= row * AVERAGE_BYTES) {
+            long rows = Math.min(images, free / (row * AVERAGE_BYTES));
+            return new ScoringPlan(true, (int) rows, tile, store + rows * row * AVERAGE_BYTES + tile.bytes(), product);
+        }
+        long rows = Math.max(1, Math.min(images, (budgetBytes - tile.bytes()) / (row * (STORE_BYTES + AVERAGE_BYTES))));
+        return new ScoringPlan(false, (int) rows, tile, rows * row * (STORE_BYTES + AVERAGE_BYTES) + tile.bytes(),
+                product);
+    }
+
+    /**
+     * MSM scores of one layer at one aggregation degree.
+     *
+     * @param z (N, L, C) L2-normalised LNAMD features, N ≥ 2
+     * @return (N, L) float64 on z's manager
+     */
+    public NDArray score(NDArray z) {
+        return score(FeatureChunks.of(z), plan(z.getShape().get(0), z.getShape().get(1), z.getShape().get(2),
+                z.getDevice()).tile().referenceImages(), z.getManager());
+    }
+
+    /**
+     * MSM scores of features read in chunks: they are copied into the kernel's product form
+     * {@code chunkImages} images at a time, and never exist whole unless the source holds them. Takes
+     * the symmetric way when its store fits the budget, else query blocks ({@link #plan}).
+     *
+     * @param z (N, L, C) L2-normalised features, N ≥ 2
+     * @param chunkImages images per read of {@code z}
+     * @param manager owner of the result; its device runs the kernel
+     * @return (N, L) float64 on {@code manager}
+     */
+    public NDArray score(FeatureChunks z, int chunkImages, NDManager manager) {
+        long n = checked(z);
+        ScoringPlan plan = plan(n, z.patches(), z.channels(), manager.getDevice());
+        return scoreRows(z, chunkImages, 0, n, plan.symmetric(), plan, manager);
+    }
+
+    @Override
+    public NDArray score(Pass pass, FeatureChunks features, int chunkImages, NDManager manager) {
+        return score(features, chunkImages, manager);
+    }
+
+    /** Query images [from, to) against all N, from the queries' side (the query-block way). */
+    @Override
+    public NDArray scoreBlock(Pass pass, FeatureChunks z, int chunkImages, long from, long to, NDManager manager) {
+        long n = checked(z);
+        if (from < 0 || to > n || from >= to) {
+            throw new IndexOutOfBoundsException("MSM: query images [" + from + ", " + to + ") of " + n);
+        }
+        ScoringPlan plan = plan(n, z.patches(), z.channels(), manager.getDevice());
+        return scoreRows(z, chunkImages, from, to, false, plan, manager);
+    }
+
+    private static long checked(FeatureChunks z) {
+        long n = z.images();
+        if (n < 2) {
+            throw new IllegalArgumentException("MSM needs at least 2 images to score each other, got " + n);
+        }
+        return n;
+    }
+
+    private NDArray scoreRows(FeatureChunks z, int chunkImages, long from, long to, boolean symmetric,
+            ScoringPlan plan, NDManager manager) {
+        long n = z.images();
+        NearestPatchMinima kernel = kernel(z.patches(), z.channels());
+        int candidates = (int) n - 1;
+        try (NDManager scope = manager.newSubManager()) {
+            NearestPatchMinima.ProductForm ops = NearestPatchMinima.ProductForm.of(z, kernel.precision(), chunkImages, scope);
+            NDList parts = new NDList();
+            NDArray store = symmetric ? kernel.mutual(ops, plan.tile()) : null;
+            for (long i0 = from; i0 < to; i0 += plan.rowsPerBlock()) {
+                long i1 = Math.min(to, i0 + plan.rowsPerBlock());
+                try (NDManager block = scope.newSubManager()) {
+                    NDArray minima = store != null ? store.get(block, new NDIndex("{}:{}", i0, i1))
+                            : kernel.queries(ops, i0, i1, plan.tile(), block);
+                    NDArray mean = interval.average(minima, candidates);
+                    mean.attach(scope);
+                    parts.add(mean);
+                }
+            }
+            NDArray scores = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+            scores.attach(manager);
+            return scores;
+        }
+    }
+}
