@@ -3,7 +3,10 @@ package io.musc4j.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import io.musc4j.batch.CategoryChecks;
 import io.musc4j.batch.FormatDefaults;
+import io.musc4j.batch.InputFingerprint;
+import io.musc4j.batch.ThresholdRule;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
@@ -19,26 +22,33 @@ import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.hub.DownloadProgress;
 import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * One {@code musc run}: checks the options, loads the model once, scores category after category and
- * writes the run-level files ({@code metrics.json}, {@code metrics.md}, {@code report.html},
- * {@code run.json}). A category's results are complete once its {@code category.json} exists, which
- * is what {@code --resume} looks for.
+ * One {@code musc run}: checks the options and the output folder, lists the categories and sets aside
+ * those that cannot be scored (too few images for the configuration), loads the model once, scores
+ * category after category (one that fails is reported and the others go on) and writes the run-level
+ * files ({@code metrics.json}, {@code metrics.md}, {@code report.html}, {@code run.json}). A category's
+ * results are complete once its {@code category.json} exists, which is what {@code --resume} looks for.
  */
 final class RunJob {
 
     /** Seed of {@code --divide-mode random}; recorded in run.json so a split can be repeated. */
     static final long DIVIDE_SEED = 42;
+
+    /**
+     * The largest {@code --image-size}: the ViT's tokens grow with S², attention with S⁴, and sizes far
+     * beyond this overflow the backbone's int-sized buffers (the paper uses 518).
+     */
+    static final int MAX_IMAGE_SIZE = 2048;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
             .disableHtmlEscaping().create();
@@ -51,64 +61,98 @@ final class RunJob {
 
     int execute() throws Exception {
         Instant started = Instant.now();
+        checkOptions();
         DatasetFormat format = DatasetFormat.parse(o.format.name());
         RscinWindows rscin = rscin(o.rscin, format);
         Division division = new Division(o.divide,
                 o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
                 DIVIDE_SEED);
-        checkOptions();
         MsmScoring scoring = scoring(o.scoring);
         Aggregation aggregation = aggregation(o.aggregation);
+        CategoryRun.Outputs outputs = outputs();
+        CategoryChecks checks = new CategoryChecks(o.model, division, o.divide != 1, rscin, o.rscin != null
+                ? "--rscin " + o.rscin : "the " + format.cliName() + " default " + windows(rscin));
         Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
-        List<Category> categories = Datasets.categories(format, o.data, o.categories, warnings);
-        checkDivision(categories, division);
-        Files.createDirectories(o.out);
-        ConsoleBars bars = ConsoleBars.onStderr();
-
-        MuSc.Builder builder = MuSc.builder().model(o.model).degrees(o.degrees).interval(o.interval[0], o.interval[1])
-                .rscin(rscin).division(division).batchSize(o.batch).device(device(o.device))
-                .precision(o.precision == RunCommand.PrecisionChoice.fp16
-                        ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
-                .scoring(scoring).aggregation(aggregation)
-                .progress(bars).downloadProgress(DownloadProgress.console());
-        if (o.imageSize != null) {
-            builder.imageSize(o.imageSize);
-        }
-        if (o.layers != null) {
-            builder.layers(o.layers);
-        }
-        try (MuSc musc = builder.build()) {
-            System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
-                    describe(musc.device()), musc.backboneSpec().architecture(), musc.backboneSpec().blocks(),
-                    Arrays.toString(musc.layers()), musc.imageSize());
-            JsonObject config = config(musc, rscin, division);
-            String fingerprint = GSON.toJson(config);
-            Map<String, CategorySummary> results = new LinkedHashMap<>();
-            int index = 0;
-            for (Category category : categories) {
-                index++;
-                Path categoryOut = o.out.resolve(category.name());
-                bars.prefix(String.format(Locale.ROOT, "[%d/%d] %s ", index, categories.size(), category.name()));
-                if (o.resume) {
-                    Optional<CategorySummary> previous = CategorySummary.read(categoryOut, fingerprint, warnings);
-                    if (previous.isPresent()) {
-                        System.err.println("musc: " + category.name() + ": complete results found, skipped (--resume)");
-                        results.put(category.name(), previous.get());
-                        continue;
+        try (OutputFolder out = OutputFolder.open(o.out, o.data, System.err)) {
+            List<Category> listed = Datasets.categories(format, o.data, o.categories, Optional.of(o.out), warnings);
+            Map<String, String> failures = new LinkedHashMap<>();
+            List<Category> categories = new ArrayList<>();
+            for (Category c : listed) {
+                checks.problem(c.samples().size()).ifPresentOrElse(p -> failures.put(c.name(), p), () -> categories.add(c));
+            }
+            if (categories.isEmpty()) {
+                Map.Entry<String, String> first = failures.entrySet().iterator().next();
+                throw new IllegalArgumentException(first.getKey() + ": " + first.getValue() + (failures.size() == 1 ? ""
+                        : " (and " + (failures.size() - 1) + " more categories cannot be scored)"));
+            }
+            failures.forEach((name, why) -> System.err.println("musc: " + name + ": not scored: " + why));
+            out.clearRunFiles();
+            ConsoleBars bars = ConsoleBars.onStderr();
+            MuSc.Builder builder = MuSc.builder().model(o.model).degrees(o.degrees).interval(o.interval[0], o.interval[1])
+                    .rscin(rscin).division(division).batchSize(o.batch).device(device(o.device))
+                    .precision(o.precision == RunCommand.PrecisionChoice.fp16
+                            ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
+                    .scoring(scoring).aggregation(aggregation)
+                    .progress(bars).downloadProgress(DownloadProgress.console());
+            if (o.imageSize != null) {
+                builder.imageSize(o.imageSize);
+            }
+            if (o.layers != null) {
+                builder.layers(o.layers);
+            }
+            try (MuSc musc = builder.build()) {
+                System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
+                        describe(musc.device()), musc.backboneSpec().architecture(), musc.backboneSpec().blocks(),
+                        Arrays.toString(musc.layers()), musc.imageSize());
+                JsonObject config = config(musc, rscin, division, outputs);
+                String fingerprint = GSON.toJson(config);
+                Map<String, CategorySummary> results = new LinkedHashMap<>();
+                int index = 0;
+                for (Category category : categories) {
+                    index++;
+                    bars.prefix(String.format(Locale.ROOT, "[%d/%d] %s ", index, categories.size(), category.name()));
+                    InputFingerprint inputs = InputFingerprint.of(category);
+                    if (o.resume) {
+                        Optional<CategorySummary> previous = CategorySummary.read(out.path().resolve(category.name()),
+                                fingerprint, inputs, warnings);
+                        if (previous.isPresent()) {
+                            System.err.println("musc: " + category.name() + ": complete results found, skipped (--resume)");
+                            results.put(category.name(), previous.get());
+                            continue;
+                        }
+                    }
+                    try {
+                        CategorySummary done = new CategoryRun(musc, format, outputs, checks, warnings)
+                                .run(category, out, fingerprint, inputs);
+                        results.put(category.name(), done);
+                        System.err.println("musc: " + category.name() + ": " + Summary.counts(done));
+                    } catch (RuntimeException e) {
+                        // one category that cannot be scored must not cost the others their results
+                        if (o.verbose) {
+                            e.printStackTrace(System.err);
+                        }
+                        String why = OneLineErrors.describe(e);
+                        failures.put(category.name(), why);
+                        System.err.println("musc: " + category.name() + ": not scored: " + why);
                     }
                 }
-                CategoryRun run = new CategoryRun(musc, format, o.heatmaps, o.saveMaps, warnings);
-                results.put(category.name(), run.run(category, categoryOut, fingerprint));
-            }
-            writeRunFiles(results, config, started, musc, warnings);
-            System.out.print(Summary.table(results));
-            System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
-                    + o.out.resolve("report.html").toAbsolutePath() + ")");
-            if (warnings.count() > 0) {
-                System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
+                writeRunFiles(results, failures, config, started, musc, warnings);
+                System.out.print(Summary.table(results, failures));
+                if (!results.isEmpty()) {
+                    System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
+                            + o.out.resolve("report.html").toAbsolutePath() + ")");
+                }
+                if (warnings.count() > 0) {
+                    System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
+                }
+                if (failures.isEmpty()) {
+                    return Main.EXIT_OK;
+                }
+                System.err.println("musc: " + failures.size() + " of " + listed.size() + " categories not scored: "
+                        + String.join(", ", failures.keySet()) + " (reasons above and in run.json)");
+                return results.isEmpty() ? Main.EXIT_ERROR : Main.EXIT_SOME_CATEGORIES_FAILED;
             }
         }
-        return 0;
     }
 
     private void checkOptions() {
@@ -123,18 +167,32 @@ final class RunJob {
         if (o.batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + o.batch);
         }
+        if (o.divide < 1) {
+            throw new IllegalArgumentException("--divide must be at least 1, got " + o.divide);
+        }
+        if (o.imageSize != null && (o.imageSize < 1 || o.imageSize > MAX_IMAGE_SIZE)) {
+            throw new IllegalArgumentException("--image-size must be between 1 and " + MAX_IMAGE_SIZE + " pixels, got "
+                    + o.imageSize);
+        }
     }
 
-    /** Fails before the model loads if some category is too small for {@code --divide}. */
-    private static void checkDivision(List<Category> categories, Division division) {
-        for (Category c : categories) {
-            try {
-                division.split(c.samples().size());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(c.name() + ": " + e.getMessage() + " (--divide "
-                        + division.parts() + ")");
-            }
+    /** The per-category outputs and threshold rules the options ask for. */
+    private CategoryRun.Outputs outputs() {
+        ThresholdRule threshold = rule("--threshold", o.threshold);
+        ThresholdRule pixel = o.pixelThreshold == null ? threshold : rule("--pixel-threshold", o.pixelThreshold);
+        return new CategoryRun.Outputs(o.heatmaps, o.saveMaps, o.saveMasks, threshold, pixel);
+    }
+
+    private static ThresholdRule rule(String option, String text) {
+        try {
+            return ThresholdRule.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String windows(RscinWindows rscin) {
+        return rscin.isOff() ? "off" : rscin.windows().stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     static RscinWindows rscin(String option, DatasetFormat format) {
@@ -184,7 +242,7 @@ final class RunJob {
     }
 
     /** Everything that decides the numbers; a category computed under another configuration is redone. */
-    private JsonObject config(MuSc musc, RscinWindows rscin, Division division) {
+    private JsonObject config(MuSc musc, RscinWindows rscin, Division division, CategoryRun.Outputs outputs) {
         JsonObject c = new JsonObject();
         c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
         c.addProperty("format", o.format.name());
@@ -203,11 +261,14 @@ final class RunJob {
         c.addProperty("precision", o.precision.name());
         c.addProperty("heatmaps", o.heatmaps.name());
         c.addProperty("save_maps", o.saveMaps);
+        c.addProperty("save_masks", o.saveMasks);
+        c.addProperty("threshold", outputs.threshold().canonical());
+        c.addProperty("pixel_threshold", outputs.pixelThreshold().canonical());
         return c;
     }
 
-    private void writeRunFiles(Map<String, CategorySummary> results, JsonObject config, Instant started,
-                               MuSc musc, Warnings warnings) throws IOException {
+    private void writeRunFiles(Map<String, CategorySummary> results, Map<String, String> failures, JsonObject config,
+                               Instant started, MuSc musc, Warnings warnings) throws IOException {
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         results.forEach((name, r) -> r.metricsIfAny().ifPresent(m -> metrics.put(name, m)));
         if (!metrics.isEmpty()) {
@@ -216,7 +277,8 @@ final class RunJob {
         }
         HtmlReport.Builder report = HtmlReport.builder().title("musc4j: " + o.data.getFileName() + " with " + o.model)
                 .metrics(metrics).notes(warnings.all());
-        results.forEach((name, r) -> report.category(name, r.reportImages(o.out.resolve(name))));
+        failures.forEach(report::failure);
+        results.forEach((name, r) -> report.category(r.reportCategory(o.out.resolve(name))));
         report.build().write(o.out.resolve("report.html"));
 
         JsonObject run = new JsonObject();
@@ -228,6 +290,10 @@ final class RunJob {
         run.addProperty("started", started.toString());
         run.addProperty("finished", Instant.now().toString());
         run.add("config", config);
+        JsonObject thresholds = new JsonObject();
+        results.forEach((name, r) -> thresholds.add(name, GSON.toJsonTree(r.decision())));
+        run.add("thresholds", thresholds);
+        run.add("failed", GSON.toJsonTree(failures));
         JsonObject timings = new JsonObject();
         results.forEach((name, r) -> timings.add(name, GSON.toJsonTree(r.timingsMs())));
         run.add("timings_ms", timings);
