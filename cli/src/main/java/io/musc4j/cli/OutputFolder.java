@@ -64,6 +64,9 @@ final class OutputFolder implements AutoCloseable {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw problem(out, "exists and is not a folder; --out needs a folder (it is created if missing)");
         }
+        if (!Files.isDirectory(existing)) {
+            throw problem(out, "cannot create the folder (" + existing + " is a file)");
+        }
         if (Files.isDirectory(data) && real(data).startsWith(real(out))) {
             throw problem(out, (real(data).equals(real(out)) ? "is the data folder" : "holds the data folder")
                     + " (--data); choose another --out");
