@@ -39,6 +39,7 @@ record CategorySummary(String category, String config, InputFingerprint inputs, 
      *
      * @param rule           the image threshold rule, e.g. {@code mad:3}
      * @param threshold      the threshold on score_rscin
+     * @param ruleInWords    the rule explained, for the report
      * @param pixelRule      the pixel threshold rule, applied to the maps' maxima
      * @param pixelThreshold the threshold on map values
      * @param anomalous      images above the threshold

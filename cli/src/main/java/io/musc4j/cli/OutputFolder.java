@@ -48,11 +48,12 @@ final class OutputFolder implements AutoCloseable {
     }
 
     /**
-     * Checks, creates and locks {@code out}, then removes stale temporary files (named on {@code log}).
+     * The checks that need nothing written: {@code out} is a folder or can become one, outside
+     * {@code /proc}, {@code /sys} and {@code /dev}, and neither the data folder nor one holding it.
      *
      * @throws IllegalArgumentException with one line naming {@code out} and the reason
      */
-    static OutputFolder open(Path out, Path data, PrintStream log) {
+    static void check(Path out, Path data) {
         Path existing = nearestExisting(out.toAbsolutePath().normalize());
         Path real = real(existing);
         for (String v : VIRTUAL) {
@@ -71,6 +72,16 @@ final class OutputFolder implements AutoCloseable {
             throw problem(out, (real(data).equals(real(out)) ? "is the data folder" : "holds the data folder")
                     + " (--data); choose another --out");
         }
+    }
+
+    /**
+     * {@link #check}s, creates and locks {@code out}, checks that it is writable, then removes stale
+     * temporary files (named on {@code log}).
+     *
+     * @throws IllegalArgumentException with one line naming {@code out} and the reason
+     */
+    static OutputFolder open(Path out, Path data, PrintStream log) {
+        check(out, data);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {

@@ -73,18 +73,19 @@ final class RunJob {
         CategoryChecks checks = new CategoryChecks(o.model, division, o.divide != 1, rscin, o.rscin != null
                 ? "--rscin " + o.rscin : "the " + format.cliName() + " default " + windows(rscin));
         Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
+        OutputFolder.check(o.out, o.data);
+        List<Category> listed = Datasets.categories(format, o.data, o.categories, Optional.of(o.out), warnings);
+        Map<String, String> failures = new LinkedHashMap<>();
+        List<Category> categories = new ArrayList<>();
+        for (Category c : listed) {
+            checks.problem(c.samples().size()).ifPresentOrElse(p -> failures.put(c.name(), p), () -> categories.add(c));
+        }
+        if (categories.isEmpty()) {
+            Map.Entry<String, String> first = failures.entrySet().iterator().next();
+            throw new IllegalArgumentException(first.getKey() + ": " + first.getValue() + (failures.size() == 1 ? ""
+                    : " (and " + (failures.size() - 1) + " more categories cannot be scored)"));
+        }
         try (OutputFolder out = OutputFolder.open(o.out, o.data, System.err)) {
-            List<Category> listed = Datasets.categories(format, o.data, o.categories, Optional.of(o.out), warnings);
-            Map<String, String> failures = new LinkedHashMap<>();
-            List<Category> categories = new ArrayList<>();
-            for (Category c : listed) {
-                checks.problem(c.samples().size()).ifPresentOrElse(p -> failures.put(c.name(), p), () -> categories.add(c));
-            }
-            if (categories.isEmpty()) {
-                Map.Entry<String, String> first = failures.entrySet().iterator().next();
-                throw new IllegalArgumentException(first.getKey() + ": " + first.getValue() + (failures.size() == 1 ? ""
-                        : " (and " + (failures.size() - 1) + " more categories cannot be scored)"));
-            }
             failures.forEach((name, why) -> System.err.println("musc: " + name + ": not scored: " + why));
             out.clearRunFiles();
             ConsoleBars bars = ConsoleBars.onStderr();

@@ -127,6 +127,21 @@ class BadInputTest {
     }
 
     @Test
+    void thresholdRuleGarbage() {
+        assertEquals("musc: --threshold: expected mad[:K], fixed:X or rate:P, got 'median'",
+                oneLineError(run("--threshold", "median")));
+        assertEquals("musc: --pixel-threshold: rate:P needs 0 < P < 1 (a fraction, e.g. rate:0.05), got 5",
+                oneLineError(run("--pixel-threshold", "rate:5")));
+    }
+
+    @Test
+    void aMissingDataFolderLeavesNoOutputFolderBehind() {
+        Path nowhere = tmp.resolve("nowhere");
+        oneLineError(run("--data", nowhere));
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing is created before the input is found");
+    }
+
+    @Test
     void imageSizeBeyondTheLimitIsRefusedBeforeTheModelLoads() {
         Cli.Outcome r = run("--image-size", "100000");
         assertEquals("musc: --image-size must be between 1 and 2048 pixels, got 100000", oneLineError(r));

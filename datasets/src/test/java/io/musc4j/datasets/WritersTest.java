@@ -293,13 +293,21 @@ class WritersTest {
     }
 
     @Test
-    void unlabelledReportHasVerdictsAndAColourScaleButNoGroundTruth() {
-        List<ReportImage> images = List.of(
-                new ReportImage("a.png", OptionalInt.empty(), 0.2, false, Optional.empty()),
-                new ReportImage("b.png", OptionalInt.empty(), 0.9, true, Optional.empty()),
-                new ReportImage("c.png", OptionalInt.empty(), 0.4, false, Optional.empty()));
+    void unlabelledReportHasVerdictsAndAColourScaleButNoGroundTruth() throws Exception {
+        HeatmapNorm scale = new HeatmapNorm(1f, 3f);
+        List<ReportImage> images = new ArrayList<>();
+        String[] names = {"a.png", "b.png", "c.png"};
+        double[] scores = {0.2, 0.9, 0.4};
+        for (int i = 0; i < 3; i++) {
+            float[] map = new float[16 * 16];
+            Arrays.fill(map, 1f + i);
+            Path hm = out.resolve("heatmaps").resolve(names[i]);
+            Heatmaps.write(hm, new RgbImage(16, 16, new byte[16 * 16 * 3]), map, 16, scale, null, 1.5);
+            images.add(new ReportImage(names[i], OptionalInt.empty(), scores[i], scores[i] > 0.6, Optional.of(hm)));
+        }
         String html = HtmlReport.builder().category(new ReportCategory("parts", images, 0, 0.6, "mad:3", 1.5,
-                Optional.of(new HeatmapNorm(1f, 3f)), Map.of())).build().render();
+                Optional.of(scale), Map.of())).build().render();
+        assertEquals(3, count(html, "src=\"data:image/jpeg;base64,"));
         assertFalse(html.contains("Metrics (%)"), "no metrics without labels");
         assertFalse(html.contains("ground truth:"), "no ground truth where none exists");
         assertFalse(html.contains(">normal</text>") || html.contains(">anomalous</text>"));

@@ -232,6 +232,9 @@ public final class HtmlReport {
 
     /** The heatmaps' colours against map values, with the pixel threshold marked. */
     private static void colourScale(StringBuilder h, ReportCategory c) {
+        if (c.images().stream().noneMatch(i -> i.heatmap().isPresent())) {
+            return;
+        }
         if (c.scale().isEmpty()) {
             h.append("<p>Heatmaps: left the input, right the anomaly map over it; each heatmap has its own colour "
                     + "scale (its colour bar).</p>\n");
