@@ -1,5 +1,6 @@
 package io.musc4j.batch;
 
+import io.musc4j.datasets.Category;
 import io.musc4j.engine.inspect.AnomalyRegions;
 import io.musc4j.engine.inspect.Region;
 import java.util.List;
@@ -22,18 +23,25 @@ public record CategoryDecision(Verdicts verdicts, double pixelThreshold, Map<Str
         atThreshold = Map.copyOf(atThreshold);
     }
 
-    /** Decides {@code scored}'s images with {@code imageRule} and its pixels with {@code pixelRule}. */
-    public static CategoryDecision of(CategoryScorer.Scored scored, ThresholdRule imageRule, ThresholdRule pixelRule) {
-        float[] rscin = scored.result().scoresRscin();
-        double[] finals = new double[rscin.length];
+    /**
+     * Decides a scored category's images with {@code imageRule} on the final scores and its pixels with
+     * {@code pixelRule} on the maps' maxima.
+     *
+     * @param category    the scored images (labels are used only to say what the verdicts achieved)
+     * @param scores      the scores before RsCIN, the maps' maxima, in sample order
+     * @param scoresRscin the final scores, in sample order
+     */
+    public static CategoryDecision of(Category category, double[] scores, float[] scoresRscin, ThresholdRule imageRule,
+                                      ThresholdRule pixelRule) {
+        double[] finals = new double[scoresRscin.length];
         for (int i = 0; i < finals.length; i++) {
-            finals[i] = rscin[i];
+            finals[i] = scoresRscin[i];
         }
         Verdicts verdicts = Verdicts.of(finals, imageRule);
-        double pixel = pixelRule.apply(scored.result().scores());
+        double pixel = pixelRule.apply(scores);
         Map<String, Double> at = Map.of();
-        if (scored.category().fullyLabelled()) {
-            at = verdicts.againstLabels(scored.category().samples().stream().mapToInt(s -> s.label().getAsInt()).toArray());
+        if (category.fullyLabelled()) {
+            at = verdicts.againstLabels(category.samples().stream().mapToInt(s -> s.label().getAsInt()).toArray());
         }
         return new CategoryDecision(verdicts, pixel, at);
     }

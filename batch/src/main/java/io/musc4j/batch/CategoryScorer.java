@@ -9,7 +9,6 @@ import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.image.MaskPreprocessor;
 import io.musc4j.engine.BatchResult;
-import io.musc4j.engine.FeatureExtractor;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.metrics.Metrics;
 import io.musc4j.engine.metrics.MetricsEvaluator;
@@ -55,7 +54,7 @@ public final class CategoryScorer {
     /** Scores {@code category} read in {@code format}'s layout; the engine's own errors pass through. */
     public static Scored score(MuSc musc, Category category, DatasetFormat format, Warnings warnings)
             throws IOException {
-        return score(musc, category, format, CategoryChecks.none(musc.backboneSpec().architecture().name()), warnings);
+        return score(musc, category, format, CategoryChecks.none(musc.backboneSpec().profile().id()), warnings);
     }
 
     /**
@@ -69,7 +68,7 @@ public final class CategoryScorer {
         Map<String, Long> timings = new LinkedHashMap<>();
         long clock = System.nanoTime();
         int size = musc.imageSize();
-        Preprocessing preprocessing = FeatureExtractor.preprocessing(musc.backboneSpec().architecture());
+        Preprocessing preprocessing = musc.backboneSpec().preprocessing();
         DecodedCategory decoded = Datasets.decode(category, img -> preprocessing.resize(img, size), warnings);
         checks.require(decoded.images().size());
         clock = lap(timings, "decode", clock);
@@ -85,7 +84,7 @@ public final class CategoryScorer {
 
         Category kept = decoded.category();
         byte[][] masks = kept.hasMasks() ? masks(kept.samples(), size, format, warnings) : null;
-        Optional<Metrics> metrics = metrics(kept, result, maps, masks, size);
+        Optional<Metrics> metrics = metrics(kept, result.scoresRscin(), maps, masks, size);
         lap(timings, "metrics", clock);
         return new Scored(kept, decoded.images(), result, maps, masks, metrics, timings);
     }
@@ -105,7 +104,9 @@ public final class CategoryScorer {
         }
     }
 
-    private static byte[][] masks(List<Sample> samples, int size, DatasetFormat format, Warnings warnings) {
+    /** The S×S 0/1 masks of {@code samples} as the reference preprocesses them; an unreadable mask is
+     *  empty, with a warning. */
+    public static byte[][] masks(List<Sample> samples, int size, DatasetFormat format, Warnings warnings) {
         byte[][] masks = new byte[samples.size()][];
         for (int i = 0; i < masks.length; i++) {
             try {
@@ -118,12 +119,15 @@ public final class CategoryScorer {
         return masks;
     }
 
-    private static Optional<Metrics> metrics(Category c, BatchResult result, float[][] maps, byte[][] masks, int size) {
+    /**
+     * The metrics of a scored category: image metrics from the RsCIN scores when every image is
+     * labelled, pixel metrics too when {@code masks} is not null; empty when some label is unknown.
+     */
+    public static Optional<Metrics> metrics(Category c, float[] rscin, float[][] maps, byte[][] masks, int size) {
         if (!c.fullyLabelled()) {
             return Optional.empty();
         }
         int[] labels = c.samples().stream().mapToInt(s -> s.label().getAsInt()).toArray();
-        float[] rscin = result.scoresRscin();
         double[] scores = new double[rscin.length];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = rscin[i];

@@ -1,6 +1,7 @@
 package io.musc4j.bench;
 
-import io.musc4j.models.Architecture;
+import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.vit.Mlp;
 import io.musc4j.models.ModelConfig;
 import java.util.Locale;
 
@@ -10,9 +11,9 @@ import java.util.Locale;
  */
 enum Architectures {
     /** facebook/dinov2-base: ViT-B/14, 12 blocks, hidden 768, layer scale, trained at 518². */
-    DINOV2_BASE(new ModelConfig(Architecture.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, "gelu", 0)),
+    DINOV2_BASE(new ModelConfig(BackboneProfiles.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, Mlp.GELU, 0, 0)),
     /** openai/clip-vit-large-patch14-336: the paper's default backbone, 24 blocks, hidden 1024. */
-    CLIP_LARGE_336(new ModelConfig(Architecture.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5, "quick_gelu", 768));
+    CLIP_LARGE_336(new ModelConfig(BackboneProfiles.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5, Mlp.QUICK_GELU, 768, 0));
 
     private final ModelConfig config;
 

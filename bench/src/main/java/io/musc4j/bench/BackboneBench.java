@@ -5,7 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.musc4j.models.Architecture;
+import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.vit.Mlp;
 import io.musc4j.models.ModelConfig;
 import io.musc4j.models.vit.StageTimes;
 import io.musc4j.models.vit.VisionTransformer;
@@ -35,12 +36,12 @@ public final class BackboneBench {
                 ai.djl.pytorch.jni.JniUtils.getNumThreads(), batch, passes);
         gemmRate();
         if (which.equals("dinov2") || which.equals("all")) {
-            run("DINOv2 ViT-B/14 @224", new ModelConfig(Architecture.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, "gelu", 0),
+            run("DINOv2 ViT-B/14 @224", new ModelConfig(BackboneProfiles.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, Mlp.GELU, 0, 0),
                     224, batch, passes);
         }
         if (which.equals("clip") || which.equals("all")) {
-            run("CLIP ViT-L/14 @336", new ModelConfig(Architecture.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5,
-                    "quick_gelu", 768), 336, batch, passes);
+            run("CLIP ViT-L/14 @336", new ModelConfig(BackboneProfiles.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5,
+                    Mlp.QUICK_GELU, 768, 0), 336, batch, passes);
         }
     }
 

@@ -7,7 +7,8 @@ import io.musc4j.engine.MuSc;
 import io.musc4j.engine.inspect.Inspection;
 import io.musc4j.engine.inspect.Inspector;
 import io.musc4j.engine.rscin.RscinWindows;
-import io.musc4j.models.Architecture;
+import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.vit.Mlp;
 import io.musc4j.models.ModelConfig;
 import io.musc4j.common.image.RgbImage;
 import io.musc4j.models.vit.VisionTransformer;
@@ -41,7 +42,7 @@ public final class InspectorBench {
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int[] batches = Arrays.stream((args.length > 2 ? args[2] : "1,4").split(",")).mapToInt(Integer::parseInt)
                 .toArray();
-        ModelConfig cfg = new ModelConfig(Architecture.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, "gelu", 0);
+        ModelConfig cfg = new ModelConfig(BackboneProfiles.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, Mlp.GELU, 0, 0);
         Random random = new Random(7);
         NDManager weights = NDManager.newBaseManager(Device.cpu());
         System.out.printf("THP_MEM_ALLOC_ENABLE=%s, %d CPU(s), %d torch threads; DINOv2 ViT-B/14 @%d, random "

@@ -2,7 +2,8 @@ package io.musc4j.bench;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import io.musc4j.models.Architecture;
+import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.vit.Mlp;
 import io.musc4j.models.ModelConfig;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class RandomCheckpoint {
         long p = cfg.patchSize();
         long tokens = 1 + (long) cfg.trainedGrid() * cfg.trainedGrid();
         long inter = cfg.intermediateSize();
-        if (cfg.architecture() == Architecture.DINOV2) {
+        if (cfg.profile() == BackboneProfiles.DINOV2) {
             put("embeddings.cls_token", 1, 1, c);
             put("embeddings.mask_token", 1, c);
             put("embeddings.position_embeddings", 1, tokens, c);
@@ -146,8 +147,8 @@ final class RandomCheckpoint {
         o.addProperty("patch_size", cfg.patchSize());
         o.addProperty("image_size", cfg.imageSize());
         o.addProperty("layer_norm_eps", cfg.layerNormEps());
-        o.addProperty("hidden_act", cfg.hiddenAct());
-        if (cfg.architecture() == Architecture.DINOV2) {
+        o.addProperty("hidden_act", cfg.mlp() == Mlp.QUICK_GELU ? "quick_gelu" : "gelu");
+        if (cfg.profile() == BackboneProfiles.DINOV2) {
             o.addProperty("model_type", "dinov2");
             o.addProperty("mlp_ratio", cfg.intermediateSize() / cfg.hiddenSize());
             o.addProperty("layerscale_value", 1.0);

@@ -98,7 +98,7 @@ final class SpeedCommand implements Callable<Integer> {
             lastTicks = ProcStatus.cpuTicks();
             Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
             Category category = Datasets.categories(DatasetFormat.MVTEC, tmp, List.of("ALL"), warnings).get(0);
-            Preprocessing pre = FeatureExtractor.preprocessing(cfg.architecture());
+            Preprocessing pre = cfg.profile().preprocessing();
             DecodedCategory decoded = Datasets.decode(category, img -> pre.resize(img, size), warnings);
             List<RgbImage> imgs = decoded.images();
             t = lap(nanos, "decode", t);

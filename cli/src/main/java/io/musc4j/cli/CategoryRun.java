@@ -5,6 +5,7 @@ import io.musc4j.batch.CategoryDecision;
 import io.musc4j.batch.CategoryScorer;
 import io.musc4j.batch.InputFingerprint;
 import io.musc4j.batch.ThresholdRule;
+import io.musc4j.common.image.RgbImage;
 import io.musc4j.common.io.AtomicFiles;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
@@ -25,14 +26,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Scores one category and writes its files: decode (once, resized to S) → MuSc → masks and metrics →
  * label-free verdicts → {@code scores.csv}, maps, heatmaps, predicted masks → {@code category.json}
- * last. Everything is written to a staging folder that replaces {@code OUT/<category>} only when
- * complete.
+ * last, which marks the category complete. {@code musc run} writes into a staging folder that replaces
+ * {@code OUT/<category>} only when complete ({@link OutputFolder}). A runner that scores elsewhere
+ * (musc4j-spark's split of one category) writes the same files with {@link #write}.
  */
-final class CategoryRun {
+public final class CategoryRun {
 
     /**
      * What a run writes for each category besides the scores.
@@ -47,35 +50,65 @@ final class CategoryRun {
                    ThresholdRule pixelThreshold) {
     }
 
-    private final MuSc musc;
+    /**
+     * What a category's files are written from.
+     *
+     * @param category the category without the images that could not be read
+     * @param images the decoded images resized to S×S, in sample order
+     * @param maps the S×S pixel maps, in sample order
+     * @param masks the S×S 0/1 masks, or null when the category has no mask at all
+     * @param scores image scores before RsCIN
+     * @param scoresRscin image scores after RsCIN
+     * @param metrics the category's metrics, when it is labelled
+     * @param timingsMs wall milliseconds per stage so far
+     */
+    public record Scored(Category category, List<RgbImage> images, float[][] maps, byte[][] masks, double[] scores,
+            float[] scoresRscin, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
+    }
+
+    private final int size;
     private final DatasetFormat format;
     private final Outputs outputs;
     private final CategoryChecks checks;
     private final Warnings warnings;
-    private final Map<String, Long> timings = new LinkedHashMap<>();
+    private final MuSc musc;
 
-    CategoryRun(MuSc musc, DatasetFormat format, Outputs outputs, CategoryChecks checks, Warnings warnings) {
-        this.musc = musc;
+    CategoryRun(int size, DatasetFormat format, Outputs outputs, CategoryChecks checks, Warnings warnings, MuSc musc) {
+        this.size = size;
         this.format = format;
         this.outputs = outputs;
         this.checks = checks;
         this.warnings = warnings;
+        this.musc = musc;
     }
 
-    CategorySummary run(Category category, OutputFolder out, String fingerprint, InputFingerprint inputs)
-            throws IOException {
-        CategoryScorer.Scored scored = CategoryScorer.score(musc, category, format, checks, warnings);
-        timings.putAll(scored.timingsMs());
+    /**
+     * Scores {@code category} with this run's model and writes its files into {@code folder}.
+     *
+     * @throws io.musc4j.batch.CategoryException when the category cannot be scored (too few readable
+     *     images, scores that are not numbers)
+     */
+    public CategorySummary run(Category category, Path folder, String fingerprint) throws IOException {
+        CategoryScorer.Scored s = CategoryScorer.score(musc, category, format, checks, warnings);
+        return write(category, new Scored(s.category(), s.images(), s.maps(), s.masks(), s.result().scores(),
+                s.result().scoresRscin(), s.metrics(), s.timingsMs()), folder, fingerprint);
+    }
+
+    /**
+     * Decides and writes the files of {@code category} scored as {@code scored} into {@code folder}:
+     * scores.csv, maps, heatmaps, masks, and category.json last.
+     */
+    public CategorySummary write(Category category, Scored scored, Path folder, String fingerprint) throws IOException {
+        Map<String, Long> timings = new LinkedHashMap<>(scored.timingsMs());
         long clock = System.nanoTime();
-        CategoryDecision decision = CategoryDecision.of(scored, outputs.threshold(), outputs.pixelThreshold());
-        Path dir = out.stage(category.name());
-        int size = musc.imageSize();
         List<Sample> samples = scored.category().samples();
         List<String> keys = ResultPaths.keys(samples);
         float[][] maps = scored.maps();
         byte[][] masks = scored.masks();
-        double[] scores = scored.result().scores();
-        float[] scoresRscin = scored.result().scoresRscin();
+        double[] scores = scored.scores();
+        float[] scoresRscin = scored.scoresRscin();
+        CategoryDecision decision = CategoryDecision.of(scored.category(), scores, scoresRscin, outputs.threshold(),
+                outputs.pixelThreshold());
         double threshold = decision.verdicts().threshold();
         List<ScoreRow> rows = new ArrayList<>();
         List<CategorySummary.Entry> entries = new ArrayList<>();
@@ -85,22 +118,22 @@ final class CategoryRun {
             boolean anomalous = decision.verdicts().anomalous(i);
             rows.add(new ScoreRow(s.relativePath(), s.label(), scores[i], scoresRscin[i], threshold, anomalous));
             if (outputs.saveMaps()) {
-                RawMaps.write(ResultPaths.map(dir, keys.get(i)), maps[i], size);
+                RawMaps.write(ResultPaths.map(folder, keys.get(i)), maps[i], size);
             }
             String heatmap = null;
             if (outputs.heatmaps() != RunCommand.HeatmapMode.none) {
                 HeatmapNorm norm = whole != null ? whole : HeatmapNorm.of(maps[i]);
                 byte[] truth = masks != null && s.mask().isPresent() ? masks[i] : null;
-                Path file = ResultPaths.heatmap(dir, keys.get(i));
+                Path file = ResultPaths.heatmap(folder, keys.get(i));
                 Heatmaps.write(file, scored.images().get(i), maps[i], size, norm, truth, decision.pixelThreshold());
-                heatmap = relative(dir, file);
+                heatmap = relative(folder, file);
             }
             String mask = null;
             List<CategorySummary.Box> regions = null;
             if (outputs.saveMasks()) {
-                Path file = ResultPaths.mask(dir, keys.get(i));
+                Path file = ResultPaths.mask(folder, keys.get(i));
                 AtomicFiles.write(file, Heatmaps.maskPng(decision.mask(maps[i]), size));
-                mask = relative(dir, file);
+                mask = relative(folder, file);
                 regions = new ArrayList<>();
                 for (Region r : decision.regions(maps[i], size)) {
                     regions.add(new CategorySummary.Box(r.box().x0(), r.box().y0(), r.box().x1(), r.box().y1(),
@@ -110,21 +143,20 @@ final class CategoryRun {
             entries.add(new CategorySummary.Entry(s.relativePath(), s.label().isPresent() ? s.label().getAsInt() : null,
                     scores[i], scoresRscin[i], anomalous ? "anomalous" : "normal", heatmap, mask, regions));
         }
-        ScoresCsv.write(dir.resolve("scores.csv"), rows);
+        ScoresCsv.write(folder.resolve("scores.csv"), rows);
         timings.put("writing", (System.nanoTime() - clock) / 1_000_000);
         Map<String, Double> metrics = null;
         if (scored.metrics().isPresent()) {
-            metrics = new LinkedHashMap<>(scored.metrics().map(Metrics::toMap).get());
+            metrics = new LinkedHashMap<>(scored.metrics().get().toMap());
             metrics.putAll(decision.atThreshold());
         }
         int anomalous = decision.verdicts().count();
         CategorySummary.Decision d = new CategorySummary.Decision(outputs.threshold().canonical(), threshold,
                 outputs.threshold().describe(), outputs.pixelThreshold().canonical(), decision.pixelThreshold(),
                 anomalous, samples.size() - anomalous);
-        CategorySummary summary = new CategorySummary(category.name(), fingerprint, inputs, d, entries, metrics,
-                timings, category.samples().size() - samples.size(), whole);
-        summary.write(dir);
-        out.commit(category.name());
+        CategorySummary summary = new CategorySummary(category.name(), fingerprint, InputFingerprint.of(category), d,
+                entries, metrics, timings, category.samples().size() - samples.size(), whole);
+        summary.write(folder);
         return summary;
     }
 

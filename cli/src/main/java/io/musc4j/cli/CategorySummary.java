@@ -28,11 +28,11 @@ import java.util.OptionalInt;
  * @param skipped      images that could not be read
  * @param heatmapScale the heatmaps' common colour range, null when each has its own or none was drawn
  */
-record CategorySummary(String category, String config, InputFingerprint inputs, Decision decision,
-                       List<Entry> images, Map<String, Double> metrics, Map<String, Long> timingsMs, int skipped,
-                       HeatmapNorm heatmapScale) {
+public record CategorySummary(String category, String config, InputFingerprint inputs, Decision decision,
+                              List<Entry> images, Map<String, Double> metrics, Map<String, Long> timingsMs,
+                              int skipped, HeatmapNorm heatmapScale) {
 
-    static final String FILE = "category.json";
+    public static final String FILE = "category.json";
 
     /**
      * The label-free decision.
@@ -45,7 +45,7 @@ record CategorySummary(String category, String config, InputFingerprint inputs, 
      * @param anomalous      images above the threshold
      * @param normal         the others
      */
-    record Decision(String rule, double threshold, String ruleInWords, String pixelRule, double pixelThreshold,
+    public record Decision(String rule, double threshold, String ruleInWords, String pixelRule, double pixelThreshold,
                     int anomalous, int normal) {
     }
 
@@ -57,23 +57,23 @@ record CategorySummary(String category, String config, InputFingerprint inputs, 
      * @param mask    the binary mask, relative to the category folder (with --save-masks)
      * @param regions the regions above the pixel threshold, S×S map coordinates (with --save-masks)
      */
-    record Entry(String image, Integer label, double score, double scoreRscin, String verdict, String heatmap,
+    public record Entry(String image, Integer label, double score, double scoreRscin, String verdict, String heatmap,
                  String mask, List<Box> regions) {
 
-        boolean anomalous() {
+        public boolean anomalous() {
             return "anomalous".equals(verdict);
         }
     }
 
     /** A region: box [x0, x1) × [y0, y1) in map pixels, its area in pixels and its highest map value. */
-    record Box(int x0, int y0, int x1, int y1, int area, float peak) {
+    public record Box(int x0, int y0, int x1, int y1, int area, float peak) {
     }
 
-    Optional<Map<String, Double>> metricsIfAny() {
+    public Optional<Map<String, Double>> metricsIfAny() {
         return Optional.ofNullable(metrics);
     }
 
-    long anomalous() {
+    public long anomalous() {
         return decision.anomalous();
     }
 
@@ -85,21 +85,32 @@ record CategorySummary(String category, String config, InputFingerprint inputs, 
                 decision.pixelThreshold(), Optional.ofNullable(heatmapScale), metrics == null ? Map.of() : metrics);
     }
 
-    void write(Path categoryOut) throws IOException {
-        AtomicFiles.writeString(categoryOut.resolve(FILE), RunJob.gson().toJson(this) + "\n");
+    public void write(Path categoryOut) throws IOException {
+        AtomicFiles.writeString(categoryOut.resolve(FILE), toJson() + "\n");
+    }
+
+    /** This summary as category.json holds it. */
+    public String toJson() {
+        return RunJob.gson().toJson(this);
+    }
+
+    /** A summary from its {@link #toJson} text. */
+    public static CategorySummary fromJson(String json) {
+        return RunJob.gson().fromJson(json, CategorySummary.class);
     }
 
     /**
      * The summary of a complete earlier run of this category with the same configuration and the same
      * input files; empty otherwise, with a warning saying why when something was there.
      */
-    static Optional<CategorySummary> read(Path categoryOut, String config, InputFingerprint inputs, Warnings warnings) {
+    public static Optional<CategorySummary> read(Path categoryOut, String config, InputFingerprint inputs,
+                                                 Warnings warnings) {
         Path file = categoryOut.resolve(FILE);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            CategorySummary s = RunJob.gson().fromJson(Files.readString(file), CategorySummary.class);
+            CategorySummary s = fromJson(Files.readString(file));
             if (s == null || !config.equals(s.config())) {
                 warnings.add(file + ": computed with another configuration; category recomputed");
                 return Optional.empty();

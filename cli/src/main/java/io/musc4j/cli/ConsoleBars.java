@@ -9,7 +9,7 @@ import java.util.Locale;
  * terminal) a line is printed when a stage starts, about every 10 % and when it ends, so CI logs
  * stay readable.
  */
-final class ConsoleBars implements ProgressListener {
+public final class ConsoleBars implements ProgressListener {
 
     private static final int WIDTH = 30;
 
@@ -26,12 +26,12 @@ final class ConsoleBars implements ProgressListener {
         this.terminal = terminal;
     }
 
-    static ConsoleBars onStderr() {
+    public static ConsoleBars onStderr() {
         return new ConsoleBars(System.err, System.console() != null);
     }
 
     /** Text shown before each bar, e.g. the category name. */
-    void prefix(String text) {
+    public void prefix(String text) {
         this.prefix = text;
     }
 

@@ -158,6 +158,21 @@ public final class RunCommand implements Callable<Integer> {
     /** Heatmap normalisation. */
     public enum HeatmapMode { single, whole, none }
 
+    /** {@code --resume}. */
+    public boolean resume() {
+        return resume;
+    }
+
+    /** {@code --divide}. */
+    public int divide() {
+        return divide;
+    }
+
+    /** {@code --verbose}. */
+    public boolean verbose() {
+        return verbose;
+    }
+
     @Override
     public Integer call() throws Exception {
         return new RunJob(this).execute();

@@ -15,6 +15,7 @@ import io.musc4j.datasets.output.HtmlReport;
 import io.musc4j.datasets.output.MetricsFiles;
 import io.musc4j.engine.Division;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.MsmScoring;
 import io.musc4j.engine.rscin.RscinWindows;
@@ -39,7 +40,7 @@ import java.util.stream.Collectors;
  * files ({@code metrics.json}, {@code metrics.md}, {@code report.html}, {@code run.json}). A category's
  * results are complete once its {@code category.json} exists, which is what {@code --resume} looks for.
  */
-final class RunJob {
+public final class RunJob {
 
     /** Seed of {@code --divide-mode random}; recorded in run.json so a split can be repeated. */
     static final long DIVIDE_SEED = 42;
@@ -55,31 +56,21 @@ final class RunJob {
 
     private final RunCommand o;
 
-    RunJob(RunCommand options) {
+    public RunJob(RunCommand options) {
         this.o = options;
     }
 
+    /**
+     * Runs the whole job in this process: categories one after another with one loaded model. A
+     * distributed runner (musc4j-spark) uses the steps below instead of this method.
+     */
     int execute() throws Exception {
         Instant started = Instant.now();
-        checkOptions();
-        DatasetFormat format = DatasetFormat.parse(o.format.name());
-        RscinWindows rscin = rscin(o.rscin, format);
-        Division division = new Division(o.divide,
-                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
-                DIVIDE_SEED);
-        MsmScoring scoring = scoring(o.scoring);
-        Aggregation aggregation = aggregation(o.aggregation);
-        CategoryRun.Outputs outputs = outputs();
-        CategoryChecks checks = new CategoryChecks(o.model, division, o.divide != 1, rscin, o.rscin != null
-                ? "--rscin " + o.rscin : "the " + format.cliName() + " default " + windows(rscin));
-        Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
+        Warnings warnings = warnings();
         OutputFolder.check(o.out, o.data);
-        List<Category> listed = Datasets.categories(format, o.data, o.categories, Optional.of(o.out), warnings);
-        Map<String, String> failures = new LinkedHashMap<>();
-        List<Category> categories = new ArrayList<>();
-        for (Category c : listed) {
-            checks.problem(c.samples().size()).ifPresentOrElse(p -> failures.put(c.name(), p), () -> categories.add(c));
-        }
+        List<Category> listed = categories(warnings);
+        Map<String, String> failures = problems(listed);
+        List<Category> categories = listed.stream().filter(c -> !failures.containsKey(c.name())).toList();
         if (categories.isEmpty()) {
             Map.Entry<String, String> first = failures.entrySet().iterator().next();
             throw new IllegalArgumentException(first.getKey() + ": " + first.getValue() + (failures.size() == 1 ? ""
@@ -89,33 +80,20 @@ final class RunJob {
             failures.forEach((name, why) -> System.err.println("musc: " + name + ": not scored: " + why));
             out.clearRunFiles();
             ConsoleBars bars = ConsoleBars.onStderr();
-            MuSc.Builder builder = MuSc.builder().model(o.model).degrees(o.degrees).interval(o.interval[0], o.interval[1])
-                    .rscin(rscin).division(division).batchSize(o.batch).device(device(o.device))
-                    .precision(o.precision == RunCommand.PrecisionChoice.fp16
-                            ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
-                    .scoring(scoring).aggregation(aggregation)
-                    .progress(bars).downloadProgress(DownloadProgress.console());
-            if (o.imageSize != null) {
-                builder.imageSize(o.imageSize);
-            }
-            if (o.layers != null) {
-                builder.layers(o.layers);
-            }
-            try (MuSc musc = builder.build()) {
+            try (MuSc musc = builder(bars).downloadProgress(DownloadProgress.console()).build()) {
                 System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
-                        describe(musc.device()), musc.backboneSpec().architecture(), musc.backboneSpec().blocks(),
+                        describe(musc.device()), musc.backboneSpec().profile(), musc.backboneSpec().blocks(),
                         Arrays.toString(musc.layers()), musc.imageSize());
-                JsonObject config = config(musc, rscin, division, outputs);
-                String fingerprint = GSON.toJson(config);
+                JsonObject config = config(musc);
+                String fingerprint = fingerprint(config);
                 Map<String, CategorySummary> results = new LinkedHashMap<>();
                 int index = 0;
                 for (Category category : categories) {
                     index++;
                     bars.prefix(String.format(Locale.ROOT, "[%d/%d] %s ", index, categories.size(), category.name()));
-                    InputFingerprint inputs = InputFingerprint.of(category);
                     if (o.resume) {
                         Optional<CategorySummary> previous = CategorySummary.read(out.path().resolve(category.name()),
-                                fingerprint, inputs, warnings);
+                                fingerprint, InputFingerprint.of(category), warnings);
                         if (previous.isPresent()) {
                             System.err.println("musc: " + category.name() + ": complete results found, skipped (--resume)");
                             results.put(category.name(), previous.get());
@@ -123,8 +101,9 @@ final class RunJob {
                         }
                     }
                     try {
-                        CategorySummary done = new CategoryRun(musc, format, outputs, checks, warnings)
-                                .run(category, out, fingerprint, inputs);
+                        CategorySummary done = categoryRun(musc, warnings)
+                                .run(category, out.stage(category.name()), fingerprint);
+                        out.commit(category.name());
                         results.put(category.name(), done);
                         System.err.println("musc: " + category.name() + ": " + Summary.counts(done));
                     } catch (RuntimeException e) {
@@ -132,20 +111,11 @@ final class RunJob {
                         if (o.verbose) {
                             e.printStackTrace(System.err);
                         }
-                        String why = OneLineErrors.describe(e);
-                        failures.put(category.name(), why);
-                        System.err.println("musc: " + category.name() + ": not scored: " + why);
+                        failures.put(category.name(), OneLineErrors.describe(e));
+                        System.err.println("musc: " + category.name() + ": not scored: " + failures.get(category.name()));
                     }
                 }
-                writeRunFiles(results, failures, config, started, musc, warnings);
-                System.out.print(Summary.table(results, failures));
-                if (!results.isEmpty()) {
-                    System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
-                            + o.out.resolve("report.html").toAbsolutePath() + ")");
-                }
-                if (warnings.count() > 0) {
-                    System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
-                }
+                finish(results, failures, config, started, describe(musc.device()), warnings);
                 if (failures.isEmpty()) {
                     return Main.EXIT_OK;
                 }
@@ -153,6 +123,123 @@ final class RunJob {
                         + String.join(", ", failures.keySet()) + " (reasons above and in run.json)");
                 return results.isEmpty() ? Main.EXIT_ERROR : Main.EXIT_SOME_CATEGORIES_FAILED;
             }
+        }
+    }
+
+    /** The options this job runs with. */
+    public RunCommand options() {
+        return o;
+    }
+
+    /** Warnings printed as they come and listed in run.json. */
+    public static Warnings warnings() {
+        return new Warnings(m -> System.err.println("warning: " + m));
+    }
+
+    /**
+     * Checks the options and lists the selected categories of {@code --data} (never reading
+     * {@code --out}), failing (one line) before any model loads when an option does not fit.
+     */
+    public List<Category> categories(Warnings warnings) {
+        checkOptions();
+        DatasetFormat format = format();
+        rscin(o.rscin, format);
+        scoring(o.scoring);
+        aggregation(o.aggregation);
+        outputs();
+        return Datasets.categories(format, o.data, o.categories, Optional.of(o.out), warnings);
+    }
+
+    /**
+     * The categories that cannot be scored as configured, each with the reason and the fix, in listing
+     * order; known before any model loads.
+     */
+    public Map<String, String> problems(List<Category> categories) {
+        CategoryChecks checks = checks();
+        Map<String, String> problems = new LinkedHashMap<>();
+        for (Category c : categories) {
+            checks.problem(c.samples().size()).ifPresent(p -> problems.put(c.name(), p));
+        }
+        return problems;
+    }
+
+    /** What a category must satisfy, in words naming only the options given. */
+    CategoryChecks checks() {
+        RscinWindows rscin = rscin(o.rscin, format());
+        String origin = o.rscin != null ? "--rscin " + o.rscin : "the " + format().cliName() + " default "
+                + rscin.windows().stream().map(String::valueOf).collect(Collectors.joining(","));
+        return new CategoryChecks(o.model, division(), o.divide != 1, rscin, origin);
+    }
+
+    /** The per-category outputs and threshold rules the options ask for. */
+    CategoryRun.Outputs outputs() {
+        ThresholdRule threshold = rule("--threshold", o.threshold);
+        ThresholdRule pixel = o.pixelThreshold == null ? threshold : rule("--pixel-threshold", o.pixelThreshold);
+        return new CategoryRun.Outputs(o.heatmaps, o.saveMaps, o.saveMasks, threshold, pixel);
+    }
+
+    private static ThresholdRule rule(String option, String text) {
+        try {
+            return ThresholdRule.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The dataset layout of {@code --format}. */
+    public DatasetFormat format() {
+        return DatasetFormat.parse(o.format.name());
+    }
+
+    /** A MuSc builder with every option of the command (the model is loaded by {@code build()}). */
+    public MuSc.Builder builder(ProgressListener progress) {
+        MuSc.Builder builder = MuSc.builder().model(o.model).degrees(o.degrees).interval(o.interval[0], o.interval[1])
+                .rscin(rscin(o.rscin, format())).division(division()).batchSize(o.batch).device(device(o.device))
+                .precision(o.precision == RunCommand.PrecisionChoice.fp16
+                        ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
+                .scoring(scoring(o.scoring)).aggregation(aggregation(o.aggregation)).progress(progress);
+        if (o.imageSize != null) {
+            builder.imageSize(o.imageSize);
+        }
+        if (o.layers != null) {
+            builder.layers(o.layers);
+        }
+        return builder;
+    }
+
+    /** Scores and writes one category at a time with {@code musc}. */
+    public CategoryRun categoryRun(MuSc musc, Warnings warnings) {
+        return new CategoryRun(musc.imageSize(), format(), outputs(), checks(), warnings, musc);
+    }
+
+    /** The text of {@link #config}: what category.json records and --resume compares. */
+    public static String fingerprint(JsonObject config) {
+        return GSON.toJson(config);
+    }
+
+    private Division division() {
+        return new Division(o.divide,
+                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
+                DIVIDE_SEED);
+    }
+
+    /**
+     * Writes the run-level files into {@code --out} and prints the summary table.
+     *
+     * @param failures category name → one-line reason, for categories that could not be scored (they
+     *     are listed in run.json and the report, and left out of the other files)
+     * @param device the device the scoring ran on, as {@link #describe} writes it
+     */
+    public void finish(Map<String, CategorySummary> results, Map<String, String> failures, JsonObject config,
+            Instant started, String device, Warnings warnings) throws IOException {
+        writeRunFiles(results, failures, config, started, device, warnings);
+        System.out.print(Summary.table(results, failures));
+        if (!results.isEmpty()) {
+            System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
+                    + o.out.resolve("report.html").toAbsolutePath() + ")");
+        }
+        if (warnings.count() > 0) {
+            System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
         }
     }
 
@@ -177,25 +264,6 @@ final class RunJob {
         }
     }
 
-    /** The per-category outputs and threshold rules the options ask for. */
-    private CategoryRun.Outputs outputs() {
-        ThresholdRule threshold = rule("--threshold", o.threshold);
-        ThresholdRule pixel = o.pixelThreshold == null ? threshold : rule("--pixel-threshold", o.pixelThreshold);
-        return new CategoryRun.Outputs(o.heatmaps, o.saveMaps, o.saveMasks, threshold, pixel);
-    }
-
-    private static ThresholdRule rule(String option, String text) {
-        try {
-            return ThresholdRule.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String windows(RscinWindows rscin) {
-        return rscin.isOff() ? "off" : rscin.windows().stream().map(String::valueOf).collect(Collectors.joining(","));
-    }
-
     static RscinWindows rscin(String option, DatasetFormat format) {
         if (option == null) {
             return FormatDefaults.rscinWindows(format);
@@ -212,7 +280,7 @@ final class RunJob {
     }
 
     /** "cpu" or "gpu 0": DJL's own form, "cpu()", reads like a bug in a log. */
-    static String describe(ai.djl.Device device) {
+    public static String describe(ai.djl.Device device) {
         return device.isGpu() ? "gpu " + device.getDeviceId() : "cpu";
     }
 
@@ -243,12 +311,14 @@ final class RunJob {
     }
 
     /** Everything that decides the numbers; a category computed under another configuration is redone. */
-    private JsonObject config(MuSc musc, RscinWindows rscin, Division division, CategoryRun.Outputs outputs) {
+    public JsonObject config(MuSc musc) {
+        RscinWindows rscin = rscin(o.rscin, format());
+        Division division = division();
         JsonObject c = new JsonObject();
         c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
         c.addProperty("format", o.format.name());
         c.addProperty("model", o.model);
-        c.addProperty("architecture", musc.backboneSpec().architecture().name());
+        c.addProperty("architecture", musc.backboneSpec().profile().id());
         c.addProperty("image_size", musc.imageSize());
         c.add("layers", GSON.toJsonTree(musc.layers()));
         c.add("degrees", GSON.toJsonTree(o.degrees));
@@ -262,6 +332,7 @@ final class RunJob {
         c.addProperty("precision", o.precision.name());
         c.addProperty("heatmaps", o.heatmaps.name());
         c.addProperty("save_maps", o.saveMaps);
+        CategoryRun.Outputs outputs = outputs();
         c.addProperty("save_masks", o.saveMasks);
         c.addProperty("threshold", outputs.threshold().canonical());
         c.addProperty("pixel_threshold", outputs.pixelThreshold().canonical());
@@ -269,7 +340,7 @@ final class RunJob {
     }
 
     private void writeRunFiles(Map<String, CategorySummary> results, Map<String, String> failures, JsonObject config,
-                               Instant started, MuSc musc, Warnings warnings) throws IOException {
+            Instant started, String device, Warnings warnings) throws IOException {
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         results.forEach((name, r) -> r.metricsIfAny().ifPresent(m -> metrics.put(name, m)));
         if (!metrics.isEmpty()) {
@@ -287,17 +358,17 @@ final class RunJob {
         run.addProperty("djl", Versions.DJL);
         run.addProperty("pytorch", Versions.PYTORCH);
         run.addProperty("java", Runtime.version().toString());
-        run.addProperty("device", describe(musc.device()));
+        run.addProperty("device", device);
         run.addProperty("started", started.toString());
         run.addProperty("finished", Instant.now().toString());
         run.add("config", config);
         JsonObject thresholds = new JsonObject();
         results.forEach((name, r) -> thresholds.add(name, GSON.toJsonTree(r.decision())));
         run.add("thresholds", thresholds);
-        run.add("failed", GSON.toJsonTree(failures));
         JsonObject timings = new JsonObject();
         results.forEach((name, r) -> timings.add(name, GSON.toJsonTree(r.timingsMs())));
         run.add("timings_ms", timings);
+        run.add("failed", GSON.toJsonTree(failures));
         run.add("warnings", GSON.toJsonTree(warnings.all()));
         AtomicFiles.writeString(o.out.resolve("run.json"), GSON.toJson(run) + "\n");
     }

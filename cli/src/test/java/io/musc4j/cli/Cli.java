@@ -12,6 +12,7 @@ final class Cli {
     static final Path DATA = PARITY.resolve("data");
     static final Path DINOV2 = PARITY.resolve("models/dinov2-tiny");
     static final Path CLIP = PARITY.resolve("models/clip-tiny");
+    static final Path DINO = PARITY.resolve("models/dino-tiny");
 
     /** Exit code and the captured standard output and error of one command. */
     record Outcome(int code, String out, String err) {

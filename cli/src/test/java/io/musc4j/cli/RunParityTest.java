@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code musc run} end to end against the four reference runs of the parity fixtures: scores, maps and
+ * {@code musc run} end to end against the five reference runs of the parity fixtures: scores, maps and
  * metrics from the command's files, compared with what the reference computed from the same images.
  * brick256 goes through the exact Pillow resize (256 → 224) and the reference's mask truncation.
  */
@@ -48,7 +48,11 @@ class RunParityTest {
         Path out = tmp.resolve(id);
         String layers = m.getAsJsonArray("feature_layers").asList().stream()
                 .map(e -> e.getAsString()).collect(Collectors.joining(","));
-        Path model = m.get("backbone").getAsString().equals("clip") ? Cli.CLIP : Cli.DINOV2;
+        Path model = switch (m.get("backbone").getAsString()) {
+            case "clip" -> Cli.CLIP;
+            case "dino" -> Cli.DINO;
+            default -> Cli.DINOV2;
+        };
         Cli.Outcome r = Cli.musc("run", "--data", Cli.DATA, "--format", "mvtec", "--category",
                 m.get("category").getAsString(), "--model", model, "--layers", layers, "--out", out, "--save-maps");
         assertEquals(0, r.code(), r::toString);
@@ -83,7 +87,7 @@ class RunParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123",
-            "brick256_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123"})
+            "brick256_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123", "brick_dino-tiny_r135_k123"})
     void scoresMatchReference(String id) throws IOException {
         ScoresFile csv = ScoresFile.read(output(id).resolve(manifest(id).get("category").getAsString()).resolve("scores.csv"));
         List<String> order = imageOrder(id);
@@ -106,7 +110,7 @@ class RunParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123",
-            "brick256_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123"})
+            "brick256_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123", "brick_dino-tiny_r135_k123"})
     void savedMapsMatchReference(String id) throws IOException {
         JsonObject m = manifest(id);
         Path categoryOut = output(id).resolve(m.get("category").getAsString());
@@ -132,7 +136,7 @@ class RunParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123",
-            "brick256_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123"})
+            "brick256_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123", "brick_dino-tiny_r135_k123"})
     void metricsMatchReference(String id) {
         String category = manifest(id).get("category").getAsString();
         JsonObject actual = json(output(id).resolve("metrics.json")).getAsJsonObject("categories")

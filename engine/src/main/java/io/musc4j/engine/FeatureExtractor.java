@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.musc4j.models.Architecture;
 import io.musc4j.models.Backbone;
 import io.musc4j.models.Features;
 import io.musc4j.models.preprocess.Preprocessing;
@@ -38,15 +37,10 @@ public final class FeatureExtractor {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.backbone = backbone;
-        this.preprocessing = preprocessing(backbone.spec().architecture());
+        this.preprocessing = backbone.spec().preprocessing();
         this.imageSize = imageSize;
         this.taps = taps.clone();
         this.batchSize = batchSize;
-    }
-
-    /** The input recipe of an architecture (SPEC §1). */
-    public static Preprocessing preprocessing(Architecture architecture) {
-        return architecture == Architecture.CLIP ? Preprocessing.clip() : Preprocessing.dinov2();
     }
 
     /** The input recipe this extractor uses. */

@@ -26,7 +26,8 @@ class MuScApiTest {
 
     /** brick: 224 px images as they are; brick256: 256 px images that the API resizes (exact Pillow) to 224. */
     @ParameterizedTest
-    @CsvSource({"brick_dinov2-tiny_r135_k123, dinov2-tiny", "brick256_clip-tiny_r135_k123, clip-tiny"})
+    @CsvSource({"brick_dinov2-tiny_r135_k123, dinov2-tiny", "brick256_clip-tiny_r135_k123, clip-tiny",
+            "brick_dino-tiny_r135_k123, dino-tiny"})
     void scoresImageFilesLikeTheReference(String id, String model) throws IOException {
         ParityRun run = ParityRun.load(id);
         List<Path> paths = Files.readAllLines(run.dir().resolve("image_order.txt")).stream()

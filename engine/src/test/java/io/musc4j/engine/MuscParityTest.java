@@ -15,11 +15,14 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Stage-by-stage parity with the reference runs, starting from the saved tokens and image features. */
+/**
+ * Stage-by-stage parity with the reference runs, starting from the saved tokens (DINO v1: the backbone's
+ * tokens, as the run stores only two images' worth) and image features.
+ */
 class MuscParityTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123"})
+    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123", "brick_dino-tiny_r135_k123"})
     void lnamdMatchesReference(String id) {
         ParityRun run = ParityRun.load(id);
         int grid = run.grid();
@@ -47,7 +50,7 @@ class MuscParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123"})
+    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123", "brick_dino-tiny_r135_k123"})
     void everyStageFromTokensMatchesReference(String id) {
         ParityRun run = ParityRun.load(id);
         int grid = run.grid();

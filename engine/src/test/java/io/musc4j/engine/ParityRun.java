@@ -8,7 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.musc4j.common.image.ImageDecoder;
+import io.musc4j.common.image.RgbImage;
 import io.musc4j.common.io.Npy;
+import io.musc4j.models.Backbone;
+import io.musc4j.models.BackboneOptions;
+import io.musc4j.models.Backbones;
+import io.musc4j.models.Features;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,12 +79,41 @@ public record ParityRun(Path dir, JsonObject manifest) {
         return manifest.get("image_size").getAsInt();
     }
 
+    /**
+     * The (N, 1+L, C) tokens of every image per layer: the stored ones, or, for a run that stores the
+     * tokens of a subset only (DINO v1), the run's backbone applied to its images; models'
+     * BackboneParityTest holds those to the stored subset within 1e-4.
+     */
     public List<NDArray> tokens(NDManager manager) {
+        if (!manifest.getAsJsonObject("subsets").getAsJsonObject("tokens").get("mode").getAsString().equals("all")) {
+            return backboneTokens(manager);
+        }
         List<NDArray> out = new ArrayList<>();
         for (int l : layers()) {
             out.add(floats(manager, "tokens_layer" + l + ".npy"));
         }
         return out;
+    }
+
+    private List<NDArray> backboneTokens(NDManager manager) {
+        Path data = RUNS.resolveSibling("data");
+        int size = imageSize();
+        try (Backbone backbone = Backbones.load(dir.resolve(manifest.get("model_dir").getAsString()).normalize(),
+                BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build())) {
+            List<String> order = Files.readAllLines(dir.resolve("image_order.txt")).stream()
+                    .filter(l -> !l.isBlank()).toList();
+            float[] input = new float[order.size() * 3 * size * size];
+            for (int i = 0; i < order.size(); i++) {
+                RgbImage image = ImageDecoder.javaImageIo().decode(data.resolve(order.get(i)));
+                backbone.spec().preprocessing().toInput(image, size, input, i * 3 * size * size);
+            }
+            NDArray images = manager.create(input, new Shape(order.size(), 3, size, size));
+            Features f = backbone.forward(images, layers().stream().mapToInt(Integer::intValue).toArray());
+            images.close();
+            return f.tokens();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Patch grid side of a square grid from the token count (1 + L). */

@@ -20,9 +20,10 @@ public interface Backbone extends AutoCloseable {
      * One pass over a batch: tapped tokens and image features together.
      *
      * @param images (B, 3, S, S) float32 preprocessed images (SPEC §1); moved to {@link #device()} if needed
-     * @param taps   0-based block indices, each in [0, blocks)
+     * @param layers the feature layers, 0-based, each in [0, blocks); which block each taps is
+     *               {@link BackboneSpec#blocksFor(int[])} (the layer itself, except for DINO v1)
      */
-    Features forward(NDArray images, int[] taps);
+    Features forward(NDArray images, int[] layers);
 
     /** {@link #forward(NDArray, int[])} with {@link BackboneSpec#defaultTaps()}. */
     default Features forward(NDArray images) {

@@ -4,8 +4,9 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.musc4j.models.io.Safetensors;
+import io.musc4j.models.io.TensorSource;
 import io.musc4j.models.io.WeightFileException;
+import io.musc4j.models.layout.ModelLayout;
 import io.musc4j.models.vit.VisionTransformer;
 import io.musc4j.models.vit.VitWeights;
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Loads backbones from Hugging Face model folders ({@code config.json} + safetensors weights). */
+/**
+ * Loads backbones from model folders in any supported layout (transformers, timm, open_clip; safetensors
+ * or pickled checkpoints through the restricted reader), see {@link ModelLayout}.
+ */
 public final class Backbones {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backbones.class);
@@ -28,7 +32,8 @@ public final class Backbones {
      *     missing, malformed or do not match each other, or if the options ask for hardware that is absent
      */
     public static Backbone load(Path modelDir, BackboneOptions opts) throws IOException {
-        ModelConfig cfg = ModelConfig.read(modelDir.resolve("config.json"));
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(modelDir);
+        ModelConfig cfg = checkpoint.config();
         Device device = chooseDevice(opts.device());
         DataType type = DataType.FLOAT32;
         if (opts.precision() == BackboneOptions.Precision.FP16) {
@@ -38,12 +43,12 @@ public final class Backbones {
             type = DataType.FLOAT16;
         }
         int imageSize = opts.imageSize() > 0 ? opts.imageSize() : cfg.imageSize();
-        Safetensors st = Safetensors.openFolder(modelDir);
+        TensorSource weights = checkpoint.openWeights();
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            VitWeights w = VitWeights.load(st, cfg, manager, type);
-            LOG.info("Loaded {} ({} blocks, width {}) from {} on {} as {}", cfg.architecture(), cfg.layers(),
-                    cfg.hiddenSize(), modelDir, device, type);
+            VitWeights w = VitWeights.load(checkpoint.names().over(weights), cfg, manager, type);
+            LOG.info("Loaded {} ({} layout, {} blocks, width {}) from {} on {} as {}", cfg.profile(),
+                    checkpoint.layout(), cfg.layers(), cfg.hiddenSize(), checkpoint.weightsFile(), device, type);
             return new VisionTransformer(cfg, w, manager, type, imageSize);
         } catch (IOException | RuntimeException e) {
             manager.close();

@@ -13,6 +13,8 @@ import io.musc4j.common.io.Npy;
 import io.musc4j.models.io.Safetensors;
 import io.musc4j.models.io.SafetensorsWriter;
 import io.musc4j.models.io.WeightFileException;
+import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.vit.Mlp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,7 +143,16 @@ class WeightLoadingTest {
     }
 
     private static BackboneSpec spec(int blocks) {
-        return new BackboneSpec(Architecture.DINOV2, 14, 64, blocks, 224, 64);
+        return new BackboneSpec(BackboneProfiles.DINOV2, 14, 64, blocks, 224, 64);
+    }
+
+    /** SPEC §2d: the hub's DINO configs say eps 1e-12; the reference computes with 1e-6. */
+    @Test
+    void dinoConfigIsReadWithTheReferenceEps() throws IOException {
+        Path config = MODELS.resolve("dino-tiny/config.json");
+        assertTrue(Files.readString(config).contains("\"layer_norm_eps\": 1e-12"));
+        ModelConfig c = ModelConfig.read(config);
+        assertEquals(new ModelConfig(BackboneProfiles.DINO, 64, 8, 4, 256, 16, 224, 1e-6, Mlp.GELU, 0, 0), c);
     }
 
     @Test
@@ -150,7 +161,7 @@ class WeightLoadingTest {
                 + "\"vision_config\":{\"hidden_size\":1024,\"num_hidden_layers\":24,\"num_attention_heads\":16,"
                 + "\"intermediate_size\":4096,\"patch_size\":14,\"image_size\":336,\"hidden_act\":\"quick_gelu\"}}");
         ModelConfig c = ModelConfig.read(dir.resolve("config.json"));
-        assertEquals(new ModelConfig(Architecture.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5, "quick_gelu", 768), c);
+        assertEquals(new ModelConfig(BackboneProfiles.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5, Mlp.QUICK_GELU, 768, 0), c);
         assertEquals(24, c.trainedGrid());
     }
 }

@@ -110,6 +110,7 @@ class MetricsParityTest {
         "brick_clip-tiny_r135_k123, brick_gt_masks.npy",
         "brick256_dinov2-tiny_r135_k123, brick256_gt_masks.npy",
         "brick256_clip-tiny_r135_k123, brick256_gt_masks.npy",
+        "brick_dino-tiny_r135_k123, brick_gt_masks.npy",
     })
     void everyRunMatchesReferenceFromItsPatchMap(String id, String masks) throws IOException {
         Path run = PARITY.resolve("runs").resolve(id);

@@ -22,7 +22,7 @@ class RscinParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123",
-        "brick256_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123"})
+        "brick256_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123", "brick_dino-tiny_r135_k123"})
     void scoresFromStoredPatchMapMatchReference(String id) {
         ParityRun run = ParityRun.load(id);
         Npy.Array patchMap = run.array("patch_map.npy");

@@ -45,7 +45,7 @@ public final class Safetensors implements TensorSource {
 
     /**
      * Opens the weights of a model folder: {@code model.safetensors}, or the shards named by
-     * {@code model.safetensors.index.json}. A folder holding only pickled weights is refused.
+     * {@code model.safetensors.index.json}. ({@link TensorSources#openFolder} also reads PyTorch checkpoints.)
      */
     public static Safetensors openFolder(Path dir) throws IOException {
         Path single = dir.resolve("model.safetensors");
@@ -56,15 +56,10 @@ public final class Safetensors implements TensorSource {
         if (Files.isRegularFile(index)) {
             return openSharded(index);
         }
-        for (String pickled : new String[] {"pytorch_model.bin", "model.bin", "model.pt", "model.pth"}) {
-            if (Files.exists(dir.resolve(pickled))) {
-                throw pickleRefused(dir.resolve(pickled));
-            }
-        }
         throw new WeightFileException(dir + ": no model.safetensors (or model.safetensors.index.json) in this folder");
     }
 
-    /** Opens one {@code .safetensors} file; {@code .bin}/{@code .pt} files are refused without being read. */
+    /** Opens one {@code .safetensors} file; {@code .bin}/{@code .pt} files are refused without being read as one. */
     public static Safetensors openFile(Path file) throws IOException {
         refusePickle(file);
         Map<String, Entry> map = new TreeMap<>();
@@ -110,13 +105,8 @@ public final class Safetensors implements TensorSource {
     private static void refusePickle(Path file) throws WeightFileException {
         String name = file.getFileName().toString();
         if (name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".pkl")) {
-            throw pickleRefused(file);
+            throw new WeightFileException(file + ": a PyTorch checkpoint by its name, not a safetensors file");
         }
-    }
-
-    private static WeightFileException pickleRefused(Path file) {
-        return new WeightFileException(file + ": pickled PyTorch weights are never loaded (they can run code);"
-                + " fetch model.safetensors from the same repository instead");
     }
 
     private static void readHeader(Path file, Map<String, Entry> into) throws IOException {

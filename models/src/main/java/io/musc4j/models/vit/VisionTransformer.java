@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.LayerNorm;
-import io.musc4j.models.Architecture;
 import io.musc4j.models.Backbone;
 import io.musc4j.models.BackboneSpec;
 import io.musc4j.models.Features;
@@ -22,9 +22,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A pre-norm ViT forward pass on DJL NDArray ops, shared by DINOv2 and the CLIP vision tower, which differ
- * only in the embedding norm, layer scale, MLP activation, what a tap returns and the image feature
- * (SPEC §2). One pass yields every tap and the image feature.
+ * A pre-norm ViT forward pass on DJL NDArray ops, shared by every family; what differs between families
+ * (embedding norm, register tokens, layer scale, MLP, what a tap returns, which block a layer taps, the
+ * image feature, the position-embedding rule; SPEC §2) comes from the profile's {@link VitRecipe} and the
+ * {@link ModelConfig}. One pass yields every tap and the image feature.
  *
  * <p>Scoping: each block runs in its own sub-manager of the batch scope, so only the residual stream and
  * the tapped tokens outlive a block; the batch scope itself is closed before {@link #forward} returns and
@@ -34,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class VisionTransformer implements Backbone {
 
     private final ModelConfig cfg;
+    private final VitRecipe recipe;
     private final BackboneSpec spec;
     private final NDManager weightsManager;
     private final VitWeights w;
@@ -50,9 +52,9 @@ public final class VisionTransformer implements Backbone {
         this.w = w;
         this.weightsManager = weightsManager;
         this.type = type;
-        int featureDim = cfg.architecture() == Architecture.CLIP ? cfg.projectionDim() : cfg.hiddenSize();
-        this.spec = new BackboneSpec(cfg.architecture(), cfg.patchSize(), cfg.hiddenSize(), cfg.layers(),
-                cfg.imageSize(), featureDim);
+        this.recipe = cfg.profile().recipe();
+        this.spec = new BackboneSpec(cfg.profile(), cfg.patchSize(), cfg.hiddenSize(), cfg.layers(),
+                cfg.imageSize(), cfg.featureDim());
         positionEmbedding(spec.grid(imageSize));
     }
 
@@ -72,24 +74,25 @@ public final class VisionTransformer implements Backbone {
     }
 
     @Override
-    public Features forward(NDArray images, int[] taps) {
-        return forward(images, taps, null);
+    public Features forward(NDArray images, int[] layers) {
+        return forward(images, layers, null);
     }
 
     /**
      * {@link #forward(NDArray, int[])} that also adds the wall time of attention, MLP and everything else
      * to {@code times} (ops are eager, so on CPU each op has finished when it returns). For benchmarks.
      */
-    public Features forward(NDArray images, int[] taps, StageTimes times) {
+    public Features forward(NDArray images, int[] layers, StageTimes times) {
         Shape s = images.getShape();
         if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != s.get(3) || s.get(2) < cfg.patchSize()) {
             throw new IllegalArgumentException("images must be (B,3,S,S) with S >= " + cfg.patchSize() + ", got " + s);
         }
-        for (int t : taps) {
-            if (t < 0 || t >= cfg.layers()) {
-                throw new IllegalArgumentException("tap " + t + " is outside blocks 0.." + (cfg.layers() - 1));
+        for (int l : layers) {
+            if (l < 0 || l >= cfg.layers()) {
+                throw new IllegalArgumentException("layer " + l + " is outside blocks 0.." + (cfg.layers() - 1));
             }
         }
+        int[] taps = spec.blocksFor(layers);
         NDManager caller = images.getManager();
         try (NDManager batch = caller.newSubManager(device())) {
             NDArray input = images.toDevice(device(), true);
@@ -115,7 +118,7 @@ public final class VisionTransformer implements Backbone {
             for (NDArray t : tapped) {
                 tokens.add(toCaller(t, caller));
             }
-            return new Features(taps.clone(), tokens, toCaller(imageFeature(x), caller));
+            return new Features(layers.clone(), tokens, toCaller(imageFeature(x), caller));
         }
     }
 
@@ -125,7 +128,10 @@ public final class VisionTransformer implements Backbone {
         return out;
     }
 
-    /** Patchify, prepend the class token, add the position embedding (and CLIP's pre-norm). */
+    /**
+     * Patchify, prepend the class token, add the position embedding, insert the register tokens after
+     * the class token (they get no position embedding), and apply CLIP's pre-norm.
+     */
     private NDArray embed(NDArray images, NDManager batch) {
         long bsz = images.getShape().get(0);
         int c = cfg.hiddenSize();
@@ -135,6 +141,10 @@ public final class VisionTransformer implements Backbone {
                 .reshape(bsz, c, (long) g * g).transpose(0, 2, 1);
         NDArray cls = batch.zeros(new Shape(bsz, 1, c), type).add(w.cls());
         NDArray x = NDArrays.concat(new NDList(cls, patches), 1).add(positionEmbedding(g));
+        if (w.registers() != null) {
+            NDArray registers = batch.zeros(new Shape(bsz, cfg.registers(), c), type).add(w.registers());
+            x = NDArrays.concat(new NDList(x.get(":, :1, :"), registers, x.get(":, 1:, :")), 1);
+        }
         if (w.preNormWeight() != null) {
             x = layerNorm(x, w.preNormWeight(), w.preNormBias());
         }
@@ -146,9 +156,7 @@ public final class VisionTransformer implements Backbone {
         return posByGrid.computeIfAbsent(g, grid -> {
             int m = cfg.trainedGrid();
             int c = cfg.hiddenSize();
-            float[] pos = cfg.architecture() == Architecture.DINOV2
-                    ? PosEmbedResize.dinov2(w.posEmbed(), m, c, grid)
-                    : PosEmbedResize.clip(w.posEmbed(), m, c, grid);
+            float[] pos = recipe.positions().resize(w.posEmbed(), m, c, grid);
             return weightsManager.create(pos, new Shape(1, 1 + (long) grid * grid, c)).toType(type, false);
         });
     }
@@ -200,11 +208,18 @@ public final class VisionTransformer implements Backbone {
                 .matMul(bw.outWeight()).addi(bw.outBias());
     }
 
+    /** The MLP's nonlinearity on fc1's output; SwiGLU halves the width. */
     private NDArray activation(NDArray x) {
-        if (cfg.hiddenAct().equals("quick_gelu")) {
-            return x.mul(Activation.sigmoid(x.mul(1.702f)));
-        }
-        return Activation.gelu(x);
+        return switch (cfg.mlp()) {
+            case GELU -> Activation.gelu(x);
+            case QUICK_GELU -> x.mul(Activation.sigmoid(x.mul(1.702f)));
+            case SWIGLU -> {
+                long h = cfg.intermediateSize();
+                NDArray x1 = x.get(new NDIndex("..., :{}", h));
+                NDArray x2 = x.get(new NDIndex("..., {}:", h));
+                yield Activation.sigmoid(x1).muli(x1).muli(x2);
+            }
+        };
     }
 
     private NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
@@ -212,22 +227,33 @@ public final class VisionTransformer implements Backbone {
                 .singletonOrThrow();
     }
 
-    /** DINOv2: final norm, CLS row zeroed (SPEC §2a). CLIP: the raw block output (SPEC §2b). */
+    /**
+     * A block output (B, 1+R+L, C) as the (B, 1+L, C) tokens LNAMD reads, register tokens dropped (a
+     * tap may be the block output itself, which the caller then keeps alive).
+     */
     private NDArray tapOf(NDArray blockOut) {
-        if (cfg.architecture() == Architecture.CLIP) {
-            return blockOut;
+        NDArray tokens = blockOut;
+        if (cfg.registers() > 0) {
+            tokens = NDArrays.concat(new NDList(blockOut.get(":, :1, :"),
+                    blockOut.get(new NDIndex(":, {}:, :", 1 + cfg.registers()))), 1);
         }
-        NDArray normed = layerNorm(blockOut, w.finalNormWeight(), w.finalNormBias());
-        long bsz = normed.getShape().get(0);
-        NDArray zero = normed.getManager().zeros(new Shape(bsz, 1, cfg.hiddenSize()), normed.getDataType());
-        return NDArrays.concat(new NDList(zero, normed.get(":, 1:, :")), 1);
+        return switch (recipe.tap()) {
+            case RAW -> tokens;
+            case FINAL_NORM -> layerNorm(tokens, w.finalNormWeight(), w.finalNormBias());
+            case FINAL_NORM_ZERO_CLS -> {
+                NDArray normed = layerNorm(tokens, w.finalNormWeight(), w.finalNormBias());
+                long bsz = normed.getShape().get(0);
+                NDArray zero = normed.getManager().zeros(new Shape(bsz, 1, cfg.hiddenSize()), normed.getDataType());
+                yield NDArrays.concat(new NDList(zero, normed.get(":, 1:, :")), 1);
+            }
+        };
     }
 
-    /** DINOv2: final-norm CLS, not normalised. CLIP: projected post-norm CLS, L2-normalised. */
+    /** The final-normed CLS; CLIP projects it and L2-normalises the result. */
     private NDArray imageFeature(NDArray last) {
         NDArray cls = last.get(":, 0, :");
         NDArray normed = layerNorm(cls, w.finalNormWeight(), w.finalNormBias());
-        if (cfg.architecture() == Architecture.DINOV2) {
+        if (recipe.imageFeature() == VitRecipe.ImageFeature.FINAL_NORM_CLS) {
             return normed;
         }
         NDArray proj = normed.matMul(w.projection());

@@ -1,0 +1,200 @@
+package io.musc4j.models.vit;
+
+import io.musc4j.models.io.TensorSource;
+import io.musc4j.models.io.WeightFileException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * How one checkpoint layout names the tensors of a ViT: a rule per canonical name saying which stored
+ * tensors give it and how. {@link VitWeights} reads only canonical names, so every layout of the same
+ * weights yields the same numbers.
+ *
+ * <p>Canonical names and shapes (C width, P patch, M trained grid, R registers, H MLP width, F fc1
+ * width = H, or 2H for SwiGLU, D projection width; linear weights are (out, in) as PyTorch stores them):
+ * <pre>
+ * patch.weight (C,3,P,P)   patch.bias (C)        cls (C)       registers (R,C)     pos (1+M²,C), CLS row first
+ * pre_norm.{weight,bias} (C)
+ * blocks.i.norm1.{weight,bias} (C)   blocks.i.qkv.weight (3C,C), rows [q;k;v]   blocks.i.qkv.bias (3C)
+ * blocks.i.proj.weight (C,C)   blocks.i.proj.bias (C)   blocks.i.ls1 (C)
+ * blocks.i.norm2.{weight,bias} (C)   blocks.i.fc1.weight (F,C)   blocks.i.fc1.bias (F)
+ * blocks.i.fc2.weight (C,H)   blocks.i.fc2.bias (C)   blocks.i.ls2 (C)
+ * norm.{weight,bias} (C)   head.weight (D,C)
+ * </pre>
+ * Shapes are compared without their size-1 axes, so (1,1,C) serves for (C).
+ */
+public final class WeightMap {
+
+    /** Reads one stored tensor of an expected shape. */
+    @FunctionalInterface
+    private interface Stored {
+        float[] get(String name, long... shape) throws WeightFileException;
+    }
+
+    /** How one canonical tensor is made from stored ones. */
+    private interface Rule {
+        float[] read(Stored stored, long[] shape) throws WeightFileException;
+    }
+
+    private static Rule same(String source) {
+        return (stored, shape) -> stored.get(source, shape);
+    }
+
+    private static Rule concat(List<String> sources) {
+        return (stored, shape) -> {
+            long[] part = shape.clone();
+            if (part[0] % sources.size() != 0) {
+                throw new IllegalStateException(Arrays.toString(shape) + " does not split into " + sources.size());
+            }
+            part[0] /= sources.size();
+            float[] out = new float[Math.toIntExact(count(shape))];
+            int at = 0;
+            for (String s : sources) {
+                float[] v = stored.get(s, part);
+                System.arraycopy(v, 0, out, at, v.length);
+                at += v.length;
+            }
+            return out;
+        };
+    }
+
+    private static Rule transposed(String source) {
+        return (stored, shape) -> transpose(stored.get(source, shape[1], shape[0]), (int) shape[1], (int) shape[0]);
+    }
+
+    private static Rule zeroRowFirst(String source) {
+        return (stored, shape) -> {
+            float[] rest = stored.get(source, shape[0] - 1, shape[1]);
+            float[] out = new float[rest.length + (int) shape[1]];
+            System.arraycopy(rest, 0, out, (int) shape[1], rest.length);
+            return out;
+        };
+    }
+
+    private final Map<String, Rule> rules = new LinkedHashMap<>();
+    private final List<Predicate<String>> ignored = new ArrayList<>();
+    private final List<String> zeros = new ArrayList<>();
+
+    /** {@code canonical} is the stored tensor {@code source}. */
+    public WeightMap same(String canonical, String source) {
+        rules.put(canonical, same(source));
+        return this;
+    }
+
+    /** {@code canonical} is the stored tensors stacked along their first axis (e.g. q, k, v into qkv). */
+    public WeightMap concat(String canonical, String... sources) {
+        rules.put(canonical, concat(List.of(sources)));
+        return this;
+    }
+
+    /** {@code canonical} (a,b) is the stored (b,a) matrix transposed (e.g. open_clip's {@code proj}). */
+    public WeightMap transposed(String canonical, String source) {
+        rules.put(canonical, transposed(source));
+        return this;
+    }
+
+    /**
+     * {@code canonical} (1+n, c) is a zero row followed by the stored (n, c) rows: a position embedding
+     * stored without its class-token row, whose value the layout folded into the class token (timm's
+     * {@code no_embed_class}).
+     */
+    public WeightMap zeroRowFirst(String canonical, String source) {
+        rules.put(canonical, zeroRowFirst(source));
+        return this;
+    }
+
+    /** Stored tensors the network does not use (another tower, a classifier, buffers). */
+    public WeightMap ignore(Predicate<String> stored) {
+        ignored.add(stored);
+        return this;
+    }
+
+    /** A stored tensor the network does not use, accepted only if it is all zeros (e.g. a bias timm adds). */
+    public WeightMap mustBeZero(String stored) {
+        zeros.add(stored);
+        return this;
+    }
+
+    /** The canonical tensors of {@code source}. */
+    public CanonicalTensors over(TensorSource source) {
+        return new Reader(source);
+    }
+
+    /** Reads canonical tensors; {@link #finish()} refuses stored tensors nothing used. */
+    private final class Reader implements CanonicalTensors {
+        private final TensorSource source;
+        private final Set<String> left;
+
+        Reader(TensorSource source) {
+            this.source = source;
+            this.left = new HashSet<>(source.names());
+        }
+
+        @Override
+        public float[] read(String canonical, long... shape) throws WeightFileException {
+            Rule rule = rules.get(canonical);
+            if (rule == null) {
+                throw new IllegalStateException("layout names no tensor for canonical '" + canonical + "'");
+            }
+            return rule.read(this::stored, shape);
+        }
+
+        private float[] stored(String name, long... shape) throws WeightFileException {
+            if (!source.names().contains(name)) {
+                throw new WeightFileException("weights: tensor '" + name + "' is missing (is this the right model folder?)");
+            }
+            left.remove(name);
+            long[] actual = source.shape(name);
+            if (!Arrays.equals(squeeze(actual), squeeze(shape))) {
+                throw new WeightFileException(source.file(name) + ": tensor '" + name + "' has shape "
+                        + Arrays.toString(actual) + ", the model's config implies " + Arrays.toString(shape));
+            }
+            return source.floats(name);
+        }
+
+        @Override
+        public void finish() throws WeightFileException {
+            for (String z : zeros) {
+                if (left.remove(z)) {
+                    for (float v : source.floats(z)) {
+                        if (v != 0) {
+                            throw new WeightFileException(source.file(z) + ": tensor '" + z + "' is not all zeros,"
+                                    + " so this is not the network the config describes");
+                        }
+                    }
+                }
+            }
+            left.removeIf(n -> ignored.stream().anyMatch(p -> p.test(n)));
+            if (!left.isEmpty()) {
+                String first = left.stream().sorted().findFirst().orElseThrow();
+                throw new WeightFileException(source.file(first) + ": unexpected tensor '" + first + "'"
+                        + (left.size() > 1 ? " (and " + (left.size() - 1) + " more)" : "")
+                        + "; the file does not match its config");
+            }
+        }
+    }
+
+    private static long[] squeeze(long[] shape) {
+        return Arrays.stream(shape).filter(d -> d != 1).toArray();
+    }
+
+    private static long count(long[] shape) {
+        return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    }
+
+    private static float[] transpose(float[] v, int rows, int cols) {
+        float[] out = new float[v.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] = v[r * cols + c];
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,354 @@
+package io.musc4j.spark;
+
+import io.musc4j.batch.CategoryScorer;
+import io.musc4j.cli.CategoryRun;
+import io.musc4j.cli.CategorySummary;
+import io.musc4j.cli.RunJob;
+import io.musc4j.common.image.RgbImage;
+import io.musc4j.datasets.Category;
+import io.musc4j.datasets.DecodedCategory;
+import io.musc4j.datasets.Datasets;
+import io.musc4j.datasets.Sample;
+import io.musc4j.datasets.Warnings;
+import io.musc4j.datasets.image.ImageIo;
+import io.musc4j.engine.FeatureExtractor;
+import io.musc4j.engine.MuSc;
+import io.musc4j.engine.metrics.Metrics;
+import io.musc4j.models.preprocess.Preprocessing;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * One category split over the cluster, with the numbers of the single-machine run.
+ *
+ * <p>Stage 1 ("features"): the images in partitions (multiples of the backbone batch), each task
+ * writing per pass (layer, degree) the LNAMD features of its images, and their image features, as
+ * chunk files into the shared work folder. Stage 2 ("msm", one Spark job per pass): tasks over query
+ * blocks; each executor loads the pass's features of all N images once into the MSM product form and
+ * scores its blocks against them, returning (block, L) scores. Stage 3 on the driver: the means over
+ * layers and degrees, pixel maps, image scores, RsCIN, masks, metrics and the category's files,
+ * published whole.
+ */
+final class SplitJob {
+
+    /** Images per feature task at most, when not given: bounds a task's tokens in memory. */
+    static final int MAX_PARTITION_IMAGES = 64;
+
+    private final JavaSparkContext sc;
+    private final RunContext context;
+    private final SparkOptions options;
+    private final RunJob job;
+    private final MuSc musc;
+    private final Warnings warnings;
+    private final LongAccumulator bytesRead;
+
+    SplitJob(JavaSparkContext sc, RunContext context, SparkOptions options, RunJob job, MuSc musc, Warnings warnings) {
+        this.sc = sc;
+        this.context = context;
+        this.options = options;
+        this.job = job;
+        this.musc = musc;
+        this.warnings = warnings;
+        this.bytesRead = sc.sc().longAccumulator("musc4j bytes read");
+    }
+
+    /** Images [from, to) of the kept samples, by their paths relative to the data root. */
+    record Partition(int from, int to, ArrayList<String> images) implements Serializable {
+    }
+
+    /** Query images [from, to) of one pass. */
+    record Block(int pass, int from, int to) implements Serializable {
+    }
+
+    /** Scores {@code category} (read from the driver's local copy) and publishes its folder. */
+    CategorySummary run(Category category, Path localOut) throws IOException {
+        Map<String, Long> timings = new LinkedHashMap<>();
+        long clock = System.nanoTime();
+        int size = musc.imageSize();
+        Preprocessing preprocessing = musc.backboneSpec().preprocessing();
+        DecodedCategory decoded = Datasets.decode(category, img -> preprocessing.resize(img, size), warnings);
+        Category kept = decoded.category();
+        int n = kept.samples().size();
+        if (n < 2) {
+            throw new IllegalArgumentException(category.name() + ": MuSc needs at least 2 readable images, got " + n);
+        }
+        clock = lap(timings, "decode", clock);
+        StageRunner.Passes passes = StageRunner.Passes.of(musc, n);
+        org.apache.hadoop.fs.Path work = new org.apache.hadoop.fs.Path(options.work() != null
+                ? Storage.location(options.work()) : new org.apache.hadoop.fs.Path(context.outLocation(),
+                        ".musc4j-work"), category.name().isEmpty() ? "_" : category.name());
+        int[] bounds = bounds(n);
+        ExecutorMemory memory = ExecutorMemory.of(sc.getConf());
+        int block = memory.block(passes, musc.config(), musc.device(), options.queryBlock(), sc.defaultParallelism());
+        try {
+            features(kept, bounds, work);
+            clock = lap(timings, "features", clock);
+            double[][][] msm = msm(passes, bounds, block, work);
+            clock = lap(timings, "msm", clock);
+            double[][] layerMeans = new double[passes.degrees().size()][];
+            for (int ri = 0; ri < layerMeans.length; ri++) {
+                layerMeans[ri] = StageRunner.mean(msm[ri]);
+            }
+            StageRunner.Finished f = StageRunner.finish(passes, StageRunner.mean(layerMeans), size,
+                    imageFeatures(work, bounds), musc.rscin());
+            clock = lap(timings, "maps", clock);
+            byte[][] masks = kept.hasMasks() ? CategoryScorer.masks(kept.samples(), size, job.format(), warnings) : null;
+            Optional<Metrics> metrics = CategoryScorer.metrics(kept, f.scoresRscin(), f.maps(), masks, size);
+            lap(timings, "metrics", clock);
+            Path folder = localOut.resolve(category.name());
+            CategorySummary summary = job.categoryRun(musc, warnings).write(category, new CategoryRun.Scored(kept,
+                    decoded.images(), f.maps(), masks, f.scores(), f.scoresRscin(), metrics, timings), folder,
+                    context.fingerprint());
+            context.storage().publish(folder, new org.apache.hadoop.fs.Path(context.outLocation(), category.name()));
+            return summary;
+        } finally {
+            if (!options.keepFeatures()) {
+                context.storage().delete(work);
+                context.storage().deleteIfEmpty(work.getParent());
+            }
+        }
+    }
+
+    /** Bytes the executors read from the work folder so far (reference features of stage 2). */
+    long bytesRead() {
+        return bytesRead.value();
+    }
+
+    /** Partition bounds: multiples of the backbone batch, so every batch is the one the whole set sees. */
+    private int[] bounds(int n) {
+        int batch = batchSize();
+        int per = options.partitionImages() > 0 ? options.partitionImages()
+                : Math.min(MAX_PARTITION_IMAGES, (int) Math.ceil(n / (double) sc.defaultParallelism()));
+        per = Math.max(batch, (per + batch - 1) / batch * batch);
+        List<Integer> b = new ArrayList<>();
+        for (int i = 0; i < n; i += per) {
+            b.add(i);
+        }
+        b.add(n);
+        return b.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private int batchSize() {
+        String b = RunArgs.value(context.runArgs(), "--batch");
+        return b == null ? 4 : Integer.parseInt(b.trim());
+    }
+
+    private void features(Category kept, int[] bounds, org.apache.hadoop.fs.Path work) {
+        List<Partition> parts = new ArrayList<>();
+        for (int k = 0; k + 1 < bounds.length; k++) {
+            ArrayList<String> images = new ArrayList<>();
+            for (int i = bounds[k]; i < bounds[k + 1]; i++) {
+                images.add(kept.samples().get(i).relativePath());
+            }
+            parts.add(new Partition(bounds[k], bounds[k + 1], images));
+        }
+        sc.setJobDescription("features");
+        try {
+            sc.parallelize(parts, parts.size()).map(new FeatureTask(context, work.toString())).collect();
+        } finally {
+            sc.setJobDescription(null);
+        }
+    }
+
+    private double[][][] msm(StageRunner.Passes passes, int[] bounds, int block, org.apache.hadoop.fs.Path work) {
+        int n = passes.images();
+        int patches = (int) passes.patches();
+        double[][][] msm = new double[passes.degrees().size()][passes.layers()][];
+        for (int pass = 0; pass < passes.count(); pass++) {
+            List<Block> blocks = new ArrayList<>();
+            for (int i = 0; i < n; i += block) {
+                blocks.add(new Block(pass, i, Math.min(n, i + block)));
+            }
+            sc.setJobDescription(String.format("msm %d/%d", pass + 1, passes.count()));
+            List<double[]> scores;
+            try {
+                scores = sc.parallelize(blocks, blocks.size())
+                        .map(new MsmTask(context, work.toString(), passes, bounds, bytesRead)).collect();
+            } finally {
+                sc.setJobDescription(null);
+            }
+            double[] all = new double[n * patches];
+            for (int k = 0; k < blocks.size(); k++) {
+                System.arraycopy(scores.get(k), 0, all, blocks.get(k).from() * patches, scores.get(k).length);
+            }
+            msm[pass % passes.degrees().size()][passes.layer(pass)] = all;
+        }
+        return msm;
+    }
+
+    private float[][] imageFeatures(org.apache.hadoop.fs.Path work, int[] bounds) throws IOException {
+        int n = bounds[bounds.length - 1];
+        float[][] rows = new float[n][];
+        for (int k = 0; k + 1 < bounds.length; k++) {
+            int from = bounds[k];
+            int count = bounds[k + 1] - from;
+            ByteBuffer bytes = ByteBuffer.wrap(context.storage().read(Chunks.imageFeatures(work, from, bounds[k + 1])))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            int d = bytes.remaining() / Float.BYTES / count;
+            for (int i = 0; i < count; i++) {
+                float[] row = new float[d];
+                bytes.asFloatBuffer().position(i * d).get(row);
+                rows[from + i] = row;
+            }
+        }
+        return rows;
+    }
+
+    private static long lap(Map<String, Long> timings, String stage, long since) {
+        long now = System.nanoTime();
+        timings.merge(stage, (now - since) / 1_000_000, Long::sum);
+        return now;
+    }
+
+    /** Names of the chunk files in the work folder. */
+    static final class Chunks {
+        private Chunks() {
+        }
+
+        static org.apache.hadoop.fs.Path features(org.apache.hadoop.fs.Path work, int pass, int from, int to) {
+            return new org.apache.hadoop.fs.Path(work, "features/pass-" + pass + "/" + from + "-" + to + ".f32");
+        }
+
+        static org.apache.hadoop.fs.Path imageFeatures(org.apache.hadoop.fs.Path work, int from, int to) {
+            return new org.apache.hadoop.fs.Path(work, "image-features/" + from + "-" + to + ".f32");
+        }
+    }
+
+    /** Stage 1 on an executor: one partition's images → its chunk files. */
+    static final class FeatureTask implements Function<Partition, Long> {
+        private static final long serialVersionUID = 1L;
+        private final RunContext context;
+        private final String work;
+
+        FeatureTask(RunContext context, String work) {
+            this.context = context;
+            this.work = work;
+        }
+
+        @Override
+        public Long call(Partition part) throws Exception {
+            Path scratch = RunContext.scratch("musc4j-features");
+            try {
+                RunJob job = context.job(scratch, scratch.resolve("out"), null);
+                MuSc musc = ExecutorCache.model(context.runArgs(), job);
+                Preprocessing preprocessing = musc.backboneSpec().preprocessing();
+                List<RgbImage> images = new ArrayList<>();
+                for (String relative : part.images()) {
+                    images.add(preprocessing.resize(ImageIo.readRgb(image(relative, scratch)), musc.imageSize()));
+                }
+                int passes = musc.layers().length * musc.config().degrees().size();
+                Path[] local = new Path[passes + 1];
+                OutputStream[] outs = new OutputStream[passes + 1];
+                try {
+                    for (int p = 0; p <= passes; p++) {
+                        local[p] = scratch.resolve("chunk-" + p + ".f32");
+                        outs[p] = new BufferedOutputStream(Files.newOutputStream(local[p]), 1 << 20);
+                    }
+                    synchronized (musc) {
+                        StageRunner.extract(musc, images, new StageRunner.FeatureSink() {
+                            @Override
+                            public void features(int pass, float[] values) throws IOException {
+                                outs[pass].write(littleEndian(values));
+                            }
+
+                            @Override
+                            public void imageFeatures(float[][] rows) throws IOException {
+                                for (float[] row : rows) {
+                                    outs[passes].write(littleEndian(row));
+                                }
+                            }
+                        });
+                    }
+                } finally {
+                    for (OutputStream o : outs) {
+                        if (o != null) {
+                            o.close();
+                        }
+                    }
+                }
+                Faults.check("features", null);
+                org.apache.hadoop.fs.Path w = new org.apache.hadoop.fs.Path(work);
+                long bytes = 0;
+                for (int p = 0; p <= passes; p++) {
+                    org.apache.hadoop.fs.Path target = p < passes ? Chunks.features(w, p, part.from(), part.to())
+                            : Chunks.imageFeatures(w, part.from(), part.to());
+                    Path file = local[p];
+                    context.storage().write(target, o -> Files.copy(file, o));
+                    bytes += Files.size(file);
+                }
+                return bytes;
+            } finally {
+                RunContext.delete(scratch);
+            }
+        }
+
+        private Path image(String relative, Path scratch) throws IOException {
+            org.apache.hadoop.fs.Path root = context.dataLocation();
+            if (Storage.isLocal(root)) {
+                return Storage.localPath(root).resolve(relative);
+            }
+            Path local = scratch.resolve("images").resolve(relative);
+            context.storage().download(new org.apache.hadoop.fs.Path(root, relative), local);
+            return local;
+        }
+    }
+
+    static byte[] littleEndian(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return b.array();
+    }
+
+    /** Stage 2 on an executor: one query block of one pass → its (block, L) MSM scores. */
+    static final class MsmTask implements Function<Block, double[]> {
+        private static final long serialVersionUID = 1L;
+        private final RunContext context;
+        private final String work;
+        private final StageRunner.Passes passes;
+        private final int[] bounds;
+        private final LongAccumulator bytesRead;
+
+        MsmTask(RunContext context, String work, StageRunner.Passes passes, int[] bounds, LongAccumulator bytesRead) {
+            this.context = context;
+            this.work = work;
+            this.passes = passes;
+            this.bounds = bounds.clone();
+            this.bytesRead = bytesRead;
+        }
+
+        @Override
+        public double[] call(Block block) throws Exception {
+            Path scratch = RunContext.scratch("musc4j-msm");
+            MuSc musc;
+            try {
+                musc = ExecutorCache.model(context.runArgs(), context.job(scratch, scratch.resolve("out"), null));
+            } finally {
+                RunContext.delete(scratch);
+            }
+            org.apache.hadoop.fs.Path w = new org.apache.hadoop.fs.Path(work);
+            try (ExecutorCache.Lease lease = ExecutorCache.reference(work + "#" + block.pass(),
+                    () -> StageRunner.load(passes, bounds, (from, to) -> {
+                        byte[] bytes = context.storage().read(Chunks.features(w, block.pass(), from, to));
+                        bytesRead.add(bytes.length);
+                        return ByteBuffer.wrap(bytes);
+                    }, musc.config().precision(), musc.device()))) {
+                Faults.check("msm", null);
+                return StageRunner.scoreBlock(lease.reference(), block.from(), block.to(), musc.config());
+            }
+        }
+    }
+}

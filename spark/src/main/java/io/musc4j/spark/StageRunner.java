@@ -1,0 +1,287 @@
+package io.musc4j.spark;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.common.image.RgbImage;
+import io.musc4j.engine.FeatureExtractor;
+import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.MuscScorer;
+import io.musc4j.engine.ProgressListener;
+import io.musc4j.engine.lnamd.LnamdFeatures;
+import io.musc4j.engine.maps.AlignCornersUpsampler;
+import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.engine.msm.MutualScoring;
+import io.musc4j.engine.msm.NearestPatchMinima;
+import io.musc4j.engine.rscin.Rscin;
+import io.musc4j.engine.store.ResidentTokens;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/**
+ * The only class of musc4j-spark that calls the engine's internals: the three stages of one category
+ * split over a cluster, each computing exactly what {@link MuscScorer} computes for the whole set.
+ *
+ * <ol>
+ * <li>{@link #extract}: backbone and LNAMD of a partition of the images: per pass (tapped layer,
+ * degree r) features (n, L, C) float32, and the (n, D) image features RsCIN uses.</li>
+ * <li>{@link #scoreBlock}: MSM of a block of query images [i0, i1) against all N images of one pass,
+ * each ordered pair from the query's side (the engine's query-block form), then the interval average:
+ * (i1 − i0, L) float64. The N images' features are held in the kernel's product form
+ * ({@link Reference}), which an executor loads once per pass and keeps for all its blocks.</li>
+ * <li>{@link #finish}: the patch map's upsampling to S×S (bilinear, align corners), the image
+ * scores (maxima of the pixel maps) and RsCIN.</li>
+ * </ol>
+ *
+ * Only plain Java arrays enter and leave; every NDArray lives in a scope closed here.
+ */
+final class StageRunner {
+
+    /** Images upsampled at a time for the image scores, as {@link MuscScorer} does. */
+    private static final int UPSAMPLE_CHUNK = 16;
+    /**
+     * Bytes per distance of a query block: the minima (4) and the interval average's working copies,
+     * topK values and int64 indices (24, the engine's {@code MutualScoring.AVERAGE_BYTES}).
+     */
+    static final long BLOCK_BYTES_PER_DISTANCE = 4 + 24;
+
+    private StageRunner() {
+    }
+
+    /**
+     * What one category's passes look like.
+     *
+     * @param images N
+     * @param gridH patch rows h
+     * @param gridW patch columns w
+     * @param channels C
+     * @param layers tapped layers
+     * @param degrees LNAMD degrees r, in the configuration's order
+     */
+    record Passes(int images, int gridH, int gridW, long channels, int layers, List<Integer> degrees)
+            implements java.io.Serializable {
+
+        Passes {
+            degrees = List.copyOf(degrees);
+        }
+
+        int count() {
+            return layers * degrees.size();
+        }
+
+        long patches() {
+            return (long) gridH * gridW;
+        }
+
+        int layer(int pass) {
+            return pass / degrees.size();
+        }
+
+        int degree(int pass) {
+            return degrees.get(pass % degrees.size());
+        }
+
+        /** Bytes of one image's features of one pass, float32. */
+        long imageBytes() {
+            return patches() * channels * Float.BYTES;
+        }
+
+        /** The passes of a loaded model scoring N images. */
+        static Passes of(MuSc musc, int images) {
+            int grid = musc.backboneSpec().grid(musc.imageSize());
+            return new Passes(images, grid, grid, musc.backboneSpec().hiddenSize(), musc.layers().length,
+                    musc.config().degrees());
+        }
+    }
+
+    /** Receives stage 1's output batch by batch. */
+    interface FeatureSink {
+        /** LNAMD features (b, L, C) of the batch's images at pass {@code pass}, float32 row-major. */
+        void features(int pass, float[] values) throws IOException;
+
+        /** Image features (b, D) of the batch. */
+        void imageFeatures(float[][] rows) throws IOException;
+    }
+
+    /**
+     * Stage 1: the backbone over {@code images} (batches of the model's batch size, so a partition
+     * that starts at a multiple of it sees the batches the whole set does) and LNAMD per pass.
+     */
+    static void extract(MuSc musc, List<RgbImage> images, FeatureSink sink) throws IOException {
+        FeatureExtractor extractor = musc.extractor();
+        int grid = musc.backboneSpec().grid(musc.imageSize());
+        List<Integer> degrees = musc.config().degrees();
+        try (NDManager scope = NDManager.newBaseManager(musc.device())) {
+            extractor.extract(images.size(), images::get, scope, (tokens, f) -> {
+                ResidentTokens batch = new ResidentTokens(tokens, grid, grid);
+                for (int li = 0; li < tokens.size(); li++) {
+                    for (int ri = 0; ri < degrees.size(); ri++) {
+                        try (NDManager pass = scope.newSubManager()) {
+                            NDArray z = new LnamdFeatures(batch, li, degrees.get(ri)).read(0, batch.images(), pass);
+                            sink.features(li * degrees.size() + ri, z.toType(DataType.FLOAT32, false).toFloatArray());
+                        }
+                    }
+                }
+                sink.imageFeatures(rows(f));
+            }, ProgressListener.none());
+        }
+    }
+
+    private static float[][] rows(NDArray features) {
+        int n = Math.toIntExact(features.getShape().get(0));
+        int d = Math.toIntExact(features.getShape().get(1));
+        float[] flat = features.toType(DataType.FLOAT32, false).toFloatArray();
+        float[][] rows = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * d, rows[i], 0, d);
+        }
+        return rows;
+    }
+
+    /**
+     * The N images' features of one pass in the MSM kernel's product form, on a device; an executor
+     * keeps it while it scores blocks of that pass. Close it to free it.
+     */
+    static final class Reference implements AutoCloseable {
+        private final NDManager manager;
+        private final NearestPatchMinima.ProductForm form;
+        private final Passes passes;
+
+        private Reference(NDManager manager, NearestPatchMinima.ProductForm form, Passes passes) {
+            this.manager = manager;
+            this.form = form;
+            this.passes = passes;
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+
+    /** Reads the features of images [from, to) of a pass, (to − from)·L·C little-endian float32. */
+    interface ChunkReader {
+        ByteBuffer read(int from, int to) throws IOException;
+    }
+
+    /**
+     * Loads one pass's reference features from its chunks ({@code bounds}: image ranges [b_k, b_{k+1})
+     * in order) into the product form in {@code precision} on {@code device}.
+     */
+    static Reference load(Passes passes, int[] bounds, ChunkReader chunks, MsmPrecision precision, Device device)
+            throws IOException {
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            NearestPatchMinima.ProductForm form = NearestPatchMinima.ProductForm.empty(passes.images(),
+                    passes.patches(), passes.channels(), precision, manager);
+            for (int k = 0; k + 1 < bounds.length; k++) {
+                int from = bounds[k];
+                int to = bounds[k + 1];
+                FloatBuffer values = chunks.read(from, to).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                try (NDManager part = manager.newSubManager()) {
+                    form.set(from, part.create(values, new Shape(to - from, passes.patches(), passes.channels())));
+                }
+            }
+            return new Reference(manager, form, passes);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stage 2: MSM scores (i1 − i0, L) float64 row-major of query images [i0, i1) against all N images
+     * of the reference's pass: nearest-patch distances to every other image, then the interval average
+     * over the N − 1 of them.
+     */
+    static double[] scoreBlock(Reference ref, int i0, int i1, MuscConfig config) {
+        Passes p = ref.passes;
+        MutualScoring scoring = new MutualScoring(config.interval(), config.memoryBudgetBytes(), config.precision());
+        NearestPatchMinima kernel = scoring.kernel(p.patches(), p.channels());
+        try (NDManager scope = ref.manager.newSubManager()) {
+            NDArray queries = ref.form.product().get(scope, new NDIndex("{}:{}, :, :{}", i0, i1, p.channels()))
+                    .toType(DataType.FLOAT32, true);
+            NDArray minima = kernel.cross(queries, ref.form);
+            for (int i = i0; i < i1; i++) {
+                // an image is not its own candidate
+                minima.set(new NDIndex("{}, {}, :", i - i0, i), Float.POSITIVE_INFINITY);
+            }
+            return config.interval().average(minima, p.images() - 1).toDoubleArray();
+        }
+    }
+
+    /**
+     * Native bytes of one executor task scoring a block of {@code block} query images: its features and
+     * their product form, the (block, N, L) minima with the interval average's copies, and the kernel's
+     * tile.
+     */
+    static long blockBytes(Passes p, int block, MuscConfig config, Device device) {
+        MutualScoring scoring = new MutualScoring(config.interval(), config.memoryBudgetBytes(), config.precision());
+        long tile = scoring.kernel(p.patches(), p.channels()).plan(p.patches(), p.channels(), device).bytes();
+        long queries = (long) block * p.patches() * (p.channels() * Float.BYTES
+                + (p.channels() + 2) * config.precision().bytes());
+        return queries + (long) block * p.images() * p.patches() * BLOCK_BYTES_PER_DISTANCE + tile;
+    }
+
+    /** Native bytes of one pass's reference features in product form, N·L·(C+2) elements. */
+    static long referenceBytes(Passes p, MsmPrecision precision) {
+        return (long) p.images() * p.patches() * (p.channels() + 2) * precision.bytes();
+    }
+
+    /**
+     * What stage 3 computes from the patch map.
+     *
+     * @param scores image scores before RsCIN
+     * @param scoresRscin image scores after RsCIN
+     * @param maps S×S pixel maps, float32
+     */
+    record Finished(double[] scores, float[] scoresRscin, float[][] maps) {
+    }
+
+    /**
+     * Stage 3: layer and degree means are the caller's ({@link #mean}); from the patch map (N, L)
+     * float64 row-major: pixel maps, image scores (their maxima) and RsCIN with {@code imageFeatures}.
+     */
+    static Finished finish(Passes p, double[] patchMap, int size, float[][] imageFeatures,
+            io.musc4j.engine.rscin.RscinWindows rscin) {
+        int n = p.images();
+        int patches = (int) p.patches();
+        AlignCornersUpsampler upsampler = new AlignCornersUpsampler(p.gridH(), p.gridW(), size);
+        double[] before = new double[n];
+        float[][] maps = new float[n][];
+        try (NDManager scope = NDManager.newBaseManager()) {
+            NDArray map = scope.create(patchMap, new Shape(n, patches));
+            for (int i0 = 0; i0 < n; i0 += UPSAMPLE_CHUNK) {
+                int i1 = Math.min(n, i0 + UPSAMPLE_CHUNK);
+                try (NDManager chunk = scope.newSubManager()) {
+                    double[] max = upsampler.upsample(map.get(chunk, new NDIndex("{}:{}", i0, i1))).reshape(i1 - i0, -1)
+                            .max(new int[] {1}).toDoubleArray();
+                    System.arraycopy(max, 0, before, i0, i1 - i0);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                try (NDManager one = scope.newSubManager()) {
+                    double[] m = upsampler.upsample(map.get(one, new NDIndex("{}:{}", i, i + 1))).toDoubleArray();
+                    float[] f = new float[m.length];
+                    for (int k = 0; k < m.length; k++) {
+                        f[k] = (float) m[k];
+                    }
+                    maps[i] = f;
+                }
+            }
+        }
+        return new Finished(before, Rscin.rescore(before, rscin.isOff() ? null : imageFeatures, rscin), maps);
+    }
+
+    /** The engine's mean of equally long arrays, summed in order. */
+    static double[] mean(double[][] parts) {
+        return MuscScorer.mean(parts);
+    }
+}

@@ -1,0 +1,173 @@
+package io.musc4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.musc4j.cli.Main;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code musc run} on Spark in local mode (two task threads, two attempts per task) against the plain
+ * {@code musc run} on the parity fixtures with both tiny backbones: the same scores, maps and metrics
+ * in both modes, query blocks smaller than N, a retried task, and outputs that are whole or absent.
+ */
+class SparkRunTest {
+
+    /** The bound for Spark against the plain run; never loosen it. */
+    static final double TOLERANCE = 1e-6;
+
+    static final Path PARITY = Path.of(System.getProperty("musc4j.testdata"), "parity");
+    static final Path DATA = PARITY.resolve("data");
+
+    private static JavaSparkContext sc;
+    private static final Map<String, Path> PLAIN = new ConcurrentHashMap<>();
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void start() {
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("musc4j-test")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+        sc.setLogLevel("ERROR");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.close();
+        }
+    }
+
+    static Path model(String name) {
+        return PARITY.resolve("models").resolve(name);
+    }
+
+    /** The plain run of brick and brick256 with a backbone, computed once. */
+    static Path plain(String backbone) {
+        return PLAIN.computeIfAbsent(backbone, b -> {
+            Path out = tmp.resolve("plain-" + b);
+            List<String> args = new ArrayList<>(List.of("run"));
+            args.addAll(common(b, out, "brick,brick256"));
+            int code = Main.execute(args.toArray(String[]::new));
+            assertEquals(0, code, "plain run");
+            return out;
+        });
+    }
+
+    static List<String> common(String backbone, Path out, String categories) {
+        return new ArrayList<>(List.of("--data", DATA.toString(), "--format", "mvtec", "--category", categories,
+                "--model", model(backbone).toString(), "--out", out.toString(), "--save-maps", "--heatmaps", "none"));
+    }
+
+    /** musc run on the shared local Spark context with extra Spark options. */
+    static int spark(String backbone, Path out, String categories, String... sparkOptions) throws Exception {
+        List<String> args = common(backbone, out, categories);
+        args.addAll(List.of(sparkOptions));
+        SparkOptions.Parsed p = SparkOptions.parse(args);
+        return new SparkRun(sc, p.options(), p.runArgs()).execute();
+    }
+
+    static void assertSame(Path expected, Path actual, String category) throws IOException {
+        double scores = Outputs.scoreDifference(expected.resolve(category), actual.resolve(category));
+        double maps = Outputs.mapDifference(expected.resolve(category), actual.resolve(category));
+        double metrics = Outputs.metricsDifference(expected, actual, category);
+        System.out.printf("spark %s %s: scores %.2e maps %.2e metrics %.2e%n", actual.getFileName(), category,
+                scores, maps, metrics);
+        assertTrue(scores <= TOLERANCE, category + " scores differ by " + scores);
+        assertTrue(maps <= TOLERANCE, category + " maps differ by " + maps);
+        assertTrue(metrics <= TOLERANCE, category + " metrics differ by " + metrics);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dinov2-tiny", "clip-tiny"})
+    void splitModeEqualsThePlainRun(String backbone) throws Exception {
+        Path out = tmp.resolve("split-" + backbone);
+        // query blocks of 5 of the 18 images: four MSM tasks per pass, the last one shorter
+        assertEquals(0, spark(backbone, out, "brick", "--spark-mode", "split", "--query-block", "5",
+                "--partition-images", "8"));
+        assertSame(plain(backbone), out, "brick");
+        assertFalse(Files.exists(out.resolve(".musc4j-work")), "feature chunks are removed when done");
+        assertFalse(Files.exists(out.resolve(Storage.TEMPORARY)), "no temporary files left");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dinov2-tiny", "clip-tiny"})
+    void categoriesModeEqualsThePlainRun(String backbone) throws Exception {
+        Path out = tmp.resolve("categories-" + backbone);
+        assertEquals(0, spark(backbone, out, "brick,brick256", "--spark-mode", "categories"));
+        assertSame(plain(backbone), out, "brick");
+        assertSame(plain(backbone), out, "brick256");
+        for (String f : List.of("run.json", "metrics.json", "metrics.md", "report.html")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+    }
+
+    @Test
+    void oneQueryBlockEqualsSmallBlocks() throws Exception {
+        Path whole = tmp.resolve("one-block");
+        Path small = tmp.resolve("small-blocks");
+        assertEquals(0, spark("dinov2-tiny", whole, "brick", "--spark-mode", "split", "--query-block", "18"));
+        assertEquals(0, spark("dinov2-tiny", small, "brick", "--spark-mode", "split", "--query-block", "4"));
+        assertEquals(0.0, Outputs.scoreDifference(whole.resolve("brick"), small.resolve("brick")));
+        assertEquals(0.0, Outputs.mapDifference(whole.resolve("brick"), small.resolve("brick")));
+    }
+
+    @Test
+    void aFailedTaskIsRetriedAndTheResultIsUnchanged() throws Exception {
+        Path out = tmp.resolve("retried");
+        int before = Faults.INJECTED.get();
+        sc.setLocalProperty(Faults.PROPERTY, "msm:once");
+        try {
+            assertEquals(0, spark("dinov2-tiny", out, "brick", "--spark-mode", "split", "--query-block", "6"));
+        } finally {
+            sc.setLocalProperty(Faults.PROPERTY, null);
+        }
+        // one failure per MSM job (one per pass): each job's first task fails once and is retried
+        assertEquals(4 * 3, Faults.INJECTED.get() - before);
+        assertSame(plain("dinov2-tiny"), out, "brick");
+    }
+
+    @Test
+    void aCategoryThatKeepsFailingLeavesNoFilesAndTheOthersAreWritten() throws Exception {
+        Path out = tmp.resolve("failing");
+        sc.setLocalProperty(Faults.PROPERTY, "publish:brick256:always");
+        try {
+            assertEquals(1, spark("dinov2-tiny", out, "brick,brick256", "--spark-mode", "categories"));
+        } finally {
+            sc.setLocalProperty(Faults.PROPERTY, null);
+        }
+        assertFalse(Files.exists(out.resolve("brick256")), "the failed category's folder");
+        assertFalse(Files.exists(out.resolve(Storage.TEMPORARY)), "temporary files");
+        assertSame(plain("dinov2-tiny"), out, "brick");
+        assertTrue(Outputs.json(out.resolve("run.json")).getAsJsonObject("failed").get("brick256").getAsString()
+                .contains("injected failure"));
+    }
+
+    @Test
+    void aSplitCategoryThatFailsInMsmWritesNothing() throws Exception {
+        Path out = tmp.resolve("failing-split");
+        sc.setLocalProperty(Faults.PROPERTY, "msm:always");
+        try {
+            assertEquals(1, spark("dinov2-tiny", out, "brick", "--spark-mode", "split"));
+        } finally {
+            sc.setLocalProperty(Faults.PROPERTY, null);
+        }
+        assertEquals(List.of("report.html", "run.json"), Outputs.files(out), "only the run's own files");
+    }
+}
