@@ -102,7 +102,8 @@ public record ThresholdRule(Kind kind, double value) {
         return switch (kind) {
             case MAD -> "mad:" + text(value) + ", median + " + text(value) + " × 1.4826 × MAD of the category's scores";
             case FIXED -> "fixed:" + text(value);
-            case RATE -> "rate:" + text(value) + ", the highest " + text(100 * value) + " % of the scores above it";
+            case RATE -> "rate:" + text(value) + ", the highest " + text(100 * value) + " % of the category's scores "
+                    + "anomalous";
         };
     }
 

@@ -241,8 +241,10 @@ public final class HtmlReport {
             return;
         }
         HeatmapNorm n = c.scale().get();
-        h.append("<p>Heatmaps: left the input, right the anomaly map over it (ground truth outlined in white where "
-                + "it exists); one colour scale for the whole category, so normal parts stay blue:</p>\n")
+        boolean truth = c.images().stream().anyMatch(i -> i.label().isPresent());
+        h.append("<p>Heatmaps: left the input, right the anomaly map over it")
+                .append(truth ? " (ground truth outlined in white where a mask exists)" : "")
+                .append("; one colour scale for the whole category, so normal parts stay blue:</p>\n")
                 .append("<div class=\"scale\"><span>").append(number(n.min())).append("</span><div class=\"bar\">");
         double t = c.pixelThreshold();
         if (n.max() > n.min() && t >= n.min() && t <= n.max()) {
