@@ -8,7 +8,7 @@ import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.image.MaskPreprocessor;
-import io.musc4j.engine.BatchResult;
+import io.musc4j.engine.ScoredSet;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.metrics.Metrics;
 import io.musc4j.engine.metrics.MetricsEvaluator;
@@ -47,7 +47,7 @@ public final class CategoryScorer {
      *     (NaN otherwise)
      * @param timingsMs wall milliseconds per stage: decode, musc, maps, metrics
      */
-    public record Scored(Category category, List<RgbImage> images, BatchResult result,
+    public record Scored(Category category, List<RgbImage> images, ScoredSet result,
                          float[][] maps, byte[][] masks, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
     }
 
@@ -73,25 +73,22 @@ public final class CategoryScorer {
         checks.require(decoded.images().size());
         clock = lap(timings, "decode", clock);
 
-        BatchResult result = musc.scoreImages(decoded.images());
+        ScoredSet result = musc.scoreImages(decoded.images());
         requireNumbers(result, decoded.category(), checks);
         clock = lap(timings, "musc", clock);
-        float[][] maps = new float[result.size()][];
-        for (int i = 0; i < maps.length; i++) {
-            maps[i] = result.map(i);
-        }
+        float[][] maps = result.maps();
         clock = lap(timings, "maps", clock);
 
         Category kept = decoded.category();
         byte[][] masks = kept.hasMasks() ? masks(kept.samples(), size, format, warnings) : null;
-        Optional<Metrics> metrics = metrics(kept, result.scoresRscin(), maps, masks, size);
+        Optional<Metrics> metrics = metrics(kept, result.scores(), maps, masks, size);
         lap(timings, "metrics", clock);
         return new Scored(kept, decoded.images(), result, maps, masks, metrics, timings);
     }
 
-    private static void requireNumbers(BatchResult result, Category category, CategoryChecks checks) {
-        double[] before = result.scores();
-        float[] after = result.scoresRscin();
+    private static void requireNumbers(ScoredSet result, Category category, CategoryChecks checks) {
+        double[] before = result.scoresBeforeRscin();
+        float[] after = result.scores();
         for (int i = 0; i < before.length; i++) {
             if (!Double.isFinite(before[i])) {
                 throw new CategoryException(checks.notANumber(category.samples().get(i).relativePath(), true, before));

@@ -35,6 +35,7 @@ public final class BackboneBench {
                 System.getenv("THP_MEM_ALLOC_ENABLE"), Runtime.getRuntime().availableProcessors(),
                 ai.djl.pytorch.jni.JniUtils.getNumThreads(), batch, passes);
         gemmRate();
+        attentionAndAllocation(batch, passes);
         if (which.equals("dinov2") || which.equals("all")) {
             run("DINOv2 ViT-B/14 @224", new ModelConfig(BackboneProfiles.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, Mlp.GELU, 0, 0),
                     224, batch, passes);
@@ -74,6 +75,55 @@ public final class BackboneBench {
                     100 * best.attentionNanos() / 1e6 / fastest, 100 * best.mlpNanos() / 1e6 / fastest,
                     100 * best.blockRestNanos() / 1e6 / fastest,
                     100 * (1 - (best.attentionNanos() + best.mlpNanos() + best.blockRestNanos()) / 1e6 / fastest));
+        }
+    }
+
+    /**
+     * ViT-B/14 at 224² shapes, each pair interleaved in one process: the fused attention against the
+     * composed one (B, 12 heads, 257 tokens, 64), and a fresh MLP-sized output (B, 257, 3072) against the
+     * same op in place, whose difference is what allocating and first touching a fresh tensor costs.
+     */
+    private static void attentionAndAllocation(int batch, int rounds) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray q = m.randomNormal(new Shape(batch, 12, 257, 64)).mul(0.125f);
+            NDArray k = m.randomNormal(new Shape(batch, 12, 257, 64));
+            NDArray v = m.randomNormal(new Shape(batch, 12, 257, 64));
+            NDArray x = m.randomNormal(new Shape(batch, 257, 3072));
+            double[][] ms = new double[4][rounds];
+            for (int r = -1; r < rounds; r++) { // r = -1 warms up
+                double[] t = new double[4];
+                try (NDManager s = m.newSubManager()) {
+                    long t0 = System.nanoTime();
+                    NDArray composed = io.musc4j.models.vit.FusedAttention.composed(q, k, v);
+                    composed.attach(s);
+                    long t1 = System.nanoTime();
+                    NDArray fused = io.musc4j.models.vit.FusedAttention.attend(q, k, v);
+                    fused.attach(s);
+                    long t2 = System.nanoTime();
+                    NDArray fresh = x.add(1f);
+                    fresh.attach(s);
+                    long t3 = System.nanoTime();
+                    x.addi(-1f);
+                    long t4 = System.nanoTime();
+                    t = new double[] {t1 - t0, t2 - t1, t3 - t2, t4 - t3};
+                }
+                if (r >= 0) {
+                    for (int i = 0; i < 4; i++) {
+                        ms[i][r] = t[i] / 1e6;
+                    }
+                }
+            }
+            double[] med = new double[4];
+            for (int i = 0; i < 4; i++) {
+                double[] sorted = ms[i].clone();
+                java.util.Arrays.sort(sorted);
+                med[i] = sorted[rounds / 2];
+            }
+            System.out.printf("attention core (B=%d, 12 heads, 257 tokens, d 64), median of %d interleaved: composed"
+                    + " %.1f ms, fused %.1f ms (%.2fx)%n", batch, rounds, med[0], med[1], med[0] / med[1]);
+            System.out.printf("elementwise op on (B=%d, 257, 3072) = %.0f MB: fresh output %.1f ms, in place %.1f ms"
+                    + " (allocation and first touch: %.1f ms per fresh tensor of this size)%n", batch,
+                    batch * 257 * 3072 * 4 / 1e6, med[2], med[3], med[2] - med[3]);
         }
     }
 

@@ -130,6 +130,12 @@ public final class BenchMain implements Runnable {
             new PlainMain("scoring", "LNAMD + MSM on random features: [small|large|all] [largeN] [budgetMiB]",
                     ScoringBench::main),
             new PlainMain("backbone", "Backbone forward time: [dinov2|clip|all] [batch] [passes]", BackboneBench::main),
+            new PlainMain("gemm", "float32 matrix-product rate of musc4j's shapes, and whether the MKL remedy is"
+                    + " loaded: [reps]", GemmBench::main),
+            new PlainMain("startup", "JVM start, libtorch loading and the first op, in ms since the JVM started",
+                    StartupBench::main),
+            new PlainMain("msm-shapes", "MSM tile shapes compared in one process, and where a tile's time goes:"
+                    + " [N] [rounds] [L] [C] [-- k:chunk ...]", MsmShapesBench::main),
             new PlainMain("metrics", "Metrics time and memory: [images] [size] [rounds] [double]", MetricsBench::main),
             new PlainMain("inspector", "Factory-line Inspector latency per part: [M] [timed calls] [parts per call,...]",
                     InspectorBench::main),

@@ -6,12 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscResult;
-import io.musc4j.engine.MuscScorer;
+import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.metrics.Metrics;
 import io.musc4j.engine.metrics.MetricsEvaluator;
 import io.musc4j.engine.metrics.PixelData;
-import io.musc4j.engine.msm.MsmScoring;
+import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.common.io.Npy;
 import java.io.IOException;
@@ -25,7 +25,7 @@ import java.util.Locale;
  * The options beyond the reference — aligned MSM ({@code --scoring aligned[:w]}) and SNAMD
  * ({@code --aggregation snamd}) — against the default (full MSM, LNAMD).
  *
- * <p>Part "speed": the scoring core ({@link MuscScorer#score}: aggregation, MSM, layer and degree
+ * <p>Part "speed": the scoring core ({@link MuscPipeline#score}: aggregation, MSM, layer and degree
  * means, maps; RsCIN off) on random tokens of a realistic shape: N=40, a 16×16 grid (L=256),
  * C=768, 4 layers, degrees {1, 3, 5}; the fastest of the rounds per option.
  * Part "fixtures": the parity fixtures' tokens (brick, dinov2-tiny and clip-tiny, 18 images): how far
@@ -46,16 +46,16 @@ public final class OptionsBench {
     private static final List<String> RUNS = List.of("brick_dinov2-tiny_r135_k123", "brick_clip-tiny_r135_k123");
 
     /** An option setting of the scorer. */
-    private record Variant(String name, MsmScoring scoring, Aggregation aggregation) {
+    private record Variant(String name, ScoringKernel scoring, Aggregation aggregation) {
     }
 
     private static final List<Variant> VARIANTS = List.of(
-            new Variant("default (full, lnamd)", MsmScoring.FULL, Aggregation.LNAMD),
-            new Variant("aligned:0", MsmScoring.aligned(0), Aggregation.LNAMD),
-            new Variant("aligned:1", MsmScoring.aligned(1), Aggregation.LNAMD),
-            new Variant("aligned:2", MsmScoring.aligned(2), Aggregation.LNAMD),
-            new Variant("snamd", MsmScoring.FULL, Aggregation.SNAMD),
-            new Variant("snamd + aligned:1", MsmScoring.aligned(1), Aggregation.SNAMD));
+            new Variant("default (full, lnamd)", ScoringKernel.FULL, Aggregation.LNAMD),
+            new Variant("aligned:0", ScoringKernel.aligned(0), Aggregation.LNAMD),
+            new Variant("aligned:1", ScoringKernel.aligned(1), Aggregation.LNAMD),
+            new Variant("aligned:2", ScoringKernel.aligned(2), Aggregation.LNAMD),
+            new Variant("snamd", ScoringKernel.FULL, Aggregation.SNAMD),
+            new Variant("snamd + aligned:1", ScoringKernel.aligned(1), Aggregation.SNAMD));
 
     private OptionsBench() {
     }
@@ -75,7 +75,7 @@ public final class OptionsBench {
     }
 
     private static MuscConfig config(Variant v, List<Integer> degrees, int imageSize, RscinWindows rscin) {
-        return MuscConfig.builder().degrees(degrees.toArray(Integer[]::new)).rscin(rscin).imageSize(imageSize)
+        return MuscConfig.builder().degrees(degrees).rscin(rscin).imageSize(imageSize)
                 .scoring(v.scoring()).aggregation(v.aggregation()).build();
     }
 
@@ -91,7 +91,7 @@ public final class OptionsBench {
                 tokens.add(manager.randomNormal(0, 1, new Shape(N, 1 + GRID * GRID, C), DataType.FLOAT32));
             }
             for (Variant v : VARIANTS) {
-                MuscScorer scorer = new MuscScorer(config(v, List.of(DEGREES), 224, RscinWindows.off()));
+                MuscPipeline scorer = new MuscPipeline(config(v, List.of(DEGREES), 224, RscinWindows.off()));
                 double best = Double.POSITIVE_INFINITY;
                 for (int round = 0; round < rounds; round++) {
                     long t0 = System.nanoTime();
@@ -133,7 +133,7 @@ public final class OptionsBench {
                 NDArray features = array(manager, dir.resolve("image_features.npy"));
                 MuscResult base = null;
                 for (Variant v : VARIANTS) {
-                    MuscResult r = new MuscScorer(config(v, degrees, size, rscin)).score(tokens, grid, grid, features);
+                    MuscResult r = new MuscPipeline(config(v, degrees, size, rscin)).score(tokens, grid, grid, features);
                     if (base == null) {
                         base = r;
                     }

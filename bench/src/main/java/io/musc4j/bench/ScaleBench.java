@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.musc4j.engine.MemoryPlan;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscResult;
-import io.musc4j.engine.MuscScorer;
+import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.store.ResidentTokens;
 import io.musc4j.engine.store.SpilledTokens;
@@ -60,8 +60,8 @@ public final class ScaleBench {
         int grid = Integer.parseInt(a.getOrDefault("grid", "16"));
         int c = Integer.parseInt(a.getOrDefault("c", "768"));
         int layers = Integer.parseInt(a.getOrDefault("layers", "4"));
-        Integer[] degrees = Arrays.stream(a.getOrDefault("degrees", "1,3,5").split(",")).map(Integer::valueOf)
-                .toArray(Integer[]::new);
+        int[] degrees = Arrays.stream(a.getOrDefault("degrees", "1,3,5").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
         long budget = Long.parseLong(a.getOrDefault("budget", "1024")) << 20;
         long tokenBudget = Long.parseLong(a.getOrDefault("tokens", "1024")) << 20;
         int batch = Integer.parseInt(a.getOrDefault("batch", "8"));
@@ -90,7 +90,7 @@ public final class ScaleBench {
                 long before = ProcStatus.vmRssKiB();
                 ProcStatus.resetVmHwm();
                 long t1 = System.nanoTime();
-                MuscResult r = new MuscScorer(config).score(store, features, scope);
+                MuscResult r = new MuscPipeline(config).score(store, features, scope);
                 double seconds = (System.nanoTime() - t1) / 1e9;
                 long peak = ProcStatus.vmHwmKiB();
                 System.out.printf("scored N=%d L=%d C=%d layers=%d degrees=%s in %.1f s (first score %.4f)%n", n,
@@ -111,7 +111,7 @@ public final class ScaleBench {
     private static void warmUp(MuscConfig config, int grid, int c, NDManager manager) {
         try (NDManager scope = manager.newSubManager();
              TokenStore tokens = resident(4, grid, c, 1, scope)) {
-            new MuscScorer(config).score(tokens, randomRows(4), scope);
+            new MuscPipeline(config).score(tokens, randomRows(4), scope);
         }
     }
 
@@ -162,8 +162,8 @@ public final class ScaleBench {
         System.out.println("on paper, GPU: N=200, L=1369 (37x37, ViT-L/14 at 518), C=1024, 4 layers, degrees 1,3,5,"
                 + " scoring budget 4 GiB, tokens resident on the device");
         for (MsmPrecision precision : MsmPrecision.values()) {
-            MuscConfig config = MuscConfig.builder().precision(precision).memoryBudgetBytes(4L << 30).imageSize(518)
-                    .build();
+            MuscConfig config = MuscConfig.builder().precision(precision).device(Device.gpu()).memoryBudgetBytes(4L << 30)
+                    .imageSize(518).build();
             MemoryPlan plan = MemoryPlan.of(200, 1369, 1024, 4, config, precision.bytes(), true, Device.gpu());
             long weights = VIT_L_PARAMETERS * precision.bytes();
             System.out.printf("%s: %s%n  + ViT-L/14 weights %d M parameters: %.1f MiB%n  = %.2f GB of 16 GB%n",

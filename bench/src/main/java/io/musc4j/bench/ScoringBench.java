@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.musc4j.engine.lnamd.Lnamd;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
-import io.musc4j.engine.msm.MutualScoring;
+import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.NearestPatchMinima;
 import java.io.IOException;
 import java.util.List;
@@ -64,7 +64,7 @@ public final class ScoringBench {
     private static void small(NDManager manager, long budget) {
         long l = (long) SMALL_GRID * SMALL_GRID;
         Lnamd lnamd = new Lnamd(SMALL_GRID, SMALL_GRID);
-        MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
         for (int round = 0; round < 1 + SMALL_ROUNDS; round++) { // round 0 warms up the native kernels
             long lnamdNanos = 0;
             long msmNanos = 0;
@@ -99,7 +99,7 @@ public final class ScoringBench {
 
     private static void large(NDManager manager, int n, long budget) throws IOException {
         long l = (long) LARGE_GRID * LARGE_GRID;
-        MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
         NearestPatchMinima.TilePlan plan = msm.plan(n, l, LARGE_C, manager.getDevice()).tile();
         try (NDManager scope = manager.newSubManager()) {
             NDArray z = scope.randomNormal(new Shape(n, l, LARGE_C));
@@ -119,8 +119,9 @@ public final class ScoringBench {
             System.out.printf("large N=%d L=%d C=%d, one layer and degree: MSM %.1f s (%.0f ms/image), %.1f GFLOP/s"
                     + " (%.1f CPU-s = %.2f cores)%n", n, l, LARGE_C, seconds, seconds * 1000 / n,
                     msmFlops(n, l, LARGE_C) / seconds / 1e9, cpuSeconds, cpuSeconds / seconds);
-            System.out.printf("  budget %d MiB; tile plan: %d query patches x %d reference images per product, workspace %.1f MiB%n",
-                    budget >> 20, plan.queryPatches(), plan.referenceImages(), plan.bytes() / 1048576.0);
+            System.out.printf("  budget %d MiB; tile plan: %d query images (%d query patches) x %d reference images per"
+                    + " product, workspace %.1f MiB%n", budget >> 20, plan.queryImages(), plan.queryPatches(),
+                    plan.referenceImages(), plan.bytes() / 1048576.0);
             System.out.printf("  resident: input features %.1f MiB (before MSM); during MSM: features in product form"
                     + " N*L*(C+2)*4 %.1f MiB, minima store N*N*L*4 %.1f MiB%n",
                     features / 1048576.0, productForm / 1048576.0, store / 1048576.0);

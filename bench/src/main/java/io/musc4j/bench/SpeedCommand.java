@@ -3,7 +3,6 @@ package io.musc4j.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.datasets.Category;
@@ -23,14 +22,19 @@ import io.musc4j.datasets.output.ScoresCsv;
 import io.musc4j.engine.FeatureExtractor;
 import io.musc4j.engine.PatchTokens;
 import io.musc4j.engine.ProgressListener;
-import io.musc4j.engine.lnamd.Lnamd;
-import io.musc4j.engine.maps.AlignCornersUpsampler;
-import io.musc4j.engine.metrics.MetricsEvaluator;
-import io.musc4j.engine.metrics.PixelData;
+import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.MuscPipeline;
+import io.musc4j.engine.maps.PixelMaps;
+import io.musc4j.engine.msm.FeatureChunks;
+import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
-import io.musc4j.engine.msm.MutualScoring;
-import io.musc4j.engine.rscin.Rscin;
+import io.musc4j.engine.msm.Pass;
+import io.musc4j.engine.msm.PatchScorer;
+import io.musc4j.engine.store.ResidentTokens;
+import io.musc4j.engine.store.TokenStore;
+import io.musc4j.engine.metrics.MetricsEvaluator;
+import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.ModelConfig;
 import io.musc4j.models.preprocess.Preprocessing;
@@ -52,8 +56,10 @@ import picocli.CommandLine.Option;
  * {@code musc bench speed}: one MuSc run over N synthetic MVTec-layout images with a full-size backbone
  * of random weights, timed stage by stage (decode, backbone, LNAMD, MSM, maps, RsCIN, metrics,
  * writing) in ms per image, with the process peak RSS and the MSM products' GFLOP/s beside this
- * machine's measured float32 matrix-product rate. The stages are the engine's own classes called in
- * the order {@code MuscScorer} calls them, so each can be timed on its own.
+ * machine's measured float32 matrix-product rate. It first prints the CPU model, its caches, the MSM
+ * tile they give and whether the launcher's MKL remedy for AMD CPUs is loaded. The stages are those of
+ * {@link MuscPipeline}, called one at a time so that each can be timed on its own (the pipeline itself
+ * streams LNAMD into MSM).
  */
 @Command(name = "speed", mixinStandardHelpOptions = true,
         description = "Per-stage ms/image of a synthetic run with a full-size random-weight backbone.")
@@ -89,6 +95,9 @@ final class SpeedCommand implements Callable<Integer> {
         System.out.printf("musc bench speed: %s at %d², N=%d, degrees %s, batch %d, device %s, %d CPU(s), "
                         + "THP_MEM_ALLOC_ENABLE=%s%n", a.cliName(), size, images, degrees, batch, device,
                 Runtime.getRuntime().availableProcessors(), System.getenv("THP_MEM_ALLOC_ENABLE"));
+        long patches = (long) (size / cfg.patchSize()) * (size / cfg.patchSize());
+        MachineInfo.print(patches, cfg.hiddenSize(),
+                new FullMsm(MsmInterval.DEFAULT, budgetMiB << 20, MsmPrecision.FP32).kernel(patches, cfg.hiddenSize()));
         double peak = matmulPeak(device);
         NDManager weights = NDManager.newBaseManager(device);
         try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
@@ -110,38 +119,36 @@ final class SpeedCommand implements Callable<Integer> {
                 int n = imgs.size();
                 int grid = tokens.gridH();
                 long l = (long) grid * grid;
-                Lnamd lnamd = new Lnamd(grid, grid);
-                MutualScoring msm = new MutualScoring(MsmInterval.DEFAULT, budgetMiB << 20, MsmPrecision.FP32);
-                double[] patchMap = new double[n * (int) l];
+                MuscPipeline pipeline = new MuscPipeline(MuscConfig.builder().imageSize(size).degrees(degrees)
+                        .memoryBudgetBytes(budgetMiB << 20).rscin(RscinWindows.Family.MVTEC_AD.windows()).build());
+                TokenStore store = new ResidentTokens(tokens.layers(), grid, grid);
+                PatchScorer scorer = pipeline.scorer(grid, grid);
+                double[][][] msm = new double[pipeline.aggregation().featureSets().size()][taps.length][];
                 double flops = 0;
-                for (NDArray layer : tokens.layers()) {
-                    try (NDManager scope = layer.getManager().newSubManager()) {
-                        List<NDArray> z = lnamd.aggregate(layer.get(scope, new NDIndex(":")), degrees);
-                        z.forEach(NDArray::toFloatArray);
+                for (Pass pass : pipeline.passes(taps.length)) {
+                    try (NDManager scope = root.newSubManager()) {
+                        // the pipeline streams the features into MSM; read whole here so each stage is timed alone
+                        NDArray z = pipeline.features(store, pass).read(0, n, scope);
+                        z.toFloatArray(); // completes asynchronous devices
                         t = lap(nanos, "LNAMD", t);
-                        for (NDArray zr : z) {
-                            double[] s = msm.score(zr).toDoubleArray();
-                            for (int i = 0; i < s.length; i++) {
-                                patchMap[i] += s[i] / (taps.length * degrees.size());
-                            }
-                            flops += ScoringBench.msmFlops(n, l, zr.getShape().get(2));
-                            zr.close();
-                        }
+                        msm[pass.set()][pass.layer()] = scorer.score(pass, FeatureChunks.of(z), n, scope)
+                                .toDoubleArray();
+                        flops += ScoringBench.msmFlops(n, l, z.getShape().get(2));
                         t = lap(nanos, "MSM", t);
                     }
                 }
-                AlignCornersUpsampler up = new AlignCornersUpsampler(grid, grid, size);
+                double[] patchMap = MuscPipeline.patchMap(MuscPipeline.layerMeans(msm));
+                PixelMaps pixelMaps = pipeline.pixelMaps(grid, grid);
                 float[][] maps = new float[n][];
                 double[] before = new double[n];
-                try (NDManager scope = root.newSubManager()) {
-                    NDArray all = scope.create(patchMap, new Shape(n, l));
-                    for (int i = 0; i < n; i++) {
-                        maps[i] = up.upsample(all.get("{}:{}", i, i + 1)).toType(DataType.FLOAT32, false).toFloatArray();
-                        before[i] = max(maps[i]);
-                    }
+                for (int i0 = 0; i0 < n; i0 += PixelMaps.CHUNK) {
+                    int i1 = Math.min(n, i0 + PixelMaps.CHUNK);
+                    PixelMaps.Upsampled chunk = pixelMaps.upsample(patchMap, i0, i1, true, root);
+                    System.arraycopy(chunk.maps(), 0, maps, i0, i1 - i0);
+                    System.arraycopy(chunk.scores(), 0, before, i0, i1 - i0);
                 }
                 t = lap(nanos, "maps", t);
-                float[] after = Rscin.rescore(before, tokens.imageFeatureRows(), RscinWindows.Family.MVTEC_AD.windows());
+                float[] after = pipeline.rescore(before, tokens.imageFeatureRows());
                 t = lap(nanos, "RsCIN", t);
 
                 List<Sample> samples = decoded.category().samples();

@@ -57,13 +57,13 @@ public final class CategoryRun {
      * @param images the decoded images resized to S×S, in sample order
      * @param maps the S×S pixel maps, in sample order
      * @param masks the S×S 0/1 masks, or null when the category has no mask at all
-     * @param scores image scores before RsCIN
-     * @param scoresRscin image scores after RsCIN
+     * @param scoresBeforeRscin image scores before RsCIN
+     * @param scores final image scores (after RsCIN)
      * @param metrics the category's metrics, when it is labelled
      * @param timingsMs wall milliseconds per stage so far
      */
-    public record Scored(Category category, List<RgbImage> images, float[][] maps, byte[][] masks, double[] scores,
-            float[] scoresRscin, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
+    public record Scored(Category category, List<RgbImage> images, float[][] maps, byte[][] masks,
+            double[] scoresBeforeRscin, float[] scores, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
     }
 
     private final int size;
@@ -90,8 +90,8 @@ public final class CategoryRun {
      */
     public CategorySummary run(Category category, Path folder, String fingerprint) throws IOException {
         CategoryScorer.Scored s = CategoryScorer.score(musc, category, format, checks, warnings);
-        return write(category, new Scored(s.category(), s.images(), s.maps(), s.masks(), s.result().scores(),
-                s.result().scoresRscin(), s.metrics(), s.timingsMs()), folder, fingerprint);
+        return write(category, new Scored(s.category(), s.images(), s.maps(), s.masks(),
+                s.result().scoresBeforeRscin(), s.result().scores(), s.metrics(), s.timingsMs()), folder, fingerprint);
     }
 
     /**
@@ -105,8 +105,8 @@ public final class CategoryRun {
         List<String> keys = ResultPaths.keys(samples);
         float[][] maps = scored.maps();
         byte[][] masks = scored.masks();
-        double[] scores = scored.scores();
-        float[] scoresRscin = scored.scoresRscin();
+        double[] scores = scored.scoresBeforeRscin();
+        float[] scoresRscin = scored.scores();
         CategoryDecision decision = CategoryDecision.of(scored.category(), scores, scoresRscin, outputs.threshold(),
                 outputs.pixelThreshold());
         double threshold = decision.verdicts().threshold();

@@ -100,9 +100,9 @@ public final class RunCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; gpu fails if none is usable). "
-                    + "The device used is always printed.")
-    DeviceChoice device;
+            description = "auto, cpu, gpu (GPU 0) or gpu:N (default: ${DEFAULT-VALUE}, a GPU if one is usable; "
+                    + "gpu fails if none is). The device used is always printed.")
+    String device;
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; fp16 on CUDA only).")
@@ -148,9 +148,6 @@ public final class RunCommand implements Callable<Integer> {
 
     /** How --divide splits a category. */
     public enum DivideMode { random, sequential }
-
-    /** Where the backbone and scoring run. */
-    public enum DeviceChoice { auto, cpu, gpu }
 
     /** Compute precision. */
     public enum PrecisionChoice { fp32, fp16 }

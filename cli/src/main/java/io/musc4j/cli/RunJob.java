@@ -3,6 +3,7 @@ package io.musc4j.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.musc4j.batch.CategoryChecks;
 import io.musc4j.batch.FormatDefaults;
 import io.musc4j.batch.InputFingerprint;
@@ -15,16 +16,17 @@ import io.musc4j.datasets.output.HtmlReport;
 import io.musc4j.datasets.output.MetricsFiles;
 import io.musc4j.engine.Division;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.lnamd.Aggregation;
-import io.musc4j.engine.msm.MsmScoring;
+import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.hub.DownloadProgress;
 import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,11 +143,8 @@ public final class RunJob {
      * {@code --out}), failing (one line) before any model loads when an option does not fit.
      */
     public List<Category> categories(Warnings warnings) {
-        checkOptions();
         DatasetFormat format = format();
-        rscin(o.rscin, format);
-        scoring(o.scoring);
-        aggregation(o.aggregation);
+        configuration(format);
         outputs();
         return Datasets.categories(format, o.data, o.categories, Optional.of(o.out), warnings);
     }
@@ -165,25 +164,19 @@ public final class RunJob {
 
     /** What a category must satisfy, in words naming only the options given. */
     CategoryChecks checks() {
-        RscinWindows rscin = rscin(o.rscin, format());
+        MuscConfig config = configuration(format());
+        RscinWindows rscin = config.rscin();
         String origin = o.rscin != null ? "--rscin " + o.rscin : "the " + format().cliName() + " default "
                 + rscin.windows().stream().map(String::valueOf).collect(Collectors.joining(","));
-        return new CategoryChecks(o.model, division(), o.divide != 1, rscin, origin);
+        return new CategoryChecks(o.model, config.division(), o.divide != 1, rscin, origin);
     }
 
     /** The per-category outputs and threshold rules the options ask for. */
     CategoryRun.Outputs outputs() {
-        ThresholdRule threshold = rule("--threshold", o.threshold);
-        ThresholdRule pixel = o.pixelThreshold == null ? threshold : rule("--pixel-threshold", o.pixelThreshold);
+        ThresholdRule threshold = option("--threshold", () -> ThresholdRule.parse(o.threshold));
+        ThresholdRule pixel = o.pixelThreshold == null ? threshold
+                : option("--pixel-threshold", () -> ThresholdRule.parse(o.pixelThreshold));
         return new CategoryRun.Outputs(o.heatmaps, o.saveMaps, o.saveMasks, threshold, pixel);
-    }
-
-    private static ThresholdRule rule(String option, String text) {
-        try {
-            return ThresholdRule.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-        }
     }
 
     /** The dataset layout of {@code --format}. */
@@ -191,20 +184,50 @@ public final class RunJob {
         return DatasetFormat.parse(o.format.name());
     }
 
-    /** A MuSc builder with every option of the command (the model is loaded by {@code build()}). */
+    /** A MuSc builder with the command's configuration (the model is loaded by {@code build()}). */
     public MuSc.Builder builder(ProgressListener progress) {
-        MuSc.Builder builder = MuSc.builder().model(o.model).degrees(o.degrees).interval(o.interval[0], o.interval[1])
-                .rscin(rscin(o.rscin, format())).division(division()).batchSize(o.batch).device(device(o.device))
-                .precision(o.precision == RunCommand.PrecisionChoice.fp16
-                        ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32)
-                .scoring(scoring(o.scoring)).aggregation(aggregation(o.aggregation)).progress(progress);
+        return MuSc.builder().config(configuration(format())).progress(progress);
+    }
+
+    /**
+     * The command line's options as the run's configuration, every one checked before any dataset or
+     * model is read; a bad value is a one-line error naming its option.
+     */
+    MuscConfig configuration(DatasetFormat format) {
+        MuscConfig.Builder c = MuscConfig.builder();
+        option("--model", () -> c.model(o.model));
         if (o.imageSize != null) {
-            builder.imageSize(o.imageSize);
+            if (o.imageSize > MAX_IMAGE_SIZE) {
+                throw new IllegalArgumentException("--image-size must be between 1 and " + MAX_IMAGE_SIZE
+                        + " pixels, got " + o.imageSize);
+            }
+            option("--image-size", () -> c.imageSize(o.imageSize));
         }
         if (o.layers != null) {
-            builder.layers(o.layers);
+            option("--layers", () -> c.layers(o.layers));
         }
-        return builder;
+        option("--degrees", () -> c.degrees(o.degrees));
+        if (o.interval.length != 2) {
+            throw new IllegalArgumentException("--interval takes two numbers LO,HI, e.g. 0,0.3");
+        }
+        option("--interval", () -> c.interval(o.interval[0], o.interval[1]));
+        c.scoring(scoring(o.scoring)).aggregation(aggregation(o.aggregation)).rscin(rscin(o.rscin, format));
+        option("--divide", () -> c.division(new Division(o.divide,
+                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
+                DIVIDE_SEED)));
+        option("--batch", () -> c.batchSize(o.batch));
+        option("--device", () -> c.device(BackboneOptions.DeviceChoice.parse(o.device)));
+        c.precision(o.precision == RunCommand.PrecisionChoice.fp16 ? MsmPrecision.FP16 : MsmPrecision.FP32);
+        return option("--precision", c::build);
+    }
+
+    /** Runs a configuration step, naming the option in its one-line error. */
+    private static <T> T option(String name, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 
     /** Scores and writes one category at a time with {@code musc}. */
@@ -212,15 +235,10 @@ public final class RunJob {
         return new CategoryRun(musc.imageSize(), format(), outputs(), checks(), warnings, musc);
     }
 
-    /** The text of {@link #config}: what category.json records and --resume compares. */
+    /** The text of {@link #config}: what category.json records and {@code --resume} compares (a category
+     *  computed under another record is redone). */
     public static String fingerprint(JsonObject config) {
         return GSON.toJson(config);
-    }
-
-    private Division division() {
-        return new Division(o.divide,
-                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
-                DIVIDE_SEED);
     }
 
     /**
@@ -240,27 +258,6 @@ public final class RunJob {
         }
         if (warnings.count() > 0) {
             System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
-        }
-    }
-
-    private void checkOptions() {
-        if (o.interval.length != 2) {
-            throw new IllegalArgumentException("--interval takes two numbers LO,HI, e.g. 0,0.3");
-        }
-        for (int r : o.degrees) {
-            if (r < 1 || r % 2 == 0) {
-                throw new IllegalArgumentException("--degrees must be odd and positive, got " + r);
-            }
-        }
-        if (o.batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + o.batch);
-        }
-        if (o.divide < 1) {
-            throw new IllegalArgumentException("--divide must be at least 1, got " + o.divide);
-        }
-        if (o.imageSize != null && (o.imageSize < 1 || o.imageSize > MAX_IMAGE_SIZE)) {
-            throw new IllegalArgumentException("--image-size must be between 1 and " + MAX_IMAGE_SIZE + " pixels, got "
-                    + o.imageSize);
         }
     }
 
@@ -285,9 +282,9 @@ public final class RunJob {
     }
 
     /** {@code --scoring}: full, aligned or aligned:W. */
-    static MsmScoring scoring(String option) {
+    static ScoringKernel scoring(String option) {
         try {
-            return MsmScoring.parse(option);
+            return ScoringKernel.parse(option);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage(), e);
         }
@@ -302,34 +299,15 @@ public final class RunJob {
         }
     }
 
-    private static BackboneOptions.DeviceChoice device(RunCommand.DeviceChoice choice) {
-        return switch (choice) {
-            case cpu -> BackboneOptions.DeviceChoice.CPU;
-            case gpu -> BackboneOptions.DeviceChoice.GPU;
-            case auto -> BackboneOptions.DeviceChoice.AUTO;
-        };
-    }
-
-    /** Everything that decides the numbers; a category computed under another configuration is redone. */
+    /**
+     * What run.json records under {@code config} and category.json compares: the configuration's
+     * canonical description, resolved against the model (its image size, layers and device), with the
+     * input and output options of the command line.
+     */
     public JsonObject config(MuSc musc) {
-        RscinWindows rscin = rscin(o.rscin, format());
-        Division division = division();
-        JsonObject c = new JsonObject();
+        JsonObject c = JsonParser.parseString(musc.config().describe()).getAsJsonObject();
         c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
         c.addProperty("format", o.format.name());
-        c.addProperty("model", o.model);
-        c.addProperty("architecture", musc.backboneSpec().profile().id());
-        c.addProperty("image_size", musc.imageSize());
-        c.add("layers", GSON.toJsonTree(musc.layers()));
-        c.add("degrees", GSON.toJsonTree(o.degrees));
-        c.add("interval", GSON.toJsonTree(o.interval));
-        c.addProperty("scoring", musc.config().scoring().toString());
-        c.addProperty("aggregation", musc.config().aggregation().name().toLowerCase(Locale.ROOT));
-        c.addProperty("rscin", rscin.isOff() ? "off" : rscin.windows().toString());
-        c.addProperty("divide", division.parts());
-        c.addProperty("divide_mode", division.mode().name().toLowerCase(Locale.ROOT));
-        c.addProperty("divide_seed", division.seed());
-        c.addProperty("precision", o.precision.name());
         c.addProperty("heatmaps", o.heatmaps.name());
         c.addProperty("save_maps", o.saveMaps);
         CategoryRun.Outputs outputs = outputs();

@@ -3,7 +3,7 @@ package io.musc4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.musc4j.engine.BatchResult;
+import io.musc4j.engine.ScoredSet;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.rscin.Rscin;
 import io.musc4j.engine.rscin.RscinWindows;
@@ -44,10 +44,10 @@ class DivideTest {
         double[] halves = new double[n];
         try (MuSc musc = MuSc.builder().model(Cli.DINOV2.toString()).layers(1, 3, 5, 7).imageSize(224)
                 .rscin(RscinWindows.off()).build()) {
-            BatchResult first = musc.score(paths.subList(0, n / 2));
-            BatchResult second = musc.score(paths.subList(n / 2, n));
-            System.arraycopy(first.scores(), 0, halves, 0, n / 2);
-            System.arraycopy(second.scores(), 0, halves, n / 2, n - n / 2);
+            ScoredSet first = musc.score(paths.subList(0, n / 2));
+            ScoredSet second = musc.score(paths.subList(n / 2, n));
+            System.arraycopy(first.scoresBeforeRscin(), 0, halves, 0, n / 2);
+            System.arraycopy(second.scoresBeforeRscin(), 0, halves, n / 2, n - n / 2);
         }
         // The reference's own image features of the same 18 images (float32, N×D).
         Npy.Array f = Npy.read(Cli.PARITY.resolve("runs").resolve(ID).resolve("image_features.npy"));

@@ -3,8 +3,12 @@ package io.musc4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.Device;
+import io.musc4j.datasets.DatasetFormat;
+import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.lnamd.Aggregation;
-import io.musc4j.engine.msm.MsmScoring;
+import io.musc4j.engine.msm.ScoringKernel;
+import io.musc4j.engine.rscin.RscinWindows;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,15 +33,44 @@ class ScoringOptionsTest {
     @Test
     void defaultsAreTheReference() {
         RunCommand o = parse();
-        assertEquals(MsmScoring.FULL, RunJob.scoring(o.scoring));
+        assertEquals(ScoringKernel.FULL, RunJob.scoring(o.scoring));
         assertEquals(Aggregation.LNAMD, RunJob.aggregation(o.aggregation));
     }
 
     @Test
     void parsesAlignedWindowsAndSnamd() {
-        assertEquals(MsmScoring.aligned(2), RunJob.scoring(parse("--scoring", "aligned:2").scoring));
-        assertEquals(MsmScoring.aligned(1), RunJob.scoring(parse("--scoring", "aligned").scoring));
+        assertEquals(ScoringKernel.aligned(2), RunJob.scoring(parse("--scoring", "aligned:2").scoring));
+        assertEquals(ScoringKernel.aligned(1), RunJob.scoring(parse("--scoring", "aligned").scoring));
         assertEquals(Aggregation.SNAMD, RunJob.aggregation(parse("--aggregation", "snamd").aggregation));
+    }
+
+    @Test
+    void theOptionsBecomeOneConfiguration() {
+        MuscConfig c = new RunJob(parse("--device", "gpu:1", "--degrees", "1,3", "--layers", "2,5", "--batch", "2",
+                "--precision", "fp16", "--divide", "2", "--divide-mode", "sequential", "--interval", "0.1,0.4",
+                "--image-size", "448", "--scoring", "aligned:2", "--rscin", "off")).configuration(DatasetFormat.FOLDER);
+        assertEquals("{\"model\":\"m\",\"image_size\":448,\"layers\":[2,5],\"degrees\":[1,3],"
+                + "\"interval\":[0.1,0.4],\"scoring\":\"aligned:2\",\"aggregation\":\"lnamd\",\"rscin\":\"off\","
+                + "\"divide\":2,\"divide_mode\":\"sequential\",\"divide_seed\":42,\"batch\":2,\"device\":\"gpu:1\","
+                + "\"precision\":\"fp16\",\"memory_budget_bytes\":1073741824}", c.describe());
+        assertEquals(Device.gpu(1), c.device().resolve(2), "the GPU index reaches the device");
+        assertEquals(RscinWindows.Family.VISA.windows(),
+                new RunJob(parse()).configuration(DatasetFormat.VISA).rscin(), "VisA's default windows");
+    }
+
+    @Test
+    void aBadOptionIsNamedBeforeAnythingIsRead() {
+        assertEquals("--degrees: aggregation degrees must be odd and >= 1, got 2", assertThrows(
+                IllegalArgumentException.class, () -> new RunJob(parse("--degrees", "1,2"))
+                        .configuration(DatasetFormat.FOLDER)).getMessage());
+        assertEquals("--device: device must be auto, cpu, gpu or gpu:N with N >= 0, got 'gpu1'", assertThrows(
+                IllegalArgumentException.class, () -> new RunJob(parse("--device", "gpu1"))
+                        .configuration(DatasetFormat.FOLDER)).getMessage());
+        assertEquals("--precision: fp16 precision needs a CUDA device; the device is cpu", assertThrows(
+                IllegalArgumentException.class, () -> new RunJob(parse("--device", "cpu", "--precision", "fp16"))
+                        .configuration(DatasetFormat.FOLDER)).getMessage());
+        assertEquals("--layers: layer 3 is listed twice", assertThrows(IllegalArgumentException.class,
+                () -> new RunJob(parse("--layers", "3,3")).configuration(DatasetFormat.FOLDER)).getMessage());
     }
 
     @Test

@@ -3,13 +3,13 @@ package io.musc4j.engine;
 /**
  * What MuSc says about one image.
  *
- * @param score image anomaly score before RsCIN: the maximum of the pixel map
- * @param scoreRscin the score after RsCIN re-scoring (on the set's [0, 1] scale; equals a min–max
- *     normalised {@code score} when RsCIN is off)
+ * @param score the final image score: after RsCIN (on the set's [0, 1] scale), or, with RsCIN off,
+ *     {@code scoreBeforeRscin} unchanged (as float32)
+ * @param scoreBeforeRscin the maximum of the pixel map
  * @param map the pixel anomaly map, S×S row-major
  * @param size S
  */
-public record ImageResult(double score, double scoreRscin, float[] map, int size) {
+public record ImageResult(float score, double scoreBeforeRscin, float[] map, int size) {
 
     /** The map as rows: {@code map()[y][x]}. */
     public float[][] mapRows() {

@@ -1,22 +1,27 @@
 package io.musc4j.engine;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.musc4j.common.image.ImageDecoder;
+import io.musc4j.common.image.RgbImage;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
-import io.musc4j.engine.msm.MsmScoring;
-import io.musc4j.engine.rscin.Rscin;
+import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
+import io.musc4j.engine.store.ResidentTokens;
 import io.musc4j.engine.store.SpilledTokens;
+import io.musc4j.engine.store.TokenStore;
 import io.musc4j.models.Backbone;
 import io.musc4j.models.BackboneOptions;
+import io.musc4j.models.BackboneOptions.DeviceChoice;
 import io.musc4j.models.BackboneSpec;
 import io.musc4j.models.Backbones;
+import io.musc4j.models.ModelConfig;
 import io.musc4j.models.hub.DownloadProgress;
 import io.musc4j.models.hub.ModelResolver;
-import io.musc4j.common.image.RgbImage;
+import io.musc4j.models.layout.ModelLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,11 +31,12 @@ import java.util.Objects;
 
 /**
  * Zero-shot anomaly detection of a set of unlabeled images by MuSc: every image is scored by all the
- * others. The Java entry point of musc4j.
+ * others. The Java entry point of musc4j: a backbone, a {@link MuscConfig} and the {@link MuscPipeline}
+ * of that configuration, with division into subsets and spilling of large sets around it.
  *
  * <pre>{@code
  * try (MuSc musc = MuSc.builder().model("facebook/dinov2-base").imageSize(518).build()) {
- *     BatchResult r = musc.score(paths);   // per image: score, score after RsCIN, S×S map
+ *     ScoredSet r = musc.score(paths);   // per image: final score, score before RsCIN, S×S map
  * }
  * }</pre>
  *
@@ -42,44 +48,18 @@ public final class MuSc implements AutoCloseable {
 
     private final Backbone backbone;
     private final boolean ownsBackbone;
-    private final int imageSize;
-    private final int[] layers;
-    private final int batchSize;
     private final MuscConfig config;
-    private final Division division;
-    private final RscinWindows rscin;
+    private final int[] layers;
     private final ProgressListener progress;
-    private final long tokenBudgetBytes;
-    private final Path spillDirectory;
     private final ImageDecoder decoder;
 
-    private MuSc(Builder b, Backbone backbone, boolean owns) {
+    private MuSc(MuscConfig config, Backbone backbone, boolean owns, ProgressListener progress, ImageDecoder decoder) {
         this.backbone = backbone;
         this.ownsBackbone = owns;
-        BackboneSpec spec = backbone.spec();
-        this.imageSize = b.imageSize > 0 ? b.imageSize : spec.trainedImageSize();
-        this.layers = b.layers != null ? b.layers.clone() : spec.defaultTaps();
-        for (int l : layers) {
-            if (l < 0 || l >= spec.blocks()) {
-                throw new IllegalArgumentException("layer " + l + " does not exist: the backbone has blocks 0.."
-                        + (spec.blocks() - 1));
-            }
-        }
-        if (imageSize < spec.patchSize()) {
-            throw new IllegalArgumentException("image size " + imageSize + " is smaller than one patch ("
-                    + spec.patchSize() + " px)");
-        }
-        this.batchSize = b.batchSize;
-        this.progress = b.progress;
-        this.tokenBudgetBytes = b.tokenBudgetBytes;
-        this.spillDirectory = b.spillDirectory;
-        this.decoder = b.decoder != null ? b.decoder : ImageDecoder.installed();
-        this.division = b.division;
-        this.rscin = b.rscin;
-        // RsCIN runs once over all subsets here, so the per-subset scorer leaves it off.
-        this.config = MuscConfig.builder().degrees(b.degrees).interval(b.interval).rscin(RscinWindows.off())
-                .memoryBudgetBytes(b.memoryBudgetBytes).precision(b.msmPrecision).imageSize(imageSize)
-                .scoring(b.scoring).aggregation(b.aggregation).build();
+        this.config = config;
+        this.layers = config.layers().stream().mapToInt(Integer::intValue).toArray();
+        this.progress = progress;
+        this.decoder = decoder != null ? decoder : ImageDecoder.installed();
     }
 
     /** A builder; {@link Builder#model} or {@link Builder#backbone} is required. */
@@ -88,54 +68,56 @@ public final class MuSc implements AutoCloseable {
     }
 
     /** Scores images read from files with {@link #imageDecoder()}. */
-    public BatchResult score(List<Path> images) throws IOException {
+    public ScoredSet score(List<Path> images) throws IOException {
         List<Path> files = List.copyOf(images);
         return scoreSource(files.size(), i -> decoder.decode(files.get(i)));
     }
 
     /** Scores decoded images. */
-    public BatchResult scoreImages(List<RgbImage> images) throws IOException {
+    public ScoredSet scoreImages(List<RgbImage> images) throws IOException {
         List<RgbImage> all = List.copyOf(images);
         return scoreSource(all.size(), all::get);
     }
 
     /**
      * Scores {@code count} images supplied one at a time, so a caller never holds them all decoded.
-     * With a {@link Division}, each subset is scored on its own and RsCIN runs over all images.
+     * With a {@link Division}, each subset runs through the pipeline up to its image scores on its own,
+     * and RsCIN then runs over all images.
      */
-    public synchronized BatchResult scoreSource(int count, FeatureExtractor.ImageSource source) throws IOException {
+    public synchronized ScoredSet scoreSource(int count, FeatureExtractor.ImageSource source) throws IOException {
         if (count < 2) {
             throw new IllegalArgumentException("MuSc scores images against each other and needs at least 2, got "
                     + count);
         }
-        int[][] subsets = division.split(count);
+        int[][] subsets = config.division().split(count);
         List<MuscResult> parts = new ArrayList<>();
         double[] scores = new double[count];
         float[][] features = new float[count][];
         long done = 0;
         for (int p = 0; p < subsets.length; p++) {
             int[] subset = subsets[p];
-            ProgressListener shifted = shift(done, count);
-            MuscScorer scorer = new MuscScorer(config, scoringProgress(p, subsets.length));
+            MuscPipeline pipeline = new MuscPipeline(config, scoringProgress(p, subsets.length));
             FeatureExtractor.ImageSource part = k -> source.image(subset[k]);
+            ProgressListener extraction = shift(done, count);
             MuscResult result;
             float[][] rows;
             try (NDManager scope = NDManager.newBaseManager(backbone.device())) {
                 if (spills(subset.length)) {
-                    int grid = backbone.spec().grid(imageSize);
-                    try (SpilledTokens store = SpilledTokens.create(spillDirectory, subset.length, layers.length, grid,
-                            grid, backbone.spec().hiddenSize())) {
+                    int grid = grid();
+                    try (SpilledTokens store = SpilledTokens.create(config.spillDirectory(), subset.length,
+                            layers.length, grid, grid, backbone.spec().hiddenSize())) {
                         List<float[]> gathered = new ArrayList<>();
                         extractor().extract(subset.length, part, scope, (tokens, f) -> {
                             store.append(tokens);
                             gathered.addAll(Arrays.asList(PatchTokens.rows(f)));
-                        }, shifted);
-                        result = scorer.score(store, null, scope);
+                        }, extraction);
+                        result = scoreWithoutRscin(pipeline, store, scope);
                         rows = gathered.toArray(float[][]::new);
                     }
                 } else {
-                    try (PatchTokens tokens = extractor().extract(subset.length, part, scope, shifted)) {
-                        result = scorer.score(tokens.layers(), tokens.gridH(), tokens.gridW(), null);
+                    try (PatchTokens tokens = extractor().extract(subset.length, part, scope, extraction)) {
+                        result = scoreWithoutRscin(pipeline, new ResidentTokens(tokens.layers(), tokens.gridH(),
+                                tokens.gridW()), scope);
                         rows = tokens.imageFeatureRows();
                     }
                 }
@@ -148,14 +130,25 @@ public final class MuSc implements AutoCloseable {
             parts.add(result);
             done += subset.length;
         }
-        return new BatchResult(parts, subsets, scores, Rscin.rescore(scores, features, rscin));
+        float[] rescored = new MuscPipeline(config).rescore(scores, features);
+        return new ScoredSet(parts, subsets, scores, rescored, backbone.device());
+    }
+
+    /** Up to the image scores before RsCIN, which runs once over the whole set. */
+    private static MuscResult scoreWithoutRscin(MuscPipeline pipeline, TokenStore tokens, NDManager scope) {
+        return pipeline.combine(pipeline.scorePasses(tokens, scope), tokens.images(), tokens.gridH(), tokens.gridW(),
+                scope);
+    }
+
+    private int grid() {
+        return backbone.spec().grid(config.imageSize());
     }
 
     /** Whether a subset's tokens exceed the token budget and go to a file while it is scored. */
     private boolean spills(int images) {
-        int grid = backbone.spec().grid(imageSize);
+        int grid = grid();
         return MemoryPlan.spills(images, (long) grid * grid, backbone.spec().hiddenSize(), layers.length, Float.BYTES,
-                tokenBudgetBytes);
+                config.tokenBudgetBytes());
     }
 
     /** Feature extraction counts images of the whole set. */
@@ -163,22 +156,28 @@ public final class MuSc implements AutoCloseable {
         return (stage, d, t) -> progress.progress(stage, offset + d, total);
     }
 
-    /** Scoring counts (layer, degree) steps of subset {@code index} among {@code subsets}. */
+    /** Scoring counts passes of subset {@code index} among {@code subsets}. */
     private ProgressListener scoringProgress(int index, int subsets) {
         return (stage, d, t) -> progress.progress(stage, (long) index * t + d, (long) subsets * t);
     }
 
     /** A feature extractor with this instance's backbone, size, layers and batch size. */
     public FeatureExtractor extractor() {
-        return new FeatureExtractor(backbone, imageSize, layers, batchSize);
+        return new FeatureExtractor(backbone, config.imageSize(), layers, config.batchSize());
+    }
+
+    /** The pipeline of this instance's configuration (aggregation to RsCIN on tokens). */
+    public MuscPipeline pipeline() {
+        return new MuscPipeline(config);
     }
 
     /** RsCIN windows applied over each whole scored set. */
     public RscinWindows rscin() {
-        return rscin;
+        return config.rscin();
     }
 
-    /** The scoring configuration in use (RsCIN is applied by this class, see {@link #rscin()}). */
+    /** The configuration in use, resolved against the model: its image size, layers and device are the
+     *  ones this instance uses. */
     public MuscConfig config() {
         return config;
     }
@@ -200,7 +199,7 @@ public final class MuSc implements AutoCloseable {
 
     /** Network input size S. */
     public int imageSize() {
-        return imageSize;
+        return config.imageSize();
     }
 
     /** Tapped blocks (0-based). */
@@ -215,35 +214,30 @@ public final class MuSc implements AutoCloseable {
         }
     }
 
-    /** Configuration of {@link MuSc}; validated when {@link #build()} is called. */
+    /**
+     * Builds a {@link MuSc}: the options go into one {@link MuscConfig} (each setter checks its value at
+     * once); besides them, the builder takes what is not an option: a loaded backbone, listeners and the
+     * image decoder.
+     */
     public static final class Builder {
-        private String model;
+        private MuscConfig.Builder config = MuscConfig.builder();
         private Backbone backbone;
-        private int imageSize;
-        private int[] layers;
-        private Integer[] degrees = {1, 3, 5};
-        private MsmInterval interval = MsmInterval.DEFAULT;
-        private RscinWindows rscin = RscinWindows.Family.MVTEC_AD.windows();
-        private int batchSize = 4;
-        private BackboneOptions.DeviceChoice device = BackboneOptions.DeviceChoice.AUTO;
-        private BackboneOptions.Precision precision = BackboneOptions.Precision.FP32;
-        private MsmPrecision msmPrecision = MsmPrecision.FP32;
-        private long memoryBudgetBytes = 1L << 30;
-        private long tokenBudgetBytes = 1L << 30;
-        private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private ProgressListener progress = ProgressListener.none();
-        private Division division = Division.NONE;
-        private MsmScoring scoring = MsmScoring.FULL;
-        private Aggregation aggregation = Aggregation.LNAMD;
         private DownloadProgress downloadProgress = DownloadProgress.silent();
         private ImageDecoder decoder;
 
         private Builder() {
         }
 
+        /** Every option at once (replacing those set so far). */
+        public Builder config(MuscConfig options) {
+            this.config = options.toBuilder();
+            return this;
+        }
+
         /** A Hugging Face id {@code org/name[@revision]} (cache, then hub) or a model folder. */
         public Builder model(String idOrFolder) {
-            this.model = Objects.requireNonNull(idOrFolder, "model");
+            config.model(idOrFolder);
             return this;
         }
 
@@ -255,107 +249,97 @@ public final class MuSc implements AutoCloseable {
 
         /** Network input size S (default: the model's trained size). */
         public Builder imageSize(int size) {
-            this.imageSize = positive(size, "image size");
+            if (size < 1) {
+                throw new IllegalArgumentException("image size must be positive, got " + size);
+            }
+            config.imageSize(size);
             return this;
         }
 
         /** 0-based blocks to tap (default: four evenly spaced, ending at the last). */
         public Builder layers(int... blocks) {
-            if (blocks.length == 0) {
-                throw new IllegalArgumentException("at least one layer is needed");
-            }
-            this.layers = blocks.clone();
+            config.layers(blocks);
             return this;
         }
 
-        /** LNAMD aggregation degrees r, odd (default 1, 3, 5). */
+        /** Aggregation degrees r, odd (default 1, 3, 5). */
         public Builder degrees(int... r) {
-            if (r.length == 0) {
-                throw new IllegalArgumentException("at least one aggregation degree is needed");
-            }
-            this.degrees = Arrays.stream(r).boxed().toArray(Integer[]::new);
+            config.degrees(r);
             return this;
         }
 
         /** MSM interval [low, high] of the sorted nearest distances to average (default 0, 0.3). */
         public Builder interval(double low, double high) {
-            this.interval = new MsmInterval(low, high);
+            config.interval(new MsmInterval(low, high));
             return this;
         }
 
         /** RsCIN windows, or {@link RscinWindows#off()} (default 1, 2, 3). */
         public Builder rscin(RscinWindows windows) {
-            this.rscin = Objects.requireNonNull(windows, "rscin");
+            config.rscin(windows);
             return this;
         }
 
         /** Full MSM (default, the reference) or position-constrained MSM for aligned parts. */
-        public Builder scoring(MsmScoring s) {
-            this.scoring = Objects.requireNonNull(s, "scoring");
+        public Builder scoring(ScoringKernel kernel) {
+            config.scoring(kernel);
             return this;
         }
 
         /** LNAMD (default, the reference) or MuSc-V2's SNAMD. */
         public Builder aggregation(Aggregation a) {
-            this.aggregation = Objects.requireNonNull(a, "aggregation");
+            config.aggregation(a);
             return this;
         }
 
         /** Score the images in subsets (default: all together). */
         public Builder division(Division d) {
-            this.division = Objects.requireNonNull(d, "division");
+            config.division(d);
             return this;
         }
 
         /** Images per backbone pass (default 4). */
         public Builder batchSize(int images) {
-            this.batchSize = positive(images, "batch size");
+            config.batchSize(images);
             return this;
         }
 
-        /** {@code Device.cpu()} or {@code Device.gpu()}; a GPU that is not there fails {@link #build()}.
-         *  Default: the GPU if DJL sees one, else the CPU. */
+        /** {@code Device.cpu()} or {@code Device.gpu(i)} (the index is kept); a GPU that is not there
+         *  fails {@link #build()} before the model loads. Default: the GPU if DJL sees one, else the CPU. */
         public Builder device(Device d) {
-            this.device = d.isGpu() ? BackboneOptions.DeviceChoice.GPU : BackboneOptions.DeviceChoice.CPU;
+            config.device(d);
             return this;
         }
 
         /** Device by choice, including AUTO. */
-        public Builder device(BackboneOptions.DeviceChoice choice) {
-            this.device = Objects.requireNonNull(choice, "device");
+        public Builder device(DeviceChoice choice) {
+            config.device(choice);
             return this;
         }
 
         /** FP32 (default) or FP16 (CUDA only) for the backbone and the MSM products. */
-        public Builder precision(BackboneOptions.Precision p) {
-            this.precision = Objects.requireNonNull(p, "precision");
-            this.msmPrecision = p == BackboneOptions.Precision.FP16 ? MsmPrecision.FP16 : MsmPrecision.FP32;
+        public Builder precision(MsmPrecision p) {
+            config.precision(p);
             return this;
         }
 
         /** Workspace budget of scoring in bytes (default 1 GiB): MSM's minima store or query block, one
-         *  tile and one LNAMD chunk (see {@link MemoryPlan}). */
+         *  tile and one aggregation chunk (see {@link MemoryPlan}). */
         public Builder memoryBudgetBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("memory budget must be positive, got " + bytes);
-            }
-            this.memoryBudgetBytes = bytes;
+            config.memoryBudgetBytes(bytes);
             return this;
         }
 
         /** Largest size of a set's tokens (all layers, float32) kept in memory; larger sets write them to
          *  a temporary file in {@link #spillDirectory} while they are scored (default 1 GiB). */
         public Builder tokenBudgetBytes(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("token budget must be >= 0, got " + bytes);
-            }
-            this.tokenBudgetBytes = bytes;
+            config.tokenBudgetBytes(bytes);
             return this;
         }
 
         /** Folder for spilled tokens (default: java.io.tmpdir); the files are deleted after scoring. */
         public Builder spillDirectory(Path folder) {
-            this.spillDirectory = Objects.requireNonNull(folder, "spillDirectory");
+            config.spillDirectory(folder);
             return this;
         }
 
@@ -379,39 +363,77 @@ public final class MuSc implements AutoCloseable {
         }
 
         /**
-         * Loads the model (resolving a hub id through the Hugging Face cache) and checks the configuration.
+         * Checks the configuration, resolves the device, reads the model's configuration (resolving a
+         * hub id through the Hugging Face cache) and checks the configuration against it, then loads the
+         * weights.
          *
          * @throws io.musc4j.models.hub.HubException (unchecked) with a one-line message if the model is
          *     neither a folder nor a hub id that can be resolved (cache, then hub)
          * @throws IOException with a one-line message if the model's files cannot be read
-         * @throws IllegalArgumentException if the configuration does not fit the model
+         * @throws IllegalArgumentException if the configuration is inconsistent, asks for a device that is
+         *     not there, or does not fit the model
          */
         public MuSc build() throws IOException {
-            if ((model == null) == (backbone == null)) {
+            MuscConfig c = config.build();
+            if ((c.model() == null) == (backbone == null)) {
                 throw new IllegalArgumentException("set exactly one of model(...) and backbone(...)");
             }
             if (backbone != null) {
-                return new MuSc(this, backbone, false);
+                return new MuSc(resolve(c, backbone), backbone, false, progress, decoder);
             }
-            Path folder = ModelResolver.builder().progress(downloadProgress).build().resolve(model);
-            BackboneOptions.Builder options = BackboneOptions.builder().device(device).precision(precision);
-            if (imageSize > 0) {
-                options.imageSize(imageSize);
+            Device device = c.device().resolve(Engine.getInstance().getGpuCount());
+            if (c.precision() == MsmPrecision.FP16 && !device.isGpu()) {
+                throw new IllegalArgumentException("fp16 precision needs a CUDA device; this run uses the cpu");
+            }
+            Path folder = ModelResolver.builder().progress(downloadProgress).build().resolve(c.model());
+            checkAgainstModel(c, folder);
+            BackboneOptions.Builder options = BackboneOptions.builder().device(DeviceChoice.of(device))
+                    .precision(c.precision() == MsmPrecision.FP16
+                            ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32);
+            if (c.imageSize() > 0) {
+                options.imageSize(c.imageSize());
             }
             Backbone loaded = Backbones.load(folder, options.build());
             try {
-                return new MuSc(this, loaded, true);
+                return new MuSc(resolve(c, loaded), loaded, true, progress, decoder);
             } catch (RuntimeException e) {
                 loaded.close();
                 throw e;
             }
         }
 
-        private static int positive(int value, String what) {
-            if (value < 1) {
-                throw new IllegalArgumentException(what + " must be positive, got " + value);
+        /** The options that need the model's configuration, checked before its weights load. */
+        private static void checkAgainstModel(MuscConfig c, Path folder) throws IOException {
+            ModelConfig model = ModelLayout.locate(folder).config();
+            checkLayers(c, model.layers());
+            checkImageSize(c.imageSize() > 0 ? c.imageSize() : model.imageSize(), model.patchSize());
+        }
+
+        /** The configuration with the model's defaults filled in and the device the backbone is on. */
+        private static MuscConfig resolve(MuscConfig c, Backbone backbone) {
+            BackboneSpec spec = backbone.spec();
+            checkLayers(c, spec.blocks());
+            int size = c.imageSize() > 0 ? c.imageSize() : spec.trainedImageSize();
+            checkImageSize(size, spec.patchSize());
+            int[] taps = c.layers().isEmpty() ? spec.defaultTaps() : c.layers().stream().mapToInt(Integer::intValue)
+                    .toArray();
+            return c.toBuilder().imageSize(size).layers(taps).device(DeviceChoice.of(backbone.device())).build();
+        }
+
+        private static void checkLayers(MuscConfig c, int blocks) {
+            for (int l : c.layers()) {
+                if (l >= blocks) {
+                    throw new IllegalArgumentException("layer " + l + " does not exist: the backbone has blocks 0.."
+                            + (blocks - 1));
+                }
             }
-            return value;
+        }
+
+        private static void checkImageSize(int size, int patch) {
+            if (size < patch) {
+                throw new IllegalArgumentException("image size " + size + " is smaller than one patch (" + patch
+                        + " px)");
+            }
         }
     }
 }

@@ -1,112 +1,439 @@
 package io.musc4j.engine;
 
+import ai.djl.Device;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
-import io.musc4j.engine.msm.MsmScoring;
+import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
+import io.musc4j.models.BackboneOptions.DeviceChoice;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * Configuration of the MuSc scoring core. Which backbone layers are tapped is the caller's choice:
- * the scorer receives their tokens.
+ * Every option of a MuSc run, backbone options included, validated when it is set or built: nothing
+ * that can be checked without the model waits for the model to load (what needs the model's
+ * {@code config.json}, layers beyond its depth and an image smaller than a patch, {@link MuSc.Builder}
+ * checks right after reading it, before the weights load). Immutable; {@link #toBuilder()} derives
+ * another.
  *
- * @param degrees LNAMD aggregation degrees r (odd), e.g. [1, 3, 5]
- * @param interval MSM interval average, default [0, 0.3]
- * @param rscin RsCIN windows, or off
- * @param memoryBudgetBytes workspace budget of scoring: MSM store or query block, tile, LNAMD chunk ({@link MemoryPlan})
- * @param precision arithmetic of the MSM products
- * @param imageSize side S of the pixel maps (the network input size)
- * @param keepLayerScores whether the result keeps the MSM scores of every (degree, layer)
- * @param scoring full MSM (the reference) or position-constrained (aligned) MSM
- * @param aggregation LNAMD (the reference) or MuSc-V2's SNAMD
+ * <p>{@link #describe()} is the canonical description: the same options give the same text, so a run
+ * records it and a resumed run compares it.
  */
-public record MuscConfig(List<Integer> degrees, MsmInterval interval, RscinWindows rscin,
-        long memoryBudgetBytes, MsmPrecision precision, int imageSize, boolean keepLayerScores,
-        MsmScoring scoring, Aggregation aggregation) {
+public final class MuscConfig {
 
-    public MuscConfig {
-        degrees = List.copyOf(degrees);
-        if (degrees.isEmpty()) {
-            throw new IllegalArgumentException("at least one aggregation degree is needed");
-        }
-        if (memoryBudgetBytes < 1 || imageSize < 1) {
-            throw new IllegalArgumentException("memory budget and image size must be positive");
-        }
+    private final String model;
+    private final int imageSize;
+    private final List<Integer> layers;
+    private final List<Integer> degrees;
+    private final MsmInterval interval;
+    private final RscinWindows rscin;
+    private final ScoringKernel scoring;
+    private final Aggregation aggregation;
+    private final Division division;
+    private final int batchSize;
+    private final DeviceChoice device;
+    private final MsmPrecision precision;
+    private final long memoryBudgetBytes;
+    private final long tokenBudgetBytes;
+    private final Path spillDirectory;
+    private final boolean keepLayerScores;
+
+    private MuscConfig(Builder b) {
+        this.model = b.model;
+        this.imageSize = b.imageSize;
+        this.layers = List.copyOf(b.layers);
+        this.degrees = List.copyOf(b.degrees);
+        this.interval = b.interval;
+        this.rscin = b.rscin;
+        this.scoring = b.scoring;
+        this.aggregation = b.aggregation;
+        this.division = b.division;
+        this.batchSize = b.batchSize;
+        this.device = b.device;
+        this.precision = b.precision;
+        this.memoryBudgetBytes = b.memoryBudgetBytes;
+        this.tokenBudgetBytes = b.tokenBudgetBytes;
+        this.spillDirectory = b.spillDirectory;
+        this.keepLayerScores = b.keepLayerScores;
     }
 
-    /** A builder with the paper's defaults: r = {1, 3, 5}, interval [0, 0.3], RsCIN [1, 2, 3], FP32,
-     *  S = 518, a 1 GiB scoring budget, per-layer scores not kept, full MSM, LNAMD. */
+    /**
+     * A builder with the paper's defaults: the model's trained image size and four evenly spaced layers,
+     * degrees r = 1, 3, 5, interval [0, 0.3], RsCIN [1, 2, 3], full MSM, LNAMD, no division, batches of 4,
+     * the AUTO device, FP32, 1 GiB scoring and token budgets, spilling to java.io.tmpdir.
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Builder of {@link MuscConfig}. */
+    /** A builder holding this configuration's options. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A Hugging Face id {@code org/name[@revision]} or a model folder; null where the caller supplies a
+     *  loaded backbone. */
+    public String model() {
+        return model;
+    }
+
+    /** Network input and pixel map side S; 0 = the model's trained size, until resolved. */
+    public int imageSize() {
+        return imageSize;
+    }
+
+    /** 0-based blocks to tap; empty = the model's default (four evenly spaced, ending at the last). */
+    public List<Integer> layers() {
+        return layers;
+    }
+
+    /** Aggregation degrees r, odd, in scoring order. */
+    public List<Integer> degrees() {
+        return degrees;
+    }
+
+    /** MSM interval average. */
+    public MsmInterval interval() {
+        return interval;
+    }
+
+    /** RsCIN windows applied over each whole scored set, or off. */
+    public RscinWindows rscin() {
+        return rscin;
+    }
+
+    /** The patch-scoring kernel: full MSM (the reference) or aligned MSM. */
+    public ScoringKernel scoring() {
+        return scoring;
+    }
+
+    /** LNAMD (the reference) or MuSc-V2's SNAMD. */
+    public Aggregation aggregation() {
+        return aggregation;
+    }
+
+    /** How a set is divided into subsets scored separately. */
+    public Division division() {
+        return division;
+    }
+
+    /** Images per backbone pass. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Where the backbone and scoring run. */
+    public DeviceChoice device() {
+        return device;
+    }
+
+    /** Arithmetic of the backbone and of the MSM products (FP16: CUDA only). */
+    public MsmPrecision precision() {
+        return precision;
+    }
+
+    /** Workspace budget of scoring (see {@link MemoryPlan}). */
+    public long memoryBudgetBytes() {
+        return memoryBudgetBytes;
+    }
+
+    /** Largest size of a set's tokens kept in memory; larger sets spill them to {@link #spillDirectory()}. */
+    public long tokenBudgetBytes() {
+        return tokenBudgetBytes;
+    }
+
+    /** Folder for spilled tokens. */
+    public Path spillDirectory() {
+        return spillDirectory;
+    }
+
+    /** Whether a {@link MuscResult} keeps the MSM scores of every (degree, layer). */
+    public boolean keepLayerScores() {
+        return keepLayerScores;
+    }
+
+    /**
+     * The canonical description: one line of JSON with the options that decide the numbers, in a fixed
+     * order. Left out are where spilled tokens wait and when they spill (a spilled set scores like one
+     * in memory) and whether per-layer scores are kept.
+     */
+    public String describe() {
+        StringBuilder json = new StringBuilder("{");
+        field(json, "model", model == null ? "null" : quote(model));
+        field(json, "image_size", Integer.toString(imageSize));
+        field(json, "layers", layers.toString().replace(" ", ""));
+        field(json, "degrees", degrees.toString().replace(" ", ""));
+        field(json, "interval", "[" + interval.low() + "," + interval.high() + "]");
+        field(json, "scoring", quote(scoring.toString()));
+        field(json, "aggregation", quote(aggregation.name().toLowerCase(Locale.ROOT)));
+        field(json, "rscin", quote(rscin.isOff() ? "off" : rscin.windows().toString().replace(" ", "")));
+        field(json, "divide", Integer.toString(division.parts()));
+        field(json, "divide_mode", quote(division.mode().name().toLowerCase(Locale.ROOT)));
+        field(json, "divide_seed", Long.toString(division.seed()));
+        field(json, "batch", Integer.toString(batchSize));
+        field(json, "device", quote(device.toString()));
+        field(json, "precision", quote(precision.name().toLowerCase(Locale.ROOT)));
+        field(json, "memory_budget_bytes", Long.toString(memoryBudgetBytes));
+        return json.append('}').toString();
+    }
+
+    private static void field(StringBuilder json, String key, String value) {
+        if (json.length() > 1) {
+            json.append(',');
+        }
+        json.append('"').append(key).append("\":").append(value);
+    }
+
+    private static String quote(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char ch : text.toCharArray()) {
+            switch (ch) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (ch < 0x20) {
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+                    } else {
+                        out.append(ch);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MuscConfig c && describe().equals(c.describe())
+                && tokenBudgetBytes == c.tokenBudgetBytes && spillDirectory.equals(c.spillDirectory)
+                && keepLayerScores == c.keepLayerScores;
+    }
+
+    @Override
+    public int hashCode() {
+        return describe().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /**
+     * Builder of {@link MuscConfig}: every setter checks its value at once, with a one-line message
+     * naming the option; {@link #build()} checks the options against each other.
+     */
     public static final class Builder {
+        private String model;
+        private int imageSize;
+        private List<Integer> layers = List.of();
         private List<Integer> degrees = List.of(1, 3, 5);
         private MsmInterval interval = MsmInterval.DEFAULT;
         private RscinWindows rscin = RscinWindows.Family.MVTEC_AD.windows();
-        private long memoryBudgetBytes = 1L << 30;
-        private MsmPrecision precision = MsmPrecision.FP32;
-        private int imageSize = 518;
-        private boolean keepLayerScores;
-        private MsmScoring scoring = MsmScoring.FULL;
+        private ScoringKernel scoring = ScoringKernel.FULL;
         private Aggregation aggregation = Aggregation.LNAMD;
+        private Division division = Division.NONE;
+        private int batchSize = 4;
+        private DeviceChoice device = DeviceChoice.AUTO;
+        private MsmPrecision precision = MsmPrecision.FP32;
+        private long memoryBudgetBytes = 1L << 30;
+        private long tokenBudgetBytes = 1L << 30;
+        private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+        private boolean keepLayerScores;
 
         private Builder() {
         }
 
-        public Builder degrees(Integer... r) {
-            this.degrees = List.of(r);
+        private Builder(MuscConfig c) {
+            model = c.model;
+            imageSize = c.imageSize;
+            layers = c.layers;
+            degrees = c.degrees;
+            interval = c.interval;
+            rscin = c.rscin;
+            scoring = c.scoring;
+            aggregation = c.aggregation;
+            division = c.division;
+            batchSize = c.batchSize;
+            device = c.device;
+            precision = c.precision;
+            memoryBudgetBytes = c.memoryBudgetBytes;
+            tokenBudgetBytes = c.tokenBudgetBytes;
+            spillDirectory = c.spillDirectory;
+            keepLayerScores = c.keepLayerScores;
+        }
+
+        /** A Hugging Face id {@code org/name[@revision]} (cache, then hub) or a model folder. */
+        public Builder model(String idOrFolder) {
+            Objects.requireNonNull(idOrFolder, "model");
+            if (idOrFolder.isBlank()) {
+                throw new IllegalArgumentException("model must name a Hugging Face id or a folder, got ''");
+            }
+            this.model = idOrFolder;
             return this;
         }
 
-        public Builder interval(MsmInterval interval) {
-            this.interval = interval;
-            return this;
-        }
-
-        public Builder rscin(RscinWindows rscin) {
-            this.rscin = rscin;
-            return this;
-        }
-
-        public Builder memoryBudgetBytes(long bytes) {
-            this.memoryBudgetBytes = bytes;
-            return this;
-        }
-
-        public Builder precision(MsmPrecision precision) {
-            this.precision = precision;
-            return this;
-        }
-
+        /** Network input size S in pixels (default 0: the model's trained size). */
         public Builder imageSize(int size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("image size must be positive, got " + size);
+            }
             this.imageSize = size;
             return this;
         }
 
+        /** 0-based blocks to tap, each once (default: none given, the model's four evenly spaced). */
+        public Builder layers(int... blocks) {
+            List<Integer> list = new ArrayList<>();
+            for (int b : blocks) {
+                list.add(b);
+            }
+            return layers(list);
+        }
+
+        /** 0-based blocks to tap, each once, at least one (leave unset for the model's default). */
+        public Builder layers(List<Integer> blocks) {
+            if (blocks.isEmpty()) {
+                throw new IllegalArgumentException("at least one layer is needed (leave layers unset for the"
+                        + " model's default)");
+            }
+            Set<Integer> seen = new HashSet<>();
+            for (int b : blocks) {
+                if (b < 0) {
+                    throw new IllegalArgumentException("layers are 0-based block indices, got " + b);
+                }
+                if (!seen.add(b)) {
+                    throw new IllegalArgumentException("layer " + b + " is listed twice");
+                }
+            }
+            this.layers = List.copyOf(blocks);
+            return this;
+        }
+
+        /** Aggregation degrees r, odd and at least 1 (default 1, 3, 5). */
+        public Builder degrees(int... r) {
+            List<Integer> list = new ArrayList<>();
+            for (int d : r) {
+                list.add(d);
+            }
+            return degrees(list);
+        }
+
+        /** Aggregation degrees r, odd and at least 1. */
+        public Builder degrees(List<Integer> r) {
+            this.degrees = Aggregation.checkDegrees(r);
+            return this;
+        }
+
+        /** MSM interval [low, high] of the sorted nearest distances to average (default 0, 0.3). */
+        public Builder interval(MsmInterval i) {
+            this.interval = Objects.requireNonNull(i, "interval");
+            return this;
+        }
+
+        /** {@link #interval(MsmInterval)} from its bounds. */
+        public Builder interval(double low, double high) {
+            return interval(new MsmInterval(low, high));
+        }
+
+        /** RsCIN windows, or {@link RscinWindows#off()} (default 1, 2, 3). */
+        public Builder rscin(RscinWindows windows) {
+            this.rscin = Objects.requireNonNull(windows, "rscin");
+            return this;
+        }
+
+        /** Full MSM (default, the reference) or aligned MSM. */
+        public Builder scoring(ScoringKernel kernel) {
+            this.scoring = Objects.requireNonNull(kernel, "scoring");
+            return this;
+        }
+
+        /** LNAMD (default, the reference) or SNAMD. */
+        public Builder aggregation(Aggregation a) {
+            this.aggregation = Objects.requireNonNull(a, "aggregation");
+            return this;
+        }
+
+        /** Score a set in subsets (default: all together). */
+        public Builder division(Division d) {
+            this.division = Objects.requireNonNull(d, "division");
+            return this;
+        }
+
+        /** Images per backbone pass (default 4). */
+        public Builder batchSize(int images) {
+            if (images < 1) {
+                throw new IllegalArgumentException("batch size must be positive, got " + images);
+            }
+            this.batchSize = images;
+            return this;
+        }
+
+        /** Device by choice (default AUTO: the first GPU if DJL sees one, else the CPU). */
+        public Builder device(DeviceChoice choice) {
+            this.device = Objects.requireNonNull(choice, "device");
+            return this;
+        }
+
+        /** {@code Device.cpu()} or {@code Device.gpu(i)}, the index kept; a GPU that is not there fails
+         *  before the model loads. */
+        public Builder device(Device d) {
+            return device(DeviceChoice.of(Objects.requireNonNull(d, "device")));
+        }
+
+        /** FP32 (default) or FP16 (CUDA only), for the backbone and the MSM products. */
+        public Builder precision(MsmPrecision p) {
+            this.precision = Objects.requireNonNull(p, "precision");
+            return this;
+        }
+
+        /** Workspace budget of scoring in bytes (default 1 GiB, see {@link MemoryPlan}). */
+        public Builder memoryBudgetBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("memory budget must be positive, got " + bytes);
+            }
+            this.memoryBudgetBytes = bytes;
+            return this;
+        }
+
+        /** Largest size of a set's tokens (all layers, float32) kept in memory; larger sets spill them to
+         *  a temporary file while they are scored (default 1 GiB; 0 spills every set). */
+        public Builder tokenBudgetBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("token budget must be >= 0, got " + bytes);
+            }
+            this.tokenBudgetBytes = bytes;
+            return this;
+        }
+
+        /** Folder for spilled tokens (default: java.io.tmpdir); the files are deleted after scoring. */
+        public Builder spillDirectory(Path folder) {
+            this.spillDirectory = Objects.requireNonNull(folder, "spillDirectory");
+            return this;
+        }
+
+        /** Whether results keep the MSM scores of every (degree, layer) (default false). */
         public Builder keepLayerScores(boolean keep) {
             this.keepLayerScores = keep;
             return this;
         }
 
-        /** Full MSM (default) or aligned MSM, see {@link MsmScoring}. */
-        public Builder scoring(MsmScoring scoring) {
-            this.scoring = Objects.requireNonNull(scoring, "scoring");
-            return this;
-        }
-
-        /** LNAMD (default) or SNAMD, see {@link Aggregation}. */
-        public Builder aggregation(Aggregation aggregation) {
-            this.aggregation = Objects.requireNonNull(aggregation, "aggregation");
-            return this;
-        }
-
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException with a one-line message if options contradict each other
+         */
         public MuscConfig build() {
-            return new MuscConfig(degrees, interval, rscin, memoryBudgetBytes, precision, imageSize, keepLayerScores,
-                    scoring, aggregation);
+            if (precision == MsmPrecision.FP16 && device.kind() == DeviceChoice.Kind.CPU) {
+                throw new IllegalArgumentException("fp16 precision needs a CUDA device; the device is cpu");
+            }
+            return new MuscConfig(this);
         }
     }
 }

@@ -1,20 +1,18 @@
 package io.musc4j.engine;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.musc4j.engine.maps.AlignCornersUpsampler;
+import io.musc4j.engine.maps.PixelMaps;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What {@link MuscScorer} computed for N images. Immutable: accessors return copies.
+ * What {@link MuscPipeline} computed for one set of N images. Immutable: accessors return copies.
  *
- * <p>The <b>patch map</b> is the anomaly score of every patch (N, h·w): the mean over degrees of the
- * mean over layers of the MSM scores. The <b>pixel map</b> is the patch map upsampled to S×S
- * (bilinear, align corners), computed on demand. The image score before RsCIN is the maximum of the
- * pixel map (not of the patch map); the final score is RsCIN's, on the normalised [0, 1] scale.
+ * <p>The <b>patch map</b> is the anomaly score of every patch (N, h·w): the mean over feature sets
+ * (degrees) of the mean over layers of the MSM scores. The <b>pixel map</b> is the patch map upsampled
+ * to S×S (bilinear, align corners), computed on demand. The image score before RsCIN is the maximum of
+ * the pixel map (not of the patch map); {@link #scores()} are the final scores.
  */
 public final class MuscResult {
 
@@ -28,11 +26,10 @@ public final class MuscResult {
     private final double[] patchMap;
     private final double[] scoresBefore;
     private final float[] scores;
-    private final AlignCornersUpsampler upsampler;
+    private final PixelMaps pixelMaps;
 
     MuscResult(int images, int gridH, int gridW, List<Integer> degrees, int layers, double[][][] msm,
-            double[][] layerMeans, double[] patchMap, double[] scoresBefore, float[] scores,
-            AlignCornersUpsampler upsampler) {
+            double[][] layerMeans, double[] patchMap, double[] scoresBefore, float[] scores, PixelMaps pixelMaps) {
         this.images = images;
         this.gridH = gridH;
         this.gridW = gridW;
@@ -43,7 +40,13 @@ public final class MuscResult {
         this.patchMap = patchMap;
         this.scoresBefore = scoresBefore;
         this.scores = scores;
-        this.upsampler = upsampler;
+        this.pixelMaps = pixelMaps;
+    }
+
+    /** This result with other final scores (the RsCIN stage's). */
+    MuscResult withScores(float[] rescored) {
+        return new MuscResult(images, gridH, gridW, degrees, layers, msm, layerMeans, patchMap, scoresBefore,
+                rescored, pixelMaps);
     }
 
     /** Number of images N. */
@@ -66,14 +69,15 @@ public final class MuscResult {
         return layers;
     }
 
-    /** Aggregation degrees r, in the config's order. */
+    /** The degree each feature set is recorded under (LNAMD: the config's degrees in order; SNAMD: the
+     *  largest). */
     public List<Integer> degrees() {
         return degrees;
     }
 
     /** Pixel map side S. */
     public int imageSize() {
-        return upsampler.size();
+        return pixelMaps.size();
     }
 
     /**
@@ -104,19 +108,20 @@ public final class MuscResult {
         return scoresBefore.clone();
     }
 
-    /** Final image scores (after RsCIN, or the scores before it as float32 when RsCIN is off). */
+    /** Final image scores: after RsCIN, or, where RsCIN is off or not applied (a subset of a divided set,
+     *  which {@link MuSc} re-scores as a whole), the scores before it unchanged (as float32). */
     public float[] scores() {
         return scores.clone();
     }
 
-    /** The pixel map of one image, S×S float64 row-major. */
+    /** The pixel map of one image, S×S float64 row-major (the reference's dtype). */
     public double[] pixelMap(int image, NDManager manager) {
-        try (NDManager scope = manager.newSubManager()) {
-            int patches = gridH * gridW;
-            NDArray map = scope.create(Arrays.copyOfRange(patchMap, image * patches, (image + 1) * patches),
-                    new Shape(1, patches));
-            return upsampler.upsample(map).toDoubleArray();
-        }
+        return pixelMaps.map(patchMap, image, manager);
+    }
+
+    /** Pixel maps (float32) and their maxima of images [from, to), upsampled on {@code manager}'s device. */
+    public PixelMaps.Upsampled pixelMaps(int from, int to, NDManager manager) {
+        return pixelMaps.upsample(patchMap, from, to, true, manager);
     }
 
     private int degreeIndex(int degree) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.hub.HubException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,17 +38,18 @@ class MuScApiTest {
                 .imageSize(224).build()) {
             assertEquals(224, musc.imageSize());
             assertTrue(Arrays.equals(layers, musc.layers()));
-            BatchResult r = musc.score(paths);
+            ScoredSet r = musc.score(paths);
             assertEquals(paths.size(), r.size());
             assertEquals(224, r.imageSize());
-            report(id, "api score", maxAbs(run.array("score_pre_rscin.npy").toDoubles(), r.scores()));
-            report(id, "api score rscin", maxAbs(run.array("score_rscin.npy").toDoubles(), toDoubles(r.scoresRscin())));
+            report(id, "api score", maxAbs(run.array("score_pre_rscin.npy").toDoubles(), r.scoresBeforeRscin()));
+            report(id, "api score rscin", maxAbs(run.array("score_rscin.npy").toDoubles(), toDoubles(r.scores())));
             int[] subset = run.subset("pixel_maps");
             double[] pixels = run.array("pixel_maps.npy").toDoubles();
             int per = 224 * 224;
             double err = 0;
             for (int s = 0; s < subset.length; s++) {
                 ImageResult image = r.image(subset[s]);
+                assertEquals(r.scoresBeforeRscin()[subset[s]], image.scoreBeforeRscin());
                 assertEquals(r.scores()[subset[s]], image.score());
                 err = Math.max(err, maxAbs(Arrays.copyOfRange(pixels, s * per, (s + 1) * per), toDoubles(image.map())));
             }
@@ -72,6 +74,64 @@ class MuScApiTest {
             assertTrue(one.getMessage().contains("at least 2"), one.getMessage());
             assertEquals(224, musc.imageSize());
             assertEquals(8, musc.backboneSpec().blocks());
+        }
+    }
+
+    /**
+     * Options that need the model are checked against its config.json before any weight is read: here
+     * the weights file is garbage, and only options that fit the model get as far as reading it.
+     */
+    @Test
+    void layersBeyondTheModelFailBeforeTheWeightsLoad(@TempDir Path tmp) throws IOException {
+        Path configOnly = Files.createDirectories(tmp.resolve("bad-weights"));
+        Files.copy(DINOV2.resolve("config.json"), configOnly.resolve("config.json"));
+        Files.write(configOnly.resolve("model.safetensors"), new byte[] {1, 2, 3});
+        IllegalArgumentException layer = assertThrows(IllegalArgumentException.class,
+                () -> MuSc.builder().model(configOnly.toString()).layers(1, 8).build());
+        assertEquals("layer 8 does not exist: the backbone has blocks 0..7", layer.getMessage());
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> MuSc.builder().model(configOnly.toString()).imageSize(13).build());
+        assertEquals("image size 13 is smaller than one patch (14 px)", size.getMessage());
+        // with fitting options the same folder gets as far as its weights
+        IOException weights = assertThrows(IOException.class, () -> MuSc.builder().model(configOnly.toString()).build());
+        assertTrue(weights.getMessage().contains("model.safetensors"), weights.getMessage());
+    }
+
+    /** The configuration a MuSc reports is resolved against the model, RsCIN included (not forced off). */
+    @Test
+    void theConfigurationIsResolvedAndKeepsRscin() throws IOException {
+        try (MuSc musc = MuSc.builder().model(DINOV2.toString()).rscin(RscinWindows.of(1, 3)).degrees(1, 3)
+                .device(ai.djl.Device.cpu()).build()) {
+            MuscConfig c = musc.config();
+            assertEquals(RscinWindows.of(1, 3), c.rscin());
+            assertEquals(224, c.imageSize());
+            assertEquals(List.of(1, 3, 5, 7), c.layers(), "8 blocks: four evenly spaced, ending at the last");
+            assertEquals("cpu", c.device().toString());
+            assertTrue(c.describe().contains("\"layers\":[1,3,5,7]"), c.describe());
+        }
+    }
+
+    /** All maps at once (one scope, in chunks) are the maps one at a time, in input order. */
+    @Test
+    void allMapsAtOnceEqualEachMap() throws IOException {
+        ParityRun run = ParityRun.load("brick_dinov2-tiny_r135_k123");
+        List<Path> paths = Files.readAllLines(run.dir().resolve("image_order.txt")).stream()
+                .filter(l -> !l.isBlank()).map(PARITY.resolve("data")::resolve).toList();
+        try (MuSc musc = MuSc.builder().model(DINOV2.toString()).layers(1, 7).degrees(1)
+                .division(new Division(2, Division.Mode.RANDOM, 7)).build()) {
+            ScoredSet r = musc.score(paths);
+            float[][] maps = r.maps();
+            assertEquals(paths.size(), maps.length);
+            List<ImageResult> images = r.images();
+            for (int i = 0; i < maps.length; i++) {
+                assertTrue(Arrays.equals(r.map(i), maps[i]), "map " + i);
+                assertTrue(Arrays.equals(maps[i], images.get(i).map()), "image " + i);
+                float max = Float.NEGATIVE_INFINITY;
+                for (float v : maps[i]) {
+                    max = Math.max(max, v);
+                }
+                assertEquals((float) r.scoresBeforeRscin()[i], max, "the score before RsCIN is the map's maximum");
+            }
         }
     }
 

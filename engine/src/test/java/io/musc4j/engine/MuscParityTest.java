@@ -56,11 +56,11 @@ class MuscParityTest {
         int grid = run.grid();
         List<Integer> degrees = run.degrees();
         List<Integer> layers = run.layers();
-        MuscConfig config = MuscConfig.builder().degrees(degrees.toArray(Integer[]::new))
+        MuscConfig config = MuscConfig.builder().degrees(degrees)
                 .rscin(RscinWindows.of(run.ints("k_list").stream().mapToInt(Integer::intValue).toArray()))
                 .imageSize(run.imageSize()).keepLayerScores(true).build();
         try (NDManager m = NDManager.newBaseManager()) {
-            MuscResult result = new MuscScorer(config).score(run.tokens(m), grid, grid,
+            MuscResult result = new MuscPipeline(config).score(run.tokens(m), grid, grid,
                     run.floats(m, "image_features.npy"));
             for (int r : degrees) {
                 for (int li = 0; li < layers.size(); li++) {

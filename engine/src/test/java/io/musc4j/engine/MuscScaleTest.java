@@ -34,7 +34,7 @@ class MuscScaleTest {
     void spilledTokensAndQueryBlocksMatchTheReferenceAndTheInMemoryPath(String id, @TempDir Path tmp) throws IOException {
         ParityRun run = ParityRun.load(id);
         int grid = run.grid();
-        MuscConfig.Builder config = MuscConfig.builder().degrees(run.degrees().toArray(Integer[]::new))
+        MuscConfig.Builder config = MuscConfig.builder().degrees(run.degrees())
                 .rscin(RscinWindows.of(run.ints("k_list").stream().mapToInt(Integer::intValue).toArray()))
                 .imageSize(run.imageSize()).keepLayerScores(true);
         MuscConfig small = config.memoryBudgetBytes(TINY_BUDGET).build();
@@ -51,7 +51,7 @@ class MuscScaleTest {
                     .msm().symmetric(), "the default budget keeps the whole store for these few images");
 
             NDArray features = run.floats(m, "image_features.npy");
-            MuscResult inMemory = new MuscScorer(big).score(tokens, grid, grid, features);
+            MuscResult inMemory = new MuscPipeline(big).score(tokens, grid, grid, features);
             MuscResult spilled;
             try (SpilledTokens store = SpilledTokens.create(tmp, n, tokens.size(), grid, grid, c)) {
                 for (int i0 = 0; i0 < n; i0 += BATCH) {
@@ -61,7 +61,7 @@ class MuscScaleTest {
                     }
                     store.append(batch);
                 }
-                spilled = new MuscScorer(small).score(store, PatchTokens.rows(features), m);
+                spilled = new MuscPipeline(small).score(store, PatchTokens.rows(features), m);
             }
             report(id, "scale: patch map", maxAbs(run.array("patch_map.npy").toDoubles(), flat(spilled.patchMap())));
             report(id, "scale: score pre RsCIN", maxAbs(run.array("score_pre_rscin.npy").toDoubles(),

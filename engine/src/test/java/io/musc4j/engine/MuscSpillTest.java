@@ -25,8 +25,8 @@ class MuscSpillTest {
                 .filter(line -> !line.isBlank()).map(root::resolve).toList();
         Path model = run.dir().resolve(run.manifest().get("model_dir").getAsString()).normalize();
         int[] layers = run.layers().stream().mapToInt(Integer::intValue).toArray();
-        BatchResult inMemory;
-        BatchResult spilled;
+        ScoredSet inMemory;
+        ScoredSet spilled;
         try (MuSc musc = MuSc.builder().model(model.toString()).imageSize(run.imageSize()).layers(layers).build()) {
             inMemory = musc.score(images);
         }
@@ -34,12 +34,12 @@ class MuscSpillTest {
                 .tokenBudgetBytes(0).spillDirectory(spill).memoryBudgetBytes(1).build()) {
             spilled = musc.score(images);
         }
-        double[] a = inMemory.scores();
-        double[] b = spilled.scores();
+        double[] a = inMemory.scoresBeforeRscin();
+        double[] b = spilled.scoresBeforeRscin();
         for (int i = 0; i < a.length; i++) {
             assertEquals(a[i], b[i], 1e-6, "score of image " + i);
         }
-        assertArrayEquals(inMemory.scoresRscin(), spilled.scoresRscin(), 1e-6f);
+        assertArrayEquals(inMemory.scores(), spilled.scores(), 1e-6f);
         try (var left = Files.list(spill)) {
             assertEquals(0, left.count(), "the spilled tokens are deleted after scoring");
         }

@@ -10,9 +10,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.lnamd.Lnamd;
-import io.musc4j.engine.msm.AlignedScoring;
+import io.musc4j.engine.msm.AlignedMsm;
 import io.musc4j.engine.msm.MsmInterval;
-import io.musc4j.engine.msm.MsmScoring;
+import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,13 +21,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The options beyond the reference, run through the scorer on the parity fixtures. */
 class OptionsParityTest {
 
-    private static MuscResult score(ParityRun run, MsmScoring scoring, Aggregation aggregation, long budget) {
+    private static MuscResult score(ParityRun run, ScoringKernel scoring, Aggregation aggregation, long budget) {
         int grid = run.grid();
-        MuscConfig config = MuscConfig.builder().degrees(run.degrees().toArray(Integer[]::new))
+        MuscConfig config = MuscConfig.builder().degrees(run.degrees())
                 .rscin(RscinWindows.off()).imageSize(run.imageSize()).keepLayerScores(true)
                 .memoryBudgetBytes(budget).scoring(scoring).aggregation(aggregation).build();
         try (NDManager m = NDManager.newBaseManager()) {
-            return new MuscScorer(config).score(run.tokens(m), grid, grid, null);
+            return new MuscPipeline(config).score(run.tokens(m), grid, grid, null);
         }
     }
 
@@ -44,7 +44,7 @@ class OptionsParityTest {
         List<Integer> degrees = run.degrees();
         try (NDManager m = NDManager.newBaseManager()) {
             List<NDArray> z = new Lnamd(grid, grid).aggregate(run.floats(m, "tokens_layer" + layer + ".npy"), degrees);
-            AlignedScoring aligned = new AlignedScoring(grid, grid, grid - 1, MsmInterval.DEFAULT, 1L << 30);
+            AlignedMsm aligned = new AlignedMsm(grid, grid, grid - 1, MsmInterval.DEFAULT, 1L << 30);
             for (int ri = 0; ri < degrees.size(); ri++) {
                 report(id, "aligned msm r" + degrees.get(ri) + " layer" + layer,
                         maxAbs(run.array("msm_r" + degrees.get(ri) + "_layer" + layer + ".npy").toDoubles(),
@@ -59,8 +59,8 @@ class OptionsParityTest {
     void narrowerWindowsNeverScoreLower(String id) {
         ParityRun run = ParityRun.load(id);
         double[] full = run.array("msm_r1_layer" + run.layers().get(0) + ".npy").toDoubles();
-        double[] w1 = flat(score(run, MsmScoring.aligned(1), Aggregation.LNAMD, 1L << 30).msm(1, 0).orElseThrow());
-        double[] w0 = flat(score(run, MsmScoring.aligned(0), Aggregation.LNAMD, 1L << 30).msm(1, 0).orElseThrow());
+        double[] w1 = flat(score(run, ScoringKernel.aligned(1), Aggregation.LNAMD, 1L << 30).msm(1, 0).orElseThrow());
+        double[] w0 = flat(score(run, ScoringKernel.aligned(0), Aggregation.LNAMD, 1L << 30).msm(1, 0).orElseThrow());
         boolean differs = false;
         for (int k = 0; k < full.length; k++) {
             assertTrue(w1[k] >= full[k] - 1e-5 && w0[k] >= w1[k] - 1e-5, "patch " + k);
@@ -74,7 +74,7 @@ class OptionsParityTest {
     @ValueSource(strings = {"brick_clip-tiny_r135_k123"})
     void snamdScoresOncePerLayer(String id) {
         ParityRun run = ParityRun.load(id);
-        MuscResult result = score(run, MsmScoring.FULL, Aggregation.SNAMD, 1L << 30);
+        MuscResult result = score(run, ScoringKernel.FULL, Aggregation.SNAMD, 1L << 30);
         assertEquals(List.of(5), result.degrees());
         double[][] patchMap = result.patchMap();
         double[][] mean = result.layerMean(5);

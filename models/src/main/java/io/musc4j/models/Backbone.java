@@ -25,11 +25,6 @@ public interface Backbone extends AutoCloseable {
      */
     Features forward(NDArray images, int[] layers);
 
-    /** {@link #forward(NDArray, int[])} with {@link BackboneSpec#defaultTaps()}. */
-    default Features forward(NDArray images) {
-        return forward(images, spec().defaultTaps());
-    }
-
     /** Frees the weights. */
     @Override
     void close();

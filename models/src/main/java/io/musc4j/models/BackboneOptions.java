@@ -1,19 +1,109 @@
 package io.musc4j.models;
 
+import ai.djl.Device;
+
 /**
  * How to load a backbone: device, precision and the input size the position embedding is prepared for.
  * Build with {@link #builder()}.
  */
 public final class BackboneOptions {
 
-    /** Where the network runs. */
-    public enum DeviceChoice {
+    /**
+     * Where the network runs: the CPU, a GPU by index, or AUTO (the first GPU if DJL sees one, else the
+     * CPU). {@link #resolve} is a pure function of the choice and the number of visible GPUs.
+     *
+     * @param kind CPU, GPU or AUTO
+     * @param index the GPU's index (0 for CPU and AUTO)
+     */
+    public record DeviceChoice(Kind kind, int index) {
+
+        /** What is chosen. */
+        public enum Kind { CPU, GPU, AUTO }
+
         /** Always the CPU. */
-        CPU,
+        public static final DeviceChoice CPU = new DeviceChoice(Kind.CPU, 0);
         /** The first GPU; loading fails if DJL sees none. */
-        GPU,
+        public static final DeviceChoice GPU = new DeviceChoice(Kind.GPU, 0);
         /** The first GPU if DJL sees one, else the CPU. */
-        AUTO
+        public static final DeviceChoice AUTO = new DeviceChoice(Kind.AUTO, 0);
+
+        public DeviceChoice {
+            java.util.Objects.requireNonNull(kind, "kind");
+            if (index < 0 || (kind != Kind.GPU && index != 0)) {
+                throw new IllegalArgumentException("a device index is a GPU's, >= 0; got " + kind + " " + index);
+            }
+        }
+
+        /** GPU number {@code index}. */
+        public static DeviceChoice gpu(int index) {
+            return new DeviceChoice(Kind.GPU, index);
+        }
+
+        /** The choice of a DJL device, its GPU index kept. */
+        public static DeviceChoice of(Device device) {
+            return device.isGpu() ? gpu(device.getDeviceId()) : CPU;
+        }
+
+        /**
+         * Parses {@code auto}, {@code cpu}, {@code gpu} (GPU 0) or {@code gpu:N}, any case.
+         *
+         * @throws IllegalArgumentException with a one-line message naming the bad value
+         */
+        public static DeviceChoice parse(String text) {
+            String v = text.trim().toLowerCase(java.util.Locale.ROOT);
+            switch (v) {
+                case "auto":
+                    return AUTO;
+                case "cpu":
+                    return CPU;
+                case "gpu":
+                    return GPU;
+                default:
+                    if (v.startsWith("gpu:")) {
+                        try {
+                            int index = Integer.parseInt(v.substring(4));
+                            if (index >= 0) {
+                                return gpu(index);
+                            }
+                        } catch (NumberFormatException e) {
+                            // reported below
+                        }
+                    }
+                    throw new IllegalArgumentException("device must be auto, cpu, gpu or gpu:N with N >= 0, got '"
+                            + text + "'");
+            }
+        }
+
+        /**
+         * The device this choice means on a machine where DJL sees {@code gpus} GPUs.
+         *
+         * @throws IllegalArgumentException with a one-line message if the chosen GPU is not there
+         */
+        public Device resolve(int gpus) {
+            switch (kind) {
+                case CPU:
+                    return Device.cpu();
+                case AUTO:
+                    return gpus > 0 ? Device.gpu(0) : Device.cpu();
+                default:
+                    if (gpus == 0) {
+                        throw new IllegalArgumentException("a GPU was requested but none is usable: either the PyTorch"
+                                + " natives are CPU-only (build with -Pcuda; ./musc does with MUSC_CUDA=1) or no CUDA"
+                                + " driver and GPU are present; choose the cpu or auto device");
+                    }
+                    if (index >= gpus) {
+                        throw new IllegalArgumentException("GPU " + index + " was requested but DJL sees " + gpus
+                                + " GPU(s), numbered 0.." + (gpus - 1));
+                    }
+                    return Device.gpu(index);
+            }
+        }
+
+        /** {@code auto}, {@code cpu} or {@code gpu:N}, the form {@link #parse} reads. */
+        @Override
+        public String toString() {
+            return kind == Kind.GPU ? "gpu:" + index : kind.name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** Arithmetic precision of weights and activations. */

@@ -58,18 +58,12 @@ public final class Backbones {
 
     private static Device chooseDevice(BackboneOptions.DeviceChoice choice) throws WeightFileException {
         int gpus = Engine.getInstance().getGpuCount();
-        Device d = switch (choice) {
-            case CPU -> Device.cpu();
-            case GPU -> {
-                if (gpus == 0) {
-                    throw new WeightFileException("a GPU was requested but none is usable: either the PyTorch natives are"
-                            + " CPU-only (build with -Pcuda; ./musc does with MUSC_CUDA=1) or no CUDA driver and"
-                            + " GPU are present; choose the cpu or auto device");
-                }
-                yield Device.gpu();
-            }
-            case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
-        };
+        Device d;
+        try {
+            d = choice.resolve(gpus);
+        } catch (IllegalArgumentException e) {
+            throw new WeightFileException(e.getMessage());
+        }
         LOG.info("Backbone device: {} ({} GPU(s) visible to DJL)", d, gpus);
         return d;
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Tokens and image features of the tiny fixture backbones against the reference runs (SPEC §2). */
 public class BackboneParityTest {
 
-    static final Path PARITY = Path.of(System.getProperty("musc4j.testdata"), "parity");
+    public static final Path PARITY = Path.of(System.getProperty("musc4j.testdata"), "parity");
     /** Reference values reach ~10; float32 re-association over 8 blocks stays orders of magnitude below this. */
     private static final double TOL = 1e-4;
 

@@ -95,4 +95,15 @@ final class ExecutorCache {
         reference.users++;
         return new Lease(reference);
     }
+
+    /** Frees the held reference features once no task uses them (between runs in one JVM). */
+    static synchronized void clearReference() {
+        if (reference != null) {
+            reference.evicted = true;
+            if (reference.users == 0) {
+                reference.reference.close();
+            }
+            reference = null;
+        }
+    }
 }

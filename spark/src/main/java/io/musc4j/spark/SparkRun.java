@@ -92,14 +92,12 @@ final class SparkRun {
                     checkSplit(job, musc);
                     Path split = scratch.resolve("split");
                     for (Category c : todo) {
-                        bars.prefix(c.name() + " ");
                         try {
                             results.put(c.name(), new SplitJob(sc, context, options, job, musc, warnings).run(c, split));
                         } catch (Exception e) {
                             failures.put(c.name(), describe(e));
                             System.err.println("musc: " + c.name() + ": failed: " + failures.get(c.name()));
                         }
-                        bars.prefix("");
                     }
                 }
                 Map<String, CategorySummary> ordered = new LinkedHashMap<>();

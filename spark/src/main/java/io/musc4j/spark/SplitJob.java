@@ -11,8 +11,11 @@ import io.musc4j.datasets.Datasets;
 import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.ImageIo;
-import io.musc4j.engine.FeatureExtractor;
+import ai.djl.Device;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.msm.MsmInterval;
+import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.metrics.Metrics;
 import io.musc4j.models.preprocess.Preprocessing;
 import java.io.BufferedOutputStream;
@@ -97,21 +100,19 @@ final class SplitJob {
         try {
             features(kept, bounds, work);
             clock = lap(timings, "features", clock);
-            double[][][] msm = msm(passes, bounds, block, work);
+            double[][][] msm = msm(sc, context.storage(), work.toString(), passes, bounds, block,
+                    MsmSettings.of(musc), bytesRead);
             clock = lap(timings, "msm", clock);
-            double[][] layerMeans = new double[passes.degrees().size()][];
-            for (int ri = 0; ri < layerMeans.length; ri++) {
-                layerMeans[ri] = StageRunner.mean(msm[ri]);
-            }
-            StageRunner.Finished f = StageRunner.finish(passes, StageRunner.mean(layerMeans), size,
-                    imageFeatures(work, bounds), musc.rscin());
+            System.err.printf(java.util.Locale.ROOT, "musc: %s: %d passes of N=%d in query blocks of %d; executors read "
+                    + "%.1f MiB of features%n", category.name(), passes.count(), n, block, bytesRead.value() / 1048576.0);
+            StageRunner.Finished f = StageRunner.finish(musc, passes, msm, imageFeatures(work, bounds));
             clock = lap(timings, "maps", clock);
             byte[][] masks = kept.hasMasks() ? CategoryScorer.masks(kept.samples(), size, job.format(), warnings) : null;
-            Optional<Metrics> metrics = CategoryScorer.metrics(kept, f.scoresRscin(), f.maps(), masks, size);
+            Optional<Metrics> metrics = CategoryScorer.metrics(kept, f.scores(), f.maps(), masks, size);
             lap(timings, "metrics", clock);
             Path folder = localOut.resolve(category.name());
             CategorySummary summary = job.categoryRun(musc, warnings).write(category, new CategoryRun.Scored(kept,
-                    decoded.images(), f.maps(), masks, f.scores(), f.scoresRscin(), metrics, timings), folder,
+                    decoded.images(), f.maps(), masks, f.scoresBeforeRscin(), f.scores(), metrics, timings), folder,
                     context.fingerprint());
             context.storage().publish(folder, new org.apache.hadoop.fs.Path(context.outLocation(), category.name()));
             return summary;
@@ -121,11 +122,6 @@ final class SplitJob {
                 context.storage().deleteIfEmpty(work.getParent());
             }
         }
-    }
-
-    /** Bytes the executors read from the work folder so far (reference features of stage 2). */
-    long bytesRead() {
-        return bytesRead.value();
     }
 
     /** Partition bounds: multiples of the backbone batch, so every batch is the one the whole set sees. */
@@ -162,32 +158,6 @@ final class SplitJob {
         } finally {
             sc.setJobDescription(null);
         }
-    }
-
-    private double[][][] msm(StageRunner.Passes passes, int[] bounds, int block, org.apache.hadoop.fs.Path work) {
-        int n = passes.images();
-        int patches = (int) passes.patches();
-        double[][][] msm = new double[passes.degrees().size()][passes.layers()][];
-        for (int pass = 0; pass < passes.count(); pass++) {
-            List<Block> blocks = new ArrayList<>();
-            for (int i = 0; i < n; i += block) {
-                blocks.add(new Block(pass, i, Math.min(n, i + block)));
-            }
-            sc.setJobDescription(String.format("msm %d/%d", pass + 1, passes.count()));
-            List<double[]> scores;
-            try {
-                scores = sc.parallelize(blocks, blocks.size())
-                        .map(new MsmTask(context, work.toString(), passes, bounds, bytesRead)).collect();
-            } finally {
-                sc.setJobDescription(null);
-            }
-            double[] all = new double[n * patches];
-            for (int k = 0; k < blocks.size(); k++) {
-                System.arraycopy(scores.get(k), 0, all, blocks.get(k).from() * patches, scores.get(k).length);
-            }
-            msm[pass % passes.degrees().size()][passes.layer(pass)] = all;
-        }
-        return msm;
     }
 
     private float[][] imageFeatures(org.apache.hadoop.fs.Path work, int[] bounds) throws IOException {
@@ -313,42 +283,93 @@ final class SplitJob {
         return b.array();
     }
 
+    /**
+     * What stage 2 computes with, as plain values: the MSM interval, the workspace budget that sizes
+     * the kernel's tiles, the product precision, and whether the executors score on their GPU.
+     */
+    record MsmSettings(double low, double high, long budgetBytes, MsmPrecision precision, boolean gpu)
+            implements Serializable {
+
+        static MsmSettings of(MuSc musc) {
+            MuscConfig c = musc.config();
+            return new MsmSettings(c.interval().low(), c.interval().high(), c.memoryBudgetBytes(), c.precision(),
+                    musc.device().isGpu());
+        }
+
+        MuscConfig config() {
+            return MuscConfig.builder().interval(new MsmInterval(low, high)).memoryBudgetBytes(budgetBytes)
+                    .precision(precision).build();
+        }
+
+        Device device() {
+            return gpu ? Device.gpu() : Device.cpu();
+        }
+    }
+
     /** Stage 2 on an executor: one query block of one pass → its (block, L) MSM scores. */
     static final class MsmTask implements Function<Block, double[]> {
         private static final long serialVersionUID = 1L;
-        private final RunContext context;
+        private final Storage storage;
         private final String work;
         private final StageRunner.Passes passes;
         private final int[] bounds;
+        private final MsmSettings settings;
         private final LongAccumulator bytesRead;
 
-        MsmTask(RunContext context, String work, StageRunner.Passes passes, int[] bounds, LongAccumulator bytesRead) {
-            this.context = context;
+        MsmTask(Storage storage, String work, StageRunner.Passes passes, int[] bounds, MsmSettings settings,
+                LongAccumulator bytesRead) {
+            this.storage = storage;
             this.work = work;
             this.passes = passes;
             this.bounds = bounds.clone();
+            this.settings = settings;
             this.bytesRead = bytesRead;
         }
 
         @Override
         public double[] call(Block block) throws Exception {
-            Path scratch = RunContext.scratch("musc4j-msm");
-            MuSc musc;
-            try {
-                musc = ExecutorCache.model(context.runArgs(), context.job(scratch, scratch.resolve("out"), null));
-            } finally {
-                RunContext.delete(scratch);
-            }
             org.apache.hadoop.fs.Path w = new org.apache.hadoop.fs.Path(work);
+            MuscConfig config = settings.config();
             try (ExecutorCache.Lease lease = ExecutorCache.reference(work + "#" + block.pass(),
                     () -> StageRunner.load(passes, bounds, (from, to) -> {
-                        byte[] bytes = context.storage().read(Chunks.features(w, block.pass(), from, to));
+                        byte[] bytes = storage.read(Chunks.features(w, block.pass(), from, to));
                         bytesRead.add(bytes.length);
                         return ByteBuffer.wrap(bytes);
-                    }, musc.config().precision(), musc.device()))) {
+                    }, config.precision(), settings.device()))) {
                 Faults.check("msm", null);
-                return StageRunner.scoreBlock(lease.reference(), block.from(), block.to(), musc.config());
+                return StageRunner.scoreBlock(lease.reference(), block.from(), block.to(), config);
             }
         }
+    }
+
+    /**
+     * Stage 2 for every pass: one Spark job per pass (so an executor holds one pass's reference at a
+     * time), query blocks of {@code block} images; returns msm[degree][layer] (N·L float64 row-major).
+     */
+    static double[][][] msm(JavaSparkContext sc, Storage storage, String work, StageRunner.Passes passes,
+            int[] bounds, int block, MsmSettings settings, LongAccumulator bytesRead) {
+        int n = passes.images();
+        int patches = (int) passes.patches();
+        double[][][] msm = new double[passes.degrees().size()][passes.layers()][];
+        for (int pass = 0; pass < passes.count(); pass++) {
+            List<Block> blocks = new ArrayList<>();
+            for (int i = 0; i < n; i += block) {
+                blocks.add(new Block(pass, i, Math.min(n, i + block)));
+            }
+            sc.setJobDescription(String.format(java.util.Locale.ROOT, "msm %d/%d", pass + 1, passes.count()));
+            List<double[]> scores;
+            try {
+                scores = sc.parallelize(blocks, blocks.size())
+                        .map(new MsmTask(storage, work, passes, bounds, settings, bytesRead)).collect();
+            } finally {
+                sc.setJobDescription(null);
+            }
+            double[] all = new double[n * patches];
+            for (int k = 0; k < blocks.size(); k++) {
+                System.arraycopy(scores.get(k), 0, all, blocks.get(k).from() * patches, scores.get(k).length);
+            }
+            msm[pass % passes.degrees().size()][passes.layer(pass)] = all;
+        }
+        return msm;
     }
 }

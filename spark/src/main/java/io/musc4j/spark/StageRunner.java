@@ -10,14 +10,14 @@ import io.musc4j.common.image.RgbImage;
 import io.musc4j.engine.FeatureExtractor;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
-import io.musc4j.engine.MuscScorer;
+import io.musc4j.engine.MuscPipeline;
+import io.musc4j.engine.MuscResult;
 import io.musc4j.engine.ProgressListener;
-import io.musc4j.engine.lnamd.LnamdFeatures;
-import io.musc4j.engine.maps.AlignCornersUpsampler;
+import io.musc4j.engine.maps.PixelMaps;
+import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.MsmPrecision;
-import io.musc4j.engine.msm.MutualScoring;
 import io.musc4j.engine.msm.NearestPatchMinima;
-import io.musc4j.engine.rscin.Rscin;
+import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.store.ResidentTokens;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,7 +27,8 @@ import java.util.List;
 
 /**
  * The only class of musc4j-spark that calls the engine's internals: the three stages of one category
- * split over a cluster, each computing exactly what {@link MuscScorer} computes for the whole set.
+ * split over a cluster, each computing exactly what {@link MuscPipeline} computes for the whole set
+ * (stages 1 and 3 are the pipeline's own; stage 2 scores against features an executor keeps loaded).
  *
  * <ol>
  * <li>{@link #extract}: backbone and LNAMD of a partition of the images: per pass (tapped layer,
@@ -44,11 +45,9 @@ import java.util.List;
  */
 final class StageRunner {
 
-    /** Images upsampled at a time for the image scores, as {@link MuscScorer} does. */
-    private static final int UPSAMPLE_CHUNK = 16;
     /**
      * Bytes per distance of a query block: the minima (4) and the interval average's working copies,
-     * topK values and int64 indices (24, the engine's {@code MutualScoring.AVERAGE_BYTES}).
+     * topK values and int64 indices (24, the engine's {@code FullMsm.AVERAGE_BYTES}).
      */
     static final long BLOCK_BYTES_PER_DISTANCE = 4 + 24;
 
@@ -116,17 +115,16 @@ final class StageRunner {
      */
     static void extract(MuSc musc, List<RgbImage> images, FeatureSink sink) throws IOException {
         FeatureExtractor extractor = musc.extractor();
+        MuscPipeline pipeline = musc.pipeline();
         int grid = musc.backboneSpec().grid(musc.imageSize());
-        List<Integer> degrees = musc.config().degrees();
         try (NDManager scope = NDManager.newBaseManager(musc.device())) {
             extractor.extract(images.size(), images::get, scope, (tokens, f) -> {
                 ResidentTokens batch = new ResidentTokens(tokens, grid, grid);
-                for (int li = 0; li < tokens.size(); li++) {
-                    for (int ri = 0; ri < degrees.size(); ri++) {
-                        try (NDManager pass = scope.newSubManager()) {
-                            NDArray z = new LnamdFeatures(batch, li, degrees.get(ri)).read(0, batch.images(), pass);
-                            sink.features(li * degrees.size() + ri, z.toType(DataType.FLOAT32, false).toFloatArray());
-                        }
+                List<Pass> passes = pipeline.passes(tokens.size());
+                for (int k = 0; k < passes.size(); k++) {
+                    try (NDManager pass = scope.newSubManager()) {
+                        NDArray z = pipeline.features(batch, passes.get(k)).read(0, batch.images(), pass);
+                        sink.features(k, z.toType(DataType.FLOAT32, false).toFloatArray());
                     }
                 }
                 sink.imageFeatures(rows(f));
@@ -203,7 +201,7 @@ final class StageRunner {
      */
     static double[] scoreBlock(Reference ref, int i0, int i1, MuscConfig config) {
         Passes p = ref.passes;
-        MutualScoring scoring = new MutualScoring(config.interval(), config.memoryBudgetBytes(), config.precision());
+        FullMsm scoring = new FullMsm(config.interval(), config.memoryBudgetBytes(), config.precision());
         NearestPatchMinima kernel = scoring.kernel(p.patches(), p.channels());
         try (NDManager scope = ref.manager.newSubManager()) {
             NDArray queries = ref.form.product().get(scope, new NDIndex("{}:{}, :, :{}", i0, i1, p.channels()))
@@ -223,7 +221,7 @@ final class StageRunner {
      * tile.
      */
     static long blockBytes(Passes p, int block, MuscConfig config, Device device) {
-        MutualScoring scoring = new MutualScoring(config.interval(), config.memoryBudgetBytes(), config.precision());
+        FullMsm scoring = new FullMsm(config.interval(), config.memoryBudgetBytes(), config.precision());
         long tile = scoring.kernel(p.patches(), p.channels()).plan(p.patches(), p.channels(), device).bytes();
         long queries = (long) block * p.patches() * (p.channels() * Float.BYTES
                 + (p.channels() + 2) * config.precision().bytes());
@@ -236,52 +234,33 @@ final class StageRunner {
     }
 
     /**
-     * What stage 3 computes from the patch map.
+     * What stage 3 computes from the MSM scores.
      *
-     * @param scores image scores before RsCIN
-     * @param scoresRscin image scores after RsCIN
+     * @param scoresBeforeRscin image scores before RsCIN
+     * @param scores final image scores (after RsCIN)
      * @param maps S×S pixel maps, float32
      */
-    record Finished(double[] scores, float[] scoresRscin, float[][] maps) {
+    record Finished(double[] scoresBeforeRscin, float[] scores, float[][] maps) {
     }
 
     /**
-     * Stage 3: layer and degree means are the caller's ({@link #mean}); from the patch map (N, L)
-     * float64 row-major: pixel maps, image scores (their maxima) and RsCIN with {@code imageFeatures}.
+     * Stage 3, the pipeline's: averaging over layers then degrees, pixel maps, image scores (their
+     * maxima) and RsCIN with {@code imageFeatures}.
+     *
+     * @param msm [degree][layer] (N·L) float64 row-major MSM scores of every pass
      */
-    static Finished finish(Passes p, double[] patchMap, int size, float[][] imageFeatures,
-            io.musc4j.engine.rscin.RscinWindows rscin) {
+    static Finished finish(MuSc musc, Passes p, double[][][] msm, float[][] imageFeatures) {
         int n = p.images();
-        int patches = (int) p.patches();
-        AlignCornersUpsampler upsampler = new AlignCornersUpsampler(p.gridH(), p.gridW(), size);
-        double[] before = new double[n];
+        MuscPipeline pipeline = musc.pipeline();
         float[][] maps = new float[n][];
-        try (NDManager scope = NDManager.newBaseManager()) {
-            NDArray map = scope.create(patchMap, new Shape(n, patches));
-            for (int i0 = 0; i0 < n; i0 += UPSAMPLE_CHUNK) {
-                int i1 = Math.min(n, i0 + UPSAMPLE_CHUNK);
-                try (NDManager chunk = scope.newSubManager()) {
-                    double[] max = upsampler.upsample(map.get(chunk, new NDIndex("{}:{}", i0, i1))).reshape(i1 - i0, -1)
-                            .max(new int[] {1}).toDoubleArray();
-                    System.arraycopy(max, 0, before, i0, i1 - i0);
-                }
+        try (NDManager scope = NDManager.newBaseManager(musc.device())) {
+            MuscResult result = pipeline.combine(msm, n, p.gridH(), p.gridW(), scope);
+            for (int i0 = 0; i0 < n; i0 += PixelMaps.CHUNK) {
+                int i1 = Math.min(n, i0 + PixelMaps.CHUNK);
+                System.arraycopy(result.pixelMaps(i0, i1, scope).maps(), 0, maps, i0, i1 - i0);
             }
-            for (int i = 0; i < n; i++) {
-                try (NDManager one = scope.newSubManager()) {
-                    double[] m = upsampler.upsample(map.get(one, new NDIndex("{}:{}", i, i + 1))).toDoubleArray();
-                    float[] f = new float[m.length];
-                    for (int k = 0; k < m.length; k++) {
-                        f[k] = (float) m[k];
-                    }
-                    maps[i] = f;
-                }
-            }
+            double[] before = result.scoresBeforeRscin();
+            return new Finished(before, pipeline.rescore(before, imageFeatures), maps);
         }
-        return new Finished(before, Rscin.rescore(before, rscin.isOff() ? null : imageFeatures, rscin), maps);
-    }
-
-    /** The engine's mean of equally long arrays, summed in order. */
-    static double[] mean(double[][] parts) {
-        return MuscScorer.mean(parts);
     }
 }

@@ -4,13 +4,15 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.musc4j.engine.msm.FeatureChunks;
 import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.msm.NearestPatchMinima.ProductForm;
 
 /**
- * The reference bank of the {@link Inspector}: the LNAMD features of the last M admitted parts,
- * one (M, L, C+2) ring per (degree, layer) kept in the MSM kernel's product form [b, 1, |b|²]
+ * The reference bank of the {@link Inspector}: the aggregated features of the last M admitted parts,
+ * one (M, L, C+2) ring per pass (feature set, layer) kept in the MSM kernel's product form [b, 1, |b|²]
  * ({@link ProductForm}), so that scoring a part does not rebuild it; in a manager of its own. A new
  * part overwrites the oldest slot in place, so after the first admission the bank allocates nothing
  * and its native footprint is fixed. Slot order does not matter: MSM sorts the nearest-image distances.
@@ -24,14 +26,14 @@ final class FeatureBank implements AutoCloseable {
     private int size;
     private int next;
 
-    FeatureBank(int capacity, int degrees, int layers, MsmPrecision precision, Device device) {
+    FeatureBank(int capacity, int sets, int layers, MsmPrecision precision, Device device) {
         this.manager = NDManager.newBaseManager(device);
         this.capacity = capacity;
         this.precision = precision;
-        this.rings = new ProductForm[degrees][layers];
+        this.rings = new ProductForm[sets][layers];
     }
 
-    /** Admits row {@code q} of every (degree, layer) feature array z[r][l] (Q, L, C), evicting the oldest part if full. */
+    /** Admits row {@code q} of every pass's feature array z[set][layer] (Q, L, C), evicting the oldest part if full. */
     void add(NDArray[][] z, int q) {
         int slot = next;
         for (int r = 0; r < rings.length; r++) {
@@ -49,14 +51,38 @@ final class FeatureBank implements AutoCloseable {
         size = Math.min(size + 1, capacity);
     }
 
-    /** The parts in the bank (size, L, C+2) in product form for one (degree, layer), as a view owned by {@code scope}. */
-    ProductForm productForm(int degree, int layer, NDManager scope) {
-        return rings[degree][layer].head(size, scope);
+    /** The parts in the bank (size, L, C+2) in product form for one (feature set, layer), as a view owned by {@code scope}. */
+    ProductForm productForm(int set, int layer, NDManager scope) {
+        return rings[set][layer].head(size, scope);
     }
 
-    /** The features of the parts in the bank (size, L, C) float32 for one (degree, layer), owned by {@code scope}. */
-    NDArray features(int degree, int layer, NDManager scope) {
-        return rings[degree][layer].features(size, scope);
+    /** The features of the parts in the bank (size, L, C) float32 for one (feature set, layer), read a
+     *  block of parts at a time: exactly the features admitted where the product precision is FP32. */
+    FeatureChunks features(int set, int layer) {
+        ProductForm ring = rings[set][layer];
+        long channels = ring.width() - 2;
+        return new FeatureChunks() {
+            @Override
+            public long images() {
+                return size;
+            }
+
+            @Override
+            public long patches() {
+                return ring.patches();
+            }
+
+            @Override
+            public long channels() {
+                return channels;
+            }
+
+            @Override
+            public NDArray read(long from, long to, NDManager manager) {
+                return ring.product().get(manager, new NDIndex("{}:{}, :, :{}", from, to, channels))
+                        .toType(DataType.FLOAT32, true);
+            }
+        };
     }
 
     /** Number of parts in the bank. */

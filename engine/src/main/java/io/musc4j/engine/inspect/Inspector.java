@@ -4,13 +4,17 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.musc4j.common.image.ImageDecoder;
+import io.musc4j.common.image.RgbImage;
 import io.musc4j.engine.FeatureExtractor;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.PatchTokens;
 import io.musc4j.engine.ProgressListener;
-import io.musc4j.engine.lnamd.Lnamd;
-import io.musc4j.common.image.RgbImage;
+import io.musc4j.engine.maps.PixelMaps;
+import io.musc4j.engine.msm.FeatureChunks;
+import io.musc4j.engine.msm.Pass;
+import io.musc4j.engine.store.ResidentTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -23,14 +27,15 @@ import java.util.Objects;
 /**
  * MuSc for a production line, which sees one part at a time instead of a whole set.
  *
- * <p><b>Bank.</b> The inspector keeps the LNAMD features (per tapped layer and degree r) of the last
- * M admitted parts. Each incoming part is scored against them with the MSM rule: per patch, the
- * distance to the nearest patch of each bank part, then the mean of the smallest of these M
+ * <p><b>Bank.</b> The inspector keeps the aggregated features (per pass: tapped layer and LNAMD
+ * degree r, or SNAMD's one set) of the last M admitted parts. Each incoming part runs through the
+ * MuSc instance's {@link MuscPipeline} with the bank as the patch scorer ({@link BankMsm}): per patch,
+ * the distance to the nearest patch of each bank part, then the mean of the smallest of these M
  * distances as ranked by the {@link io.musc4j.engine.msm.MsmInterval} (k = max(1, int(0.3·M)) at
- * the default [0, 0.3]); then the mean over layers and over degrees gives the patch map, upsampled
- * (bilinear, align corners) to the S×S pixel map whose maximum is the score. These are exactly the
- * numbers {@link MuSc#scoreImages} gives that part (score before RsCIN, and its map) when scored
- * together with those M parts. Then the part joins the bank, evicting the oldest when the bank holds
+ * the default [0, 0.3]); then the pipeline's mean over layers and over degrees gives the patch map,
+ * upsampled (bilinear, align corners) to the S×S pixel map whose maximum is the score. These are
+ * exactly the numbers {@link MuSc#scoreImages} gives that part (score before RsCIN, and its map) when
+ * scored together with those M parts. Full MSM only: a MuSc instance with aligned scoring is refused. Then the part joins the bank, evicting the oldest when the bank holds
  * M. Backbone, image size, layers, degrees, interval and batch size are those of the {@link MuSc}
  * instance the inspector is built on. The images of one {@link #inspect(List)} call are all scored
  * against the bank as it stood when the call began (not against each other), then admitted in order.
@@ -67,6 +72,8 @@ public final class Inspector implements AutoCloseable {
     private final FeatureExtractor extractor;
     private final Device device;
     private final MuscConfig config;
+    private final MuscPipeline pipeline;
+    private final PixelMaps pixelMaps;
     private final int capacity;
     private final int warmUp;
     private final double fixedThreshold;
@@ -75,8 +82,8 @@ public final class Inspector implements AutoCloseable {
     private final int gridH;
     private final int gridW;
     private final int layers;
-    private final Lnamd lnamd;
-    private final BankScoring scoring;
+    private final int sets;
+    private final BankMsm scoring;
     private final FeatureBank bank;
     private final ArrayDeque<Double> referenceScores = new ArrayDeque<>();
     private boolean warm;
@@ -88,6 +95,11 @@ public final class Inspector implements AutoCloseable {
         this.decoder = b.musc.imageDecoder();
         this.device = b.musc.device();
         this.config = b.musc.config();
+        if (config.scoring().isAligned()) {
+            throw new IllegalArgumentException("the inspector scores against its bank with full MSM; scoring "
+                    + config.scoring() + " is not available against a bank");
+        }
+        this.pipeline = b.musc.pipeline();
         this.capacity = b.bankSize;
         this.warmUp = b.warmUp > 0 ? b.warmUp : Math.min(b.bankSize, 16);
         if (warmUp < 2 || warmUp > capacity) {
@@ -101,9 +113,10 @@ public final class Inspector implements AutoCloseable {
         this.gridH = b.musc.backboneSpec().grid(size);
         this.gridW = gridH;
         this.layers = b.musc.layers().length;
-        this.lnamd = new Lnamd(gridH, gridW);
-        this.scoring = new BankScoring(config, gridH, gridW);
-        this.bank = new FeatureBank(capacity, config.degrees().size(), layers, config.precision(), device);
+        this.sets = pipeline.aggregation().featureSets().size();
+        this.pixelMaps = pipeline.pixelMaps(gridH, gridW);
+        this.bank = new FeatureBank(capacity, sets, layers, config.precision(), device);
+        this.scoring = new BankMsm(config, bank);
     }
 
     /** A builder on a MuSc instance, whose backbone and scoring configuration the inspector uses. */
@@ -140,25 +153,25 @@ public final class Inspector implements AutoCloseable {
         int bankParts = bank.size();
         try (NDManager call = NDManager.newBaseManager(device)) {
             long t0 = System.nanoTime();
-            NDArray[][] z = new NDArray[config.degrees().size()][layers];
+            NDArray[][] z = new NDArray[sets][layers];
             try (PatchTokens tokens = extractor.extract(q, parts::get, call, ProgressListener.none())) {
                 long t1 = System.nanoTime();
-                for (int l = 0; l < layers; l++) {
-                    List<NDArray> perDegree = lnamd.aggregate(tokens.layers().get(l), config.degrees());
-                    for (int r = 0; r < perDegree.size(); r++) {
-                        z[r][l] = perDegree.get(r);
-                        z[r][l].attach(call);
-                    }
+                ResidentTokens store = new ResidentTokens(tokens.layers(), gridH, gridW);
+                for (Pass pass : pipeline.passes(layers)) {
+                    z[pass.set()][pass.layer()] = pipeline.features(store, pass).read(0, q, call);
                 }
                 long t2 = System.nanoTime();
-                double[] patchMaps = bankParts == 0 ? null : scoring.againstBank(z, bank);
+                double[] patchMaps = bankParts == 0 ? null : MuscPipeline.patchMap(MuscPipeline.layerMeans(
+                        pipeline.scorePasses(layers, pass -> FeatureChunks.of(z[pass.set()][pass.layer()]), scoring,
+                                q, call)));
                 long t3 = System.nanoTime();
                 double[] scores = new double[q];
-                float[][] maps = new float[q][s * s];
+                float[][] maps = new float[q][];
                 if (patchMaps == null) {
                     Arrays.fill(scores, Double.NaN);
-                    for (float[] m : maps) {
-                        Arrays.fill(m, Float.NaN);
+                    for (int i = 0; i < q; i++) {
+                        maps[i] = new float[s * s];
+                        Arrays.fill(maps[i], Float.NaN);
                     }
                 } else {
                     pixelMaps(patchMaps, q, call, scores, maps);
@@ -191,19 +204,14 @@ public final class Inspector implements AutoCloseable {
         }
     }
 
-    /** Upsamples patch maps to pixel maps and takes each one's maximum as the score. */
+    /** The pipeline's maps stage: pixel maps and, as each one's maximum, the scores. */
     private void pixelMaps(double[] patchMaps, int n, NDManager parent, double[] scores, float[][] maps) {
-        try (NDManager scope = parent.newSubManager()) {
-            double[] all = scoring.upsample(patchMaps, n, scope).toDoubleArray();
-            int plane = maps[0].length;
-            for (int i = 0; i < n; i++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int p = 0; p < plane; p++) {
-                    double v = all[i * plane + p];
-                    max = Math.max(max, v);
-                    maps[i][p] = (float) v;
-                }
-                scores[i] = max;
+        for (int i0 = 0; i0 < n; i0 += PixelMaps.CHUNK) {
+            int i1 = Math.min(n, i0 + PixelMaps.CHUNK);
+            PixelMaps.Upsampled chunk = pixelMaps.upsample(patchMaps, i0, i1, maps != null, parent);
+            System.arraycopy(chunk.scores(), 0, scores, i0, i1 - i0);
+            if (maps != null) {
+                System.arraycopy(chunk.maps(), 0, maps, i0, i1 - i0);
             }
         }
     }
@@ -226,9 +234,10 @@ public final class Inspector implements AutoCloseable {
     /** The reference scores start as MuSc on the bank: each part scored against all the others. */
     private void seedReferenceScores(NDManager call) {
         int n = bank.size();
-        double[] maps = scoring.withinBank(bank, config.degrees().size(), layers, call);
+        double[] maps = MuscPipeline.patchMap(MuscPipeline.layerMeans(pipeline.scorePasses(layers,
+                pass -> bank.features(pass.set(), pass.layer()), pipeline.scorer(gridH, gridW), n, call)));
         double[] scores = new double[n];
-        pixelMaps(maps, n, call, scores, new float[n][config.imageSize() * config.imageSize()]);
+        pixelMaps(maps, n, call, scores, null);
         for (double score : scores) {
             remember(score);
         }

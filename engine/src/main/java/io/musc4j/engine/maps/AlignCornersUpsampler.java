@@ -76,4 +76,14 @@ public final class AlignCornersUpsampler {
     public int size() {
         return size;
     }
+
+    /** Patch rows h. */
+    public int gridH() {
+        return gridH;
+    }
+
+    /** Patch columns w. */
+    public int gridW() {
+        return gridW;
+    }
 }

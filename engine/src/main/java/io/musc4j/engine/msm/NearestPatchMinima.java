@@ -18,14 +18,18 @@ import ai.djl.ndarray.types.Shape;
  * squared distances on the device; only the minima are clamped at 0 and square-rooted (both are
  * monotone, so this equals the minimum of the distances).
  *
- * <p>A tile is a block of one image's patches against a chunk of whole reference images: a
- * (rows × chunk·L) product ({@link #plan}). Tiles are sized to the byte budget (on a CPU also to the
- * cache), down to one patch against one image, so the workspace does not grow with N and nothing
- * of size N·L·L ever exists. Resident besides the workspace: the features in product form
- * [b, 1, |b|²] (one copy of the features, in the product precision) and the result, (Q, M, L)
- * float32 for Q query images against M references, the only array that grows with Q·M.
+ * <p>A tile is a block of query images against a chunk of whole reference images: one
+ * (k·L × chunk·L) product ({@link #plan}). Several query images per product make the products larger
+ * and fewer, which matrix-product libraries run at a higher rate (on AMD CPUs markedly). On a CPU the
+ * product is sized to the L2 caches of the cores computing it ({@link CpuCaches}), so that the two
+ * minimum reductions read it from there; on a GPU to the byte budget. Where one image pair does not
+ * fit, down to one patch against one image, so the workspace does not grow with N and nothing of
+ * size N·L·L ever exists. Every shape gives the same numbers up to float32 rounding of the products.
+ * Resident besides the workspace: the features in product form [b, 1, |b|²] (one copy of the
+ * features, in the product precision) and the result, (Q, M, L) float32 for Q query images against
+ * M references, the only array that grows with Q·M.
  *
- * <p>This kernel knows nothing of MSM's interval average ({@link MsmInterval}, {@link MutualScoring}):
+ * <p>This kernel knows nothing of MSM's interval average ({@link MsmInterval}, {@link FullMsm}):
  * {@link #mutual} serves MSM over one set of images (each unordered pair once: the row minima of a
  * tile give i against j, its column minima j against i; needs the whole N·N·L store); the
  * query-block form serves MSM when that store does not fit (each ordered pair from the query's
@@ -34,9 +38,6 @@ import ai.djl.ndarray.types.Shape;
  * times keeps in {@link ProductForm} so that it is not rebuilt on every call.
  */
 public final class NearestPatchMinima {
-
-    /** Product size per tile on a CPU: about what stays in a core's L2 cache. */
-    static final long CPU_PRODUCT_BYTES = 2L << 20;
 
     private final long budgetBytes;
     private final MsmPrecision precision;
@@ -59,33 +60,57 @@ public final class NearestPatchMinima {
     }
 
     /**
-     * How a tile is sized: {@code queryPatches} patches of one image against {@code referenceImages}
-     * whole images, using about {@code bytes} of workspace.
+     * How a tile is sized: {@code queryImages} whole images (or, where one image pair does not fit,
+     * {@code queryPatches} patches of one image) against {@code referenceImages} whole images, using
+     * about {@code bytes} of workspace.
      */
-    public record TilePlan(int referenceImages, int queryPatches, long bytes) {
+    public record TilePlan(int queryImages, int referenceImages, int queryPatches, long bytes) {
     }
 
     /**
-     * The tile size for the given feature shape on a device. The workspace counts the product, the
-     * left operand and the minima. On a CPU the product is also kept near
-     * {@value #CPU_PRODUCT_BYTES} bytes, so that the two minimum reductions read it from cache:
-     * larger products are no faster there. Where one whole image pair does not fit, the query
-     * image's patches are split into blocks.
+     * The tile for the given feature shape on a device. On a CPU the product is kept within the L2
+     * caches of the cores computing it ({@link #cpuProductBytes}); on a GPU it takes the budget.
      */
     public TilePlan plan(long patches, long channels, Device device) {
+        return plan(patches, channels, device.isGpu() ? Long.MAX_VALUE : cpuProductBytes());
+    }
+
+    /**
+     * The product size for a CPU: the L2 caches of the cores that compute it (libtorch runs one thread
+     * per core), e.g. 2 MiB on two cores with 1 MiB each.
+     */
+    public static long cpuProductBytes() {
+        return CpuCaches.detect().l2Of(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The tile whose product stays within {@code productBytes} and whose workspace (the product, the
+     * left operands and the minima) within the budget. The pairs that fit are split into about as
+     * many query images as reference images (the squarest product); where one pair does not fit, one
+     * query image's patches are split into blocks.
+     */
+    TilePlan plan(long patches, long channels, long productBytes) {
         int e = precision.bytes();
-        // the left operand [−2a, |a|², 1] and the parts it is built from
-        long fixed = 3 * patches * (channels + 2) * e;
-        long productBytes = Math.max(1, budgetBytes - fixed);
-        if (!device.isGpu()) {
-            productBytes = Math.min(productBytes, CPU_PRODUCT_BYTES);
+        // one query image's left operand [−2a, |a|², 1] and the parts it is built from
+        long left = 3 * patches * (channels + 2) * e;
+        long pair = patches * patches * e;
+        long room = Math.max(1, Math.min(productBytes, budgetBytes - left));
+        long k = 1;
+        long rows = patches;
+        if (pair > room) {
+            rows = Math.max(1, room / (patches * e));
+        } else {
+            k = Math.max(1, (long) Math.sqrt((double) (room / pair)));
+            while (k > 1 && k * (left + pair) > budgetBytes) {
+                k--;
+            }
+            room = Math.max(1, Math.min(productBytes, budgetBytes - k * left));
         }
-        long pairBytes = patches * patches * e;
-        long rows = pairBytes <= productBytes ? patches : Math.max(1, productBytes / (patches * e));
-        long chunk = Math.max(1, productBytes / (rows * patches * e));
+        long chunk = Math.max(1, room / (k * rows * patches * e));
         // per reference image: its block of the product, its row minima and running column minima
-        long bytes = fixed + chunk * (rows * patches * e + (rows + 2 * patches) * (e + 4));
-        return new TilePlan((int) Math.min(Integer.MAX_VALUE, chunk), (int) rows, bytes);
+        long bytes = k * left + chunk * k * (rows * patches * e + (rows + 2 * patches) * (e + 4));
+        return new TilePlan((int) Math.min(Integer.MAX_VALUE, k), (int) Math.min(Integer.MAX_VALUE, chunk),
+                (int) rows, bytes);
     }
 
     /**
@@ -95,7 +120,11 @@ public final class NearestPatchMinima {
      * @return (N, N, L) float32 on z's manager; entry [i][j][p] for j ≠ i, +∞ where j = i
      */
     public NDArray mutual(NDArray z) {
-        TilePlan plan = plan(z.getShape().get(1), z.getShape().get(2), z.getDevice());
+        return mutual(z, plan(z.getShape().get(1), z.getShape().get(2), z.getDevice()));
+    }
+
+    /** {@link #mutual(NDArray)} with a given tile, for comparing tile shapes (the numbers are the same). */
+    public NDArray mutual(NDArray z, TilePlan plan) {
         try (NDManager scope = z.getManager().newSubManager()) {
             NDArray minima = mutual(ProductForm.of(FeatureChunks.of(z), precision, plan.referenceImages(), scope), plan);
             minima.attach(z.getManager());
@@ -111,8 +140,15 @@ public final class NearestPatchMinima {
         long n = ops.images();
         NDManager scope = ops.product().getManager();
         NDArray minima = scope.full(new Shape(n, n, ops.patches()), Float.POSITIVE_INFINITY, DataType.FLOAT32);
-        for (long i = 0; i + 1 < n; i++) {
-            tiles(ops, i, i, ops, i + 1, plan, minima, true, scope);
+        for (long i0 = 0; i0 + 1 < n; i0 += plan.queryImages()) {
+            long i1 = Math.min(n, i0 + plan.queryImages());
+            // the pairs inside the block, each once, then the block against every later image
+            for (long i = i0; i + 1 < i1; i++) {
+                tiles(ops, i, i + 1, i, ops, i + 1, i1, plan, minima, true, scope);
+            }
+            if (i1 < n) {
+                tiles(ops, i0, i1, i0, ops, i1, n, plan, minima, true, scope);
+            }
         }
         return minima;
     }
@@ -123,8 +159,11 @@ public final class NearestPatchMinima {
      */
     NDArray queries(ProductForm ops, long i0, long i1, TilePlan plan, NDManager scope) {
         NDArray minima = scope.zeros(new Shape(i1 - i0, ops.images(), ops.patches()), DataType.FLOAT32);
+        for (long q0 = i0; q0 < i1; q0 += plan.queryImages()) {
+            tiles(ops, q0, Math.min(i1, q0 + plan.queryImages()), q0 - i0, ops, 0, ops.images(), plan, minima, false,
+                    scope);
+        }
         for (long i = i0; i < i1; i++) {
-            tiles(ops, i, i - i0, ops, 0, plan, minima, false, scope);
             minima.set(new NDIndex("{}, {}, :", i - i0, i), Float.POSITIVE_INFINITY);
         }
         return minima;
@@ -168,8 +207,9 @@ public final class NearestPatchMinima {
         TilePlan plan = plan(queries.getShape(), bankShape.get(1), bank.product().getDevice());
         try (NDManager scope = queries.getManager().newSubManager()) {
             ProductForm qs = ProductForm.of(FeatureChunks.of(queries), precision, plan.referenceImages(), scope);
-            for (long i = 0; i < q; i++) {
-                tiles(qs, i, i, bank, 0, plan, minima, false, scope);
+            for (long q0 = 0; q0 < q; q0 += plan.queryImages()) {
+                tiles(qs, q0, Math.min(q, q0 + plan.queryImages()), q0, bank, 0, bankShape.get(0), plan, minima,
+                        false, scope);
             }
         }
         return minima;
@@ -180,36 +220,39 @@ public final class NearestPatchMinima {
     }
 
     /**
-     * Image i of {@code left} against images [from, M) of {@code refs}: writes minima[target][j][p]
-     * and, with {@code columns}, minima[j][i][q] (the same products read the other way).
+     * Images [i0, i1) of {@code left} against images [from, to) of {@code refs}: writes
+     * minima[t0 + i − i0][j][p] and, with {@code columns}, minima[j][i][q] (the same products read the
+     * other way). Several query images are one product; a split of patches applies to one image only.
      */
-    private static void tiles(ProductForm left, long i, long target, ProductForm refs, long from, TilePlan plan,
-            NDArray minima, boolean columns, NDManager parent) {
-        long m = refs.product().getShape().get(0);
+    private static void tiles(ProductForm left, long i0, long i1, long t0, ProductForm refs, long from, long to,
+            TilePlan plan, NDArray minima, boolean columns, NDManager parent) {
+        long k = i1 - i0;
         long l = left.patches();
+        long rows = k == 1 ? plan.queryPatches() : l;
         try (NDManager row = parent.newSubManager()) {
-            NDArray a = left.left(i, row);
-            for (long j0 = from; j0 < m; j0 += plan.referenceImages()) {
-                long j1 = Math.min(m, j0 + plan.referenceImages());
+            NDArray a = left.left(i0, i1, row);
+            for (long j0 = from; j0 < to; j0 += plan.referenceImages()) {
+                long j1 = Math.min(to, j0 + plan.referenceImages());
                 try (NDManager tile = row.newSubManager()) {
                     NDArray b = refs.right(j0, j1, tile);
                     NDArray columnMin = null;
-                    for (long p0 = 0; p0 < l; p0 += plan.queryPatches()) {
-                        long p1 = Math.min(l, p0 + plan.queryPatches());
+                    for (long p0 = 0; p0 < l; p0 += rows) {
+                        long p1 = Math.min(l, p0 + rows);
                         try (NDManager block = tile.newSubManager()) {
-                            NDArray d2 = a.get(block, new NDIndex("{}:{}", p0, p1)).matMul(b)
-                                    .reshape(p1 - p0, j1 - j0, refs.patches());
-                            minima.set(new NDIndex("{}, {}:{}, {}:{}", target, j0, j1, p0, p1),
-                                    distances(d2.min(new int[] {2})).transpose());
+                            NDArray rowsOfA = k == 1 ? a.get(block, new NDIndex("{}:{}", p0, p1)) : a;
+                            NDArray d2 = rowsOfA.matMul(b).reshape(k, p1 - p0, j1 - j0, refs.patches());
+                            minima.set(new NDIndex("{}:{}, {}:{}, {}:{}", t0, t0 + k, j0, j1, p0, p1),
+                                    distances(d2.min(new int[] {3})).transpose(0, 2, 1));
                             if (columns) {
-                                NDArray blockMin = d2.min(new int[] {0});
+                                NDArray blockMin = d2.min(new int[] {1});
                                 columnMin = columnMin == null ? blockMin : columnMin.minimum(blockMin);
                                 columnMin.attach(tile);
                             }
                         }
                     }
                     if (columns) {
-                        minima.set(new NDIndex("{}:{}, {}, :", j0, j1, i), distances(columnMin));
+                        minima.set(new NDIndex("{}:{}, {}:{}, :", j0, j1, i0, i1),
+                                distances(columnMin).transpose(1, 0, 2));
                     }
                 }
             }
@@ -287,9 +330,9 @@ public final class NearestPatchMinima {
             return product.getShape().get(0);
         }
 
-        /** [−2a, |a|², 1] of image i: (L, C+2), owned by {@code scope}. */
-        NDArray left(long i, NDManager scope) {
-            NDArray b = product.get(scope, i);
+        /** [−2a, |a|², 1] of images [i0, i1): ((i1−i0)·L, C+2), owned by {@code scope}. */
+        NDArray left(long i0, long i1, NDManager scope) {
+            NDArray b = product.get(scope, new NDIndex("{}:{}", i0, i1)).reshape((i1 - i0) * patches, width);
             long c = width - 2;
             return NDArrays.concat(new NDList(b.get(":, :{}", c).mul(-2), b.get(":, {}:", c + 1),
                     b.get(":, {}:{}", c, c + 1)), -1);

@@ -36,11 +36,7 @@ public final class Rscin {
     public static float[] rescore(double[] scores, float[][] features, RscinWindows windows) {
         int n = scores.length;
         if (windows.isOff()) {
-            float[] same = new float[n];
-            for (int i = 0; i < n; i++) {
-                same[i] = (float) scores[i];
-            }
-            return same;
+            return unchanged(scores);
         }
         if (features.length != n) {
             throw new IllegalArgumentException("RsCIN: " + n + " scores but " + features.length + " image features");
@@ -64,6 +60,15 @@ public final class Rscin {
             out[i] = sum[i] / windows.windows().size();
         }
         return out;
+    }
+
+    /** The scores as RsCIN returns them when it is off: unchanged, in float32 (RsCIN's output type). */
+    public static float[] unchanged(double[] scores) {
+        float[] same = new float[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            same[i] = (float) scores[i];
+        }
+        return same;
     }
 
     private static float[] minMax(double[] s) {

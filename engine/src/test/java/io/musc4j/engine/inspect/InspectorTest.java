@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.musc4j.common.image.ImageDecoder;
-import io.musc4j.engine.BatchResult;
+import io.musc4j.engine.ScoredSet;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.common.image.RgbImage;
@@ -86,11 +86,11 @@ class InspectorTest {
         List<RgbImage> set = new ArrayList<>(bank);
         int at = queryFirst ? 0 : bank.size();
         set.add(at, query);
-        BatchResult ref = musc.scoreImages(set);
+        ScoredSet ref = musc.scoreImages(set);
         float[] map = ref.map(at);
         float[] gotMap = got.map();
         assertEquals(map.length, gotMap.length);
-        double err = Math.abs(got.score() - ref.scores()[at]);
+        double err = Math.abs(got.score() - ref.scoresBeforeRscin()[at]);
         for (int p = 0; p < map.length; p++) {
             err = Math.max(err, Math.abs(gotMap[p] - map[p]));
         }
@@ -162,7 +162,7 @@ class InspectorTest {
                 inspector.inspect(part);
             }
             // seed: each bank part scored by MuSc against the other three
-            double[] seed = dinov2.scoreImages(bank).scores();
+            double[] seed = dinov2.scoreImages(bank).scoresBeforeRscin();
             assertArrayEquals(seed, inspector.referenceScores(), TOLERANCE);
             double first = expectedThreshold(seed, k);
             assertEquals(first, inspector.currentThreshold(), TOLERANCE);
@@ -171,7 +171,7 @@ class InspectorTest {
             assertEquals(first, defect.threshold(), TOLERANCE);
             assertEquals(defect.score() > first ? Verdict.ANOMALOUS : Verdict.NORMAL, defect.verdict());
             double defectScore = dinov2.scoreImages(List.of(defects.get(0), bank.get(0), bank.get(1), bank.get(2),
-                    bank.get(3))).scores()[0];
+                    bank.get(3))).scoresBeforeRscin()[0];
 
             // the window keeps the last M reference scores: the oldest seed score makes way
             double[] window = {seed[1], seed[2], seed[3], defectScore};

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.musc4j.models.layout.ModelFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,33 +16,39 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The files a model folder must hold: {@code config.json} and the weights, either one
- * {@code model.safetensors} or a {@code model.safetensors.index.json} plus every shard it names.
+ * Whether a model folder is complete: it holds one of the file sets of {@link ModelFiles#PREFERENCE}
+ * (a configuration and its weights: one safetensors file, a safetensors index plus every shard it names,
+ * or a PyTorch checkpoint), in the transformers, timm or open_clip layout.
  */
 final class ModelFolder {
 
-    static final String CONFIG = "config.json";
-    static final String WEIGHTS = "model.safetensors";
-    static final String INDEX = "model.safetensors.index.json";
-    static final String PICKLED_WEIGHTS = "pytorch_model.bin";
     static final String PREPROCESSOR = "preprocessor_config.json";
 
     private ModelFolder() {
     }
 
-    /** The first required file {@code dir} lacks, or empty when the folder is complete. */
+    /** The first file the folder lacks to be complete, or empty when it is complete. */
     static Optional<String> missingFile(Path dir) {
-        if (!Files.isRegularFile(dir.resolve(CONFIG))) {
-            return Optional.of(CONFIG);
+        for (ModelFiles.Choice c : ModelFiles.PREFERENCE) {
+            if (Files.isRegularFile(dir.resolve(c.config())) && Files.isRegularFile(dir.resolve(c.weights()))) {
+                if (!c.sharded()) {
+                    return Optional.empty();
+                }
+                Optional<String> shard = shardNames(dir.resolve(c.weights())).stream()
+                        .filter(s -> !Files.isRegularFile(dir.resolve(s))).findFirst();
+                if (shard.isEmpty()) {
+                    return Optional.empty();
+                }
+                return shard;
+            }
         }
-        if (Files.isRegularFile(dir.resolve(WEIGHTS))) {
-            return Optional.empty();
+        if (Files.isRegularFile(dir.resolve(ModelFiles.CONFIG))) {
+            return Optional.of(ModelFiles.SAFETENSORS);
         }
-        Path index = dir.resolve(INDEX);
-        if (!Files.isRegularFile(index)) {
-            return Optional.of(WEIGHTS);
+        if (Files.isRegularFile(dir.resolve(ModelFiles.OPEN_CLIP_CONFIG))) {
+            return Optional.of(ModelFiles.OPEN_CLIP_SAFETENSORS);
         }
-        return shardNames(index).stream().filter(s -> !Files.isRegularFile(dir.resolve(s))).findFirst();
+        return Optional.of(ModelFiles.CONFIG);
     }
 
     /** Checks a folder given as {@code --model DIR}; the exception names the folder and the missing file. */
@@ -50,15 +57,8 @@ final class ModelFolder {
         if (missing.isEmpty()) {
             return dir;
         }
-        String hint = missing.get().equals(WEIGHTS) && Files.exists(dir.resolve(PICKLED_WEIGHTS))
-                ? " (it has " + PICKLED_WEIGHTS + ", but " + safetensorsOnly() + ")"
-                : "";
-        throw new HubException("model folder " + dir + " lacks " + missing.get() + hint);
-    }
-
-    static String safetensorsOnly() {
-        return "musc4j reads only safetensors and never unpickles " + PICKLED_WEIGHTS
-                + ": fetch " + WEIGHTS + " instead";
+        throw new HubException("model folder " + dir + " lacks " + missing.get() + " (it needs "
+                + ModelFiles.expected() + ")");
     }
 
     /** The distinct shard file names of a safetensors index, sorted; names leaving the folder are refused. */

@@ -1,21 +1,22 @@
 package io.musc4j.models.hub;
 
+import io.musc4j.models.layout.ModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Turns a {@code --model} argument into a local folder holding {@code config.json} and safetensors
- * weights. The argument is an existing folder (used as is) or a hub id {@code org/name[@revision]},
- * looked up in the Hugging Face cache first (so models Python downloaded are reused, with no network
- * access) and downloaded into that cache otherwise (so Python reuses ours).
+ * Turns a {@code --model} argument into a local folder holding a model's configuration and weights in
+ * one of the layouts of {@link ModelFiles} (transformers or timm {@code config.json}, or
+ * {@code open_clip_config.json}; safetensors preferred, else a PyTorch checkpoint). The argument is an
+ * existing folder (used as is) or a hub id {@code org/name[@revision]}, looked up in the Hugging Face
+ * cache first (so models Python downloaded are reused, with no network access) and downloaded into that
+ * cache otherwise (so Python reuses ours). Only the chosen file set is downloaded.
  *
  * <pre>{@code
  * Path dir = ModelResolver.builder().build().resolve("facebook/dinov2-base");
@@ -75,58 +76,81 @@ public final class ModelResolver {
         }
     }
 
-    /** Downloads every file the model needs, and links them into the snapshot only once all are verified. */
+    /** Downloads the preferred file set, and links it into the snapshot only once all of it is verified. */
     private Path download(HubId id, HubCache cache, HubClient client) throws IOException {
         BlobDownloader blobs = new BlobDownloader(client, progress);
-        HubClient.RemoteFile config = client.head(id.repo(), id.revision(), ModelFolder.CONFIG)
-                .orElseThrow(() -> new HubException(id + ": " + client.fileUri(id.repo(), id.revision(),
-                        ModelFolder.CONFIG) + " not found (HTTP 404): check the repo id and revision"));
-        String commit = config.commit();
-        Map<String, Path> fetched = new LinkedHashMap<>();
-        fetched.put(ModelFolder.CONFIG, blobs.fetch(cache, config));
-        for (HubClient.RemoteFile weights : weightFiles(id, commit, cache, client, blobs)) {
-            fetched.put(weights.name(), blobs.fetch(cache, weights));
+        Remote remote = new Remote(client, id);
+        if (remote.head(ModelFiles.CONFIG).isEmpty() && remote.head(ModelFiles.OPEN_CLIP_CONFIG).isEmpty()) {
+            throw new HubException(id + ": " + client.fileUri(id.repo(), id.revision(), ModelFiles.CONFIG)
+                    + " not found (HTTP 404), nor " + ModelFiles.OPEN_CLIP_CONFIG + ": check the repo id and revision");
         }
-        Optional<HubClient.RemoteFile> preprocessor = client.head(id.repo(), commit, ModelFolder.PREPROCESSOR);
-        if (preprocessor.isPresent()) {
-            fetched.put(ModelFolder.PREPROCESSOR, blobs.fetch(cache, preprocessor.get()));
+        for (ModelFiles.Choice choice : ModelFiles.PREFERENCE) {
+            Optional<HubClient.RemoteFile> config = remote.head(choice.config());
+            Optional<HubClient.RemoteFile> weights = config.isPresent() ? remote.head(choice.weights()) : Optional.empty();
+            if (weights.isEmpty()) {
+                continue;
+            }
+            String commit = remote.commit();
+            Map<String, Path> fetched = new LinkedHashMap<>();
+            fetched.put(choice.config(), blobs.fetch(cache, config.get()));
+            fetched.put(choice.weights(), blobs.fetch(cache, weights.get()));
+            if (choice.sharded()) {
+                for (String shard : ModelFolder.shardNames(fetched.get(choice.weights()))) {
+                    HubClient.RemoteFile file = remote.head(shard).orElseThrow(() -> new HubException(id + ": "
+                            + ModelFiles.INDEX + " names shard " + shard + ", which the hub does not have (HTTP 404)"));
+                    fetched.put(shard, blobs.fetch(cache, file));
+                }
+            }
+            if (choice.config().equals(ModelFiles.CONFIG)) {
+                Optional<HubClient.RemoteFile> preprocessor = remote.head(ModelFolder.PREPROCESSOR);
+                if (preprocessor.isPresent()) {
+                    fetched.put(ModelFolder.PREPROCESSOR, blobs.fetch(cache, preprocessor.get()));
+                }
+            }
+            fetched.forEach((file, blob) -> cache.link(commit, file, blob));
+            if (!id.revision().equals(commit)) {
+                cache.writeRef(id.revision(), commit);
+            }
+            return cache.snapshotDir(commit);
         }
-        fetched.forEach((file, blob) -> cache.link(commit, file, blob));
-        if (!id.revision().equals(commit)) {
-            cache.writeRef(id.revision(), commit);
-        }
-        return cache.snapshotDir(commit);
+        throw new HubException(id + " has no weights musc4j reads; it needs " + ModelFiles.expected());
     }
 
-    /** {@code model.safetensors}, else the index and its shards; a pickle-only repo is refused. */
-    private static List<HubClient.RemoteFile> weightFiles(HubId id, String commit, HubCache cache, HubClient client,
-                                                          BlobDownloader blobs) throws IOException {
-        Optional<HubClient.RemoteFile> single = client.head(id.repo(), commit, ModelFolder.WEIGHTS);
-        if (single.isPresent()) {
-            return List.of(single.get());
+    /** HEAD requests to one repo, each file asked once, pinned to the commit the first found file names. */
+    private static final class Remote {
+        private final HubClient client;
+        private final HubId id;
+        private final Map<String, Optional<HubClient.RemoteFile>> heads = new LinkedHashMap<>();
+        private String commit;
+
+        Remote(HubClient client, HubId id) {
+            this.client = client;
+            this.id = id;
         }
-        Optional<HubClient.RemoteFile> index = client.head(id.repo(), commit, ModelFolder.INDEX);
-        if (index.isEmpty()) {
-            if (client.head(id.repo(), commit, ModelFolder.PICKLED_WEIGHTS).isPresent()) {
-                throw new HubException(id + " has only " + ModelFolder.PICKLED_WEIGHTS + "; "
-                        + ModelFolder.safetensorsOnly() + " (e.g. from a revision that has it)");
+
+        Optional<HubClient.RemoteFile> head(String file) throws IOException {
+            Optional<HubClient.RemoteFile> known = heads.get(file);
+            if (known == null) {
+                known = client.head(id.repo(), commit != null ? commit : id.revision(), file);
+                heads.put(file, known);
+                if (commit == null && known.isPresent()) {
+                    commit = known.get().commit();
+                }
             }
-            throw new HubException(id + " has neither " + ModelFolder.WEIGHTS + " nor " + ModelFolder.INDEX);
+            return known;
         }
-        List<HubClient.RemoteFile> files = new ArrayList<>(List.of(index.get()));
-        for (String shard : ModelFolder.shardNames(blobs.fetch(cache, index.get()))) {
-            files.add(client.head(id.repo(), commit, shard).orElseThrow(() -> new HubException(id + ": "
-                    + ModelFolder.INDEX + " names shard " + shard + ", which the hub does not have (HTTP 404)")));
+
+        String commit() {
+            return commit;
         }
-        return files;
     }
 
     private static HubException notCached(HubId id, HubCache cache, String why) {
         Optional<String> commit = cache.knownCommit();
         Path snapshot = cache.snapshotDir(commit.orElse("<commit>"));
         String what = commit.isPresent() && Files.isDirectory(snapshot)
-                ? ModelFolder.missingFile(snapshot).orElse(ModelFolder.CONFIG)
-                : ModelFolder.CONFIG + " and " + ModelFolder.WEIGHTS;
+                ? ModelFolder.missingFile(snapshot).orElse(ModelFiles.CONFIG)
+                : ModelFiles.CONFIG + " and " + ModelFiles.SAFETENSORS;
         String ref = commit.isPresent() || id.revisionIsCommit() ? ""
                 : " and that commit hash into " + cache.refFile(id.revision());
         return new HubException(id + " is not in the Hugging Face cache and " + why + ": place " + what + " in "

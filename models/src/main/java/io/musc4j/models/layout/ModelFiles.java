@@ -17,6 +17,8 @@ public final class ModelFiles {
     public static final String SAFETENSORS = "model.safetensors";
     public static final String INDEX = "model.safetensors.index.json";
     public static final String PYTORCH = "pytorch_model.bin";
+    /** Other names a transformers or timm folder's PyTorch checkpoint may have, in the reader's order. */
+    public static final List<String> OTHER_CHECKPOINTS = List.of("model.bin", "model.pt", "model.pth");
     public static final String OPEN_CLIP_SAFETENSORS = "open_clip_model.safetensors";
     public static final String OPEN_CLIP_PYTORCH = "open_clip_pytorch_model.bin";
 
@@ -34,7 +36,7 @@ public final class ModelFiles {
 
         /** Whether the weights are a pickled PyTorch checkpoint (read by the restricted reader). */
         public boolean pickled() {
-            return weights.endsWith(".bin");
+            return !weights.endsWith(".safetensors") && !sharded();
         }
     }
 
@@ -44,6 +46,9 @@ public final class ModelFiles {
             new Choice(CONFIG, INDEX),
             new Choice(OPEN_CLIP_CONFIG, OPEN_CLIP_SAFETENSORS),
             new Choice(CONFIG, PYTORCH),
+            new Choice(CONFIG, OTHER_CHECKPOINTS.get(0)),
+            new Choice(CONFIG, OTHER_CHECKPOINTS.get(1)),
+            new Choice(CONFIG, OTHER_CHECKPOINTS.get(2)),
             new Choice(OPEN_CLIP_CONFIG, OPEN_CLIP_PYTORCH));
 
     private ModelFiles() {

@@ -3,6 +3,7 @@ package io.musc4j.models.layout;
 import io.musc4j.models.ModelConfig;
 import io.musc4j.models.io.Safetensors;
 import io.musc4j.models.io.TensorSource;
+import io.musc4j.models.io.TensorSources;
 import io.musc4j.models.io.TorchCheckpoint;
 import io.musc4j.models.io.WeightFileException;
 import io.musc4j.models.profile.BackboneProfile;
@@ -35,14 +36,12 @@ public enum ModelLayout {
 
         /** Opens the weights (safetensors memory-mapped, a pickled checkpoint through the restricted reader). */
         public TensorSource openWeights() throws IOException {
+            if (configFile.getFileName().toString().equals(ModelFiles.CONFIG)) {
+                // the same file: TensorSources looks for config.json's weights in ModelFiles' order
+                return TensorSources.openFolder(weightsFile.getParent());
+            }
             String name = weightsFile.getFileName().toString();
-            if (name.endsWith(".bin")) {
-                return TorchCheckpoint.open(weightsFile);
-            }
-            if (name.equals(ModelFiles.INDEX)) {
-                return Safetensors.openFolder(weightsFile.getParent());
-            }
-            return Safetensors.openFile(weightsFile);
+            return name.endsWith(".safetensors") ? Safetensors.openFile(weightsFile) : TorchCheckpoint.open(weightsFile);
         }
     }
 
@@ -54,6 +53,10 @@ public enum ModelLayout {
                 if (Files.isRegularFile(dir.resolve(config))) {
                     readConfig(dir.resolve(config)); // a bad configuration is the first thing to fix
                 }
+            }
+            if (Files.isRegularFile(dir.resolve("pytorch_model.bin.index.json"))) {
+                throw new WeightFileException(dir.resolve("pytorch_model.bin.index.json")
+                        + ": sharded PyTorch checkpoints are not read; fetch model.safetensors (or its index) instead");
             }
             throw new WeightFileException(dir + ": no model weights here; expected " + ModelFiles.expected());
         }

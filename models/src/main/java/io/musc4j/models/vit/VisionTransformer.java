@@ -191,7 +191,7 @@ public final class VisionTransformer implements Backbone {
         }
     }
 
-    /** Multi-head self-attention with one packed q/k/v projection and batched (B·H) matmuls. */
+    /** Multi-head self-attention with one packed q/k/v projection and one fused attention kernel over B·H heads. */
     private NDArray attention(NDArray h, VitWeights.Block bw) {
         Shape s = h.getShape();
         long bsz = s.get(0);
@@ -203,8 +203,7 @@ public final class VisionTransformer implements Backbone {
         NDArray q = qkv.get(0); // pre-scaled by 1/√d (VitWeights)
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
-        NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
-        return probs.matMul(v).transpose(0, 2, 1, 3).reshape(bsz, t, cfg.hiddenSize())
+        return FusedAttention.attend(q, k, v).transpose(0, 2, 1, 3).reshape(bsz, t, cfg.hiddenSize())
                 .matMul(bw.outWeight()).addi(bw.outBias());
     }
 

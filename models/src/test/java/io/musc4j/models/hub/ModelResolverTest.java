@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -176,17 +177,49 @@ class ModelResolverTest {
     }
 
     @Test
-    void refusesARepoWithOnlyPickledWeights() throws IOException {
-        hub.publish("acme/legacy", "main", COMMIT_A, Map.of(
-                "config.json", fixture("dinov2-tiny").get("config.json"),
-                "pytorch_model.bin", new byte[] {(byte) 0x80, 2, 'c', 'o', 's'}));
+    void downloadsPickledWeightsOnlyWhenTheRepoHasNoSafetensors() throws IOException, URISyntaxException {
+        byte[] bin = Files.readAllBytes(Path.of(getClass()
+                .getResource("/io/musc4j/models/io/checkpoints/dinov2-tiny.pytorch_model.bin").toURI()));
+        Map<String, byte[]> legacy = Map.of("config.json", fixture("dinov2-tiny").get("config.json"), "pytorch_model.bin", bin);
+        hub.publish("acme/legacy", "main", COMMIT_A, legacy);
+        assertSameFiles(legacy, resolver().resolve("acme/legacy"));
 
-        HubException e = assertThrows(HubException.class, () -> resolver().resolve("acme/legacy"));
+        Map<String, byte[]> both = new java.util.HashMap<>(fixture("dinov2-tiny"));
+        both.put("pytorch_model.bin", bin);
+        hub.publish("acme/both", "main", COMMIT_B, both);
+        Path dir = resolver().resolve("acme/both");
+        assertSameFiles(fixture("dinov2-tiny"), dir);
+        assertTrue(hub.requests().stream().noneMatch(r -> r.path().startsWith("/acme/both/")
+                && r.path().endsWith("pytorch_model.bin")), "the pickled file is not even asked for");
 
-        assertTrue(e.getMessage().contains("pytorch_model.bin") && e.getMessage().contains("fetch model.safetensors"),
-                e.getMessage());
-        assertFalse(Files.exists(cache.resolve("models--acme--legacy/snapshots")));
-        assertTrue(hub.requests().stream().noneMatch(r -> r.method().equals("GET") && r.path().startsWith("/cdn/")));
+        hub.publish("acme/empty", "main", COMMIT_A, Map.of("config.json", fixture("dinov2-tiny").get("config.json")));
+        HubException e = assertThrows(HubException.class, () -> resolver().resolve("acme/empty"));
+        assertTrue(e.getMessage().contains("has no weights") && e.getMessage().contains(WEIGHTS), e.getMessage());
+        assertFalse(Files.exists(cache.resolve("models--acme--empty/snapshots")));
+    }
+
+    /** timm's hub repos of CLIP towers hold timm's files and open_clip's; the timm pair is fetched. */
+    @Test
+    void fetchesOnlyThePreferredFileSet() throws IOException {
+        byte[] timmConfig = "{\"architecture\": \"vit_base_patch16_clip_224\", \"num_classes\": 32}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] openClipConfig = "{\"model_cfg\": {}}".getBytes(StandardCharsets.UTF_8);
+        Map<String, byte[]> timm = Map.of("config.json", timmConfig, WEIGHTS, safetensors("cls_token", 1f),
+                "open_clip_config.json", openClipConfig,
+                "open_clip_model.safetensors", safetensors("visual.class_embedding", 2f));
+        hub.publish("timm/vit-tiny.openai", "main", COMMIT_A, timm);
+        assertSameFiles(Map.of("config.json", timmConfig, WEIGHTS, timm.get(WEIGHTS)), resolver().resolve("timm/vit-tiny.openai"));
+
+        Map<String, byte[]> openClip = Map.of("open_clip_config.json", openClipConfig,
+                "open_clip_model.safetensors", safetensors("visual.class_embedding", 3f),
+                "open_clip_pytorch_model.bin", new byte[] {1, 2, 3});
+        hub.publish("laion/vit-tiny", "main", COMMIT_B, openClip);
+        Path dir = resolver().resolve("laion/vit-tiny");
+        assertSameFiles(Map.of("open_clip_config.json", openClipConfig,
+                "open_clip_model.safetensors", openClip.get("open_clip_model.safetensors")), dir);
+        int requests = hub.requests().size();
+        assertEquals(dir, resolver().resolve("laion/vit-tiny"), "an open_clip snapshot is complete");
+        assertEquals(requests, hub.requests().size());
     }
 
     @Test
@@ -241,11 +274,11 @@ class ModelResolverTest {
 
         Files.copy(fixture.resolve("config.json"), tmp.resolve("config.json"));
         HubException missing = assertThrows(HubException.class, () -> resolver().resolve(tmp.toString()));
-        assertEquals("model folder " + tmp + " lacks model.safetensors", missing.getMessage());
+        assertTrue(missing.getMessage().startsWith("model folder " + tmp + " lacks model.safetensors (it needs "),
+                missing.getMessage());
 
         Files.write(tmp.resolve("pytorch_model.bin"), new byte[] {1});
-        HubException pickled = assertThrows(HubException.class, () -> resolver().resolve(tmp.toString()));
-        assertTrue(pickled.getMessage().contains("never unpickles pytorch_model.bin"), pickled.getMessage());
+        assertEquals(tmp, resolver().resolve(tmp.toString()), "a PyTorch checkpoint completes the folder");
 
         HubException neither = assertThrows(HubException.class, () -> resolver().resolve(tmp.resolve("nope/x/y").toString()));
         assertTrue(neither.getMessage().contains("no such folder"), neither.getMessage());

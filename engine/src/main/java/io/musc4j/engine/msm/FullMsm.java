@@ -8,7 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
 /**
- * MSM (Mutual Scoring Mechanism, MuSc §3.3): the unlabeled test images score each other.
+ * Full MSM (Mutual Scoring Mechanism, MuSc §3.3), the reference's {@link PatchScorer}: the unlabeled
+ * test images score each other, every patch against every patch.
  *
  * <p>For patch p of image i and every other image j, take the distance from p to its nearest patch
  * of j ({@link NearestPatchMinima}). Normal patches find close matches in most images; an anomalous
@@ -22,7 +23,7 @@ import ai.djl.ndarray.index.NDIndex;
  * products. The symmetric way is taken whenever its store fits the budget. Both give the same
  * numbers up to float32 rounding of the products (a distance is read from the other image's side).
  */
-public final class MutualScoring {
+public final class FullMsm implements PatchScorer {
 
     /**
      * Bytes per distance while it is averaged: the row's copy, topK's contiguous input, its float32
@@ -45,7 +46,7 @@ public final class MutualScoring {
      *     average. A budget too small for one image pair's tile and one query image is exceeded by
      *     those.
      */
-    public MutualScoring(MsmInterval interval, long budgetBytes, MsmPrecision precision) {
+    public FullMsm(MsmInterval interval, long budgetBytes, MsmPrecision precision) {
         this.precision = precision;
         this.interval = interval;
         this.budgetBytes = budgetBytes;
@@ -58,29 +59,21 @@ public final class MutualScoring {
         return new NearestPatchMinima(Math.max(budgetBytes / TILE_SHARE, pair), precision);
     }
 
-    /**
-     * How MSM over N images runs within the budget.
-     *
-     * @param symmetric whether the whole (N, N, L) store is kept (each unordered pair computed once)
-     * @param rowsPerBlock images averaged at a time (symmetric) or query images per block
-     * @param tile the kernel's tile
-     * @param bytes the workspace: store or query block, plus the averaging chunk, plus the tile
-     */
-    public record Plan(boolean symmetric, int rowsPerBlock, NearestPatchMinima.TilePlan tile, long bytes) {
-    }
-
     /** The plan for N images of L patches with C channels on a device. */
-    public Plan plan(long images, long patches, long channels, Device device) {
+    @Override
+    public ScoringPlan plan(long images, long patches, long channels, Device device) {
         NearestPatchMinima.TilePlan tile = kernel(patches, channels).plan(patches, channels, device);
+        long product = images * patches * (channels + 2) * precision.bytes();
         long row = images * patches;
         long store = images * row * STORE_BYTES;
         long free = budgetBytes - tile.bytes() - store;
         if (free >= row * AVERAGE_BYTES) {
             long rows = Math.min(images, free / (row * AVERAGE_BYTES));
-            return new Plan(true, (int) rows, tile, store + rows * row * AVERAGE_BYTES + tile.bytes());
+            return new ScoringPlan(true, (int) rows, tile, store + rows * row * AVERAGE_BYTES + tile.bytes(), product);
         }
         long rows = Math.max(1, Math.min(images, (budgetBytes - tile.bytes()) / (row * (STORE_BYTES + AVERAGE_BYTES))));
-        return new Plan(false, (int) rows, tile, rows * row * (STORE_BYTES + AVERAGE_BYTES) + tile.bytes());
+        return new ScoringPlan(false, (int) rows, tile, rows * row * (STORE_BYTES + AVERAGE_BYTES) + tile.bytes(),
+                product);
     }
 
     /**
@@ -96,27 +89,55 @@ public final class MutualScoring {
 
     /**
      * MSM scores of features read in chunks: they are copied into the kernel's product form
-     * {@code chunkImages} images at a time, and never exist whole unless the source holds them.
+     * {@code chunkImages} images at a time, and never exist whole unless the source holds them. Takes
+     * the symmetric way when its store fits the budget, else query blocks ({@link #plan}).
      *
-     * @param z (N, L, C) L2-normalised LNAMD features, N ≥ 2
+     * @param z (N, L, C) L2-normalised features, N ≥ 2
      * @param chunkImages images per read of {@code z}
      * @param manager owner of the result; its device runs the kernel
      * @return (N, L) float64 on {@code manager}
      */
     public NDArray score(FeatureChunks z, int chunkImages, NDManager manager) {
+        long n = checked(z);
+        ScoringPlan plan = plan(n, z.patches(), z.channels(), manager.getDevice());
+        return scoreRows(z, chunkImages, 0, n, plan.symmetric(), plan, manager);
+    }
+
+    @Override
+    public NDArray score(Pass pass, FeatureChunks features, int chunkImages, NDManager manager) {
+        return score(features, chunkImages, manager);
+    }
+
+    /** Query images [from, to) against all N, from the queries' side (the query-block way). */
+    @Override
+    public NDArray scoreBlock(Pass pass, FeatureChunks z, int chunkImages, long from, long to, NDManager manager) {
+        long n = checked(z);
+        if (from < 0 || to > n || from >= to) {
+            throw new IndexOutOfBoundsException("MSM: query images [" + from + ", " + to + ") of " + n);
+        }
+        ScoringPlan plan = plan(n, z.patches(), z.channels(), manager.getDevice());
+        return scoreRows(z, chunkImages, from, to, false, plan, manager);
+    }
+
+    private static long checked(FeatureChunks z) {
         long n = z.images();
         if (n < 2) {
             throw new IllegalArgumentException("MSM needs at least 2 images to score each other, got " + n);
         }
-        Plan plan = plan(n, z.patches(), z.channels(), manager.getDevice());
+        return n;
+    }
+
+    private NDArray scoreRows(FeatureChunks z, int chunkImages, long from, long to, boolean symmetric,
+            ScoringPlan plan, NDManager manager) {
+        long n = z.images();
         NearestPatchMinima kernel = kernel(z.patches(), z.channels());
         int candidates = (int) n - 1;
         try (NDManager scope = manager.newSubManager()) {
             NearestPatchMinima.ProductForm ops = NearestPatchMinima.ProductForm.of(z, kernel.precision(), chunkImages, scope);
             NDList parts = new NDList();
-            NDArray store = plan.symmetric() ? kernel.mutual(ops, plan.tile()) : null;
-            for (long i0 = 0; i0 < n; i0 += plan.rowsPerBlock()) {
-                long i1 = Math.min(n, i0 + plan.rowsPerBlock());
+            NDArray store = symmetric ? kernel.mutual(ops, plan.tile()) : null;
+            for (long i0 = from; i0 < to; i0 += plan.rowsPerBlock()) {
+                long i1 = Math.min(to, i0 + plan.rowsPerBlock());
                 try (NDManager block = scope.newSubManager()) {
                     NDArray minima = store != null ? store.get(block, new NDIndex("{}:{}", i0, i1))
                             : kernel.queries(ops, i0, i1, plan.tile(), block);

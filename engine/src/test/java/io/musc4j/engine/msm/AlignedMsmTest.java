@@ -12,7 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Aligned MSM against a direct float64 computation of its definition, and its syntax. */
-class AlignedScoringTest {
+class AlignedMsmTest {
 
     private static final int H = 4;
     private static final int W = 5;
@@ -65,7 +65,7 @@ class AlignedScoringTest {
 
     private static double[] aligned(float[] f, int n, int window, MsmInterval interval, long budget) {
         try (NDManager m = NDManager.newBaseManager()) {
-            return new AlignedScoring(H, W, window, interval, budget).score(m.create(f, new Shape(n, H * W, C)))
+            return new AlignedMsm(H, W, window, interval, budget).score(m.create(f, new Shape(n, H * W, C)))
                     .toDoubleArray();
         }
     }
@@ -96,7 +96,7 @@ class AlignedScoringTest {
     void wholeGridWindowEqualsMutualScoring() {
         float[] f = features(6, 3);
         try (NDManager m = NDManager.newBaseManager()) {
-            double[] full = new MutualScoring(MsmInterval.DEFAULT, 1L << 30, MsmPrecision.FP32)
+            double[] full = new FullMsm(MsmInterval.DEFAULT, 1L << 30, MsmPrecision.FP32)
                     .score(m.create(f, new Shape(6, H * W, C))).toDoubleArray();
             assertTrue(maxAbs(full, aligned(f, 6, Math.max(H, W) - 1, MsmInterval.DEFAULT, 1L << 30)) < 1e-5);
         }
@@ -106,20 +106,20 @@ class AlignedScoringTest {
     void badInput() {
         try (NDManager m = NDManager.newBaseManager()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new AlignedScoring(3, 3, 1, MsmInterval.DEFAULT, 1L << 20).score(m.zeros(new Shape(4, 10, 2))));
+                    () -> new AlignedMsm(3, 3, 1, MsmInterval.DEFAULT, 1L << 20).score(m.zeros(new Shape(4, 10, 2))));
             assertEquals("aligned MSM: 10 patches do not form the 3x3 grid", e.getMessage());
         }
     }
 
     @Test
     void parsesTheScoringSyntax() {
-        assertEquals(MsmScoring.FULL, MsmScoring.parse("full"));
-        assertEquals(1, MsmScoring.parse("aligned").window());
-        assertEquals(2, MsmScoring.parse("aligned:2").window());
-        assertEquals(0, MsmScoring.parse("aligned:0").window());
-        assertEquals("aligned:2", MsmScoring.parse("aligned:2").toString());
+        assertEquals(ScoringKernel.FULL, ScoringKernel.parse("full"));
+        assertEquals(1, ScoringKernel.parse("aligned").window());
+        assertEquals(2, ScoringKernel.parse("aligned:2").window());
+        assertEquals(0, ScoringKernel.parse("aligned:0").window());
+        assertEquals("aligned:2", ScoringKernel.parse("aligned:2").toString());
         for (String bad : new String[] {"aligned:-1", "aligned:x", "aligned:", "Full", "nearest"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MsmScoring.parse(bad));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoringKernel.parse(bad));
             assertEquals("scoring must be full, aligned or aligned:W with an integer W >= 0, got '" + bad + "'",
                     e.getMessage());
         }

@@ -18,7 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Properties of MSM and its kernel, checked against a direct float64 computation. */
-class MutualScoringTest {
+class FullMsmTest {
 
     private static final int L = 16;
     private static final int C = 8;
@@ -74,7 +74,7 @@ class MutualScoringTest {
     private static double[] msm(float[] f, int n, MsmInterval interval, long budget) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray z = m.create(f, new Shape(n, L, C));
-            return new MutualScoring(interval, budget, MsmPrecision.FP32).score(z).toDoubleArray();
+            return new FullMsm(interval, budget, MsmPrecision.FP32).score(z).toDoubleArray();
         }
     }
 
@@ -125,7 +125,7 @@ class MutualScoringTest {
         float[] f = features(n, 4);
         NearestPatchMinima tiny = new NearestPatchMinima(1, MsmPrecision.FP32);
         // one query patch against one reference image per product
-        assertEquals(new NearestPatchMinima.TilePlan(1, 1, tiny.plan(L, C, Device.cpu()).bytes()), tiny.plan(L, C, Device.cpu()));
+        assertEquals(new NearestPatchMinima.TilePlan(1, 1, 1, tiny.plan(L, C, Device.cpu()).bytes()), tiny.plan(L, C, Device.cpu()));
         assertTrue(new NearestPatchMinima(BIG, MsmPrecision.FP32).plan(L, C, Device.cpu()).referenceImages() >= n);
         assertTrue(maxAbs(msm(f, n, MsmInterval.DEFAULT, 1), msm(f, n, MsmInterval.DEFAULT, BIG)) < 1e-6);
     }
@@ -187,7 +187,7 @@ class MutualScoringTest {
         int n = 6;
         float[] f = features(n, 8);
         try (NDManager m = NDManager.newBaseManager()) {
-            double[] half = new MutualScoring(MsmInterval.DEFAULT, BIG, MsmPrecision.FP16)
+            double[] half = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP16)
                     .score(m.create(f, new Shape(n, L, C))).toDoubleArray();
             assertTrue(maxAbs(direct(f, n, MsmInterval.DEFAULT), half) < 2e-2);
         }
@@ -197,15 +197,15 @@ class MutualScoringTest {
     void queryBlocksGiveTheSameNumbersAsTheSymmetricStore() {
         int n = 11;
         float[] f = features(n, 9);
-        MutualScoring symmetric = new MutualScoring(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32);
+        FullMsm symmetric = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32);
         assertTrue(symmetric.plan(n, L, C, Device.cpu()).symmetric());
         // A query row holds n*L distances at 4 (store) + 24 (averaging) B = 4,928 B; the store would be
         // 11*11*16*4 = 7,744 B. Beside a one-pair tile, 10,500 B is 2.1 query rows but less than the
         // store plus one averaging row (7,744 + 4,224 B): query blocks of 2 images (2, 2, 2, 2, 2, 1).
-        long onePairTile = new MutualScoring(MsmInterval.DEFAULT, 1, MsmPrecision.FP32).plan(n, L, C, Device.cpu())
+        long onePairTile = new FullMsm(MsmInterval.DEFAULT, 1, MsmPrecision.FP32).plan(n, L, C, Device.cpu())
                 .tile().bytes();
         long budget = 10_500 + onePairTile;
-        MutualScoring.Plan blocks = new MutualScoring(MsmInterval.DEFAULT, budget, MsmPrecision.FP32).plan(n, L, C,
+        ScoringPlan blocks = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32).plan(n, L, C,
                 Device.cpu());
         assertTrue(!blocks.symmetric() && blocks.rowsPerBlock() == 2, blocks.toString());
         assertTrue(blocks.bytes() <= budget);
@@ -218,21 +218,21 @@ class MutualScoringTest {
 
     @Test
     void planKeepsTheStoreOnlyWhereItFitsAndOtherwiseGrowsLinearly() {
-        MutualScoring gib = new MutualScoring(MsmInterval.DEFAULT, 1L << 30, MsmPrecision.FP32);
+        FullMsm gib = new FullMsm(MsmInterval.DEFAULT, 1L << 30, MsmPrecision.FP32);
         // N=200, L=256: store 200*200*256*4 = 40,960,000 B, well inside 1 GiB
-        MutualScoring.Plan small = gib.plan(200, 256, 768, Device.cpu());
+        ScoringPlan small = gib.plan(200, 256, 768, Device.cpu());
         assertTrue(small.symmetric());
         assertTrue(small.bytes() >= 40_960_000L && small.bytes() <= 1L << 30);
         // N=1000, L=256: the store is 1,024,000,000 B, just inside 1 GiB with the tile and one averaging row
-        MutualScoring.Plan thousand = gib.plan(1000, 256, 768, Device.cpu());
+        ScoringPlan thousand = gib.plan(1000, 256, 768, Device.cpu());
         assertTrue(thousand.symmetric() && thousand.bytes() <= 1L << 30, thousand.toString());
         // N=2000: the store would be 4 GiB; a query row is N*L*(4+24) = 14,336,000 B: at most 74 rows fit
-        MutualScoring.Plan large = gib.plan(2000, 256, 768, Device.cpu());
+        ScoringPlan large = gib.plan(2000, 256, 768, Device.cpu());
         assertTrue(!large.symmetric());
         assertTrue(large.rowsPerBlock() > 70 && large.rowsPerBlock() <= 74, large.toString());
         assertTrue(large.bytes() <= 1L << 30);
         // more images, fewer rows per block: the workspace stays within the budget
-        MutualScoring.Plan huge = gib.plan(10_000, 256, 768, Device.cpu());
+        ScoringPlan huge = gib.plan(10_000, 256, 768, Device.cpu());
         assertTrue(huge.rowsPerBlock() <= 14 && huge.bytes() <= 1L << 30, huge.toString());
     }
 }

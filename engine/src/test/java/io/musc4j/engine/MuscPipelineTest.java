@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.DoubleStream;
 import org.junit.jupiter.api.Test;
 
-class MuscScorerTest {
+class MuscPipelineTest {
 
     private static final MuscConfig CONFIG = MuscConfig.builder().imageSize(32).build();
 
@@ -21,7 +21,7 @@ class MuscScorerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(11);
             List<NDArray> tokens = List.of(m.randomNormal(new Shape(3, 17, 8)), m.randomNormal(new Shape(3, 17, 8)));
-            MuscResult r = new MuscScorer(CONFIG).score(tokens, 4, 4, m.randomNormal(new Shape(3, 5)));
+            MuscResult r = new MuscPipeline(CONFIG).score(tokens, 4, 4, m.randomNormal(new Shape(3, 5)));
             assertTrue(DoubleStream.of(r.scoresBeforeRscin()).allMatch(Double::isFinite));
             for (float s : r.scores()) {
                 assertTrue(Float.isFinite(s));
@@ -37,7 +37,7 @@ class MuscScorerTest {
     @Test
     void oneImageIsAnErrorWithAOneLineMessage() {
         try (NDManager m = NDManager.newBaseManager()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MuscScorer(CONFIG)
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MuscPipeline(CONFIG)
                     .score(List.of(m.zeros(new Shape(1, 17, 8))), 4, 4, null));
             assertEquals("MuSc needs at least 2 images to score each other, got 1", e.getMessage());
         }
@@ -47,7 +47,7 @@ class MuscScorerTest {
     void rscinOffNeedsNoFeatures() {
         try (NDManager m = NDManager.newBaseManager()) {
             MuscConfig off = MuscConfig.builder().imageSize(8).degrees(1).rscin(RscinWindows.off()).build();
-            MuscResult r = new MuscScorer(off).score(List.of(m.randomNormal(new Shape(2, 5, 4))), 2, 2, null);
+            MuscResult r = new MuscPipeline(off).score(List.of(m.randomNormal(new Shape(2, 5, 4))), 2, 2, null);
             double[] before = r.scoresBeforeRscin();
             float[] after = r.scores();
             for (int i = 0; i < 2; i++) {

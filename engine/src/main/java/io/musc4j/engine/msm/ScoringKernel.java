@@ -1,34 +1,34 @@
 package io.musc4j.engine.msm;
 
-import ai.djl.ndarray.NDArray;
-import java.util.function.UnaryOperator;
+import ai.djl.Device;
 
 /**
- * Which patches MSM compares: all patches of the other images ({@link #FULL}, the reference), or
- * only those within a (2w+1)² window around the same grid position ({@link AlignedScoring}).
+ * The choice of MSM kernel, an option of a run: all patches of the other images ({@link #FULL},
+ * {@link FullMsm}, the reference), or only those within a (2w+1)² window around the same grid position
+ * ({@link AlignedMsm}). {@link #scorer} makes the {@link PatchScorer}.
  *
  * @param window half-width w of the aligned window, or −1 for full MSM
  */
-public record MsmScoring(int window) {
+public record ScoringKernel(int window) {
 
     /** Full MSM, the reference's: every patch against every patch. */
-    public static final MsmScoring FULL = new MsmScoring(-1);
+    public static final ScoringKernel FULL = new ScoringKernel(-1);
 
     /** The aligned window used when none is given. */
     public static final int DEFAULT_WINDOW = 1;
 
-    public MsmScoring {
+    public ScoringKernel {
         if (window < -1) {
             throw new IllegalArgumentException("aligned window must be >= 0, got " + window);
         }
     }
 
     /** Position-constrained MSM with half-width w ≥ 0. */
-    public static MsmScoring aligned(int window) {
+    public static ScoringKernel aligned(int window) {
         if (window < 0) {
             throw new IllegalArgumentException("aligned window must be >= 0, got " + window);
         }
-        return new MsmScoring(window);
+        return new ScoringKernel(window);
     }
 
     /**
@@ -36,7 +36,7 @@ public record MsmScoring(int window) {
      *
      * @throws IllegalArgumentException with a one-line message naming the bad value
      */
-    public static MsmScoring parse(String text) {
+    public static ScoringKernel parse(String text) {
         String v = text.trim();
         if (v.equals("full")) {
             return FULL;
@@ -63,13 +63,24 @@ public record MsmScoring(int window) {
         return window >= 0;
     }
 
-    /** The scorer of one (N, L, C) feature set, (N, L) float64 scores out. */
-    public UnaryOperator<NDArray> scorer(int gridH, int gridW, MsmInterval interval, long budgetBytes,
-            MsmPrecision precision) {
+    /**
+     * The patch scorer of this kernel for a patch grid.
+     *
+     * @param budgetBytes the scorer's workspace budget
+     * @param precision arithmetic of full MSM's products (aligned MSM computes in float32)
+     */
+    public PatchScorer scorer(int gridH, int gridW, MsmInterval interval, long budgetBytes, MsmPrecision precision) {
         if (isAligned()) {
-            return new AlignedScoring(gridH, gridW, window, interval, budgetBytes)::score;
+            return new AlignedMsm(gridH, gridW, window, interval, budgetBytes);
         }
-        return new MutualScoring(interval, budgetBytes, precision)::score;
+        return new FullMsm(interval, budgetBytes, precision);
+    }
+
+    /** The plan of this kernel's scorer for N images of L patches with C channels (no grid needed). */
+    public ScoringPlan plan(long images, long patches, long channels, MsmInterval interval, long budgetBytes,
+            MsmPrecision precision, Device device) {
+        return isAligned() ? AlignedMsm.plan(images, patches, channels, budgetBytes)
+                : new FullMsm(interval, budgetBytes, precision).plan(images, patches, channels, device);
     }
 
     /** {@code full} or {@code aligned:w}, the form {@link #parse} reads. */

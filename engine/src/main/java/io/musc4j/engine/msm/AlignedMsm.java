@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -21,9 +22,10 @@ import ai.djl.ndarray.types.Shape;
  * ((P, t, C)·(P, C, N) for the P positions whose shifted partner lies on the grid), giving
  * |a|² + |b|² − 2a·b; a running minimum over the offsets keeps the nearest. Query images are taken
  * in chunks of t sized to the byte budget, and each chunk is reduced to its interval average at once,
- * so nothing of size N·N·L is ever resident.
+ * so nothing of size N·N·L is ever resident. The features are read a chunk of images at a time into
+ * the two grid layouts the products use, the only copies held.
  */
-public final class AlignedScoring {
+public final class AlignedMsm implements PatchScorer {
 
     /** Bytes per (query image, reference image, position) of a chunk: running minimum, product,
      *  distance temporaries, and the interval average's top-k values and indices. */
@@ -42,7 +44,7 @@ public final class AlignedScoring {
      * @param interval MSM interval average
      * @param budgetBytes workspace budget of one chunk of query images
      */
-    public AlignedScoring(int gridH, int gridW, int window, MsmInterval interval, long budgetBytes) {
+    public AlignedMsm(int gridH, int gridW, int window, MsmInterval interval, long budgetBytes) {
         if (gridH < 1 || gridW < 1 || window < 0 || budgetBytes < 1) {
             throw new IllegalArgumentException("aligned MSM: grid " + gridH + "x" + gridW + ", window " + window
                     + " and budget " + budgetBytes + " must be positive (window >= 0)");
@@ -61,30 +63,87 @@ public final class AlignedScoring {
      * @return (N, L) float64 on z's manager
      */
     public NDArray score(NDArray z) {
-        Shape s = z.getShape();
-        long n = s.get(0);
-        long l = s.get(1);
-        long c = s.get(2);
+        return score(FeatureChunks.of(z), Math.toIntExact(z.getShape().get(0)), z.getManager());
+    }
+
+    /**
+     * Aligned MSM scores of features read {@code chunkImages} images at a time into the grid layouts
+     * the offsets compare (two copies of the features: see {@link #plan}).
+     *
+     * @return (N, L) float64 on {@code manager}
+     */
+    public NDArray score(FeatureChunks z, int chunkImages, NDManager manager) {
+        return scoreRows(z, chunkImages, 0, checked(z), manager);
+    }
+
+    @Override
+    public NDArray score(Pass pass, FeatureChunks features, int chunkImages, NDManager manager) {
+        return score(features, chunkImages, manager);
+    }
+
+    @Override
+    public NDArray scoreBlock(Pass pass, FeatureChunks z, int chunkImages, long from, long to, NDManager manager) {
+        long n = checked(z);
+        if (from < 0 || to > n || from >= to) {
+            throw new IndexOutOfBoundsException("aligned MSM: query images [" + from + ", " + to + ") of " + n);
+        }
+        return scoreRows(z, chunkImages, from, to, manager);
+    }
+
+    /** The features in two grid layouts (2·N·L·C float32) and their squared norms; query chunks of
+     *  images sized to the budget. */
+    @Override
+    public ScoringPlan plan(long images, long patches, long channels, Device device) {
+        return plan(images, patches, channels, budgetBytes);
+    }
+
+    /** {@link #plan(long, long, long, Device)} of a scorer with this budget (the plan needs no grid). */
+    static ScoringPlan plan(long images, long patches, long channels, long budgetBytes) {
+        long chunk = queryChunk(images, patches, budgetBytes);
+        return new ScoringPlan(false, (int) chunk, null, chunk * BYTES_PER_ENTRY * patches * images,
+                images * patches * (2 * channels + 1) * Float.BYTES);
+    }
+
+    private static long queryChunk(long n, long l, long budgetBytes) {
+        return Math.max(1, Math.min(n, budgetBytes / (BYTES_PER_ENTRY * l * n)));
+    }
+
+    private long checked(FeatureChunks z) {
+        long n = z.images();
         if (n < 2) {
             throw new IllegalArgumentException("MSM needs at least 2 images to score each other, got " + n);
         }
-        if (l != (long) gridH * gridW) {
-            throw new IllegalArgumentException("aligned MSM: " + l + " patches do not form the " + gridH + "x"
-                    + gridW + " grid");
+        if (z.patches() != (long) gridH * gridW) {
+            throw new IllegalArgumentException("aligned MSM: " + z.patches() + " patches do not form the " + gridH
+                    + "x" + gridW + " grid");
         }
-        long chunk = Math.max(1, Math.min(n, budgetBytes / (BYTES_PER_ENTRY * l * n)));
-        try (NDManager scope = z.getManager().newSubManager()) {
+        return n;
+    }
+
+    private NDArray scoreRows(FeatureChunks z, int chunkImages, long from, long to, NDManager manager) {
+        long n = z.images();
+        long l = z.patches();
+        long c = z.channels();
+        long chunk = queryChunk(n, l, budgetBytes);
+        try (NDManager scope = manager.newSubManager()) {
             // (h, w, N, C): one position's patches of all images are contiguous
-            NDArray grid = z.get(scope, new NDIndex(":")).toType(DataType.FLOAT32, false).transpose(1, 0, 2)
-                    .reshape(gridH, gridW, n, c);
+            NDArray grid = scope.zeros(new Shape(l, n, c), DataType.FLOAT32);
+            for (long j0 = 0; j0 < n; j0 += chunkImages) {
+                long j1 = Math.min(n, j0 + chunkImages);
+                try (NDManager part = scope.newSubManager()) {
+                    grid.set(new NDIndex(":, {}:{}, :", j0, j1),
+                            z.read(j0, j1, part).toType(DataType.FLOAT32, false).transpose(1, 0, 2));
+                }
+            }
+            grid = grid.reshape(gridH, gridW, n, c);
             NDArray squares = grid.square().sum(new int[] {3});
             // (h, w, C, N): the right operand of every offset's product without a per-offset transpose
             // (flattening the transposed view forces the contiguous copy)
             NDArray columns = grid.transpose(0, 1, 3, 2).reshape(gridH * (long) gridW * c, n)
                     .reshape(gridH, gridW, c, n);
             NDList parts = new NDList();
-            for (long i0 = 0; i0 < n; i0 += chunk) {
-                long i1 = Math.min(n, i0 + chunk);
+            for (long i0 = from; i0 < to; i0 += chunk) {
+                long i1 = Math.min(to, i0 + chunk);
                 try (NDManager part = scope.newSubManager()) {
                     NDArray mean = interval.average(nearest(grid, columns, squares, i0, i1, part), (int) n - 1);
                     mean.attach(scope);
@@ -92,7 +151,7 @@ public final class AlignedScoring {
                 }
             }
             NDArray scores = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
-            scores.attach(z.getManager());
+            scores.attach(manager);
             return scores;
         }
     }

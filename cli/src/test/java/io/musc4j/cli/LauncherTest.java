@@ -1,0 +1,156 @@
+package io.musc4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./musc} launcher's decisions, each a function of {@code launcher/musc-lib.sh} called with
+ * a fake {@code /proc/cpuinfo} and environment: the MKL shim only on AMD with a C compiler and not when
+ * turned off; the class-data-sharing archive created after a build, then used, and not when turned off.
+ */
+class LauncherTest {
+
+    static final Path ROOT = Path.of(System.getProperty("musc4j.testdata")).toAbsolutePath().normalize().getParent();
+    private static final String AMD = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel name\t: AMD EPYC 9654\n";
+    private static final String INTEL = "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel name\t: Intel Xeon\n";
+
+    @TempDir
+    Path tmp;
+
+    /** Runs {@code script} in bash after sourcing the launcher's functions; returns its trimmed stdout. */
+    static String bash(String script, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$MUSC_ROOT/launcher/musc-lib.sh\"; " + script);
+        pb.environment().keySet().removeIf(k -> k.startsWith("MUSC_"));
+        pb.environment().put("MUSC_ROOT", ROOT.toString());
+        pb.environment().putAll(env);
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), script);
+        return out;
+    }
+
+    private Path cpuinfo(String text) throws IOException {
+        return Files.writeString(tmp.resolve("cpuinfo-" + text.hashCode()), text);
+    }
+
+    @Test
+    void mklShimOnlyOnAmdWithACompilerAndNotWhenTurnedOff() throws Exception {
+        String amd = cpuinfo(AMD).toString();
+        // `true` stands in for a compiler that exists, a missing path for one that does not
+        assertEquals("yes", bash("musc_mkl_shim_decision", Map.of("MUSC_CPUINFO", amd, "MUSC_CC", "true")));
+        assertEquals("AuthenticAMD", bash("musc_cpu_vendor", Map.of("MUSC_CPUINFO", amd)));
+        assertEquals("no: CPU vendor GenuineIntel, not AMD", bash("musc_mkl_shim_decision",
+                Map.of("MUSC_CPUINFO", cpuinfo(INTEL).toString(), "MUSC_CC", "true")));
+        assertEquals("no: CPU vendor unknown, not AMD", bash("musc_mkl_shim_decision",
+                Map.of("MUSC_CPUINFO", tmp.resolve("none").toString(), "MUSC_CC", "true")));
+        assertEquals("no: MUSC_MKL_SHIM=0", bash("musc_mkl_shim_decision",
+                Map.of("MUSC_CPUINFO", amd, "MUSC_CC", "true", "MUSC_MKL_SHIM", "0")));
+        assertEquals("yes", bash("musc_mkl_shim_decision",
+                Map.of("MUSC_CPUINFO", amd, "MUSC_CC", "true", "MUSC_MKL_SHIM", "1")));
+        assertEquals("no: no C compiler (/nonexistent/cc) to build it", bash("musc_mkl_shim_decision",
+                Map.of("MUSC_CPUINFO", amd, "MUSC_CC", "/nonexistent/cc")));
+    }
+
+    @Test
+    void shimIsBuiltOnceUnderTargetAndExportsTheCheck() throws Exception {
+        assumeTrue(onPath("cc") && onPath("nm"), "needs cc and nm");
+        Path root = Files.createDirectories(tmp.resolve("repo/launcher")).getParent();
+        Files.copy(ROOT.resolve("launcher/mkl_shim.c"), root.resolve("launcher/mkl_shim.c"));
+        String lib = bash("musc_mkl_shim_build \"$R\"", Map.of("R", root.toString()));
+        assertEquals(root.resolve("target/mkl-shim/libmusc_mkl_shim.so").toString(), lib);
+        assertTrue(run("nm", "-D", lib).contains(" T mkl_serv_intel_cpu_true"));
+        FileTime built = Files.getLastModifiedTime(Path.of(lib));
+        Files.setLastModifiedTime(root.resolve("launcher/mkl_shim.c"), FileTime.fromMillis(built.toMillis() - 60_000));
+        assertEquals(lib, bash("musc_mkl_shim_build \"$R\"", Map.of("R", root.toString())));
+        assertEquals(built, Files.getLastModifiedTime(Path.of(lib)), "cached, not rebuilt");
+        // a compiler that fails leaves no library and prints nothing
+        Files.delete(Path.of(lib));
+        assertEquals("", bash("musc_mkl_shim_build \"$R\"", Map.of("R", root.toString(), "MUSC_CC", "false")));
+        assertTrue(Files.notExists(Path.of(lib)));
+    }
+
+    @Test
+    void classDataSharingArchiveIsCreatedAfterABuildThenUsed() throws Exception {
+        Path root = tmp.resolve("repo");
+        Path stamp = Files.createDirectories(root.resolve("target")).resolve("musc-build.cpu");
+        Files.writeString(stamp, "");
+        Map<String, String> env = Map.of("R", root.toString(), "S", stamp.toString());
+        Path archive = root.resolve("target/cds/musc-cli-cpu.jsa");
+        String decide = "musc_cds_decision \"$R\" cli \"$S\" run --data d";
+        assertEquals("create " + archive, bash(decide, env));
+        Files.createDirectories(archive.getParent());
+        Files.writeString(archive, "");
+        Files.setLastModifiedTime(stamp, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        assertEquals("use " + archive, bash(decide, env));
+        // a build after the archive was written makes it stale
+        Files.setLastModifiedTime(stamp, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertEquals("create " + archive, bash(decide, env));
+        assertEquals("off: MUSC_CDS=0", bash(decide, Map.of("R", root.toString(), "S", stamp.toString(),
+                "MUSC_CDS", "0")));
+        // help loads too few classes to be worth an archive
+        assertEquals("off: help", bash("musc_cds_decision \"$R\" cli \"$S\" run --help", env));
+        assertEquals("off: no command", bash("musc_cds_decision \"$R\" cli \"$S\"", env));
+    }
+
+    @Test
+    void classPathIsTheModuleJarThenItsLibrariesInOrder() throws Exception {
+        Path root = tmp.resolve("repo");
+        Path lib = Files.createDirectories(root.resolve("cli/target/lib"));
+        Files.writeString(root.resolve("cli/target/musc4j-cli-0.1.0-SNAPSHOT.jar"), "");
+        Files.writeString(lib.resolve("b.jar"), "");
+        Files.writeString(lib.resolve("a.jar"), "");
+        assertEquals(root + "/cli/target/musc4j-cli-0.1.0-SNAPSHOT.jar:" + lib + "/a.jar:" + lib + "/b.jar",
+                bash("musc_class_path \"$R\" cli", Map.of("R", root.toString())));
+    }
+
+    @Test
+    void djlRunsOfflineWhereTheLibrariesHoldTheNatives() throws Exception {
+        Path root = tmp.resolve("repo");
+        Path lib = Files.createDirectories(root.resolve("cli/target/lib"));
+        Files.writeString(lib.resolve("pytorch-engine-0.33.0.jar"), "");
+        Map<String, String> env = Map.of("R", root.toString());
+        assertEquals("false", bash("musc_djl_offline \"$R\" cli", env));
+        Files.writeString(lib.resolve("pytorch-native-cpu-2.5.1-linux-x86_64.jar"), "");
+        assertEquals("true", bash("musc_djl_offline \"$R\" cli", env));
+    }
+
+    @Test
+    void launcherPassesShellcheck() throws Exception {
+        assumeTrue(onPath("shellcheck"), "shellcheck is not installed (apt-get install shellcheck)");
+        List<String> cmd = new ArrayList<>(List.of("shellcheck", "-x", "musc", "launcher/musc-lib.sh",
+                "launcher/check-platforms.sh", "launcher/mkl-check.sh", "launcher/startup-check.sh"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+    }
+
+    static boolean onPath(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bash", "-c", "command -v " + command).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return out;
+    }
+}

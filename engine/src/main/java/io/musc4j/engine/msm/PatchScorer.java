@@ -1,0 +1,43 @@
+package io.musc4j.engine.msm;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * The patch-scoring stage of MuSc: the (N, L, C) features of one {@link Pass} in, an anomaly score per
+ * patch out, (N, L) float64. Each patch is scored by the MSM rule against reference images: per
+ * reference image its nearest-patch distance, then the {@link MsmInterval} average of those distances.
+ * Implementations differ in the references and in which patches they compare: {@link FullMsm} (the
+ * other images of the set, every patch: the reference), {@link AlignedMsm} (the other images, a window
+ * around the same grid position), or a bank of earlier images (the inspector's).
+ *
+ * <p>The features are read through {@link FeatureChunks}, {@code chunkImages} images at a time, so a
+ * scorer holds them at most once, in the form it compares (see {@link #plan}); it never needs them as
+ * one (N, L, C) array.
+ */
+public interface PatchScorer {
+
+    /**
+     * Scores of every image.
+     *
+     * @param pass which layer and feature set the features are
+     * @param features (N, L, C) L2-normalised float32
+     * @param chunkImages images per read of {@code features}
+     * @param manager owner of the result; its device computes
+     * @return (N, L) float64 on {@code manager}
+     */
+    NDArray score(Pass pass, FeatureChunks features, int chunkImages, NDManager manager);
+
+    /**
+     * Rows [from, to) of {@link #score}: the query images' scores against all references, what one worker
+     * computes on its own. Equal to those rows of {@code score} up to the float32 rounding of the distance
+     * products where {@code score} reads a distance from the other image's side.
+     *
+     * @return (to − from, L) float64 on {@code manager}
+     */
+    NDArray scoreBlock(Pass pass, FeatureChunks features, int chunkImages, long from, long to, NDManager manager);
+
+    /** How scoring N images of L patches with C channels uses memory on {@code device}. */
+    ScoringPlan plan(long images, long patches, long channels, Device device);
+}

@@ -1,0 +1,98 @@
+# Functions of the ./musc launcher, in their own file so that tests can call them one by one
+# (cli's LauncherTest). Portable to macOS's bash 3.2: no associative arrays, no ${x,,}, no mapfile.
+# shellcheck shell=bash
+
+# The CPU vendor in /proc/cpuinfo (MUSC_CPUINFO names another file, for tests); nothing where there
+# is no such file (macOS, Windows).
+musc_cpu_vendor() {
+  local cpuinfo="${MUSC_CPUINFO:-/proc/cpuinfo}"
+  [ -r "$cpuinfo" ] || return 0
+  sed -n 's/^vendor_id[[:space:]]*:[[:space:]]*//p' "$cpuinfo" | head -n 1
+}
+
+# Whether to preload the MKL shim (launcher/mkl_shim.c): prints "yes", or "no: <why>".
+# MKL, linked into libtorch, takes its fast kernels only on Intel CPUs unless told otherwise.
+musc_mkl_shim_decision() {
+  if [ "${MUSC_MKL_SHIM:-1}" = "0" ]; then
+    echo "no: MUSC_MKL_SHIM=0"
+    return 0
+  fi
+  local vendor
+  vendor="$(musc_cpu_vendor)"
+  if [ "$vendor" != "AuthenticAMD" ]; then
+    echo "no: CPU vendor ${vendor:-unknown}, not AMD"
+    return 0
+  fi
+  if ! command -v "${MUSC_CC:-cc}" >/dev/null 2>&1; then
+    echo "no: no C compiler (${MUSC_CC:-cc}) to build it"
+    return 0
+  fi
+  echo "yes"
+}
+
+# Builds the shim once under ROOT/target (again when its source changes) and prints its path;
+# prints nothing where it cannot be built.
+musc_mkl_shim_build() {
+  local root="$1"
+  local src="$root/launcher/mkl_shim.c"
+  local lib="$root/target/mkl-shim/libmusc_mkl_shim.so"
+  if [ ! -f "$lib" ] || [ "$src" -nt "$lib" ]; then
+    mkdir -p "$root/target/mkl-shim" || return 0
+    # a private name first: two launchers starting at once must not load a half-written library
+    if ! "${MUSC_CC:-cc}" -shared -fPIC -O2 -o "$lib.$$" "$src" >/dev/null 2>&1; then
+      rm -f "$lib.$$"
+      return 0
+    fi
+    mv -f "$lib.$$" "$lib"
+  fi
+  echo "$lib"
+}
+
+# The class-data-sharing archive for MODULE under ROOT/target, valid while newer than STAMP (the
+# last build, target/musc-build.<profile>). Prints "use PATH", "create PATH" (this run writes it at
+# exit) or "off: <why>". A run that only prints help (ARGS... empty, or -h, --help, -V, --version)
+# loads too few classes to be worth archiving.
+musc_cds_decision() {
+  local root="$1" module="$2" stamp="$3" arg
+  shift 3
+  if [ "${MUSC_CDS:-1}" = "0" ]; then
+    echo "off: MUSC_CDS=0"
+    return 0
+  fi
+  [ $# -gt 0 ] || { echo "off: no command"; return 0; }
+  for arg in "$@"; do
+    case "$arg" in
+      -h|--help|-V|--version|help) echo "off: help"; return 0 ;;
+    esac
+  done
+  local archive="$root/target/cds/musc-$module-${stamp##*.}.jsa"
+  if [ -f "$archive" ] && [ "$archive" -nt "$stamp" ]; then
+    echo "use $archive"
+  else
+    echo "create $archive"
+  fi
+}
+
+# The class path of MODULE: its jar, then target/lib in a fixed order (a class-data-sharing archive
+# holds the class path it was written with).
+musc_class_path() {
+  local root="$1" module="$2" cp="" f
+  for f in "$root/$module/target/musc4j-$module-"*.jar; do
+    cp="$f"
+    break
+  done
+  for f in "$root/$module"/target/lib/*.jar; do
+    cp="$cp:$f"
+  done
+  echo "$cp"
+}
+
+# "true" where MODULE's libraries hold libtorch's natives, so DJL must not download anything; "false"
+# where the platform has none on Maven Central (linux-aarch64) and DJL fetches them on first use.
+musc_djl_offline() {
+  local f
+  for f in "$1/$2"/target/lib/pytorch-native-*.jar; do
+    [ -f "$f" ] && echo true && return 0
+  done
+  echo false
+}

@@ -1,0 +1,68 @@
+package io.musc4j.models.vit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.common.io.Npy;
+import io.musc4j.models.ModelConfig;
+import io.musc4j.models.layout.ModelLayout;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fused attention (a TorchScript module compiled from source at run time) against the composed DJL
+ * ops, on random inputs and on the q/k/v a fixture model's block makes from the reference tokens.
+ */
+class FusedAttentionTest {
+
+    private static final double TOL = 1e-5;
+    private static final Path PARITY = Path.of(System.getProperty("musc4j.testdata"), "parity");
+
+    private static double maxAbs(NDArray a, NDArray b) {
+        assertArrayEquals(a.getShape().getShape(), b.getShape().getShape());
+        return a.sub(b).abs().max().getFloat();
+    }
+
+    @Test
+    void equalsTheComposedAttentionOnRandomInputs() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(7);
+            NDArray q = m.randomNormal(new Shape(2, 3, 37, 16)).mul(0.25f);
+            NDArray k = m.randomNormal(new Shape(2, 3, 37, 16));
+            NDArray v = m.randomNormal(new Shape(2, 3, 37, 16));
+            NDArray fused = FusedAttention.attend(q, k, v);
+            assertSame(m, fused.getManager(), "the result belongs to q's manager");
+            double d = maxAbs(FusedAttention.composed(q, k, v), fused);
+            assertTrue(d <= TOL, "random: " + d);
+        }
+    }
+
+    @Test
+    void equalsTheComposedAttentionOnAFixtureModelsQueriesKeysAndValues() throws Exception {
+        Path model = PARITY.resolve("models/dinov2-tiny");
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(model);
+        ModelConfig cfg = checkpoint.config();
+        Npy.Array tokens = Npy.read(PARITY.resolve("runs/brick_dinov2-tiny_r135_k123/tokens_layer1.npy"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            VitWeights w = VitWeights.load(checkpoint.names().over(checkpoint.openWeights()), cfg, m, DataType.FLOAT32);
+            VitWeights.Block block = w.blocks().get(2);
+            long b = tokens.shape()[0];
+            long t = tokens.shape()[1];
+            int heads = cfg.heads();
+            long d = cfg.hiddenSize() / heads;
+            // strided views of one packed projection, as the ViT passes them
+            NDArray qkv = m.create(tokens.toFloats(), new Shape(tokens.shape())).matMul(block.qkvWeight())
+                    .add(block.qkvBias()).reshape(b, t, 3, heads, d).transpose(2, 0, 3, 1, 4);
+            NDArray q = qkv.get(0);
+            NDArray k = qkv.get(1);
+            NDArray v = qkv.get(2);
+            double diff = maxAbs(FusedAttention.composed(q, k, v), FusedAttention.attend(q, k, v));
+            assertTrue(diff <= TOL, "fixture tokens: " + diff);
+        }
+    }
+}
