@@ -16,7 +16,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
             e.printStackTrace(System.err);
         }
         System.err.println("musc: " + describe(e));
-        return 1;
+        return Main.EXIT_ERROR;
     }
 
     /** A command line that does not parse: one line naming the problem and where help is. */
@@ -30,6 +30,10 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
         Throwable t = e;
         while (t.getMessage() == null && t.getCause() != null) {
             t = t.getCause();
+        }
+        if (t instanceof java.nio.file.FileSystemException f && f.getReason() == null && !(f.getFile() == null)) {
+            // the JDK's message is the bare path for these; say what happened to it
+            return f.getFile() + ": " + OutputFolder.reason(f);
         }
         String message = t.getMessage();
         if (message == null || message.isBlank()) {
