@@ -1,5 +1,9 @@
 package io.musc4j.cli;
 
+import io.musc4j.run.RunCommand;
+import io.musc4j.run.Versions;
+import io.musc4j.run.OneLineErrors;
+import io.musc4j.run.ExitCodes;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,15 +18,6 @@ import picocli.CommandLine.Command;
                 "Exit codes: 0 success, 1 error, 2 bad command line, 3 some categories not scored (musc run)."},
         subcommands = {RunCommand.class, DemoCommand.class, Main.Bench.class, CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
-
-    /** Every category scored (or the command succeeded). */
-    static final int EXIT_OK = 0;
-    /** Bad input, model or output folder, or no category could be scored. */
-    static final int EXIT_ERROR = 1;
-    /** The command line does not parse. */
-    static final int EXIT_USAGE = 2;
-    /** Some categories could not be scored; the others' results are complete. */
-    static final int EXIT_SOME_CATEGORIES_FAILED = 3;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -57,7 +52,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err);
-        return EXIT_USAGE;
+        return ExitCodes.USAGE;
     }
 
     /**
@@ -74,7 +69,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         @Override
         public Integer call() {
             System.err.println("musc: 'bench' runs through the ./musc launcher: ./musc bench --help");
-            return EXIT_USAGE;
+            return ExitCodes.USAGE;
         }
     }
 }

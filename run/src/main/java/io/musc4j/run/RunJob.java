@@ -1,4 +1,4 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -119,11 +119,11 @@ public final class RunJob {
                 }
                 finish(results, failures, config, started, describe(musc.device()), warnings);
                 if (failures.isEmpty()) {
-                    return Main.EXIT_OK;
+                    return ExitCodes.OK;
                 }
                 System.err.println("musc: " + failures.size() + " of " + listed.size() + " categories not scored: "
                         + String.join(", ", failures.keySet()) + " (reasons above and in run.json)");
-                return results.isEmpty() ? Main.EXIT_ERROR : Main.EXIT_SOME_CATEGORIES_FAILED;
+                return results.isEmpty() ? ExitCodes.ERROR : ExitCodes.SOME_CATEGORIES_FAILED;
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -156,6 +156,11 @@ public final class RunCommand implements Callable<Integer> {
     public enum HeatmapMode { single, whole, none }
 
     /** {@code --resume}. */
+    /** The output folder. */
+    public Path out() {
+        return out;
+    }
+
     public boolean resume() {
         return resume;
     }

@@ -1,4 +1,4 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import java.util.Locale;
 import java.util.Map;

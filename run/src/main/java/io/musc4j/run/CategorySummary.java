@@ -1,4 +1,4 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import com.google.gson.JsonParseException;
 import io.musc4j.batch.InputFingerprint;
