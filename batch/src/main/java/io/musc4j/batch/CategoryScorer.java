@@ -26,7 +26,9 @@ import java.util.Optional;
  * Scores one dataset category as a benchmark run does: decode every image once (resized to the
  * network size S, the only copy kept), score them together with {@link MuSc}, load the ground-truth
  * masks as the reference preprocesses them, and compute the metrics when labels exist. Unreadable
- * images are skipped and unreadable masks treated as empty, each with a warning naming the file.
+ * images are skipped and unreadable masks treated as empty, each with a warning naming the file. A set
+ * that cannot be scored (too small once unreadable images are dropped, scores that are not numbers)
+ * ends in a {@link CategoryException} saying why and what to change.
  */
 public final class CategoryScorer {
 
@@ -49,17 +51,30 @@ public final class CategoryScorer {
                          float[][] maps, byte[][] masks, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
     }
 
-    /** Scores {@code category} read in {@code format}'s layout. */
+    /** Scores {@code category} read in {@code format}'s layout; the engine's own errors pass through. */
     public static Scored score(MuSc musc, Category category, DatasetFormat format, Warnings warnings)
             throws IOException {
+        return score(musc, category, format, CategoryChecks.none(musc.backboneSpec().profile().id()), warnings);
+    }
+
+    /**
+     * Scores {@code category} read in {@code format}'s layout.
+     *
+     * @throws CategoryException when the images that could be read are too few for {@code checks}, or a
+     *     score is not a number
+     */
+    public static Scored score(MuSc musc, Category category, DatasetFormat format, CategoryChecks checks,
+                               Warnings warnings) throws IOException {
         Map<String, Long> timings = new LinkedHashMap<>();
         long clock = System.nanoTime();
         int size = musc.imageSize();
         Preprocessing preprocessing = musc.backboneSpec().preprocessing();
         DecodedCategory decoded = Datasets.decode(category, img -> preprocessing.resize(img, size), warnings);
+        checks.require(decoded.images().size());
         clock = lap(timings, "decode", clock);
 
         ScoredSet result = musc.scoreImages(decoded.images());
+        requireNumbers(result, decoded.category(), checks);
         clock = lap(timings, "musc", clock);
         float[][] maps = result.maps();
         clock = lap(timings, "maps", clock);
@@ -69,6 +84,21 @@ public final class CategoryScorer {
         Optional<Metrics> metrics = metrics(kept, result.scores(), maps, masks, size);
         lap(timings, "metrics", clock);
         return new Scored(kept, decoded.images(), result, maps, masks, metrics, timings);
+    }
+
+    private static void requireNumbers(ScoredSet result, Category category, CategoryChecks checks) {
+        double[] before = result.scoresBeforeRscin();
+        float[] after = result.scores();
+        for (int i = 0; i < before.length; i++) {
+            if (!Double.isFinite(before[i])) {
+                throw new CategoryException(checks.notANumber(category.samples().get(i).relativePath(), true, before));
+            }
+        }
+        for (int i = 0; i < after.length; i++) {
+            if (!Float.isFinite(after[i])) {
+                throw new CategoryException(checks.notANumber(category.samples().get(i).relativePath(), false, before));
+            }
+        }
     }
 
     /** The S×S 0/1 masks of {@code samples} as the reference preprocesses them; an unreadable mask is

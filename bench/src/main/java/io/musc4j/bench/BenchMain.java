@@ -135,7 +135,7 @@ public final class BenchMain implements Runnable {
             new PlainMain("startup", "JVM start, libtorch loading and the first op, in ms since the JVM started",
                     StartupBench::main),
             new PlainMain("msm-shapes", "MSM tile shapes compared in one process, and where a tile's time goes:"
-                    + " [N] [rounds] [L] [C] [-- k:chunk ...]", MsmShapesBench::main),
+                    + " [N] [rounds] [L] [C] [k:chunk ...]", MsmShapesBench::main),
             new PlainMain("metrics", "Metrics time and memory: [images] [size] [rounds] [double]", MetricsBench::main),
             new PlainMain("inspector", "Factory-line Inspector latency per part: [M] [timed calls] [parts per call,...]",
                     InspectorBench::main),

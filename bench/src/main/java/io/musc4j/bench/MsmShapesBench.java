@@ -23,8 +23,9 @@ import java.util.Map;
  * into the minima store, and building the left operands, timed op by op in the order of
  * {@code NearestPatchMinima.tiles} (ops are eager on a CPU, so each has finished when it returns).
  *
- * <p>Arguments: {@code [N=40] [rounds=5] [L=256] [C=768]}; shapes are {@code k:chunk} pairs after
- * {@code --}, default: the plan chosen here, one query image with the old 2 MiB product, and a few others.
+ * <p>Arguments: {@code [N=40] [rounds=5] [L=256] [C=768] [k:chunk ...]}: shapes as query images :
+ * reference images per product; by default the plan chosen here, one query image with the old 2 MiB
+ * product, and a few others.
  */
 public final class MsmShapesBench {
 
@@ -34,13 +35,8 @@ public final class MsmShapesBench {
     public static void main(String[] args) {
         List<String> plain = new ArrayList<>();
         List<String> shapes = new ArrayList<>();
-        boolean afterDash = false;
         for (String a : args) {
-            if (a.equals("--")) {
-                afterDash = true;
-            } else {
-                (afterDash ? shapes : plain).add(a);
-            }
+            (a.contains(":") ? shapes : plain).add(a);
         }
         int n = plain.size() > 0 ? Integer.parseInt(plain.get(0)) : 40;
         int rounds = plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 5;
@@ -64,6 +60,8 @@ public final class MsmShapesBench {
             NDArray z = m.randomNormal(new Shape(n, l, c));
             z = z.div(z.norm(new int[] {2}, true));
             Map<String, double[]> seconds = new LinkedHashMap<>();
+            // process CPU time as well: on a machine shared with other work it varies less than wall time
+            Map<String, double[]> cpuSeconds = new LinkedHashMap<>();
             Map<String, Double> deviation = new LinkedHashMap<>();
             NDArray reference = null;
             for (int round = 0; round <= rounds; round++) { // round 0 warms up
@@ -71,11 +69,14 @@ public final class MsmShapesBench {
                     try (NDManager scope = m.newSubManager()) {
                         NDArray zs = z.get(scope, new NDIndex(":"));
                         long t = System.nanoTime();
+                        long ticks = ProcStatus.cpuTicks();
                         NDArray minima = kernel.mutual(zs, e.getValue());
                         minima.get(0, 1, 0).getFloat();
                         double s = (System.nanoTime() - t) / 1e9;
                         if (round > 0) {
                             seconds.computeIfAbsent(e.getKey(), k -> new double[rounds])[round - 1] = s;
+                            cpuSeconds.computeIfAbsent(e.getKey(), k -> new double[rounds])[round - 1] =
+                                    (ProcStatus.cpuTicks() - ticks) / ScoringBench.TICKS_PER_SECOND;
                         }
                         if (reference == null) {
                             reference = minima.duplicate();
@@ -89,14 +90,14 @@ public final class MsmShapesBench {
             }
             System.out.printf("MSM mutual minima, N=%d L=%d C=%d, %.1f GFLOP per run, median of %d interleaved rounds:%n",
                     n, l, c, flops / 1e9, rounds);
-            System.out.printf("  %-14s %-16s %10s %10s %14s%n", "shape k:chunk", "product (M x N)", "ms", "GFLOP/s",
-                    "max |Δ| vs 1st");
+            System.out.printf("  %-14s %-16s %10s %10s %10s %14s%n", "shape k:chunk", "product (M x N)", "ms", "GFLOP/s",
+                    "CPU ms", "max |Δ| vs 1st");
             for (Map.Entry<String, double[]> e : seconds.entrySet()) {
                 TilePlan p = plans.get(e.getKey());
                 double med = median(e.getValue());
-                System.out.printf("  %-14s %-16s %10.0f %10.1f %14.2g%n", e.getKey(),
+                System.out.printf("  %-14s %-16s %10.0f %10.1f %10.0f %14.2g%n", e.getKey(),
                         (long) p.queryImages() * l + " x " + (long) p.referenceImages() * l, med * 1e3, flops / med / 1e9,
-                        deviation.getOrDefault(e.getKey(), 0.0));
+                        median(cpuSeconds.get(e.getKey())) * 1e3, deviation.getOrDefault(e.getKey(), 0.0));
             }
             for (String key : List.of(plans.keySet().iterator().next(), shapes.get(0))) {
                 stages(m, z, plans.get(key), key, rounds);

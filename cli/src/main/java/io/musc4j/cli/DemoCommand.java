@@ -1,5 +1,7 @@
 package io.musc4j.cli;
 
+import io.musc4j.run.RunCommand;
+import io.musc4j.run.Versions;
 import io.musc4j.datasets.demo.DemoDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         new CommandLine(run).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args.toArray(String[]::new));
         int code = run.call();
-        System.out.println("open " + run.out.resolve("report.html").toAbsolutePath() + " in a browser");
+        System.out.println("open " + run.out().resolve("report.html").toAbsolutePath() + " in a browser");
         return code;
     }
 }

@@ -127,15 +127,69 @@ class BadInputTest {
     }
 
     @Test
+    void thresholdRuleGarbage() {
+        assertEquals("musc: --threshold: expected mad[:K], fixed:X or rate:P, got 'median'",
+                oneLineError(run("--threshold", "median")));
+        assertEquals("musc: --pixel-threshold: rate:P needs 0 < P < 1 (a fraction, e.g. rate:0.05), got 5",
+                oneLineError(run("--pixel-threshold", "rate:5")));
+    }
+
+    @Test
+    void aMissingDataFolderLeavesNoOutputFolderBehind() {
+        Path nowhere = tmp.resolve("nowhere");
+        oneLineError(run("--data", nowhere));
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing is created before the input is found");
+    }
+
+    @Test
+    void imageSizeBeyondTheLimitIsRefusedBeforeTheModelLoads() {
+        Cli.Outcome r = run("--image-size", "100000");
+        assertEquals("musc: --image-size must be between 1 and 2048 pixels, got 100000", oneLineError(r));
+        assertFalse(r.err().contains("device"), "before the model loads");
+    }
+
+    /** A model whose patch-embedding bias is NaN: every score is NaN, and the message names model and image. */
+    @Test
+    void nanScoresNameTheModelAndTheImage() throws IOException {
+        Path model = Files.createDirectories(tmp.resolve("nan-model"));
+        Files.copy(Cli.DINOV2.resolve("config.json"), model.resolve("config.json"));
+        byte[] st = Files.readAllBytes(Cli.DINOV2.resolve("model.safetensors"));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(st).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int headerLength = (int) b.getLong(0);
+        com.google.gson.JsonObject header = com.google.gson.JsonParser.parseString(
+                new String(st, 8, headerLength, java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
+        com.google.gson.JsonArray at = header.getAsJsonObject("embeddings.patch_embeddings.projection.bias")
+                .getAsJsonArray("data_offsets");
+        for (int p = 8 + headerLength + at.get(0).getAsInt(); p < 8 + headerLength + at.get(1).getAsInt(); p += 4) {
+            b.putFloat(p, Float.NaN);
+        }
+        Files.write(model.resolve("model.safetensors"), st);
+        Cli.Outcome r = run("--model", model, "--image-size", "112", "--heatmaps", "none");
+        assertEquals(1, r.code(), r::toString);
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r::toString);
+        assertTrue(r.err().contains("musc: brick: not scored: model " + model + " gives a NaN score for "
+                + "brick/test/color/000.png"), r::toString);
+        assertTrue(r.err().contains("musc: 1 of 1 categories not scored: brick"), r::toString);
+    }
+
+    @Test
     void helpReadsWell() {
         Cli.Outcome top = Cli.musc("--help");
         assertEquals(0, top.code());
         assertTrue(top.out().contains("run ") && top.out().contains("demo ") && top.out().contains("musc demo"), top::toString);
+        assertTrue(top.out().contains("bench ") && top.out().contains("./musc bench --help"), top::toString);
         Cli.Outcome run = Cli.musc("run", "--help");
         assertEquals(0, run.code());
         String h = run.out();
         assertTrue(h.contains("--data=ROOT") && h.contains("--category=NAME[,NAME...]|ALL")
                 && h.contains("--degrees=R,...") && h.contains("(default: 1,3,5)") && h.contains("report.html"), h);
         assertFalse(h.contains("[,1,3,5...]") || h.contains("[,i,j"), h);
+        String flat = h.replaceAll("\\s+", " ");
+        for (String says : List.of("Higher scores mean more anomalous", "score_rscin (the final score, after RsCIN",
+                "verdict (anomalous when score_rscin > threshold, else normal)", "Exit codes: 0 every category scored",
+                "3 some categories could not be scored", "HF_HUB_CACHE", "HF_HUB_OFFLINE=1", "HF_TOKEN", "JAVA_OPTS",
+                "MUSC_CUDA=1", "--threshold=RULE", "mad:K", "rate:P", "--save-masks", "(default: whole)")) {
+            assertTrue(flat.contains(says), "run --help says " + says + ":\n" + h);
+        }
     }
 }

@@ -189,6 +189,66 @@ class RunParityTest {
         assertFalse(summary.getAsJsonObject("metrics").isJsonNull());
     }
 
+    /**
+     * The label-free decision on a labelled category: the default threshold is median + 3·1.4826·MAD of
+     * the final scores, the verdicts follow it, and metrics.json sets what it achieved beside F1-max.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123"})
+    void verdictsFollowTheDefaultThresholdAndItsF1StandsBesideF1Max(String id) throws IOException {
+        String category = manifest(id).get("category").getAsString();
+        Path out = output(id);
+        List<ScoresFile.Row> rows = ScoresFile.read(out.resolve(category).resolve("scores.csv")).list();
+        double[] finals = rows.stream().mapToDouble(ScoresFile.Row::scoreRscin).toArray();
+        double threshold = ByHand.mad(finals, 3);
+        boolean[] anomalous = new boolean[rows.size()];
+        int[] labels = new int[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            ScoresFile.Row r = rows.get(i);
+            assertEquals(threshold, r.threshold(), 1e-12, r.image());
+            anomalous[i] = r.scoreRscin() > threshold;
+            assertEquals(anomalous[i] ? "anomalous" : "normal", r.verdict(), r.image());
+            labels[i] = Integer.parseInt(r.label());
+        }
+        JsonObject metrics = json(out.resolve("metrics.json")).getAsJsonObject("categories").getAsJsonObject(category);
+        assertEquals(ByHand.f1(anomalous, labels), metrics.get("image_f1_at_threshold").getAsDouble(), 1e-12);
+        assertTrue(metrics.get("image_f1_at_threshold").getAsDouble() <= metrics.get("image_f1_max").getAsDouble() + 1e-12,
+                "no threshold beats the best one");
+        assertTrue(metrics.has("image_precision_at_threshold") && metrics.has("image_recall_at_threshold"));
+        assertTrue(Files.readString(out.resolve("metrics.md")).contains("Image F1 at threshold"));
+
+        JsonObject run = json(out.resolve("run.json"));
+        assertEquals("mad:3", run.getAsJsonObject("config").get("threshold").getAsString());
+        JsonObject decision = run.getAsJsonObject("thresholds").getAsJsonObject(category);
+        assertEquals(threshold, decision.get("threshold").getAsDouble(), 1e-12);
+        long flagged = java.util.stream.IntStream.range(0, anomalous.length).filter(i -> anomalous[i]).count();
+        assertEquals(flagged, decision.get("anomalous").getAsLong());
+        // the pixel threshold: the same rule over the maps' maxima, the scores before RsCIN
+        double pixel = ByHand.mad(rows.stream().mapToDouble(ScoresFile.Row::score).toArray(), 3);
+        assertEquals(pixel, decision.get("pixelThreshold").getAsDouble(), 1e-12);
+        assertEquals(json(out.resolve(category).resolve("category.json")).getAsJsonObject("decision"), decision);
+    }
+
+    /** By default every heatmap of a category shares one colour scale: the min..max of all its maps. */
+    @ParameterizedTest
+    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123"})
+    void heatmapsShareTheCategoryScaleByDefault(String id) throws IOException {
+        String category = manifest(id).get("category").getAsString();
+        Path categoryOut = output(id).resolve(category);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (String image : imageOrder(id)) {
+            for (double v : Npy.read(mapFile(categoryOut, image)).toDoubles()) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        JsonObject scale = json(categoryOut.resolve("category.json")).getAsJsonObject("heatmapScale");
+        assertEquals((float) lo, scale.get("min").getAsFloat());
+        assertEquals((float) hi, scale.get("max").getAsFloat());
+        assertEquals("whole", json(output(id).resolve("run.json")).getAsJsonObject("config").get("heatmaps").getAsString());
+    }
+
     /** {@code maps/<type>/<stem>.npy} of an image given as {@code category/test/<type>/<stem>.png}. */
     static Path mapFile(Path categoryOut, String image) {
         return under(categoryOut.resolve("maps"), image, ".npy");

@@ -108,4 +108,35 @@ class WarningsAndResumeTest {
         JsonArray degrees = RunParityTest.json(out.resolve("run.json")).getAsJsonObject("config").getAsJsonArray("degrees");
         assertEquals("[1,3]", degrees.toString());
     }
+
+    /** The fingerprint covers the image list: an added image, then an edited one, make the category stale. */
+    @Test
+    @Order(3)
+    void resumeRecomputesWhenImagesChangeAndClearsAnInterruptedRunsDebris() throws IOException {
+        Path scores = out.resolve("brick/scores.csv");
+        Path added = data.resolve("brick/test/good/004.png");
+        Files.copy(Cli.DATA.resolve("brick/test/good/004.png"), added);
+        Cli.Outcome grown = run("--resume", "--degrees", "1,3");
+        assertEquals(0, grown.code(), grown::toString);
+        assertTrue(grown.err().contains(out.resolve("brick/category.json") + ": the category has 8 images now, 7 when "
+                + "its results were computed; category recomputed"), grown::toString);
+        assertTrue(ScoresFile.read(scores).rows().containsKey("brick/test/good/004.png"));
+
+        Cli.Outcome same = run("--resume", "--degrees", "1,3");
+        assertTrue(same.err().contains("musc: brick: complete results found, skipped (--resume)"), same::toString);
+
+        // an interrupted run's debris: a half-written file and a staging folder
+        Files.writeString(out.resolve("brick/.scores.csv1234567.tmp"), "half");
+        Files.createDirectories(out.resolve(".brick.staging/heatmaps"));
+        Files.setLastModifiedTime(added, FileTime.fromMillis(Files.getLastModifiedTime(added).toMillis() - 60_000));
+        FileTime before = Files.getLastModifiedTime(scores);
+        Cli.Outcome edited = run("--resume", "--degrees", "1,3");
+        assertEquals(0, edited.code(), edited::toString);
+        assertTrue(edited.err().contains("musc: removed 2 temporary files left in " + out + " by an interrupted run"),
+                edited::toString);
+        assertTrue(edited.err().contains("images or masks were replaced, renamed or modified since its results were "
+                + "computed; category recomputed"), edited::toString);
+        assertNotEquals(before, Files.getLastModifiedTime(scores));
+        assertFalse(Files.exists(out.resolve("brick/.scores.csv1234567.tmp")) || Files.exists(out.resolve(".brick.staging")));
+    }
 }

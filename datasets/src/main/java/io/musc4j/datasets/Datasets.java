@@ -32,10 +32,20 @@ public final class Datasets {
      *                          selected category has a test image
      */
     public static List<Category> categories(DatasetFormat format, Path root, List<String> selection, Warnings warnings) {
+        return categories(format, root, selection, Optional.empty(), warnings);
+    }
+
+    /**
+     * As {@link #categories(DatasetFormat, Path, List, Warnings)}, never reading {@code output} (the
+     * run's output folder, which may lie inside {@code root}). Every folder and image file is read once,
+     * by its real path, so symbolic link loops end and linked duplicates count once.
+     */
+    public static List<Category> categories(DatasetFormat format, Path root, List<String> selection,
+                                            Optional<Path> output, Warnings warnings) {
         if (!Files.isDirectory(root)) {
             throw new DatasetException(root + ": no such folder");
         }
-        List<Category> all = LayoutReader.readAll(format, root, warnings);
+        List<Category> all = LayoutReader.readAll(format, root, output, warnings);
         if (all.isEmpty()) {
             throw new DatasetException(root + ": no " + format.cliName() + " category found (see --format)");
         }

@@ -104,6 +104,60 @@ class ImageDecodingTest {
         }
     }
 
+    /**
+     * A PNG declaring 30000×30000 pixels in a small file (its pixel data cut short) would take 2.7 GB as
+     * RGB, and its byte count overflows an int. It is refused from its header, before any decoding (which
+     * would report a truncated file, not its size); a mask file is checked the same way.
+     */
+    @Test
+    void hugeImageIsRefusedFromItsHeaderNamingItsSize() throws Exception {
+        Path huge = dir.resolve("huge.png");
+        writeGrayPngHead(huge, 30000, 30000);
+        assertTrue(Files.size(huge) < 100_000, "a small file: " + Files.size(huge));
+        ImageReadException e = assertThrows(ImageReadException.class, () -> ImageIo.readRgb(huge));
+        assertEquals(huge + ": 30000x30000 pixels, more than the 100 megapixels musc4j reads", e.getMessage());
+        ImageReadException m = assertThrows(ImageReadException.class, () -> ImageIo.readBinaryMask(huge));
+        assertEquals(e.getMessage(), m.getMessage());
+        // the same cut-short file at a size within the limit gets the decoder's own verdict
+        Path small = dir.resolve("small.png");
+        writeGrayPngHead(small, 3000, 3000);
+        ImageReadException cut = assertThrows(ImageReadException.class, () -> ImageIo.readRgb(small));
+        assertTrue(cut.getMessage().contains("not a readable image"), cut.getMessage());
+    }
+
+    /** An 8-bit grey PNG whose pixel data (zeros) stops after the first 100 rows. */
+    private static void writeGrayPngHead(Path file, int width, int height) throws Exception {
+        java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+        deflater.setInput(new byte[100 * (width + 1)]); // each row: filter byte 0, then the row
+        byte[] buf = new byte[1 << 16];
+        int n;
+        while ((n = deflater.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+            idat.write(buf, 0, n);
+        }
+        deflater.end();
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", ihdr.array());
+        chunk(png, "IDAT", idat.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        Files.write(file, png.toByteArray());
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream png, String type, byte[] data) throws Exception {
+        java.io.DataOutputStream out = new java.io.DataOutputStream(png);
+        out.writeInt(data.length);
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        out.write(t);
+        out.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeInt((int) crc.getValue());
+    }
+
     @Test
     void anyNonZeroMaskPixelIsAnomalous() throws Exception {
         Path p = TestImages.gray(dir.resolve("m.png"), 4, 4, 0, 1, 1, 2, 1); // values 0/1, not 0/255

@@ -189,6 +189,45 @@ class LayoutTest {
     }
 
     @Test
+    void folderReadsEachImageOnceThroughSymlinkLoopsAndDuplicateLinks() throws Exception {
+        img("parts/good/a.png");
+        img("parts/good/b.png");
+        img("parts/bad/c.png");
+        Files.createSymbolicLink(root.resolve("parts/good/loop"), root.resolve("parts"));   // back to an ancestor
+        Files.createSymbolicLink(root.resolve("parts/zz"), root.resolve("parts/bad"));      // a second link to a folder
+        Files.createSymbolicLink(root.resolve("parts/good/z.png"), root.resolve("parts/good/a.png")); // the same file
+        Warnings w = new Warnings();
+        Category c = Datasets.categories(DatasetFormat.FOLDER, root.resolve("parts"), List.of(), w).get(0);
+        assertEquals(List.of("bad/c.png", "good/a.png", "good/b.png"), rel(c));
+        assertEquals(3, w.count(), w.all()::toString);
+        assertTrue(w.all().stream().anyMatch(m -> m.startsWith(root.resolve("parts/good/loop") + ": leads to ")
+                && m.contains("already read")), w.all()::toString);
+        assertTrue(w.all().stream().anyMatch(m -> m.startsWith(root.resolve("parts/zz") + ": leads to ")),
+                w.all()::toString);
+        assertTrue(w.all().contains(root.resolve("parts/good/z.png") + ": the same file as "
+                + root.resolve("parts/good/a.png") + "; counted once"), w.all()::toString);
+    }
+
+    @Test
+    void theOutputFolderInsideTheDataIsNeverRead() throws Exception {
+        img("line/a.png");
+        img("line/b.png");
+        img("line/results/line/heatmaps/a.png");
+        img("line/results/line/heatmaps/b.png");
+        Path out = root.resolve("line/results");
+        Warnings w = new Warnings();
+        Category c = Datasets.categories(DatasetFormat.FOLDER, root.resolve("line"), List.of(), Optional.of(out), w).get(0);
+        assertEquals(List.of("a.png", "b.png"), rel(c));
+        assertEquals(List.of(out + ": the output folder (--out) is inside the data folder; not read as input"), w.all());
+
+        img("mvtec/wood/test/good/000.png");
+        img("mvtec/results/wood/test/good/000.png"); // an output folder that looks like a category
+        List<Category> cats = Datasets.categories(DatasetFormat.MVTEC, root.resolve("mvtec"), List.of(),
+                Optional.of(root.resolve("mvtec/results")), new Warnings());
+        assertEquals(List.of("wood"), cats.stream().map(Category::name).toList());
+    }
+
+    @Test
     void badInputIsSkippedWithNamedWarningsOrStopsWithOneLine() throws Exception {
         img("wood/test/good/000.png");
         TestImages.bgr(root.resolve("wood/test/good/001.png"), 16, 12, 1, 2, 3);

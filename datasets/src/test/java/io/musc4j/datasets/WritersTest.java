@@ -14,7 +14,9 @@ import io.musc4j.datasets.output.Heatmaps;
 import io.musc4j.datasets.output.HtmlReport;
 import io.musc4j.datasets.output.MetricsFiles;
 import io.musc4j.datasets.output.RawMaps;
+import io.musc4j.datasets.output.ReportCategory;
 import io.musc4j.datasets.output.ReportImage;
+import io.musc4j.datasets.output.ResultPaths;
 import io.musc4j.datasets.output.ScoreRow;
 import io.musc4j.datasets.output.ScoresCsv;
 import io.musc4j.common.io.Npy;
@@ -59,21 +61,26 @@ class WritersTest {
         List<ScoreRow> rows = new ArrayList<>();
         for (int i = 0; i < c.samples().size(); i++) {
             Sample s = c.samples().get(i);
-            rows.add(new ScoreRow(s.relativePath(), i == 17 ? OptionalInt.empty() : s.label(), pre[i], post[i]));
+            rows.add(new ScoreRow(s.relativePath(), i == 17 ? OptionalInt.empty() : s.label(), pre[i], post[i], 0.5,
+                    post[i] > 0.5));
         }
-        rows.add(new ScoreRow("odd,name \"x\".png", OptionalInt.of(0), 1.5, 2.5));
+        rows.add(new ScoreRow("odd,name \"x\".png", OptionalInt.of(0), 1.5, 2.5, 3.25, false));
         Path csv = out.resolve("brick/scores.csv");
         ScoresCsv.write(csv, rows);
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("image,label,score,score_rscin", lines.get(0));
+        assertEquals("image,label,score,score_rscin,threshold,verdict", lines.get(0));
         assertEquals(20, lines.size());
-        String[] first = lines.get(1).split(",");
-        assertEquals("brick/test/color/000.png", first[0]);
-        assertEquals("1", first[1]);
-        assertEquals(pre[0], Double.parseDouble(first[2]));
-        assertEquals(post[0], Double.parseDouble(first[3]));
+        for (int i = 0; i < c.samples().size(); i++) {
+            String[] f = lines.get(i + 1).split(",");
+            assertEquals(c.samples().get(i).relativePath(), f[0]);
+            assertEquals(pre[i], Double.parseDouble(f[2]));
+            assertEquals(post[i], Double.parseDouble(f[3]));
+            assertEquals(0.5, Double.parseDouble(f[4]));
+            assertEquals(post[i] > 0.5 ? "anomalous" : "normal", f[5]);
+        }
+        assertEquals("1", lines.get(1).split(",")[1]);
         assertTrue(lines.get(18).startsWith("brick/test/scratch/002.png,,"), lines.get(18));
-        assertEquals("\"odd,name \"\"x\"\".png\",0,1.5,2.5", lines.get(19));
+        assertEquals("\"odd,name \"\"x\"\".png\",0,1.5,2.5,3.25,normal", lines.get(19));
         assertNoTemporaries(out);
         assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(csv)));
     }
@@ -82,8 +89,8 @@ class WritersTest {
     void rawMapsRoundTripAsFloat32UnderTheirDefectType() throws Exception {
         Category c = brick();
         float[] maps = Npy.read(RUN.resolve("pixel_maps.npy")).toFloats();
-        Sample s = c.samples().get(16);
-        Path file = RawMaps.write(out, s, map(maps, 16), S);
+        Path file = ResultPaths.map(out, ResultPaths.keys(c.samples()).get(16));
+        RawMaps.write(file, map(maps, 16), S);
         assertEquals(out.resolve("maps/scratch/001.npy"), file);
         Npy.Array back = Npy.read(file);
         assertEquals("<f4", back.dtype());
@@ -100,10 +107,6 @@ class WritersTest {
         RgbImage img = ImageIo.readRgb(s.image());
         float[] m = map(maps, i);
         byte[] mask = MaskPreprocessor.load(s.mask(), S, MaskRule.FULL_WINDOW);
-        Path file = Heatmaps.write(out, s, img, m, S, HeatmapNorm.of(m), mask);
-        assertEquals(out.resolve("heatmaps/scratch/000.png"), file);
-        RgbImage png = ImageIo.readRgb(file);
-        assertEquals(S, png.width());
 
         // Without a mask: the maximum of the map is JET's top colour, RGB (128,0,0), averaged with the image.
         RgbImage plain = Heatmaps.overlay(img, m, S, HeatmapNorm.of(m), null);
@@ -119,18 +122,83 @@ class WritersTest {
             assertEquals(expected, plain.pixels()[3 * argmax + ch] & 0xFF, 0.5 + 1e-9, "channel " + ch);
         }
         // With the mask: the first mask pixel in raster order lies on the region's outline and is white.
+        RgbImage outlined = Heatmaps.overlay(img, m, S, HeatmapNorm.of(m), mask);
         int first = 0;
         while (mask[first] == 0) {
             first++;
         }
         for (int ch = 0; ch < 3; ch++) {
-            assertEquals(255, png.pixels()[3 * first + ch] & 0xFF);
+            assertEquals(255, outlined.pixels()[3 * first + ch] & 0xFF);
         }
         // Whole-category normalisation: a map equal to the category minimum everywhere is JET's bottom, RGB (0,0,128).
         float[] flat = new float[S * S];
         RgbImage low = Heatmaps.overlay(img, flat, S, new HeatmapNorm(0f, 1f), null);
         assertEquals(0.5 * 128 + 0.5 * (img.pixels()[2] & 0xFF), low.pixels()[2] & 0xFF, 0.5 + 1e-9);
         assertEquals(new HeatmapNorm(-1f, 3f), HeatmapNorm.of(List.of(new float[] {0f, 3f}, new float[] {-1f, 2f})));
+    }
+
+    @Test
+    void heatmapPanelShowsThePlainPartBesideTheOverlayAndAColourBar() throws Exception {
+        Category c = brick();
+        float[] maps = Npy.read(RUN.resolve("pixel_maps.npy")).toFloats();
+        int i = 15;
+        Sample s = c.samples().get(i);
+        RgbImage img = ImageIo.readRgb(s.image());
+        float[] m = map(maps, i);
+        byte[] mask = MaskPreprocessor.load(s.mask(), S, MaskRule.FULL_WINDOW);
+        HeatmapNorm norm = new HeatmapNorm(0f, 2 * HeatmapNorm.of(m).max());
+        double threshold = norm.max() / 4;
+        Path file = ResultPaths.heatmap(out, ResultPaths.keys(c.samples()).get(i));
+        Heatmaps.write(file, img, m, S, norm, mask, threshold);
+        assertEquals(out.resolve("heatmaps/scratch/000.png"), file);
+        RgbImage png = ImageIo.readRgb(file);
+        assertEquals(S, png.height());
+        int w = png.width();
+        assertTrue(w > 2 * S + 10, "input, overlay and colour bar side by side: " + w);
+        RgbImage overlay = Heatmaps.overlay(img, m, S, norm, mask);
+        for (int y = 0; y < S; y++) {
+            for (int x = 0; x < S; x++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    // the input is already S×S, so the left part is its pixels exactly; the right, the overlay
+                    assertEquals(img.pixels()[3 * (y * S + x) + ch], png.pixels()[3 * (y * w + x) + ch]);
+                    assertEquals(overlay.pixels()[3 * (y * S + x) + ch], png.pixels()[3 * (y * w + S + 4 + x) + ch]);
+                }
+            }
+        }
+        // The bar (10 px, 4 px right of the overlay) runs from JET's top, RGB (128,0,0), down to its bottom (0,0,128).
+        int barX = 2 * S + 8 + 5;
+        assertArrayEquals(new int[] {128, 0, 0}, rgb(png, barX, 0), "top of the bar");
+        assertArrayEquals(new int[] {0, 0, 128}, rgb(png, barX, S - 1), "bottom of the bar");
+        // The threshold, a quarter up the range, is a dark tick across the bar 3/4 of the way down.
+        int tickY = (int) Math.round(0.75 * (S - 1));
+        assertArrayEquals(new int[] {40, 40, 40}, rgb(png, barX, tickY), "threshold tick");
+        assertFalse(Arrays.equals(new int[] {40, 40, 40}, rgb(png, barX, tickY - 3)), "tick only at the threshold");
+    }
+
+    private static int[] rgb(RgbImage img, int x, int y) {
+        int p = 3 * (y * img.width() + x);
+        return new int[] {img.pixels()[p] & 0xFF, img.pixels()[p + 1] & 0xFF, img.pixels()[p + 2] & 0xFF};
+    }
+
+    @Test
+    void imagesSharingAStemGetDistinctOutputNames() {
+        Path root = Path.of("/data");
+        List<Sample> samples = List.of(sample(root, "good/000.png"), sample(root, "good/000.jpg"),
+                sample(root, "good/001.png"), sample(root, "bad/000.png"), sample(root, "top.png"),
+                sample(root, "good/000.JPG.png"), sample(root, "good/Top.png"), sample(root, "good/top.png"));
+        List<String> keys = ResultPaths.keys(samples);
+        assertEquals(List.of("good/000.png", "good/000.jpg", "good/001", "bad/000", "top", "good/000.JPG~2", "good/Top",
+                "good/top~2"), keys);
+        assertEquals(Path.of("/o/heatmaps/good/000.jpg.png"), ResultPaths.heatmap(Path.of("/o"), keys.get(1)));
+        assertEquals(Path.of("/o/masks/top.png"), ResultPaths.mask(Path.of("/o"), keys.get(4)));
+    }
+
+    private static Sample sample(Path root, String relative) {
+        Path file = root.resolve(relative);
+        String type = relative.contains("/") ? relative.substring(0, relative.lastIndexOf('/')) : "";
+        String name = file.getFileName().toString();
+        return new Sample(file, relative, type, name.substring(0, name.lastIndexOf('.')), OptionalInt.empty(),
+                Optional.empty());
     }
 
     @Test
@@ -158,43 +226,63 @@ class WritersTest {
 
         List<String> md = Files.readAllLines(out.resolve("metrics.md"));
         assertEquals(5, md.size());
-        assertEquals("| brick | 97.22 | 94.84 | 92.31 | 98.57 | 58.75 | 59.37 | 84.29 | – |", md.get(2));
-        assertEquals("| plain | 50.00 | 25.00 | – | – | – | – | – | – |", md.get(3));
-        assertTrue(md.get(4).startsWith("| **Mean** | 73.61 | 59.92 | 92.31 | 98.57 |"), md.get(4));
+        assertTrue(md.get(0).startsWith("| Category | Image AUROC | Image AP | Image F1-max | Image F1 at threshold |"),
+                md.get(0));
+        assertEquals("| brick | 97.22 | 94.84 | 92.31 | – | 98.57 | 58.75 | 59.37 | 84.29 | – |", md.get(2));
+        assertEquals("| plain | 50.00 | 25.00 | – | – | – | – | – | – | – |", md.get(3));
+        assertTrue(md.get(4).startsWith("| **Mean** | 73.61 | 59.92 | 92.31 | – | 98.57 |"), md.get(4));
         assertNoTemporaries(out);
     }
 
     @Test
-    void reportEmbedsTheTopImagesInScoreOrderAndAHistogram() throws Exception {
+    void reportShowsVerdictsInScoreOrderTheThresholdAndGroundTruthWhereKnown() throws Exception {
         Category c = brick();
         float[] maps = Npy.read(RUN.resolve("pixel_maps.npy")).toFloats();
         double[] post = Npy.read(RUN.resolve("score_rscin.npy")).toDoubles();
+        List<String> keys = ResultPaths.keys(c.samples());
+        double threshold = 0.5;
         List<ReportImage> images = new ArrayList<>();
         for (int i = 0; i < c.samples().size(); i++) {
             Sample s = c.samples().get(i);
-            Path hm = Heatmaps.write(out.resolve("brick"), s, ImageIo.readRgb(s.image()), map(maps, i), S,
-                    HeatmapNorm.of(map(maps, i)), MaskPreprocessor.load(s.mask(), S, MaskRule.FULL_WINDOW));
-            images.add(new ReportImage(s.relativePath(), s.label(), post[i], Optional.of(hm)));
+            Path hm = ResultPaths.heatmap(out.resolve("brick"), keys.get(i));
+            Heatmaps.write(hm, ImageIo.readRgb(s.image()), map(maps, i), S, HeatmapNorm.of(map(maps, i)),
+                    MaskPreprocessor.load(s.mask(), S, MaskRule.FULL_WINDOW), Double.NaN);
+            images.add(new ReportImage(s.relativePath(), s.label(), post[i], post[i] > threshold, Optional.of(hm)));
         }
+        long flagged = images.stream().filter(ReportImage::anomalous).count();
+        Map<String, Double> metrics = Map.of("image_auroc", 0.9722222222222222, "image_f1_max", 0.9230769230769231,
+                "image_f1_at_threshold", 0.8, "image_precision_at_threshold", 1.0, "image_recall_at_threshold", 2 / 3.0);
         Path file = out.resolve("report.html");
-        HtmlReport.builder().title("brick <run>").metrics(Map.of("brick", Map.of("image_auroc", 0.9722222222222222)))
-                .category("brick", images).topK(5).notes(List.of("1 warning: x.png & y")).build().write(file);
+        HtmlReport.builder().title("brick <run>").metrics(Map.of("brick", metrics))
+                .category(new ReportCategory("brick", images, 1, threshold, "fixed:0.5", 0.3, Optional.empty(), metrics))
+                .failure("cable", "only 1 image: MuSc needs at least 2")
+                .maxImages(5).notes(List.of("1 warning: x.png & y")).build().write(file);
         String html = Files.readString(file);
         assertTrue(html.contains("<title>brick &lt;run&gt;</title>"));
-        assertTrue(html.contains("<td>97.22</td>"));
+        assertTrue(html.contains("<td>97.22</td>") && html.contains("<td>80.00</td>"), "F1 at threshold in the table");
         assertTrue(html.contains("1 warning: x.png &amp; y"));
+        assertTrue(html.contains("<b>cable</b>: only 1 image"), "failed categories are named with the reason");
+        assertTrue(html.contains("18 images scored, 1 unreadable skipped. Threshold <b>0.5000</b> (fixed:0.5): <b>"
+                + flagged + " anomalous</b>, " + (18 - flagged) + " normal."), "threshold and verdict counts");
+        assertTrue(html.contains("precision 1.00, recall 0.67, F1 0.80 (F1-max with the labels: 0.92)"), html);
         assertEquals(5, count(html, "src=\"data:image/jpeg;base64,"));
+        assertTrue(html.contains("the 5 highest of 18"), "says that more images exist");
         assertFalse(html.contains("src=\"/") || html.contains("src=\"heatmaps"), "self-contained");
         List<String> shown = new ArrayList<>();
-        Matcher m = Pattern.compile("<div class=\"name\">([^<]+)</div>").matcher(html);
+        List<String> verdicts = new ArrayList<>();
+        Matcher m = Pattern.compile("<div class=\"card (\\w+)\">.*?<div class=\"name\">([^<]+)</div>").matcher(html);
         while (m.find()) {
-            shown.add(m.group(1));
+            verdicts.add(m.group(1));
+            shown.add(m.group(2));
         }
-        List<String> expected = images.stream().sorted((a, b) -> Double.compare(b.score(), a.score())).limit(5)
-                .map(ReportImage::image).toList();
-        assertEquals(expected, shown);
+        List<ReportImage> top = images.stream().sorted((a, b) -> Double.compare(b.score(), a.score())).limit(5).toList();
+        assertEquals(top.stream().map(ReportImage::image).toList(), shown);
+        assertEquals(top.stream().map(r -> r.anomalous() ? "anomalous" : "normal").toList(), verdicts);
+        assertEquals(5, count(html, "<div class=\"gt\">ground truth: "), "every shown image is labelled");
         assertEquals(1, count(html, "<svg"));
         assertTrue(html.contains(">normal</text>") && html.contains(">anomalous</text>"));
+        assertTrue(html.contains("<title>threshold 0.5000</title>"), "threshold on the histogram");
+        assertTrue(html.contains("each heatmap has its own colour scale"), "per-image scales are said to be so");
         // 18 images in the histogram: the bar counts (in the tooltips) add up to 18.
         Matcher bars = Pattern.compile("<title>(normal|anomalous): (\\d+)</title>").matcher(html);
         int total = 0;
@@ -202,6 +290,35 @@ class WritersTest {
             total += Integer.parseInt(bars.group(2));
         }
         assertEquals(18, total);
+    }
+
+    @Test
+    void unlabelledReportHasVerdictsAndAColourScaleButNoGroundTruth() throws Exception {
+        HeatmapNorm scale = new HeatmapNorm(1f, 3f);
+        List<ReportImage> images = new ArrayList<>();
+        String[] names = {"a.png", "b.png", "c.png"};
+        double[] scores = {0.2, 0.9, 0.4};
+        for (int i = 0; i < 3; i++) {
+            float[] map = new float[16 * 16];
+            Arrays.fill(map, 1f + i);
+            Path hm = out.resolve("heatmaps").resolve(names[i]);
+            Heatmaps.write(hm, new RgbImage(16, 16, new byte[16 * 16 * 3]), map, 16, scale, null, 1.5);
+            images.add(new ReportImage(names[i], OptionalInt.empty(), scores[i], scores[i] > 0.6, Optional.of(hm)));
+        }
+        String html = HtmlReport.builder().category(new ReportCategory("parts", images, 0, 0.6, "mad:3", 1.5,
+                Optional.of(scale), Map.of())).build().render();
+        assertEquals(3, count(html, "src=\"data:image/jpeg;base64,"));
+        assertFalse(html.contains("Metrics (%)"), "no metrics without labels");
+        assertFalse(html.contains("ground truth:"), "no ground truth where none exists");
+        assertFalse(html.contains(">normal</text>") || html.contains(">anomalous</text>"));
+        assertTrue(html.contains(">unlabelled</text>"));
+        assertTrue(html.indexOf("<div class=\"name\">b.png") < html.indexOf("<div class=\"name\">c.png")
+                && html.indexOf("<div class=\"name\">c.png") < html.indexOf("<div class=\"name\">a.png"), "by score");
+        assertEquals(1, count(html, "<div class=\"card anomalous\">"));
+        assertTrue(html.contains("<b>1 anomalous</b>, 2 normal"));
+        // the colour bar spans 1..3 and marks the pixel threshold 1.5 a quarter along
+        assertTrue(html.contains("<span>1.000</span><div class=\"bar\"><div class=\"tick\" style=\"left:25.0%\""), html);
+        assertTrue(html.contains("<span>3.000</span>"));
     }
 
     private static int count(String s, String sub) {

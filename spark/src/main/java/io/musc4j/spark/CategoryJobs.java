@@ -2,8 +2,8 @@ package io.musc4j.spark;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import io.musc4j.cli.CategorySummary;
-import io.musc4j.cli.RunJob;
+import io.musc4j.run.CategorySummary;
+import io.musc4j.run.RunJob;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.engine.MuSc;

@@ -1,6 +1,6 @@
 package io.musc4j.spark;
 
-import io.musc4j.cli.RunJob;
+import io.musc4j.run.RunJob;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.ProgressListener;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.musc4j.spark;
 
-import io.musc4j.cli.RunCommand;
+import io.musc4j.run.RunCommand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

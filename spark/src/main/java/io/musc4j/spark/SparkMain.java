@@ -1,6 +1,6 @@
 package io.musc4j.spark;
 
-import io.musc4j.cli.RunCommand;
+import io.musc4j.run.RunCommand;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkConf;

@@ -1,9 +1,10 @@
 package io.musc4j.spark;
 
 import com.google.gson.JsonObject;
-import io.musc4j.cli.CategorySummary;
-import io.musc4j.cli.ConsoleBars;
-import io.musc4j.cli.RunJob;
+import io.musc4j.batch.InputFingerprint;
+import io.musc4j.run.CategorySummary;
+import io.musc4j.run.ConsoleBars;
+import io.musc4j.run.RunJob;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.engine.MuSc;
@@ -75,7 +76,7 @@ final class SparkRun {
                 List<Category> todo = new ArrayList<>();
                 for (Category c : categories) {
                     Optional<CategorySummary> previous = job.options().resume()
-                            ? previous(storage, outLocation, localOut, c.name(), fingerprint, warnings) : Optional.empty();
+                            ? previous(storage, outLocation, localOut, c, fingerprint, warnings) : Optional.empty();
                     if (previous.isPresent()) {
                         System.err.println("musc: " + c.name() + ": complete results found, skipped (--resume)");
                         results.put(c.name(), previous.get());
@@ -134,7 +135,8 @@ final class SparkRun {
     }
 
     private Optional<CategorySummary> previous(Storage storage, org.apache.hadoop.fs.Path out, Path localOut,
-            String category, String fingerprint, Warnings warnings) throws IOException {
+            Category c, String fingerprint, Warnings warnings) throws IOException {
+        String category = c.name();
         if (!Storage.isLocal(out)) {
             org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(out, category),
                     CategorySummary.FILE);
@@ -143,7 +145,7 @@ final class SparkRun {
             }
             storage.download(file, localOut.resolve(category).resolve(CategorySummary.FILE));
         }
-        return CategorySummary.read(localOut.resolve(category), fingerprint, warnings);
+        return CategorySummary.read(localOut.resolve(category), fingerprint, InputFingerprint.of(c), warnings);
     }
 
     private String require(String option) {

@@ -1,9 +1,9 @@
 package io.musc4j.spark;
 
 import io.musc4j.batch.CategoryScorer;
-import io.musc4j.cli.CategoryRun;
-import io.musc4j.cli.CategorySummary;
-import io.musc4j.cli.RunJob;
+import io.musc4j.run.CategoryRun;
+import io.musc4j.run.CategorySummary;
+import io.musc4j.run.RunJob;
 import io.musc4j.common.image.RgbImage;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DecodedCategory;

@@ -23,7 +23,7 @@ final class Outputs {
     /** scores.csv of a category: image → {score, score_rscin}. */
     static Map<String, double[]> scores(Path categoryOut) throws IOException {
         List<String> lines = Files.readAllLines(categoryOut.resolve("scores.csv"));
-        assertEquals("image,label,score,score_rscin", lines.get(0));
+        assertEquals("image,label,score,score_rscin,threshold,verdict", lines.get(0));
         Map<String, double[]> rows = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");

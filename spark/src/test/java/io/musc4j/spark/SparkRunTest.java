@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.musc4j.cli.Main;
+import io.musc4j.run.OneLineErrors;
+import io.musc4j.run.RunCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * {@code musc run} on Spark in local mode (two task threads, two attempts per task) against the plain
@@ -62,9 +64,9 @@ class SparkRunTest {
     static Path plain(String backbone) {
         return PLAIN.computeIfAbsent(backbone, b -> {
             Path out = tmp.resolve("plain-" + b);
-            List<String> args = new ArrayList<>(List.of("run"));
-            args.addAll(common(b, out, "brick,brick256"));
-            int code = Main.execute(args.toArray(String[]::new));
+            // musc run, as the cli's Main runs it
+            int code = new CommandLine(new RunCommand()).setExecutionExceptionHandler(new OneLineErrors())
+                    .execute(common(b, out, "brick,brick256").toArray(String[]::new));
             assertEquals(0, code, "plain run");
             return out;
         });

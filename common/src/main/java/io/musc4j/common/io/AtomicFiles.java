@@ -2,6 +2,7 @@ package io.musc4j.common.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,18 +18,39 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code bytes} to {@code file} atomically, creating parent folders. */
+    /**
+     * Writes {@code bytes} to {@code file} atomically, creating parent folders.
+     *
+     * @throws FileSystemException naming {@code file} and the reason, also where the JDK names neither
+     *     (a full disk is reported as a bare "No space left on device")
+     */
     public static void write(Path file, byte[] bytes) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
         try {
-            Files.write(tmp, bytes);
-            readableByAll(tmp);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+            try {
+                Files.write(tmp, bytes);
+                readableByAll(tmp);
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw named(file, e);
         }
+    }
+
+    private static FileSystemException named(Path file, IOException e) {
+        String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+        if (reason == null) {
+            reason = e instanceof FileSystemException f && f.getFile() != null && !f.getFile().equals(file.toString())
+                    ? e.getClass().getSimpleName() + " on " + f.getFile() : e.getClass().getSimpleName();
+        }
+        FileSystemException named = new FileSystemException(file.toString(), null, "cannot write (" + reason + ")");
+        named.initCause(e);
+        return named;
     }
 
     /**

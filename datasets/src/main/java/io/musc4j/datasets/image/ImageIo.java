@@ -1,11 +1,17 @@
 package io.musc4j.datasets.image;
 
 import io.musc4j.common.image.RgbImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -21,9 +27,16 @@ import org.opencv.imgproc.Imgproc;
  * expanded, alpha is dropped (as Pillow's {@code convert("RGB")} does, without compositing) and 16-bit
  * samples are scaled by 255/65535. OpenCV decodes to BGR, so channels are swapped here. Files are read
  * by Java and decoded from memory, so unreadable files and odd path characters give a clear message.
- * Thread-safe.
+ * An image larger than {@link #MAX_PIXELS} is refused from its header, before any pixel memory is
+ * allocated (a 1 MB PNG can declare 30000×30000 pixels). Thread-safe.
  */
 public final class ImageIo {
+
+    /**
+     * The most pixels an image may have (100 megapixels, e.g. 10000×10000): decoding needs about three
+     * copies of 3 bytes per pixel, per decoding thread.
+     */
+    public static final long MAX_PIXELS = 100_000_000L;
 
     private ImageIo() {
     }
@@ -37,6 +50,7 @@ public final class ImageIo {
             Mat bgr = toBgr8(m);
             Imgproc.cvtColor(bgr, rgb, Imgproc.COLOR_BGR2RGB);
             bgr.release();
+            checkPixels(file, rgb.cols(), rgb.rows());
             byte[] px = new byte[(int) (rgb.total() * 3)];
             rgb.get(0, 0, px);
             return new RgbImage(rgb.cols(), rgb.rows(), px);
@@ -85,6 +99,7 @@ public final class ImageIo {
         if (bytes.length == 0) {
             throw new ImageReadException(file + ": empty file");
         }
+        checkHeader(file, bytes);
         MatOfByte buf = new MatOfByte(bytes);
         Mat m = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_UNCHANGED);
         buf.release();
@@ -92,6 +107,41 @@ public final class ImageIo {
             throw new ImageReadException(file + ": not a readable image (corrupt, truncated or unsupported format)");
         }
         return m;
+    }
+
+    /**
+     * Refuses an image whose header declares more than {@link #MAX_PIXELS}. The header is read with the
+     * JDK's readers (PNG, JPEG, BMP, TIFF), which read no pixels; a format they do not know, or a header
+     * they cannot parse, is left to OpenCV.
+     */
+    private static void checkHeader(Path file, byte[] bytes) throws ImageReadException {
+        long width;
+        long height;
+        // in memory: ImageIO.createImageInputStream would cache the stream in a temporary file
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                width = reader.getWidth(0);
+                height = reader.getHeight(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        checkPixels(file, width, height);
+    }
+
+    private static void checkPixels(Path file, long width, long height) throws ImageReadException {
+        if (width * height > MAX_PIXELS) {
+            throw new ImageReadException(file + ": " + width + "x" + height + " pixels, more than the "
+                    + MAX_PIXELS / 1_000_000 + " megapixels musc4j reads");
+        }
     }
 
     /** Converts any decoded Mat to a new 8-bit, 3-channel BGR Mat. */

@@ -2,7 +2,6 @@ package io.musc4j.datasets.layout;
 
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.Sample;
-import io.musc4j.datasets.Warnings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +20,8 @@ import java.util.Set;
  * unlabelled (an unlabeled production folder must not come out as "all anomalous").
  * Masks are optional: a folder {@code ground_truth/} or {@code masks/} beside the images, mirroring
  * their sub-folders, holding {@code <stem>_mask.*} or {@code <stem>.*}; it is not read as images.
- * Images are ordered depth-first by sorted folder, then sorted file name.
+ * Images are ordered depth-first by sorted folder, then sorted file name. Each folder and each
+ * image file is read once by its real path, and the output folder is never entered ({@link Walk}).
  */
 final class FolderLayout {
 
@@ -31,10 +31,12 @@ final class FolderLayout {
     private FolderLayout() {
     }
 
-    static Category read(Path root, Warnings warnings) {
+    static Category read(Path root, Walk walk) {
         Optional<Path> maskRoot = MASK_FOLDERS.stream().map(root::resolve).filter(Files::isDirectory).findFirst();
         List<Path> images = new ArrayList<>();
-        walk(root, maskRoot, images, warnings);
+        if (walk.enter(root)) {
+            walk(root, maskRoot, images, walk);
+        }
         boolean labelled = images.stream().anyMatch(p -> p.getParent() != null && !p.getParent().equals(root)
                 && GOOD.contains(name(p.getParent())));
         List<Sample> samples = new ArrayList<>();
@@ -51,11 +53,11 @@ final class FolderLayout {
                 : root.toAbsolutePath().normalize().getFileName().toString(), root, samples);
     }
 
-    private static void walk(Path dir, Optional<Path> maskRoot, List<Path> out, Warnings warnings) {
-        out.addAll(Listing.images(dir, warnings));
-        for (Path sub : Listing.folders(dir, warnings)) {
-            if (maskRoot.isEmpty() || !sub.equals(maskRoot.get())) {
-                walk(sub, maskRoot, out, warnings);
+    private static void walk(Path dir, Optional<Path> maskRoot, List<Path> out, Walk walk) {
+        out.addAll(walk.images(dir));
+        for (Path sub : Listing.folders(dir, walk.warnings())) {
+            if ((maskRoot.isEmpty() || !sub.equals(maskRoot.get())) && walk.enter(sub)) {
+                walk(sub, maskRoot, out, walk);
             }
         }
     }

@@ -44,15 +44,16 @@ record TypeFolderLayout(String testDir, String gtDir, Set<String> goodNames, boo
         return Files.isDirectory(dir.resolve(testDir));
     }
 
-    Category read(String name, Path categoryDir, Path dataRoot, Warnings warnings) {
+    Category read(String name, Path categoryDir, Path dataRoot, Walk walk) {
+        Warnings warnings = walk.warnings();
         List<Sample> samples = new ArrayList<>();
-        for (Path typeDir : Listing.folders(categoryDir.resolve(testDir), warnings)) {
+        for (Path typeDir : walk.folders(categoryDir.resolve(testDir))) {
             String type = typeDir.getFileName().toString();
             if (testDir.equals("test_public") && type.equals("ground_truth")) {
                 continue;
             }
             boolean good = goodNames.contains(type);
-            List<Path> images = Listing.images(typeDir, warnings);
+            List<Path> images = walk.images(typeDir);
             List<Optional<Path>> masks = good ? images.stream().map(i -> Optional.<Path>empty()).toList()
                     : pairMasks(images, categoryDir.resolve(gtDir).resolve(type), warnings);
             for (int i = 0; i < images.size(); i++) {

@@ -1,31 +1,39 @@
 package io.musc4j.datasets.output;
 
-import io.musc4j.datasets.Sample;
-import io.musc4j.datasets.image.OpenCv;
-import io.musc4j.common.io.AtomicFiles;
 import io.musc4j.common.image.RgbImage;
+import io.musc4j.common.io.AtomicFiles;
+import io.musc4j.datasets.image.OpenCv;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.core.MatOfPoint;
+import org.opencv.core.Point;
+import org.opencv.core.Rect;
 import org.opencv.core.Scalar;
 import org.opencv.core.Size;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * Heatmap overlays: the anomaly map in the JET colour map, blended half and half with the input
- * image as the network saw it (resized to S×S), with the ground-truth region outlined in white when
- * a mask exists.
+ * Heatmap pictures. {@link #overlay} is the anomaly map in the JET colour map blended half and half
+ * with the input image as the network saw it (resized to S×S), the ground-truth region outlined in
+ * white when a mask exists. {@link #panel} puts the plain input beside that overlay, so the part
+ * stays visible, and adds a colour bar labelled with the scale's ends and the pixel threshold:
+ * {@code [input S×S] [overlay S×S] [bar]}, S rows high.
  */
 public final class Heatmaps {
 
     private static final double MAP_WEIGHT = 0.5;
+    private static final int GAP = 4;
+    private static final int BAR = 10;
+    private static final Scalar WHITE = new Scalar(255, 255, 255);
+    private static final Scalar INK = new Scalar(40, 40, 40);
 
     private Heatmaps() {
     }
@@ -41,44 +49,84 @@ public final class Heatmaps {
      */
     public static RgbImage overlay(RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask) {
         OpenCv.load();
-        Mat rgb = new Mat(image.height(), image.width(), CvType.CV_8UC3);
-        rgb.put(0, 0, image.pixels());
-        if (image.width() != size || image.height() != size) {
-            Imgproc.resize(rgb, rgb, new Size(size, size), 0, 0, Imgproc.INTER_AREA);
-        }
-        byte[] scaled = new byte[size * size];
-        for (int i = 0; i < scaled.length; i++) {
-            scaled[i] = (byte) norm.toByte(map[i]);
-        }
-        Mat gray = new Mat(size, size, CvType.CV_8UC1);
-        gray.put(0, 0, scaled);
-        Mat jet = new Mat();
-        Imgproc.applyColorMap(gray, jet, Imgproc.COLORMAP_JET);
-        Imgproc.cvtColor(jet, jet, Imgproc.COLOR_BGR2RGB);
-        Mat out = new Mat();
-        Core.addWeighted(jet, MAP_WEIGHT, rgb, 1 - MAP_WEIGHT, 0, out);
-        if (mask != null) {
-            drawContour(out, mask, size);
-        }
-        byte[] px = new byte[size * size * 3];
-        out.get(0, 0, px);
-        for (Mat m : List.of(rgb, gray, jet, out)) {
-            m.release();
-        }
-        return new RgbImage(size, size, px);
+        Mat rgb = square(image, size);
+        Mat out = overlay(rgb, map, size, norm, mask);
+        RgbImage result = toImage(out);
+        rgb.release();
+        out.release();
+        return result;
     }
 
-    /** Renders the overlay and writes it to {@link ResultPaths#heatmap}; returns that path. */
-    public static Path write(Path categoryOut, Sample sample, RgbImage image, float[] map, int size,
-                             HeatmapNorm norm, byte[] mask) throws IOException {
-        Path file = ResultPaths.heatmap(categoryOut, sample);
-        AtomicFiles.write(file, png(overlay(image, map, size, norm, mask)));
-        return file;
+    /**
+     * Renders the panel: the input, the overlay, and the colour bar of {@code norm} with a tick at
+     * {@code threshold} when it lies inside the range (NaN: no tick).
+     */
+    public static RgbImage panel(RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask,
+                                 double threshold) {
+        OpenCv.load();
+        double scale = Math.max(0.3, size / 600.0);
+        String top = label(norm.max());
+        String bottom = label(norm.min());
+        String tick = "thr " + label(threshold);
+        int textW = 0;
+        for (String s : List.of(top, bottom, tick)) {
+            textW = Math.max(textW, (int) Imgproc.getTextSize(s, Imgproc.FONT_HERSHEY_SIMPLEX, scale, 1, new int[1]).width);
+        }
+        int barX = 2 * size + 2 * GAP;
+        int width = barX + BAR + GAP + textW + 2;
+        Mat canvas = new Mat(size, width, CvType.CV_8UC3, WHITE);
+        Mat rgb = square(image, size);
+        Mat over = overlay(rgb, map, size, norm, mask);
+        rgb.copyTo(canvas.submat(new Rect(0, 0, size, size)));
+        over.copyTo(canvas.submat(new Rect(size + GAP, 0, size, size)));
+        Mat bar = colourBar(size);
+        bar.copyTo(canvas.submat(new Rect(barX, 0, BAR, size)));
+        int textX = barX + BAR + GAP;
+        int lineH = (int) Math.ceil(22 * scale);
+        Imgproc.putText(canvas, top, new Point(textX, lineH), Imgproc.FONT_HERSHEY_SIMPLEX, scale, INK, 1,
+                Imgproc.LINE_AA);
+        Imgproc.putText(canvas, bottom, new Point(textX, size - 2), Imgproc.FONT_HERSHEY_SIMPLEX, scale, INK, 1,
+                Imgproc.LINE_AA);
+        if (norm.max() > norm.min() && threshold >= norm.min() && threshold <= norm.max()) {
+            int y = (int) Math.round((1 - (threshold - norm.min()) / (norm.max() - norm.min())) * (size - 1));
+            Imgproc.line(canvas, new Point(barX - 2, y), new Point(barX + BAR + 1, y), INK, 1);
+            int textY = Math.max(2 * lineH, Math.min(size - lineH - 2, y + lineH / 3));
+            Imgproc.putText(canvas, tick, new Point(textX, textY), Imgproc.FONT_HERSHEY_SIMPLEX, scale, INK, 1,
+                    Imgproc.LINE_AA);
+        }
+        RgbImage result = toImage(canvas);
+        for (Mat m : List.of(canvas, rgb, over, bar)) {
+            m.release();
+        }
+        return result;
+    }
+
+    /** Renders the panel and writes it to {@code file} as PNG (see {@link ResultPaths#heatmap}). */
+    public static void write(Path file, RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask,
+                             double threshold) throws IOException {
+        AtomicFiles.write(file, png(panel(image, map, size, norm, mask, threshold)));
     }
 
     /** Encodes an RGB image as PNG. */
     public static byte[] png(RgbImage image) {
         return encode(image, ".png");
+    }
+
+    /** Encodes a 0/1 (or 0/255) S×S mask as an 8-bit grey PNG with 0 and 255. */
+    public static byte[] maskPng(byte[] mask, int size) {
+        OpenCv.load();
+        byte[] px = new byte[mask.length];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = mask[i] != 0 ? (byte) 255 : 0;
+        }
+        Mat m = new Mat(size, size, CvType.CV_8UC1);
+        m.put(0, 0, px);
+        MatOfByte buf = new MatOfByte();
+        Imgcodecs.imencode(".png", m, buf);
+        byte[] bytes = buf.toArray();
+        m.release();
+        buf.release();
+        return bytes;
     }
 
     static byte[] encode(RgbImage image, String extension) {
@@ -94,14 +142,77 @@ public final class Heatmaps {
         return bytes;
     }
 
+    /** A value for a label: four significant digits. */
+    static String label(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    private static Mat square(RgbImage image, int size) {
+        Mat rgb = new Mat(image.height(), image.width(), CvType.CV_8UC3);
+        rgb.put(0, 0, image.pixels());
+        if (image.width() != size || image.height() != size) {
+            Imgproc.resize(rgb, rgb, new Size(size, size), 0, 0, Imgproc.INTER_AREA);
+        }
+        return rgb;
+    }
+
+    private static Mat overlay(Mat rgb, float[] map, int size, HeatmapNorm norm, byte[] mask) {
+        byte[] scaled = new byte[size * size];
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] = (byte) norm.toByte(map[i]);
+        }
+        Mat gray = new Mat(size, size, CvType.CV_8UC1);
+        gray.put(0, 0, scaled);
+        Mat jet = jet(gray);
+        Mat out = new Mat();
+        Core.addWeighted(jet, MAP_WEIGHT, rgb, 1 - MAP_WEIGHT, 0, out);
+        if (mask != null) {
+            drawContour(out, mask, size);
+        }
+        gray.release();
+        jet.release();
+        return out;
+    }
+
+    /** JET colours in RGB order. */
+    private static Mat jet(Mat gray) {
+        Mat jet = new Mat();
+        Imgproc.applyColorMap(gray, jet, Imgproc.COLORMAP_JET);
+        Imgproc.cvtColor(jet, jet, Imgproc.COLOR_BGR2RGB);
+        return jet;
+    }
+
+    /** A vertical JET bar, the top row the scale's maximum (255) and the bottom row its minimum (0). */
+    private static Mat colourBar(int height) {
+        byte[] column = new byte[height];
+        for (int y = 0; y < height; y++) {
+            column[y] = (byte) (int) ((height == 1 ? 1.0 : 1.0 - (double) y / (height - 1)) * 255);
+        }
+        Mat gray = new Mat(height, 1, CvType.CV_8UC1);
+        gray.put(0, 0, column);
+        Mat wide = new Mat();
+        Imgproc.resize(gray, wide, new Size(BAR, height), 0, 0, Imgproc.INTER_NEAREST);
+        Mat bar = jet(wide);
+        gray.release();
+        wide.release();
+        return bar;
+    }
+
+    private static RgbImage toImage(Mat rgb) {
+        byte[] px = new byte[(int) rgb.total() * 3];
+        rgb.get(0, 0, px);
+        return new RgbImage(rgb.cols(), rgb.rows(), px);
+    }
+
     private static void drawContour(Mat out, byte[] mask, int size) {
         Mat m = new Mat(size, size, CvType.CV_8UC1);
         m.put(0, 0, mask);
         List<MatOfPoint> contours = new ArrayList<>();
         Mat hierarchy = new Mat();
         Imgproc.findContours(m, contours, hierarchy, Imgproc.RETR_LIST, Imgproc.CHAIN_APPROX_NONE);
-        Imgproc.drawContours(out, contours, -1, new Scalar(255, 255, 255), 1);
+        Imgproc.drawContours(out, contours, -1, WHITE, 1);
         m.release();
         hierarchy.release();
+        contours.forEach(Mat::release);
     }
 }

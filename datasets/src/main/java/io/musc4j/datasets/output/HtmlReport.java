@@ -1,10 +1,10 @@
 package io.musc4j.datasets.output;
 
+import io.musc4j.common.image.RgbImage;
+import io.musc4j.common.io.AtomicFiles;
 import io.musc4j.datasets.image.ImageIo;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.image.OpenCv;
-import io.musc4j.common.io.AtomicFiles;
-import io.musc4j.common.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,31 +21,41 @@ import org.opencv.imgproc.Imgproc;
 
 /**
  * A self-contained {@code report.html} for one run: inline CSS, thumbnails embedded as base64 JPEG and
- * histograms as inline SVG, so the single file can be mailed or archived. It shows the metrics table,
- * then per category a score histogram (normal vs anomalous when labels are known) and a grid of the
- * most anomalous images with their overlays and scores.
+ * histograms as inline SVG, so the single file can be mailed or archived. It shows the metrics table
+ * (when labels exist), the categories that could not be scored, then per category its threshold and
+ * verdict counts, a score histogram with the threshold drawn on it (normal vs anomalous ground truth
+ * when labels are known), the heatmaps' colour scale, and the images sorted by score, highest first,
+ * each with its heatmap panel, score, verdict and, where it exists, its ground truth.
  */
 public final class HtmlReport {
 
     private static final int BINS = 20;
+    /** JET's colours at 0, 1/8, 3/8, 5/8, 7/8 and 1 of the range, as a CSS gradient. */
+    private static final String JET_CSS = "linear-gradient(to right,#000080 0%,#0000ff 12.5%,#00ffff 37.5%,"
+            + "#ffff00 62.5%,#ff0000 87.5%,#800000 100%)";
 
     private final String title;
     private final Map<String, Map<String, Double>> metrics;
-    private final Map<String, List<ReportImage>> categories;
-    private final int topK;
+    private final List<ReportCategory> categories;
+    private final Map<String, String> failures;
+    private final int maxImages;
     private final int thumbnail;
     private final List<String> notes;
 
     private HtmlReport(Builder b) {
         this.title = b.title;
         this.metrics = new LinkedHashMap<>(b.metrics);
-        this.categories = new LinkedHashMap<>(b.categories);
-        this.topK = b.topK;
+        this.categories = List.copyOf(b.categories);
+        this.failures = new LinkedHashMap<>(b.failures);
+        this.maxImages = b.maxImages;
         this.thumbnail = b.thumbnail;
         this.notes = List.copyOf(b.notes);
     }
 
-    /** A builder with a generic title, no metrics, the 12 most anomalous images per category and 192 px thumbnails. */
+    /**
+     * A builder with a generic title, no metrics, at most 100 images per category and 360 px wide
+     * thumbnails.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -54,9 +64,10 @@ public final class HtmlReport {
     public static final class Builder {
         private String title = "musc4j report";
         private Map<String, Map<String, Double>> metrics = Map.of();
-        private final Map<String, List<ReportImage>> categories = new LinkedHashMap<>();
-        private int topK = 12;
-        private int thumbnail = 192;
+        private final List<ReportCategory> categories = new ArrayList<>();
+        private final Map<String, String> failures = new LinkedHashMap<>();
+        private int maxImages = 100;
+        private int thumbnail = 360;
         private List<String> notes = List.of();
 
         private Builder() {
@@ -74,25 +85,31 @@ public final class HtmlReport {
             return this;
         }
 
-        /** Adds a category's images, in any order. */
-        public Builder category(String name, List<ReportImage> images) {
-            categories.put(name, List.copyOf(images));
+        /** Adds a scored category. */
+        public Builder category(ReportCategory category) {
+            categories.add(category);
             return this;
         }
 
-        /** How many of the highest-scoring images each category shows. */
-        public Builder topK(int topK) {
-            if (topK < 0) {
-                throw new IllegalArgumentException("topK must be >= 0, got " + topK);
+        /** Adds a category that could not be scored, with the reason (and its fix). */
+        public Builder failure(String category, String reason) {
+            failures.put(category, reason);
+            return this;
+        }
+
+        /** How many images (the highest-scoring) each category shows. */
+        public Builder maxImages(int images) {
+            if (images < 0) {
+                throw new IllegalArgumentException("maxImages must be >= 0, got " + images);
             }
-            this.topK = topK;
+            this.maxImages = images;
             return this;
         }
 
-        /** Thumbnail edge in pixels. */
-        public Builder thumbnailSize(int pixels) {
+        /** Thumbnail width in pixels. */
+        public Builder thumbnailWidth(int pixels) {
             if (pixels < 16) {
-                throw new IllegalArgumentException("thumbnail size must be >= 16, got " + pixels);
+                throw new IllegalArgumentException("thumbnail width must be >= 16, got " + pixels);
             }
             this.thumbnail = pixels;
             return this;
@@ -123,16 +140,26 @@ public final class HtmlReport {
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px}")
                 .append("td{text-align:right}td:first-child{text-align:left}th{background:#eee}\n")
                 .append("tr.mean td{font-weight:bold}\n")
-                .append(".grid{display:flex;flex-wrap:wrap;gap:10px}.card{background:#fff;border:1px solid #ddd;padding:4px;")
-                .append("font-size:12px;width:").append(thumbnail).append("px}.card img{display:block;width:100%}\n")
-                .append(".name{overflow-wrap:anywhere}.bad{color:#c00}.good{color:#06c}\n")
+                .append(".grid{display:flex;flex-wrap:wrap;gap:10px}.card{background:#fff;border:1px solid #ddd;")
+                .append("border-left:6px solid #9c9;padding:4px;font-size:12px;width:").append(thumbnail)
+                .append("px}.card.anomalous{border-left-color:#d22}.card img{display:block;width:100%}\n")
+                .append(".name{overflow-wrap:anywhere}.verdict{font-weight:bold}.anomalous .verdict{color:#c00}")
+                .append(".normal .verdict{color:#393}.gt{color:#555}.miss{color:#c00;font-weight:bold}\n")
+                .append(".failed{background:#fee;border:1px solid #d99;padding:0.5em 1em}\n")
+                .append(".scale{display:flex;align-items:center;gap:6px;font-size:12px;margin:0.5em 0}")
+                .append(".bar{position:relative;width:320px;height:14px;background:").append(JET_CSS).append("}")
+                .append(".tick{position:absolute;top:-3px;width:2px;height:20px;background:#000}\n")
                 .append("</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n");
         if (!metrics.isEmpty()) {
             metricsTable(h);
         }
-        for (Map.Entry<String, List<ReportImage>> e : categories.entrySet()) {
-            category(h, e.getKey(), e.getValue());
+        if (!failures.isEmpty()) {
+            h.append("<div class=\"failed\"><h2>Not scored</h2>\n<ul>\n");
+            failures.forEach((name, why) -> h.append("<li><b>").append(esc(name)).append("</b>: ").append(esc(why))
+                    .append("</li>\n"));
+            h.append("</ul></div>\n");
         }
+        categories.forEach(c -> category(h, c));
         if (!notes.isEmpty()) {
             h.append("<h2>Notes</h2>\n<ul>\n");
             notes.forEach(n -> h.append("<li>").append(esc(n)).append("</li>\n"));
@@ -142,7 +169,8 @@ public final class HtmlReport {
     }
 
     private void metricsTable(StringBuilder h) {
-        h.append("<h2>Metrics (%)</h2>\n<table><tr><th>Category</th>");
+        h.append("<h2>Metrics (%)</h2>\n<p>F1-max picks the best threshold with the labels; F1 at threshold is "
+                + "what the label-free threshold achieved.</p>\n<table><tr><th>Category</th>");
         MetricsFiles.HEADERS.forEach(m -> h.append("<th>").append(esc(m)).append("</th>"));
         h.append("</tr>\n");
         metrics.forEach((name, m) -> metricsRow(h, name, m, ""));
@@ -152,29 +180,80 @@ public final class HtmlReport {
 
     private static void metricsRow(StringBuilder h, String name, Map<String, Double> m, String cls) {
         h.append("<tr").append(cls).append("><td>").append(esc(name)).append("</td>");
-        MetricsFiles.METRICS.forEach(k -> h.append("<td>").append(MetricsFiles.percent(m.get(k))).append("</td>"));
+        MetricsFiles.TABLE.forEach(k -> h.append("<td>").append(MetricsFiles.percent(m.get(k))).append("</td>"));
         h.append("</tr>\n");
     }
 
-    private void category(StringBuilder h, String name, List<ReportImage> images) {
-        h.append("<h2>").append(esc(name.isEmpty() ? "(all images)" : name)).append("</h2>\n<p>")
-                .append(images.size()).append(" images</p>\n");
-        h.append(histogram(images));
-        List<ReportImage> top = images.stream().sorted(Comparator.comparingDouble(ReportImage::score).reversed())
-                .limit(topK).toList();
-        h.append("<h3>Most anomalous</h3>\n<div class=\"grid\">\n");
-        for (ReportImage r : top) {
-            h.append("<div class=\"card\">");
+    private void category(StringBuilder h, ReportCategory c) {
+        List<ReportImage> images = c.images();
+        h.append("<h2>").append(esc(c.name().isEmpty() ? "(all images)" : c.name())).append("</h2>\n<p>")
+                .append(images.size()).append(" images scored");
+        if (c.skipped() > 0) {
+            h.append(", ").append(c.skipped()).append(" unreadable skipped");
+        }
+        h.append(". Threshold <b>").append(number(c.threshold())).append("</b> (").append(esc(c.rule()))
+                .append("): <b>").append(c.anomalous()).append(" anomalous</b>, ").append(images.size() - c.anomalous())
+                .append(" normal.");
+        Double f1 = c.metrics().get("image_f1_at_threshold");
+        if (f1 != null && !f1.isNaN()) {
+            h.append(" Against the ground truth: precision ").append(fraction(c.metrics().get("image_precision_at_threshold")))
+                    .append(", recall ").append(fraction(c.metrics().get("image_recall_at_threshold")))
+                    .append(", F1 ").append(fraction(f1)).append(" (F1-max with the labels: ")
+                    .append(fraction(c.metrics().get("image_f1_max"))).append(").");
+        }
+        h.append("</p>\n").append(histogram(images, c.threshold()));
+        colourScale(h, c);
+        List<ReportImage> sorted = images.stream().sorted(Comparator.comparingDouble(ReportImage::score).reversed())
+                .limit(maxImages).toList();
+        h.append("<h3>Images by score, highest first");
+        if (sorted.size() < images.size()) {
+            h.append(" (the ").append(sorted.size()).append(" highest of ").append(images.size())
+                    .append("; every score is in scores.csv)");
+        }
+        h.append("</h3>\n<div class=\"grid\">\n");
+        for (ReportImage r : sorted) {
+            h.append("<div class=\"card ").append(r.anomalous() ? "anomalous" : "normal").append("\">");
             r.heatmap().map(this::thumbnail).ifPresent(src -> h.append("<img alt=\"\" src=\"").append(src).append("\">"));
-            h.append("<div class=\"name\">").append(esc(r.image())).append("</div><div>score ")
-                    .append(String.format(Locale.ROOT, "%.4f", r.score()));
+            h.append("<div class=\"name\">").append(esc(r.image())).append("</div><div><span class=\"verdict\">")
+                    .append(r.anomalous() ? "anomalous" : "normal").append("</span> score ")
+                    .append(String.format(Locale.ROOT, "%.4f", r.score())).append("</div>");
             if (r.label().isPresent()) {
                 boolean bad = r.label().getAsInt() == 1;
-                h.append(" <span class=\"").append(bad ? "bad\">anomalous" : "good\">normal").append("</span>");
+                h.append("<div class=\"gt\">ground truth: ").append(bad ? "anomalous" : "normal");
+                if (bad != r.anomalous()) {
+                    h.append(" <span class=\"miss\">").append(bad ? "(missed)" : "(false alarm)").append("</span>");
+                }
+                h.append("</div>");
             }
-            h.append("</div></div>\n");
+            h.append("</div>\n");
         }
         h.append("</div>\n");
+    }
+
+    /** The heatmaps' colours against map values, with the pixel threshold marked. */
+    private static void colourScale(StringBuilder h, ReportCategory c) {
+        if (c.images().stream().noneMatch(i -> i.heatmap().isPresent())) {
+            return;
+        }
+        if (c.scale().isEmpty()) {
+            h.append("<p>Heatmaps: left the input, right the anomaly map over it; each heatmap has its own colour "
+                    + "scale (its colour bar).</p>\n");
+            return;
+        }
+        HeatmapNorm n = c.scale().get();
+        boolean truth = c.images().stream().anyMatch(i -> i.label().isPresent());
+        h.append("<p>Heatmaps: left the input, right the anomaly map over it")
+                .append(truth ? " (ground truth outlined in white where a mask exists)" : "")
+                .append("; one colour scale for the whole category, so normal parts stay blue:</p>\n")
+                .append("<div class=\"scale\"><span>").append(number(n.min())).append("</span><div class=\"bar\">");
+        double t = c.pixelThreshold();
+        if (n.max() > n.min() && t >= n.min() && t <= n.max()) {
+            double at = 100 * (t - n.min()) / (n.max() - n.min());
+            h.append(String.format(Locale.ROOT, "<div class=\"tick\" style=\"left:%.1f%%\" title=\"pixel threshold %s\">"
+                    + "</div>", at, number(t)));
+        }
+        h.append("</div><span>").append(number(n.max())).append("</span><span>anomaly map value; pixel threshold ")
+                .append(number(t)).append("</span></div>\n");
     }
 
     /** A base64 JPEG data URI of the heatmap, or null when the file cannot be read. */
@@ -197,13 +276,20 @@ public final class HtmlReport {
         return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(Heatmaps.encode(new RgbImage(w, hh, px), ".jpg"));
     }
 
-    /** Inline SVG histogram of the scores; normal and anomalous overlaid when labels are known. */
-    static String histogram(List<ReportImage> images) {
+    /**
+     * Inline SVG histogram of the scores; normal and anomalous ground truth overlaid when labels are
+     * known, the threshold as a vertical dashed line.
+     */
+    static String histogram(List<ReportImage> images, double threshold) {
         if (images.isEmpty()) {
             return "";
         }
         double lo = images.stream().mapToDouble(ReportImage::score).min().orElse(0);
         double hi = images.stream().mapToDouble(ReportImage::score).max().orElse(1);
+        if (Double.isFinite(threshold)) {
+            lo = Math.min(lo, threshold);
+            hi = Math.max(hi, threshold);
+        }
         double width = hi > lo ? hi - lo : 1;
         int[][] counts = new int[3][BINS]; // normal, anomalous, unknown
         for (ReportImage r : images) {
@@ -248,12 +334,27 @@ public final class HtmlReport {
                         .append("\" fill=\"").append(colours[series]).append("\">").append(names[series]).append("</text>");
             }
         }
+        if (Double.isFinite(threshold)) {
+            double x = (threshold - lo) / width * w;
+            s.append(String.format(Locale.ROOT, "<line class=\"threshold\" x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" "
+                    + "stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"4,3\"><title>threshold %s</title></line>"
+                    + "<text x=\"%.1f\" y=\"-1\" text-anchor=\"middle\">threshold %s</text>", x, x, hgt,
+                    number(threshold), x, number(threshold)));
+        }
         s.append("<text x=\"0\" y=\"").append(hgt + 14).append("\">").append(String.format(Locale.ROOT, "%.4f", lo))
                 .append("</text><text x=\"").append(w).append("\" y=\"").append(hgt + 14).append("\" text-anchor=\"end\">")
                 .append(String.format(Locale.ROOT, "%.4f", hi)).append("</text><text x=\"-4\" y=\"8\" text-anchor=\"end\">")
                 .append(max).append("</text><text x=\"").append(w / 2).append("\" y=\"").append(hgt + 28)
-                .append("\" text-anchor=\"middle\">image score</text></g></svg>\n");
+                .append("\" text-anchor=\"middle\">image score (higher = more anomalous)</text></g></svg>\n");
         return s.toString();
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    private static String fraction(Double v) {
+        return v == null || v.isNaN() ? "–" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     static String esc(String s) {

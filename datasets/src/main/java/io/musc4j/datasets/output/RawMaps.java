@@ -1,6 +1,5 @@
 package io.musc4j.datasets.output;
 
-import io.musc4j.datasets.Sample;
 import io.musc4j.common.io.Npy;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,14 +10,12 @@ public final class RawMaps {
     private RawMaps() {
     }
 
-    /** Writes {@code map} (row-major S×S) to {@link ResultPaths#map} and returns that path. */
-    public static Path write(Path categoryOut, Sample sample, float[] map, int size) throws IOException {
+    /** Writes {@code map} (row-major S×S) to {@code file} (see {@link ResultPaths#map}). */
+    public static void write(Path file, float[] map, int size) throws IOException {
         if (map.length != size * size) {
-            throw new IllegalArgumentException("map of " + sample.relativePath() + " has " + map.length
-                    + " values, expected " + size + "x" + size);
+            throw new IllegalArgumentException("map for " + file + " has " + map.length + " values, expected "
+                    + size + "x" + size);
         }
-        Path file = ResultPaths.map(categoryOut, sample);
         Npy.writeFloats(file, map, size, size);
-        return file;
     }
 }

@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Writes a category's {@code scores.csv}: header {@code image,label,score,score_rscin}, one row per image. */
+/**
+ * Writes a category's {@code scores.csv}: header {@code image,label,score,score_rscin,threshold,verdict},
+ * one row per image; the verdict is {@code anomalous} or {@code normal}.
+ */
 public final class ScoresCsv {
 
     /** The header line. */
-    public static final String HEADER = "image,label,score,score_rscin";
+    public static final String HEADER = "image,label,score,score_rscin,threshold,verdict";
 
     private ScoresCsv() {
     }
@@ -21,7 +24,9 @@ public final class ScoresCsv {
             sb.append(quote(r.image())).append(',')
                     .append(r.label().isPresent() ? Integer.toString(r.label().getAsInt()) : "").append(',')
                     .append(r.score()).append(',')
-                    .append(r.scoreRscin()).append('\n');
+                    .append(r.scoreRscin()).append(',')
+                    .append(r.threshold()).append(',')
+                    .append(r.anomalous() ? "anomalous" : "normal").append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
     }

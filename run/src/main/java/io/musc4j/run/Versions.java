@@ -1,13 +1,13 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import picocli.CommandLine;
 
 /** Version line for {@code musc --version}: ours and the compute stack's. */
-final class Versions implements CommandLine.IVersionProvider {
+public final class Versions implements CommandLine.IVersionProvider {
 
-    static final String MUSC4J = "0.1.0";
-    static final String DJL = "0.33.0";
-    static final String PYTORCH = "2.5.1";
+    public static final String MUSC4J = "0.1.0";
+    public static final String DJL = "0.33.0";
+    public static final String PYTORCH = "2.5.1";
 
     @Override
     public String[] getVersion() {

@@ -1,10 +1,13 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.musc4j.batch.CategoryChecks;
 import io.musc4j.batch.FormatDefaults;
+import io.musc4j.batch.InputFingerprint;
+import io.musc4j.batch.ThresholdRule;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
@@ -23,8 +26,6 @@ import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.hub.DownloadProgress;
 import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,17 +33,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * One {@code musc run}: checks the options, loads the model once, scores category after category and
- * writes the run-level files ({@code metrics.json}, {@code metrics.md}, {@code report.html},
- * {@code run.json}). A category's results are complete once its {@code category.json} exists, which
- * is what {@code --resume} looks for.
+ * One {@code musc run}: checks the options and the output folder, lists the categories and sets aside
+ * those that cannot be scored (too few images for the configuration), loads the model once, scores
+ * category after category (one that fails is reported and the others go on) and writes the run-level
+ * files ({@code metrics.json}, {@code metrics.md}, {@code report.html}, {@code run.json}). A category's
+ * results are complete once its {@code category.json} exists, which is what {@code --resume} looks for.
  */
 public final class RunJob {
 
     /** Seed of {@code --divide-mode random}; recorded in run.json so a split can be repeated. */
     static final long DIVIDE_SEED = 42;
+
+    /**
+     * The largest {@code --image-size}: the ViT's tokens grow with S², attention with S⁴, and sizes far
+     * beyond this overflow the backbone's int-sized buffers (the paper uses 518).
+     */
+    static final int MAX_IMAGE_SIZE = 2048;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
             .disableHtmlEscaping().create();
@@ -60,34 +69,63 @@ public final class RunJob {
     int execute() throws Exception {
         Instant started = Instant.now();
         Warnings warnings = warnings();
-        List<Category> categories = categories(warnings);
-        Files.createDirectories(o.out);
-        ConsoleBars bars = ConsoleBars.onStderr();
-        try (MuSc musc = builder(bars).downloadProgress(DownloadProgress.console()).build()) {
-            System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
-                    describe(musc.device()), musc.backboneSpec().profile(), musc.backboneSpec().blocks(),
-                    Arrays.toString(musc.layers()), musc.imageSize());
-            JsonObject config = config(musc);
-            String fingerprint = fingerprint(config);
-            Map<String, CategorySummary> results = new LinkedHashMap<>();
-            int index = 0;
-            for (Category category : categories) {
-                index++;
-                Path categoryOut = o.out.resolve(category.name());
-                bars.prefix(String.format(Locale.ROOT, "[%d/%d] %s ", index, categories.size(), category.name()));
-                if (o.resume) {
-                    Optional<CategorySummary> previous = CategorySummary.read(categoryOut, fingerprint, warnings);
-                    if (previous.isPresent()) {
-                        System.err.println("musc: " + category.name() + ": complete results found, skipped (--resume)");
-                        results.put(category.name(), previous.get());
-                        continue;
+        OutputFolder.check(o.out, o.data);
+        List<Category> listed = categories(warnings);
+        Map<String, String> failures = problems(listed);
+        List<Category> categories = listed.stream().filter(c -> !failures.containsKey(c.name())).toList();
+        if (categories.isEmpty()) {
+            Map.Entry<String, String> first = failures.entrySet().iterator().next();
+            throw new IllegalArgumentException(first.getKey() + ": " + first.getValue() + (failures.size() == 1 ? ""
+                    : " (and " + (failures.size() - 1) + " more categories cannot be scored)"));
+        }
+        try (OutputFolder out = OutputFolder.open(o.out, o.data, System.err)) {
+            failures.forEach((name, why) -> System.err.println("musc: " + name + ": not scored: " + why));
+            out.clearRunFiles();
+            ConsoleBars bars = ConsoleBars.onStderr();
+            try (MuSc musc = builder(bars).downloadProgress(DownloadProgress.console()).build()) {
+                System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
+                        describe(musc.device()), musc.backboneSpec().profile(), musc.backboneSpec().blocks(),
+                        Arrays.toString(musc.layers()), musc.imageSize());
+                JsonObject config = config(musc);
+                String fingerprint = fingerprint(config);
+                Map<String, CategorySummary> results = new LinkedHashMap<>();
+                int index = 0;
+                for (Category category : categories) {
+                    index++;
+                    bars.prefix(String.format(Locale.ROOT, "[%d/%d] %s ", index, categories.size(), category.name()));
+                    if (o.resume) {
+                        Optional<CategorySummary> previous = CategorySummary.read(out.path().resolve(category.name()),
+                                fingerprint, InputFingerprint.of(category), warnings);
+                        if (previous.isPresent()) {
+                            System.err.println("musc: " + category.name() + ": complete results found, skipped (--resume)");
+                            results.put(category.name(), previous.get());
+                            continue;
+                        }
+                    }
+                    try {
+                        CategorySummary done = categoryRun(musc, warnings)
+                                .run(category, out.stage(category.name()), fingerprint);
+                        out.commit(category.name());
+                        results.put(category.name(), done);
+                        System.err.println("musc: " + category.name() + ": " + Summary.counts(done));
+                    } catch (RuntimeException e) {
+                        // one category that cannot be scored must not cost the others their results
+                        if (o.verbose) {
+                            e.printStackTrace(System.err);
+                        }
+                        failures.put(category.name(), OneLineErrors.describe(e));
+                        System.err.println("musc: " + category.name() + ": not scored: " + failures.get(category.name()));
                     }
                 }
-                results.put(category.name(), categoryRun(musc, warnings).run(category, categoryOut, fingerprint));
+                finish(results, failures, config, started, describe(musc.device()), warnings);
+                if (failures.isEmpty()) {
+                    return ExitCodes.OK;
+                }
+                System.err.println("musc: " + failures.size() + " of " + listed.size() + " categories not scored: "
+                        + String.join(", ", failures.keySet()) + " (reasons above and in run.json)");
+                return results.isEmpty() ? ExitCodes.ERROR : ExitCodes.SOME_CATEGORIES_FAILED;
             }
-            finish(results, Map.of(), config, started, describe(musc.device()), warnings);
         }
-        return 0;
     }
 
     /** The options this job runs with. */
@@ -101,15 +139,44 @@ public final class RunJob {
     }
 
     /**
-     * Checks the options and lists the selected categories of {@code --data}, failing (one line) before
-     * any model loads when an option or a category does not fit.
+     * Checks the options and lists the selected categories of {@code --data} (never reading
+     * {@code --out}), failing (one line) before any model loads when an option does not fit.
      */
     public List<Category> categories(Warnings warnings) {
         DatasetFormat format = format();
-        MuscConfig options = configuration(format);
-        List<Category> categories = Datasets.categories(format, o.data, o.categories, warnings);
-        checkDivision(categories, options.division());
-        return categories;
+        configuration(format);
+        outputs();
+        return Datasets.categories(format, o.data, o.categories, Optional.of(o.out), warnings);
+    }
+
+    /**
+     * The categories that cannot be scored as configured, each with the reason and the fix, in listing
+     * order; known before any model loads.
+     */
+    public Map<String, String> problems(List<Category> categories) {
+        CategoryChecks checks = checks();
+        Map<String, String> problems = new LinkedHashMap<>();
+        for (Category c : categories) {
+            checks.problem(c.samples().size()).ifPresent(p -> problems.put(c.name(), p));
+        }
+        return problems;
+    }
+
+    /** What a category must satisfy, in words naming only the options given. */
+    CategoryChecks checks() {
+        MuscConfig config = configuration(format());
+        RscinWindows rscin = config.rscin();
+        String origin = o.rscin != null ? "--rscin " + o.rscin : "the " + format().cliName() + " default "
+                + rscin.windows().stream().map(String::valueOf).collect(Collectors.joining(","));
+        return new CategoryChecks(o.model, config.division(), o.divide != 1, rscin, origin);
+    }
+
+    /** The per-category outputs and threshold rules the options ask for. */
+    CategoryRun.Outputs outputs() {
+        ThresholdRule threshold = option("--threshold", () -> ThresholdRule.parse(o.threshold));
+        ThresholdRule pixel = o.pixelThreshold == null ? threshold
+                : option("--pixel-threshold", () -> ThresholdRule.parse(o.pixelThreshold));
+        return new CategoryRun.Outputs(o.heatmaps, o.saveMaps, o.saveMasks, threshold, pixel);
     }
 
     /** The dataset layout of {@code --format}. */
@@ -130,6 +197,10 @@ public final class RunJob {
         MuscConfig.Builder c = MuscConfig.builder();
         option("--model", () -> c.model(o.model));
         if (o.imageSize != null) {
+            if (o.imageSize > MAX_IMAGE_SIZE) {
+                throw new IllegalArgumentException("--image-size must be between 1 and " + MAX_IMAGE_SIZE
+                        + " pixels, got " + o.imageSize);
+            }
             option("--image-size", () -> c.imageSize(o.imageSize));
         }
         if (o.layers != null) {
@@ -161,7 +232,7 @@ public final class RunJob {
 
     /** Scores and writes one category at a time with {@code musc}. */
     public CategoryRun categoryRun(MuSc musc, Warnings warnings) {
-        return new CategoryRun(musc.imageSize(), format(), o.heatmaps, o.saveMaps, warnings, musc);
+        return new CategoryRun(musc.imageSize(), format(), outputs(), checks(), warnings, musc);
     }
 
     /** The text of {@link #config}: what category.json records and {@code --resume} compares (a category
@@ -174,30 +245,19 @@ public final class RunJob {
      * Writes the run-level files into {@code --out} and prints the summary table.
      *
      * @param failures category name → one-line reason, for categories that could not be scored (they
-     *     are listed in run.json and left out of the other files)
+     *     are listed in run.json and the report, and left out of the other files)
      * @param device the device the scoring ran on, as {@link #describe} writes it
      */
     public void finish(Map<String, CategorySummary> results, Map<String, String> failures, JsonObject config,
             Instant started, String device, Warnings warnings) throws IOException {
         writeRunFiles(results, failures, config, started, device, warnings);
-        System.out.print(Summary.table(results));
-        failures.forEach((name, why) -> System.out.println(name + ": FAILED: " + why));
-        System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
-                + o.out.resolve("report.html").toAbsolutePath() + ")");
+        System.out.print(Summary.table(results, failures));
+        if (!results.isEmpty()) {
+            System.out.println("results: " + o.out.toAbsolutePath() + "  (report: "
+                    + o.out.resolve("report.html").toAbsolutePath() + ")");
+        }
         if (warnings.count() > 0) {
             System.err.println("musc: " + warnings.summary() + " (listed in run.json)");
-        }
-    }
-
-    /** Fails before the model loads if some category is too small for {@code --divide}. */
-    private static void checkDivision(List<Category> categories, Division division) {
-        for (Category c : categories) {
-            try {
-                division.split(c.samples().size());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(c.name() + ": " + e.getMessage() + " (--divide "
-                        + division.parts() + ")");
-            }
         }
     }
 
@@ -250,6 +310,10 @@ public final class RunJob {
         c.addProperty("format", o.format.name());
         c.addProperty("heatmaps", o.heatmaps.name());
         c.addProperty("save_maps", o.saveMaps);
+        CategoryRun.Outputs outputs = outputs();
+        c.addProperty("save_masks", o.saveMasks);
+        c.addProperty("threshold", outputs.threshold().canonical());
+        c.addProperty("pixel_threshold", outputs.pixelThreshold().canonical());
         return c;
     }
 
@@ -263,7 +327,8 @@ public final class RunJob {
         }
         HtmlReport.Builder report = HtmlReport.builder().title("musc4j: " + o.data.getFileName() + " with " + o.model)
                 .metrics(metrics).notes(warnings.all());
-        results.forEach((name, r) -> report.category(name, r.reportImages(o.out.resolve(name))));
+        failures.forEach(report::failure);
+        results.forEach((name, r) -> report.category(r.reportCategory(o.out.resolve(name))));
         report.build().write(o.out.resolve("report.html"));
 
         JsonObject run = new JsonObject();
@@ -275,12 +340,13 @@ public final class RunJob {
         run.addProperty("started", started.toString());
         run.addProperty("finished", Instant.now().toString());
         run.add("config", config);
+        JsonObject thresholds = new JsonObject();
+        results.forEach((name, r) -> thresholds.add(name, GSON.toJsonTree(r.decision())));
+        run.add("thresholds", thresholds);
         JsonObject timings = new JsonObject();
         results.forEach((name, r) -> timings.add(name, GSON.toJsonTree(r.timingsMs())));
         run.add("timings_ms", timings);
-        if (!failures.isEmpty()) {
-            run.add("failed", GSON.toJsonTree(failures));
-        }
+        run.add("failed", GSON.toJsonTree(failures));
         run.add("warnings", GSON.toJsonTree(warnings.all()));
         AtomicFiles.writeString(o.out.resolve("run.json"), GSON.toJson(run) + "\n");
     }

@@ -1,4 +1,4 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

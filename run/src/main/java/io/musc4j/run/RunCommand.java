@@ -1,4 +1,4 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -8,9 +8,31 @@ import picocli.CommandLine.Option;
 
 /** {@code musc run}: scores every image of one or more categories and writes results and pictures. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Versions.class, sortOptions = false,
-        description = "Score the test images of a dataset: scores, maps, heatmaps, metrics and a report.",
-        footer = {"", "Writes OUT/<category>/scores.csv, heatmaps/<type>/<stem>.png (maps/<type>/<stem>.npy with "
-                + "--save-maps), and OUT/metrics.json, metrics.md, report.html, run.json.",
+        description = {"Score the test images of a dataset without labels: a score and a verdict per image, "
+                + "heatmaps, metrics where labels exist, and a report.",
+                "Higher scores mean more anomalous. Each category is scored on its own, its images against each "
+                        + "other."},
+        footer = {"",
+                "Output, under OUT/<category>/:",
+                "  scores.csv    one row per image: image (path relative to ROOT), label (0 normal, 1 anomalous, "
+                        + "empty when unknown), score (the anomaly map's maximum, before RsCIN), score_rscin (the final "
+                        + "score, after RsCIN; min-max rescaled to 0..1 per category unless --rscin off), threshold "
+                        + "(the category's, on score_rscin), verdict (anomalous when score_rscin > threshold, else "
+                        + "normal).",
+                "  heatmaps/<type>/<stem>.png  the input beside the anomaly map over it, with a colour bar; "
+                        + "maps/<type>/<stem>.npy with --save-maps; masks/<type>/<stem>.png with --save-masks.",
+                "  category.json  scores, verdicts, thresholds, metrics, timings, the input files.",
+                "and OUT/report.html, run.json, metrics.json and metrics.md (when labels exist: AUROC, AP, F1-max "
+                        + "and the precision, recall and F1 the label-free threshold achieved).",
+                "",
+                "Exit codes: 0 every category scored; 1 error (bad input, model or output folder; or no category "
+                        + "could be scored); 2 bad command line; 3 some categories could not be scored (each named "
+                        + "with the reason on stderr and in run.json; the others' results are complete).",
+                "",
+                "Environment: HF_HOME, HF_HUB_CACHE (where hub models are cached), HF_HUB_OFFLINE=1 (use the cache "
+                        + "only), HF_TOKEN (gated models), HF_ENDPOINT (a hub mirror); for the ./musc launcher: "
+                        + "JAVA_OPTS (JVM flags, e.g. -Xmx32g) and MUSC_CUDA=1 (build with the CUDA natives).",
+                "",
                 "Example: musc run --data mvtec_ad --format mvtec --category bottle,cable "
                         + "--model facebook/dinov2-base --image-size 518 --out results"})
 public final class RunCommand implements Callable<Integer> {
@@ -32,7 +54,8 @@ public final class RunCommand implements Callable<Integer> {
                     + "and model.safetensors.")
     String model;
 
-    @Option(names = "--image-size", paramLabel = "S", description = "Network input size in pixels (default: the model's trained size).")
+    @Option(names = "--image-size", paramLabel = "S", description = "Network input size in pixels, at most "
+            + RunJob.MAX_IMAGE_SIZE + " (default: the model's trained size).")
     Integer imageSize;
 
     @Option(names = "--layers", split = ",", paramLabel = "I,J,...", hideParamSyntax = true,
@@ -88,16 +111,33 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder (created if needed).")
     Path out;
 
+    @Option(names = "--threshold", paramLabel = "RULE", defaultValue = "mad:3",
+            description = "How each category's threshold on score_rscin is chosen, without labels: mad:K "
+                    + "(median + K x 1.4826 x MAD of the category's scores, about K standard deviations above the "
+                    + "typical part; lower K flags more), fixed:X (the value X), or rate:P (the highest fraction P "
+                    + "of the scores are anomalous) (default: ${DEFAULT-VALUE}).")
+    String threshold;
+
+    @Option(names = "--pixel-threshold", paramLabel = "RULE",
+            description = "The threshold on anomaly-map values for --save-masks and the colour bar's tick: a rule "
+                    + "as for --threshold, applied to the maps' maxima (default: the --threshold rule).")
+    String pixelThreshold;
+
     @Option(names = "--save-maps", description = "Also write the raw float32 S×S maps as .npy.")
     boolean saveMaps;
 
-    @Option(names = "--heatmaps", paramLabel = "MODE", defaultValue = "single",
-            description = "Heatmap colour scale: single (per image), whole (per category) or none "
-                    + "(no heatmaps) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--save-masks", description = "Also write S×S binary masks of the map pixels above the pixel "
+            + "threshold (masks/<type>/<stem>.png, 255 = anomalous) and their regions' boxes (category.json).")
+    boolean saveMasks;
+
+    @Option(names = "--heatmaps", paramLabel = "MODE", defaultValue = "whole",
+            description = "Heatmap colour scale: whole (one scale for the category, so normal parts look calm), "
+                    + "single (each image's own min..max: every image shows a red spot) or none (no heatmaps) "
+                    + "(default: ${DEFAULT-VALUE}).")
     HeatmapMode heatmaps;
 
     @Option(names = "--resume", description = "Skip categories whose results in OUT are complete and were computed with the "
-                    + "same options.")
+                    + "same options from the same image files (paths, sizes, modification times).")
     boolean resume;
 
     @Option(names = "--verbose", description = "Print stack traces on errors and DJL's log.")
@@ -116,6 +156,11 @@ public final class RunCommand implements Callable<Integer> {
     public enum HeatmapMode { single, whole, none }
 
     /** {@code --resume}. */
+    /** The output folder. */
+    public Path out() {
+        return out;
+    }
+
     public boolean resume() {
         return resume;
     }

@@ -1,4 +1,4 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,7 +86,8 @@ class ScoringOptionsTest {
         int code;
         try {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            code = Main.execute("run", "--data", tmp.resolve("missing").toString(), "--format", "folder",
+            // as Main runs it: picocli with the one-line error handler
+            code = new CommandLine(new RunCommand()).setExecutionExceptionHandler(new OneLineErrors()).execute("--data", tmp.resolve("missing").toString(), "--format", "folder",
                     "--model", "m", "--out", tmp.resolve("out").toString(), "--scoring", "aligned:-3");
         } finally {
             System.setErr(err);

@@ -1,4 +1,4 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import picocli.CommandLine;
 
@@ -6,7 +6,7 @@ import picocli.CommandLine;
  * Turns a failure into one line on stderr: users see what is wrong with their input, not a stack
  * trace. {@code --verbose} restores the trace for bug reports.
  */
-final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
+public final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -16,20 +16,24 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
             e.printStackTrace(System.err);
         }
         System.err.println("musc: " + describe(e));
-        return 1;
+        return ExitCodes.ERROR;
     }
 
     /** A command line that does not parse: one line naming the problem and where help is. */
-    static int usageError(CommandLine.ParameterException e, String[] args) {
+    public static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
         System.err.println("musc: " + describe(e) + " (see '" + spec.qualifiedName() + " --help')");
         return spec.exitCodeOnInvalidInput();
     }
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         Throwable t = e;
         while (t.getMessage() == null && t.getCause() != null) {
             t = t.getCause();
+        }
+        if (t instanceof java.nio.file.FileSystemException f && f.getReason() == null && !(f.getFile() == null)) {
+            // the JDK's message is the bare path for these; say what happened to it
+            return f.getFile() + ": " + OutputFolder.reason(f);
         }
         String message = t.getMessage();
         if (message == null || message.isBlank()) {

@@ -1,4 +1,4 @@
-package io.musc4j.cli;
+package io.musc4j.run;
 
 import io.musc4j.engine.ProgressListener;
 import java.io.PrintStream;

@@ -1,0 +1,166 @@
+package io.musc4j.run;
+
+import io.musc4j.batch.CategoryChecks;
+import io.musc4j.batch.CategoryDecision;
+import io.musc4j.batch.CategoryScorer;
+import io.musc4j.batch.InputFingerprint;
+import io.musc4j.batch.ThresholdRule;
+import io.musc4j.common.image.RgbImage;
+import io.musc4j.common.io.AtomicFiles;
+import io.musc4j.datasets.Category;
+import io.musc4j.datasets.DatasetFormat;
+import io.musc4j.datasets.Sample;
+import io.musc4j.datasets.Warnings;
+import io.musc4j.datasets.output.HeatmapNorm;
+import io.musc4j.datasets.output.Heatmaps;
+import io.musc4j.datasets.output.RawMaps;
+import io.musc4j.datasets.output.ResultPaths;
+import io.musc4j.datasets.output.ScoreRow;
+import io.musc4j.datasets.output.ScoresCsv;
+import io.musc4j.engine.MuSc;
+import io.musc4j.engine.inspect.Region;
+import io.musc4j.engine.metrics.Metrics;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Scores one category and writes its files: decode (once, resized to S) → MuSc → masks and metrics →
+ * label-free verdicts → {@code scores.csv}, maps, heatmaps, predicted masks → {@code category.json}
+ * last, which marks the category complete. {@code musc run} writes into a staging folder that replaces
+ * {@code OUT/<category>} only when complete ({@link OutputFolder}). A runner that scores elsewhere
+ * (musc4j-spark's split of one category) writes the same files with {@link #write}.
+ */
+public final class CategoryRun {
+
+    /**
+     * What a run writes for each category besides the scores.
+     *
+     * @param heatmaps       the heatmaps' colour scale, or none
+     * @param saveMaps       raw S×S maps as .npy
+     * @param saveMasks      binary masks at the pixel threshold, and their regions
+     * @param threshold      the image threshold rule
+     * @param pixelThreshold the pixel threshold rule
+     */
+    record Outputs(RunCommand.HeatmapMode heatmaps, boolean saveMaps, boolean saveMasks, ThresholdRule threshold,
+                   ThresholdRule pixelThreshold) {
+    }
+
+    /**
+     * What a category's files are written from.
+     *
+     * @param category the category without the images that could not be read
+     * @param images the decoded images resized to S×S, in sample order
+     * @param maps the S×S pixel maps, in sample order
+     * @param masks the S×S 0/1 masks, or null when the category has no mask at all
+     * @param scoresBeforeRscin image scores before RsCIN
+     * @param scores final image scores (after RsCIN)
+     * @param metrics the category's metrics, when it is labelled
+     * @param timingsMs wall milliseconds per stage so far
+     */
+    public record Scored(Category category, List<RgbImage> images, float[][] maps, byte[][] masks,
+            double[] scoresBeforeRscin, float[] scores, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
+    }
+
+    private final int size;
+    private final DatasetFormat format;
+    private final Outputs outputs;
+    private final CategoryChecks checks;
+    private final Warnings warnings;
+    private final MuSc musc;
+
+    CategoryRun(int size, DatasetFormat format, Outputs outputs, CategoryChecks checks, Warnings warnings, MuSc musc) {
+        this.size = size;
+        this.format = format;
+        this.outputs = outputs;
+        this.checks = checks;
+        this.warnings = warnings;
+        this.musc = musc;
+    }
+
+    /**
+     * Scores {@code category} with this run's model and writes its files into {@code folder}.
+     *
+     * @throws io.musc4j.batch.CategoryException when the category cannot be scored (too few readable
+     *     images, scores that are not numbers)
+     */
+    public CategorySummary run(Category category, Path folder, String fingerprint) throws IOException {
+        CategoryScorer.Scored s = CategoryScorer.score(musc, category, format, checks, warnings);
+        return write(category, new Scored(s.category(), s.images(), s.maps(), s.masks(),
+                s.result().scoresBeforeRscin(), s.result().scores(), s.metrics(), s.timingsMs()), folder, fingerprint);
+    }
+
+    /**
+     * Decides and writes the files of {@code category} scored as {@code scored} into {@code folder}:
+     * scores.csv, maps, heatmaps, masks, and category.json last.
+     */
+    public CategorySummary write(Category category, Scored scored, Path folder, String fingerprint) throws IOException {
+        Map<String, Long> timings = new LinkedHashMap<>(scored.timingsMs());
+        long clock = System.nanoTime();
+        List<Sample> samples = scored.category().samples();
+        List<String> keys = ResultPaths.keys(samples);
+        float[][] maps = scored.maps();
+        byte[][] masks = scored.masks();
+        double[] scores = scored.scoresBeforeRscin();
+        float[] scoresRscin = scored.scores();
+        CategoryDecision decision = CategoryDecision.of(scored.category(), scores, scoresRscin, outputs.threshold(),
+                outputs.pixelThreshold());
+        double threshold = decision.verdicts().threshold();
+        List<ScoreRow> rows = new ArrayList<>();
+        List<CategorySummary.Entry> entries = new ArrayList<>();
+        HeatmapNorm whole = outputs.heatmaps() == RunCommand.HeatmapMode.whole ? HeatmapNorm.of(List.of(maps)) : null;
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            boolean anomalous = decision.verdicts().anomalous(i);
+            rows.add(new ScoreRow(s.relativePath(), s.label(), scores[i], scoresRscin[i], threshold, anomalous));
+            if (outputs.saveMaps()) {
+                RawMaps.write(ResultPaths.map(folder, keys.get(i)), maps[i], size);
+            }
+            String heatmap = null;
+            if (outputs.heatmaps() != RunCommand.HeatmapMode.none) {
+                HeatmapNorm norm = whole != null ? whole : HeatmapNorm.of(maps[i]);
+                byte[] truth = masks != null && s.mask().isPresent() ? masks[i] : null;
+                Path file = ResultPaths.heatmap(folder, keys.get(i));
+                Heatmaps.write(file, scored.images().get(i), maps[i], size, norm, truth, decision.pixelThreshold());
+                heatmap = relative(folder, file);
+            }
+            String mask = null;
+            List<CategorySummary.Box> regions = null;
+            if (outputs.saveMasks()) {
+                Path file = ResultPaths.mask(folder, keys.get(i));
+                AtomicFiles.write(file, Heatmaps.maskPng(decision.mask(maps[i]), size));
+                mask = relative(folder, file);
+                regions = new ArrayList<>();
+                for (Region r : decision.regions(maps[i], size)) {
+                    regions.add(new CategorySummary.Box(r.box().x0(), r.box().y0(), r.box().x1(), r.box().y1(),
+                            r.area(), r.peak()));
+                }
+            }
+            entries.add(new CategorySummary.Entry(s.relativePath(), s.label().isPresent() ? s.label().getAsInt() : null,
+                    scores[i], scoresRscin[i], anomalous ? "anomalous" : "normal", heatmap, mask, regions));
+        }
+        ScoresCsv.write(folder.resolve("scores.csv"), rows);
+        timings.put("writing", (System.nanoTime() - clock) / 1_000_000);
+        Map<String, Double> metrics = null;
+        if (scored.metrics().isPresent()) {
+            metrics = new LinkedHashMap<>(scored.metrics().get().toMap());
+            metrics.putAll(decision.atThreshold());
+        }
+        int anomalous = decision.verdicts().count();
+        CategorySummary.Decision d = new CategorySummary.Decision(outputs.threshold().canonical(), threshold,
+                outputs.threshold().describe(), outputs.pixelThreshold().canonical(), decision.pixelThreshold(),
+                anomalous, samples.size() - anomalous);
+        CategorySummary summary = new CategorySummary(category.name(), fingerprint, InputFingerprint.of(category), d,
+                entries, metrics, timings, category.samples().size() - samples.size(), whole);
+        summary.write(folder);
+        return summary;
+    }
+
+    private static String relative(Path dir, Path file) {
+        return dir.relativize(file).toString().replace('\\', '/');
+    }
+}

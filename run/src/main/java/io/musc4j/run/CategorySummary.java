@@ -1,0 +1,134 @@
+package io.musc4j.run;
+
+import com.google.gson.JsonParseException;
+import io.musc4j.batch.InputFingerprint;
+import io.musc4j.common.io.AtomicFiles;
+import io.musc4j.datasets.Warnings;
+import io.musc4j.datasets.output.HeatmapNorm;
+import io.musc4j.datasets.output.ReportCategory;
+import io.musc4j.datasets.output.ReportImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What a finished category leaves in {@code OUT/<category>/category.json}: its scores, verdicts,
+ * metrics and timings, the configuration and the input files that produced them. Written last, and
+ * the category's folder is moved into place only then: its presence means the category's files are
+ * complete, so {@code --resume} can reuse them while configuration and inputs are unchanged.
+ *
+ * @param config       the run configuration (JSON) the results belong to
+ * @param inputs       the image and mask files they were computed from
+ * @param decision     the label-free thresholds and verdict counts
+ * @param metrics      metric name → value, or null when the category is not labelled
+ * @param skipped      images that could not be read
+ * @param heatmapScale the heatmaps' common colour range, null when each has its own or none was drawn
+ */
+public record CategorySummary(String category, String config, InputFingerprint inputs, Decision decision,
+                              List<Entry> images, Map<String, Double> metrics, Map<String, Long> timingsMs,
+                              int skipped, HeatmapNorm heatmapScale) {
+
+    public static final String FILE = "category.json";
+
+    /**
+     * The label-free decision.
+     *
+     * @param rule           the image threshold rule, e.g. {@code mad:3}
+     * @param threshold      the threshold on score_rscin
+     * @param ruleInWords    the rule explained, for the report
+     * @param pixelRule      the pixel threshold rule, applied to the maps' maxima
+     * @param pixelThreshold the threshold on map values
+     * @param anomalous      images above the threshold
+     * @param normal         the others
+     */
+    public record Decision(String rule, double threshold, String ruleInWords, String pixelRule, double pixelThreshold,
+                    int anomalous, int normal) {
+    }
+
+    /**
+     * One scored image.
+     *
+     * @param verdict {@code anomalous} or {@code normal}
+     * @param heatmap the heatmap panel, relative to the category folder (null when none was drawn)
+     * @param mask    the binary mask, relative to the category folder (with --save-masks)
+     * @param regions the regions above the pixel threshold, S×S map coordinates (with --save-masks)
+     */
+    public record Entry(String image, Integer label, double score, double scoreRscin, String verdict, String heatmap,
+                 String mask, List<Box> regions) {
+
+        public boolean anomalous() {
+            return "anomalous".equals(verdict);
+        }
+    }
+
+    /** A region: box [x0, x1) × [y0, y1) in map pixels, its area in pixels and its highest map value. */
+    public record Box(int x0, int y0, int x1, int y1, int area, float peak) {
+    }
+
+    public Optional<Map<String, Double>> metricsIfAny() {
+        return Optional.ofNullable(metrics);
+    }
+
+    public long anomalous() {
+        return decision.anomalous();
+    }
+
+    ReportCategory reportCategory(Path categoryOut) {
+        List<ReportImage> shown = images.stream().map(e -> new ReportImage(e.image(),
+                e.label() == null ? OptionalInt.empty() : OptionalInt.of(e.label()), e.scoreRscin(), e.anomalous(),
+                Optional.ofNullable(e.heatmap()).map(categoryOut::resolve))).toList();
+        return new ReportCategory(category, shown, skipped, decision.threshold(), decision.ruleInWords(),
+                decision.pixelThreshold(), Optional.ofNullable(heatmapScale), metrics == null ? Map.of() : metrics);
+    }
+
+    public void write(Path categoryOut) throws IOException {
+        AtomicFiles.writeString(categoryOut.resolve(FILE), toJson() + "\n");
+    }
+
+    /** This summary as category.json holds it. */
+    public String toJson() {
+        return RunJob.gson().toJson(this);
+    }
+
+    /** A summary from its {@link #toJson} text. */
+    public static CategorySummary fromJson(String json) {
+        return RunJob.gson().fromJson(json, CategorySummary.class);
+    }
+
+    /**
+     * The summary of a complete earlier run of this category with the same configuration and the same
+     * input files; empty otherwise, with a warning saying why when something was there.
+     */
+    public static Optional<CategorySummary> read(Path categoryOut, String config, InputFingerprint inputs,
+                                                 Warnings warnings) {
+        Path file = categoryOut.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            CategorySummary s = fromJson(Files.readString(file));
+            if (s == null || !config.equals(s.config())) {
+                warnings.add(file + ": computed with another configuration; category recomputed");
+                return Optional.empty();
+            }
+            Optional<String> change = s.inputs() == null ? Optional.of("computed before input files were recorded")
+                    : inputs.changeSince(s.inputs());
+            if (change.isPresent()) {
+                warnings.add(file + ": " + change.get() + "; category recomputed");
+                return Optional.empty();
+            }
+            if (s.decision() == null || s.images() == null) {
+                warnings.add(file + ": incomplete; category recomputed");
+                return Optional.empty();
+            }
+            return Optional.of(s);
+        } catch (IOException | JsonParseException e) {
+            warnings.add(file + ": unreadable (" + e.getMessage() + "); category recomputed");
+            return Optional.empty();
+        }
+    }
+}
