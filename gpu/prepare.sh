@@ -29,7 +29,7 @@ for m in common models engine batch datasets bench; do
   cp "$root/$m/target/musc4j-$m-"*.jar "$kit/app/"
 done
 # the one library musc4j's bench needs beyond the kit's DJL jars: the command-line parser
-picocli=$(cd "$root" && mvn -B -q -o dependency:build-classpath -pl bench -Dmdep.outputFile=/dev/stdout 2>/dev/null \
+picocli=$(cd "$root" && mvn -B -q -o dependency:build-classpath -pl bench -am -Dmdep.outputFile=/dev/stdout 2>/dev/null \
   | tr ':' '\n' | grep '/picocli-' | head -1)
 [ -f "$picocli" ] || { echo "prepare: picocli jar not found in the local Maven repository" >&2; exit 2; }
 cp "$picocli" "$kit/app/"
