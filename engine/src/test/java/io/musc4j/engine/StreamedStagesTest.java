@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDManager;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.lnamd.Lnamd;
 import io.musc4j.engine.lnamd.Snamd;
-import io.musc4j.engine.lnamd.SnamdFeatures;
+import io.musc4j.engine.lnamd.LayerFeatures;
 import io.musc4j.engine.msm.AlignedMsm;
 import io.musc4j.engine.msm.FeatureChunks;
 import io.musc4j.engine.msm.FullMsm;
@@ -50,7 +50,7 @@ class StreamedStagesTest {
             TokenStore store = new ResidentTokens(tokens, grid, grid);
             int n = store.images();
             float[] whole = new Snamd(grid, grid).aggregate(tokens.get(1), run.degrees()).toFloatArray();
-            FeatureChunks streamed = new SnamdFeatures(store, 1, run.degrees());
+            FeatureChunks streamed = LayerFeatures.snamd(store, 1, run.degrees());
             List<Float> read = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 for (float v : streamed.read(i, i + 1, m).toFloatArray()) {

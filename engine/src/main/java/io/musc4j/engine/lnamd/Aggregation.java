@@ -74,7 +74,7 @@ public enum Aggregation {
 
         @Override
         public FeatureChunks features(TokenStore tokens, int layer, int set) {
-            return new LnamdFeatures(tokens, layer, degrees.get(set));
+            return LayerFeatures.lnamd(tokens, layer, degrees.get(set));
         }
 
         @Override
@@ -95,7 +95,7 @@ public enum Aggregation {
             if (set != 0) {
                 throw new IndexOutOfBoundsException("SNAMD has one feature set per layer, asked for set " + set);
             }
-            return new SnamdFeatures(tokens, layer, degrees);
+            return LayerFeatures.snamd(tokens, layer, degrees);
         }
 
         /** The tokens, the padded map, per degree a running sum and the quotient, one neighbour, its

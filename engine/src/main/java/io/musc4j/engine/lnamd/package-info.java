@@ -3,8 +3,7 @@
  * features (N, L, C) float32 out, one set per LNAMD degree r ({@link io.musc4j.engine.lnamd.Lnamd}, the
  * paper's) or one fused set ({@link io.musc4j.engine.lnamd.Snamd}, MuSc-V2's). The stage is an
  * {@link io.musc4j.engine.lnamd.Aggregator} made by {@link io.musc4j.engine.lnamd.Aggregation#over}; it
- * reads a token store a block of images at a time ({@link io.musc4j.engine.lnamd.LnamdFeatures},
- * {@link io.musc4j.engine.lnamd.SnamdFeatures}), which gives the same values as a whole layer because
- * both aggregate image by image.
+ * reads a token store a block of images at a time ({@link io.musc4j.engine.lnamd.LayerFeatures}),
+ * which gives the same values as a whole layer because both aggregate image by image.
  */
 package io.musc4j.engine.lnamd;
