@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import io.musc4j.batch.InputFingerprint;
 import io.musc4j.run.CategorySummary;
 import io.musc4j.run.ConsoleBars;
+import io.musc4j.run.ExitCodes;
 import io.musc4j.run.RunJob;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.Warnings;
@@ -43,7 +44,7 @@ final class SparkRun {
         this.runArgs = List.copyOf(runArgs);
     }
 
-    /** Runs the job; 0 when every category was scored, 1 when some failed (the others are written). */
+    /** Runs the job; exits as {@code musc run} does ({@link ExitCodes}). */
     int execute() throws Exception {
         Instant started = Instant.now();
         String data = require("--data");
@@ -118,7 +119,9 @@ final class SparkRun {
                     }
                 }
                 storage.tidy(outLocation);
-                return failures.isEmpty() ? 0 : 1;
+                // as musc run: 3 when some categories failed and the others were written, 1 when none was
+                return failures.isEmpty() ? ExitCodes.OK
+                        : ordered.isEmpty() ? ExitCodes.ERROR : ExitCodes.SOME_CATEGORIES_FAILED;
             }
         } finally {
             RunContext.delete(scratch);

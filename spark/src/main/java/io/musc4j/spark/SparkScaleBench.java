@@ -57,7 +57,7 @@ public final class SparkScaleBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "spark-scale: N=%d L=%d C=%d, one pass; features %.1f MiB in %d chunk files%n",
                 images, patches, channels, fileBytes / 1048576.0, bounds.length - 1);
         SplitJob.MsmSettings settings = new SplitJob.MsmSettings(0, 0.3, 1L << 30,
-                io.musc4j.engine.msm.MsmPrecision.FP32, false);
+                io.musc4j.engine.msm.MsmPrecision.FP32, -1);
         // libtorch loads once per JVM; loaded here, so that it is not timed as part of the first run
         ai.djl.engine.Engine.getEngine("PyTorch");
         double secondsPerPairCore = 0;

@@ -285,15 +285,16 @@ final class SplitJob {
 
     /**
      * What stage 2 computes with, as plain values: the MSM interval, the workspace budget that sizes
-     * the kernel's tiles, the product precision, and whether the executors score on their GPU.
+     * the kernel's tiles, the product precision, and the GPU the executors score on (its index, or −1
+     * for the CPU).
      */
-    record MsmSettings(double low, double high, long budgetBytes, MsmPrecision precision, boolean gpu)
+    record MsmSettings(double low, double high, long budgetBytes, MsmPrecision precision, int gpu)
             implements Serializable {
 
         static MsmSettings of(MuSc musc) {
             MuscConfig c = musc.config();
             return new MsmSettings(c.interval().low(), c.interval().high(), c.memoryBudgetBytes(), c.precision(),
-                    musc.device().isGpu());
+                    musc.device().isGpu() ? musc.device().getDeviceId() : -1);
         }
 
         MuscConfig config() {
@@ -302,7 +303,7 @@ final class SplitJob {
         }
 
         Device device() {
-            return gpu ? Device.gpu() : Device.cpu();
+            return gpu >= 0 ? Device.gpu(gpu) : Device.cpu();
         }
     }
 
