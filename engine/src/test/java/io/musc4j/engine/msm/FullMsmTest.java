@@ -14,7 +14,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Properties of MSM and its kernel, checked against a direct float64 computation. */
@@ -23,53 +22,6 @@ class FullMsmTest {
     private static final int L = 16;
     private static final int C = 8;
     private static final long BIG = 1L << 30;
-
-    /** N images of L random unit vectors in C dimensions, (N·L·C) row-major. */
-    private static float[] features(int n, long seed) {
-        Random random = new Random(seed);
-        float[] f = new float[n * L * C];
-        for (int p = 0; p < n * L; p++) {
-            double norm = 0;
-            for (int c = 0; c < C; c++) {
-                f[p * C + c] = (float) random.nextGaussian();
-                norm += f[p * C + c] * f[p * C + c];
-            }
-            for (int c = 0; c < C; c++) {
-                f[p * C + c] /= (float) Math.sqrt(norm);
-            }
-        }
-        return f;
-    }
-
-    /** MSM by definition: direct differences in float64, then sort and interval mean. */
-    private static double[] direct(float[] f, int n, MsmInterval interval) {
-        MsmInterval.Ranks k = interval.ranks(n - 1);
-        double[] out = new double[n * L];
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < L; p++) {
-                double[] d = new double[n - 1];
-                int slot = 0;
-                for (int j = 0; j < n; j++) {
-                    if (j == i) {
-                        continue;
-                    }
-                    double best = Double.POSITIVE_INFINITY;
-                    for (int q = 0; q < L; q++) {
-                        double s = 0;
-                        for (int c = 0; c < C; c++) {
-                            double diff = f[(i * L + p) * C + c] - f[(j * L + q) * C + c];
-                            s += diff * diff;
-                        }
-                        best = Math.min(best, Math.sqrt(s));
-                    }
-                    d[slot++] = best;
-                }
-                Arrays.sort(d);
-                out[i * L + p] = Arrays.stream(d, k.low(), k.high()).average().orElseThrow();
-            }
-        }
-        return out;
-    }
 
     private static double[] msm(float[] f, int n, MsmInterval interval, long budget) {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -80,17 +32,18 @@ class FullMsmTest {
 
     @Test
     void matchesDirectComputationForSeveralIntervals() {
-        float[] f = features(11, 1);
+        float[] f = MsmDefinition.unitFeatures(11, L, C, 1);
         for (MsmInterval interval : new MsmInterval[] {MsmInterval.DEFAULT, new MsmInterval(0.2, 0.6),
             new MsmInterval(2, 5), new MsmInterval(0.3, 0)}) {
-            assertTrue(maxAbs(direct(f, 11, interval), msm(f, 11, interval, BIG)) < 1e-6, interval.toString());
+            assertTrue(maxAbs(MsmDefinition.msm(f, 11, L, C, interval), msm(f, 11, interval, BIG)) < 1e-6,
+                    interval.toString());
         }
     }
 
     @Test
     void duplicatedImageScoresZeroAtEveryPatch() {
         int n = 6; // 5 candidates: k = int(5 * 0.3) = 1, so a patch's score is its nearest image's distance
-        float[] f = features(n, 2);
+        float[] f = MsmDefinition.unitFeatures(n, L, C, 2);
         System.arraycopy(f, 0, f, 3 * L * C, L * C); // image 3 := image 0
         double[] s = msm(f, n, MsmInterval.DEFAULT, BIG);
         for (int p = 0; p < L; p++) {
@@ -104,7 +57,7 @@ class FullMsmTest {
     @Test
     void permutingImagesPermutesScores() {
         int n = 9;
-        float[] f = features(n, 3);
+        float[] f = MsmDefinition.unitFeatures(n, L, C, 3);
         int[] perm = {4, 0, 8, 2, 6, 1, 7, 3, 5};
         float[] g = new float[f.length];
         for (int i = 0; i < n; i++) {
@@ -122,7 +75,7 @@ class FullMsmTest {
     @Test
     void tinyBudgetGivesTheSameNumbersAsOneBigTile() {
         int n = 12;
-        float[] f = features(n, 4);
+        float[] f = MsmDefinition.unitFeatures(n, L, C, 4);
         NearestPatchMinima tiny = new NearestPatchMinima(1, MsmPrecision.FP32);
         // one query patch against one reference image per product
         assertEquals(new NearestPatchMinima.TilePlan(1, 1, 1, tiny.plan(L, C, Device.cpu()).bytes()), tiny.plan(L, C, Device.cpu()));
@@ -133,7 +86,7 @@ class FullMsmTest {
     @Test
     void crossMinimaOfQueriesAgainstABankEqualTheMutualOnes() {
         int n = 7;
-        float[] f = features(n, 5);
+        float[] f = MsmDefinition.unitFeatures(n, L, C, 5);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray z = m.create(f, new Shape(n, L, C));
             NearestPatchMinima kernel = new NearestPatchMinima(BIG, MsmPrecision.FP32);
@@ -148,7 +101,7 @@ class FullMsmTest {
     @Test
     void aProductFormWrittenOneSlotAtATimeScoresExactlyLikeTheFeatures() {
         int n = 9;
-        float[] f = features(n, 9);
+        float[] f = MsmDefinition.unitFeatures(n, L, C, 9);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray z = m.create(f, new Shape(n, L, C));
             NearestPatchMinima kernel = new NearestPatchMinima(BIG, MsmPrecision.FP32);
@@ -173,30 +126,30 @@ class FullMsmTest {
     @Test
     void fewImages() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> msm(features(1, 6), 1, MsmInterval.DEFAULT, BIG));
+                () -> msm(MsmDefinition.unitFeatures(1, L, C, 6), 1, MsmInterval.DEFAULT, BIG));
         assertEquals("MSM needs at least 2 images to score each other, got 1", e.getMessage());
-        float[] three = features(3, 7);
+        float[] three = MsmDefinition.unitFeatures(3, L, C, 7);
         double[] s = msm(three, 3, MsmInterval.DEFAULT, BIG);
         assertTrue(Arrays.stream(s).allMatch(Double::isFinite));
         // k = max(1, int(2 * 0.3)) = 1: the nearest image's distance
-        assertTrue(maxAbs(direct(three, 3, MsmInterval.DEFAULT), s) < 1e-6);
+        assertTrue(maxAbs(MsmDefinition.msm(three, 3, L, C, MsmInterval.DEFAULT), s) < 1e-6);
     }
 
     @Test
     void halfPrecisionStaysClose() {
         int n = 6;
-        float[] f = features(n, 8);
+        float[] f = MsmDefinition.unitFeatures(n, L, C, 8);
         try (NDManager m = NDManager.newBaseManager()) {
             double[] half = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP16)
                     .score(m.create(f, new Shape(n, L, C))).toDoubleArray();
-            assertTrue(maxAbs(direct(f, n, MsmInterval.DEFAULT), half) < 2e-2);
+            assertTrue(maxAbs(MsmDefinition.msm(f, n, L, C, MsmInterval.DEFAULT), half) < 2e-2);
         }
     }
 
     @Test
     void queryBlocksGiveTheSameNumbersAsTheSymmetricStore() {
         int n = 11;
-        float[] f = features(n, 9);
+        float[] f = MsmDefinition.unitFeatures(n, L, C, 9);
         FullMsm symmetric = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32);
         assertTrue(symmetric.plan(n, L, C, Device.cpu()).symmetric());
         // A query row holds n*L distances at 4 (store) + 24 (averaging) B = 4,928 B; the store would be
@@ -209,7 +162,7 @@ class FullMsmTest {
                 Device.cpu());
         assertTrue(!blocks.symmetric() && blocks.rowsPerBlock() == 2, blocks.toString());
         assertTrue(blocks.bytes() <= budget);
-        double[] expected = direct(f, n, MsmInterval.DEFAULT);
+        double[] expected = MsmDefinition.msm(f, n, L, C, MsmInterval.DEFAULT);
         for (long b : new long[] {1, budget, BIG}) {
             assertTrue(maxAbs(expected, msm(f, n, MsmInterval.DEFAULT, b)) < 1e-6, "budget " + b);
         }

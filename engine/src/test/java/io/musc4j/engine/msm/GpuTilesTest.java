@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,8 +35,8 @@ class GpuTilesTest {
 
     @Test
     void gpuTilesOnTheCpuGiveTheDefinitionAndTheCpuTilesScores() {
-        float[] f = features(N, 21);
-        double[] expected = direct(f);
+        float[] f = MsmDefinition.unitFeatures(N, L, C, 21);
+        double[] expected = MsmDefinition.msm(f, N, L, C, MsmInterval.DEFAULT);
         FullMsm gpu = new FullMsm(MsmInterval.DEFAULT, BUDGET, MsmPrecision.FP32, Device.gpu());
         FullMsm cpu = new FullMsm(MsmInterval.DEFAULT, BUDGET, MsmPrecision.FP32);
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
@@ -50,66 +49,5 @@ class GpuTilesTest {
             double[] rows = Arrays.copyOfRange(expected, 3 * L, 17 * L);
             assertTrue(maxAbs(rows, block) < 1e-6, "query blocks: " + maxAbs(rows, block));
         }
-    }
-
-    /** N images of L random unit vectors in C dimensions, (N·L·C) row-major. */
-    private static float[] features(int n, long seed) {
-        Random random = new Random(seed);
-        float[] f = new float[n * L * C];
-        for (int p = 0; p < n * L; p++) {
-            double norm = 0;
-            for (int c = 0; c < C; c++) {
-                f[p * C + c] = (float) random.nextGaussian();
-                norm += f[p * C + c] * f[p * C + c];
-            }
-            for (int c = 0; c < C; c++) {
-                f[p * C + c] /= (float) Math.sqrt(norm);
-            }
-        }
-        return f;
-    }
-
-    /** MSM by definition at the default interval: float64 differences, sort, mean of the lowest 30 %. */
-    private static double[] direct(float[] f) {
-        MsmInterval.Ranks k = MsmInterval.DEFAULT.ranks(N - 1);
-        double[] out = new double[N * L];
-        double[][] d = new double[N * L][N];
-        for (int i = 0; i < N; i++) {
-            for (int j = i + 1; j < N; j++) {
-                double[] rowMin = new double[L];
-                double[] columnMin = new double[L];
-                Arrays.fill(rowMin, Double.POSITIVE_INFINITY);
-                Arrays.fill(columnMin, Double.POSITIVE_INFINITY);
-                for (int p = 0; p < L; p++) {
-                    for (int q = 0; q < L; q++) {
-                        double s = 0;
-                        for (int c = 0; c < C; c++) {
-                            double diff = f[(i * L + p) * C + c] - f[(j * L + q) * C + c];
-                            s += diff * diff;
-                        }
-                        rowMin[p] = Math.min(rowMin[p], s);
-                        columnMin[q] = Math.min(columnMin[q], s);
-                    }
-                }
-                for (int p = 0; p < L; p++) {
-                    d[i * L + p][j] = Math.sqrt(rowMin[p]);
-                    d[j * L + p][i] = Math.sqrt(columnMin[p]);
-                }
-            }
-        }
-        for (int i = 0; i < N; i++) {
-            for (int p = 0; p < L; p++) {
-                double[] others = new double[N - 1];
-                int slot = 0;
-                for (int j = 0; j < N; j++) {
-                    if (j != i) {
-                        others[slot++] = d[i * L + p][j];
-                    }
-                }
-                Arrays.sort(others);
-                out[i * L + p] = Arrays.stream(others, k.low(), k.high()).average().orElseThrow();
-            }
-        }
-        return out;
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,22 +19,6 @@ class NearestPatchMinimaTest {
     private static final long BIG = 1L << 30;
     /** float32 Gram-form distances of unit vectors agree with float64 differences to about 1e-7. */
     private static final double FP32 = 1e-6;
-
-    private static float[] features(int n, long seed) {
-        Random random = new Random(seed);
-        float[] f = new float[n * L * C];
-        for (int p = 0; p < n * L; p++) {
-            double norm = 0;
-            for (int c = 0; c < C; c++) {
-                f[p * C + c] = (float) random.nextGaussian();
-                norm += f[p * C + c] * f[p * C + c];
-            }
-            for (int c = 0; c < C; c++) {
-                f[p * C + c] /= (float) Math.sqrt(norm);
-            }
-        }
-        return f;
-    }
 
     /** D[i][j][p] = min_q ‖Z[i,p] − Z[j,q]‖ in float64 over images a (rows) and b (columns). */
     private static double[][][] direct(float[] a, int na, float[] b, int nb) {
@@ -81,7 +64,7 @@ class NearestPatchMinimaTest {
     @Test
     void everyTileShapeGivesTheDirectMinima() {
         int n = 9;
-        float[] f = features(n, 11);
+        float[] f = MsmDefinition.unitFeatures(n, L, C, 11);
         double[][][] expected = direct(f, n, f, n);
         NearestPatchMinima kernel = new NearestPatchMinima(BIG, MsmPrecision.FP32);
         // (query images, reference images, query patches): one pair at a time, patch blocks of one
@@ -109,8 +92,8 @@ class NearestPatchMinimaTest {
     void crossGivesTheDirectMinimaWithOneOrSeveralQueryImagesPerProduct() {
         int q = 5;
         int bank = 4;
-        float[] fq = features(q, 12);
-        float[] fb = features(bank, 13);
+        float[] fq = MsmDefinition.unitFeatures(q, L, C, 12);
+        float[] fb = MsmDefinition.unitFeatures(bank, L, C, 13);
         double[][][] expected = direct(fq, q, fb, bank);
         // one query image's left operand is 3·16·10·4 = 1,920 B and a pair's product 16·16·4 = 1,024 B:
         // 1,920 + 4,096 B leave room for 4 pairs, split as 2 query images; beside their two left

@@ -59,4 +59,16 @@ public abstract class BackboneProfile {
     public final String toString() {
         return id;
     }
+
+    /** The names transformers' ViT family (ViTModel, Dinov2Model) gives the patch embedding, CLS token,
+     *  position embeddings and final LayerNorm. */
+    protected static WeightMap transformersEmbeddingsAndNorm() {
+        return new WeightMap()
+                .same("patch.weight", "embeddings.patch_embeddings.projection.weight")
+                .same("patch.bias", "embeddings.patch_embeddings.projection.bias")
+                .same("cls", "embeddings.cls_token")
+                .same("pos", "embeddings.position_embeddings")
+                .same("norm.weight", "layernorm.weight")
+                .same("norm.bias", "layernorm.bias");
+    }
 }

@@ -44,13 +44,7 @@ final class DinoProfile extends BackboneProfile {
 
     @Override
     public WeightMap transformersNames(ModelConfig cfg) {
-        WeightMap m = new WeightMap()
-                .same("patch.weight", "embeddings.patch_embeddings.projection.weight")
-                .same("patch.bias", "embeddings.patch_embeddings.projection.bias")
-                .same("cls", "embeddings.cls_token")
-                .same("pos", "embeddings.position_embeddings")
-                .same("norm.weight", "layernorm.weight")
-                .same("norm.bias", "layernorm.bias")
+        WeightMap m = transformersEmbeddingsAndNorm()
                 .ignore(n -> n.startsWith("pooler."));
         for (int i = 0; i < cfg.layers(); i++) {
             String b = "blocks." + i + ".";

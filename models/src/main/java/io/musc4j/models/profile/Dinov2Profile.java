@@ -63,13 +63,7 @@ final class Dinov2Profile extends BackboneProfile {
 
     @Override
     public WeightMap transformersNames(ModelConfig cfg) {
-        WeightMap m = new WeightMap()
-                .same("patch.weight", "embeddings.patch_embeddings.projection.weight")
-                .same("patch.bias", "embeddings.patch_embeddings.projection.bias")
-                .same("cls", "embeddings.cls_token")
-                .same("pos", "embeddings.position_embeddings")
-                .same("norm.weight", "layernorm.weight")
-                .same("norm.bias", "layernorm.bias")
+        WeightMap m = transformersEmbeddingsAndNorm()
                 .ignore(n -> n.equals("embeddings.mask_token"));
         if (registers) {
             m.same("registers", "embeddings.register_tokens");

@@ -1,0 +1,59 @@
+package io.musc4j.engine.msm;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/** The tests' independent ground truth for MSM: random unit features and MSM computed by its definition. */
+final class MsmDefinition {
+
+    private MsmDefinition() {
+    }
+
+    /** N images of L random unit vectors in C dimensions, (N·L·C) row-major. */
+    static float[] unitFeatures(int n, int l, int c, long seed) {
+        Random random = new Random(seed);
+        float[] f = new float[n * l * c];
+        for (int p = 0; p < n * l; p++) {
+            double norm = 0;
+            for (int k = 0; k < c; k++) {
+                f[p * c + k] = (float) random.nextGaussian();
+                norm += f[p * c + k] * f[p * c + k];
+            }
+            for (int k = 0; k < c; k++) {
+                f[p * c + k] /= (float) Math.sqrt(norm);
+            }
+        }
+        return f;
+    }
+
+    /** MSM by definition: for each patch, the float64 distance to its nearest patch in every other image,
+     *  sorted, averaged over the interval's ranks; (N·L) row-major. */
+    static double[] msm(float[] f, int n, int l, int c, MsmInterval interval) {
+        MsmInterval.Ranks k = interval.ranks(n - 1);
+        double[] out = new double[n * l];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < l; p++) {
+                double[] d = new double[n - 1];
+                int slot = 0;
+                for (int j = 0; j < n; j++) {
+                    if (j == i) {
+                        continue;
+                    }
+                    double best = Double.POSITIVE_INFINITY;
+                    for (int q = 0; q < l; q++) {
+                        double s = 0;
+                        for (int ch = 0; ch < c; ch++) {
+                            double diff = f[(i * l + p) * c + ch] - f[(j * l + q) * c + ch];
+                            s += diff * diff;
+                        }
+                        best = Math.min(best, Math.sqrt(s));
+                    }
+                    d[slot++] = best;
+                }
+                Arrays.sort(d);
+                out[i * l + p] = Arrays.stream(d, k.low(), k.high()).average().orElseThrow();
+            }
+        }
+        return out;
+    }
+}
