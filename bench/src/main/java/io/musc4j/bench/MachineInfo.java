@@ -2,6 +2,7 @@ package io.musc4j.bench;
 
 import io.musc4j.engine.msm.CpuCaches;
 import io.musc4j.engine.msm.NearestPatchMinima;
+import io.musc4j.engine.msm.ProductSizing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,36 +10,11 @@ import java.util.Locale;
 
 /**
  * What a speed figure depends on, printed beside it: the CPU model, its caches, the MSM product size
- * they give, and whether the launcher's MKL remedy for AMD CPUs is loaded in this process.
+ * measured on it, and whether the launcher's MKL remedy for AMD CPUs is loaded in this process.
  */
 final class MachineInfo {
 
     private MachineInfo() {
-    }
-
-    /** The CPU's model name from /proc/cpuinfo (Linux) or sysctl (macOS), else os.arch. */
-    static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: try macOS below
-        }
-        try {
-            Process p = new ProcessBuilder("sysctl", "-n", "machdep.cpu.brand_string").start();
-            String s = new String(p.getInputStream().readAllBytes()).trim();
-            if (p.waitFor() == 0 && !s.isEmpty()) {
-                return s;
-            }
-        } catch (IOException e) {
-            // no sysctl either
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return System.getProperty("os.arch");
     }
 
     /**
@@ -58,7 +34,7 @@ final class MachineInfo {
             return "unknown (" + e.getMessage() + ")";
         }
         String off = "0".equals(System.getenv("MUSC_MKL_SHIM")) ? "turned off (MUSC_MKL_SHIM=0)" : "not loaded";
-        return off + (cpuModel().toUpperCase(Locale.ROOT).contains("AMD") ? "; MKL takes its slower path on this AMD CPU"
+        return off + (CpuCaches.cpuModel().toUpperCase(Locale.ROOT).contains("AMD") ? "; MKL takes its slower path on this AMD CPU"
                 : "; only AMD CPUs need it");
     }
 
@@ -66,13 +42,14 @@ final class MachineInfo {
     static void print(long patches, long channels, NearestPatchMinima kernel) {
         CpuCaches caches = CpuCaches.detect();
         int cpus = Runtime.getRuntime().availableProcessors();
-        System.out.printf("CPU: %s, %d logical CPU(s); caches: %s%n", cpuModel(), cpus, caches.describe());
+        System.out.printf("CPU: %s, %d logical CPU(s); caches: %s%n", CpuCaches.cpuModel(), cpus, caches.describe());
         NearestPatchMinima.TilePlan plan = kernel.plan(patches, channels, ai.djl.Device.cpu());
-        System.out.printf("MSM tile (L=%d, C=%d): product up to %s (the L2 of %d CPU(s)): %d query image(s) x %d"
-                        + " reference image(s) per product (%d x %d), workspace %.1f MiB%n", patches, channels,
-                mib(NearestPatchMinima.cpuProductBytes()), cpus, plan.queryImages(), plan.referenceImages(),
+        ProductSizing.Sizing sizing = ProductSizing.of(kernel, patches, channels);
+        System.out.printf("MSM tile (L=%d, C=%d): product up to %s: %d query image(s) x %d reference image(s) per"
+                        + " product (%d x %d), workspace %.1f MiB%n  product size %s%n", patches, channels,
+                mib(sizing.productBytes()), plan.queryImages(), plan.referenceImages(),
                 plan.queryImages() * (plan.queryImages() == 1 ? plan.queryPatches() : patches),
-                plan.referenceImages() * patches, plan.bytes() / 1048576.0);
+                plan.referenceImages() * patches, plan.bytes() / 1048576.0, sizing.how());
         System.out.println("MKL remedy for AMD: " + mklRemedy());
     }
 

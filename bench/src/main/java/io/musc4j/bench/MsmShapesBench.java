@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.msm.NearestPatchMinima;
 import io.musc4j.engine.msm.NearestPatchMinima.TilePlan;
+import io.musc4j.models.script.ScriptModule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ import java.util.Map;
  * The MSM kernel's tile shapes compared in one process, so that a loaded machine slows every shape
  * alike: rounds of A, B, C, … over the same features, medians reported. Then where a tile's time goes:
  * the product, the row and column minimum reductions (with the clamp and square root), the copies
- * into the minima store, and building the left operands, timed op by op in the order of
+ * into the minima store, and building the left operands, timed part by part in the order of
  * {@code NearestPatchMinima.tiles} (ops are eager on a CPU, so each has finished when it returns).
  *
  * <p>Arguments: {@code [N=40] [rounds=5] [L=256] [C=768] [k:chunk ...]}: shapes as query images :
@@ -107,7 +108,7 @@ public final class MsmShapesBench {
 
     /** Where the time of a whole mutual pass goes, for one tile shape (medians over rounds). */
     private static void stages(NDManager m, NDArray z, TilePlan plan, String name, int rounds) {
-        String[] parts = {"product", "row minima", "column minima", "store copies", "left operands"};
+        String[] parts = {"product", "minima (row, column, sqrt)", "store copies", "left operands"};
         double[][] t = new double[parts.length][rounds];
         for (int round = 0; round < rounds; round++) {
             try (NDManager scope = m.newSubManager()) {
@@ -131,14 +132,16 @@ public final class MsmShapesBench {
     }
 
     /**
-     * The kernel's mutual pass, op for op as {@code NearestPatchMinima} runs it (whole patch rows), with
-     * each op's wall time added to its part: product, row minima, column minima, store copies, left operands.
+     * The kernel's mutual pass as {@code NearestPatchMinima} runs it (whole patch rows), timed per part:
+     * the tile's product alone (a DJL matMul of the same operands, run just before the tile), the rest
+     * of the tile (its TorchScript call less that product: the minimum reductions, clamp and square
+     * root), the copies into the minima store, and building the left operands.
      */
     private static long[] timedMutual(NDArray z, TilePlan plan, NDManager scope) {
         long n = z.getShape().get(0);
         long l = z.getShape().get(1);
         long c = z.getShape().get(2);
-        long[] ns = new long[5];
+        long[] ns = new long[4];
         NDArray zs = z.get(scope, new NDIndex(":"));
         NDArray bn = zs.square().sum(new int[] {2}, true);
         NDArray product = NDArrays.concat(new NDList(zs, bn.onesLike(), bn), -1);
@@ -146,43 +149,42 @@ public final class MsmShapesBench {
         for (long i0 = 0; i0 + 1 < n; i0 += plan.queryImages()) {
             long i1 = Math.min(n, i0 + plan.queryImages());
             for (long i = i0; i + 1 < i1; i++) {
-                tiles(product, i, i + 1, i + 1, i1, plan, minima, ns, l, c, scope);
+                tiles(product, i, i + 1, i + 1, i1, plan, minima, ns, c, scope);
             }
             if (i1 < n) {
-                tiles(product, i0, i1, i1, n, plan, minima, ns, l, c, scope);
+                tiles(product, i0, i1, i1, n, plan, minima, ns, c, scope);
             }
         }
         return ns;
     }
 
+    private static final ScriptModule TILE = new ScriptModule(NearestPatchMinima.class, "nearest_patch_tile.py",
+            "NearestPatchMutual");
+
     private static void tiles(NDArray product, long i0, long i1, long from, long to, TilePlan plan, NDArray minima,
-            long[] ns, long l, long c, NDManager parent) {
-        long k = i1 - i0;
+            long[] ns, long c, NDManager parent) {
         try (NDManager row = parent.newSubManager()) {
             long t = System.nanoTime();
-            NDArray b0 = product.get(row, new NDIndex("{}:{}", i0, i1)).reshape(k * l, c + 2);
-            NDArray a = NDArrays.concat(new NDList(b0.get(":, :{}", c).mul(-2), b0.get(":, {}:", c + 1),
-                    b0.get(":, {}:{}", c, c + 1)), -1);
-            ns[4] += System.nanoTime() - t;
+            NDArray b0 = product.get(row, new NDIndex("{}:{}", i0, i1));
+            NDArray a = NDArrays.concat(new NDList(b0.get(":, :, :{}", c).mul(-2), b0.get(":, :, {}:", c + 1),
+                    b0.get(":, :, {}:{}", c, c + 1)), -1);
+            ns[3] += System.nanoTime() - t;
             for (long j0 = from; j0 < to; j0 += plan.referenceImages()) {
                 long j1 = Math.min(to, j0 + plan.referenceImages());
                 try (NDManager tile = row.newSubManager()) {
+                    NDArray b = product.get(tile, new NDIndex("{}:{}", j0, j1));
                     long t0 = System.nanoTime();
-                    NDArray b = product.get(tile, new NDIndex("{}:{}", j0, j1)).reshape((j1 - j0) * l, c + 2).transpose();
-                    NDArray d2 = a.matMul(b).reshape(k, l, j1 - j0, l);
+                    NDArray alone = a.reshape(-1, c + 2).matMul(b.reshape(-1, c + 2).transpose());
+                    alone.get(0, 0).getFloat();
                     long t1 = System.nanoTime();
-                    NDArray rowMin = d2.min(new int[] {3}).maximum(0f).sqrt().transpose(0, 2, 1);
+                    NDList out = TILE.forward(new NDList(a, b));
                     long t2 = System.nanoTime();
-                    minima.set(new NDIndex("{}:{}, {}:{}, :", i0, i1, j0, j1), rowMin);
+                    minima.set(new NDIndex("{}:{}, {}:{}, :", i0, i1, j0, j1), out.get(0));
+                    minima.set(new NDIndex("{}:{}, {}:{}, :", j0, j1, i0, i1), out.get(1));
                     long t3 = System.nanoTime();
-                    NDArray colMin = d2.min(new int[] {1}).maximum(0f).sqrt().transpose(1, 0, 2);
-                    long t4 = System.nanoTime();
-                    minima.set(new NDIndex("{}:{}, {}:{}, :", j0, j1, i0, i1), colMin);
-                    long t5 = System.nanoTime();
                     ns[0] += t1 - t0;
-                    ns[1] += t2 - t1;
-                    ns[2] += t4 - t3;
-                    ns[3] += (t3 - t2) + (t5 - t4);
+                    ns[1] += Math.max(0, (t2 - t1) - (t1 - t0));
+                    ns[2] += t3 - t2;
                 }
             }
         }

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
@@ -188,8 +187,13 @@ final class SpeedCommand implements Callable<Integer> {
                         total / 1e6 / n, "", cpuTotal * 1000 / ScoringBench.TICKS_PER_SECOND / n, total / 1e9, n,
                         Arrays.toString(taps), grid, grid);
                 double msmRate = flops / (nanos.get("MSM") / 1e9) / 1e9;
+                // the peak again after the stages: on a shared or throttling machine one probe can fall low,
+                // and the higher of the two is the conservative ceiling
+                double peakAfter = matmulPeak(device);
                 System.out.printf("MSM products: %.1f GFLOP in %.2f s = %.1f GFLOP/s; float32 matmul peak measured here "
-                        + "%.1f GFLOP/s (%.0f%%)%n", flops / 1e9, nanos.get("MSM") / 1e9, msmRate, peak, 100 * msmRate / peak);
+                        + "%.1f GFLOP/s (before %.1f, after %.1f the stages; MSM at %.0f%% of the higher)%n", flops / 1e9,
+                        nanos.get("MSM") / 1e9, msmRate, Math.max(peak, peakAfter), peak, peakAfter,
+                        100 * msmRate / Math.max(peak, peakAfter));
             }
         } finally {
             SyntheticCategory.deleteTree(tmp);
@@ -219,20 +223,6 @@ final class SpeedCommand implements Callable<Integer> {
 
     /** Best of five 2048³ float32 products, in GFLOP/s: the ceiling any matmul here can reach. */
     static double matmulPeak(Device device) {
-        int k = 2048;
-        try (NDManager m = NDManager.newBaseManager(device)) {
-            NDArray a = m.randomNormal(new Shape(k, k));
-            NDArray b = m.randomNormal(new Shape(k, k));
-            a.matMul(b).getFloat(0, 0);
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < 5; i++) {
-                long t = System.nanoTime();
-                try (NDArray c = a.matMul(b)) {
-                    c.getFloat(0, 0);
-                }
-                best = Math.min(best, (System.nanoTime() - t) / 1e9);
-            }
-            return 2.0 * k * k * k / best / 1e9;
-        }
+        return PipelineProbe.matmulPeak(device, 2048, DataType.FLOAT32, 5) / 1e9;
     }
 }

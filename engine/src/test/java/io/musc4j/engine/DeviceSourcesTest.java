@@ -34,11 +34,13 @@ class DeviceSourcesTest {
 
     /**
      * Where a device may be named: the resolution of the user's device choice, and the manager that
-     * anchors the fused-attention TorchScript module, which holds no tensor and runs on its inputs' device.
+     * anchors a TorchScript module (ScriptModule), which holds no tensor and runs on its inputs' device,
+     * and the measurement of the CPU's MSM product size, which is about the CPU alone.
      */
     private static final Map<String, Pattern> ALLOWED = Map.of(
             "models/src/main/java/io/musc4j/models/BackboneOptions.java", Pattern.compile("Device\\.(cpu|gpu)\\("),
-            "models/src/main/java/io/musc4j/models/vit/FusedAttention.java", Pattern.compile("Device\\.(cpu|gpu)\\("));
+            "models/src/main/java/io/musc4j/models/script/ScriptModule.java", Pattern.compile("Device\\.(cpu|gpu)\\("),
+            "engine/src/main/java/io/musc4j/engine/msm/ProductSizing.java", Pattern.compile("Device\\.(cpu|gpu)\\("));
 
     @Test
     void noRunCodeNamesADeviceOrMakesBf16() throws IOException {

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The data caches of this machine's CPU, from which the MSM kernel sizes its products on a CPU
- * ({@link NearestPatchMinima#plan}): the product a tile writes should stay in the L2 caches of the
- * cores that compute it, so that the two minimum reductions read it from there.
+ * The data caches of this machine's CPU and its model name: where {@link ProductSizing} starts the MSM
+ * product sizes it measures (the L2 caches of the cores computing a product), and what speed reports
+ * print beside their figures.
  *
  * <p>Read once per process from Linux's {@code /sys/devices/system/cpu/cpu0/cache}; where that is
  * missing (some virtual machines, macOS) from {@code getconf} or {@code sysctl}; else the sizes are
@@ -50,6 +50,31 @@ public record CpuCaches(long l1dBytes, long l2Bytes, int l2SharedBy, long l3Byte
             detected = c = c != null ? c : ASSUMED;
         }
         return c;
+    }
+
+    /** The CPU's model name from /proc/cpuinfo (Linux) or sysctl (macOS), else os.arch. */
+    public static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: try macOS below
+        }
+        try {
+            Process p = new ProcessBuilder("sysctl", "-n", "machdep.cpu.brand_string").start();
+            String s = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() == 0 && !s.isEmpty()) {
+                return s;
+            }
+        } catch (IOException e) {
+            // no sysctl either
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return System.getProperty("os.arch");
     }
 
     /**

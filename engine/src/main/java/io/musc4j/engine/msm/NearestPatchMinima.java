@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.musc4j.models.script.ScriptModule;
 
 /**
  * The nearest-neighbour kernel under MSM: for a patch p of image i and another image j, the
@@ -21,8 +22,8 @@ import ai.djl.ndarray.types.Shape;
  * <p>A tile is a block of query images against a chunk of whole reference images: one
  * (k·L × chunk·L) product ({@link #plan}). Several query images per product make the products larger
  * and fewer, which matrix-product libraries run at a higher rate (on AMD CPUs markedly). On a CPU the
- * product is sized to the L2 caches of the cores computing it ({@link CpuCaches}), so that the two
- * minimum reductions read it from there; on a GPU to the byte budget. Where one image pair does not
+ * product has the size measured fastest on the machine ({@link ProductSizing}); on a GPU it takes the
+ * byte budget. The product and both minimum reductions are one native call ({@link #tiles}). Where one image pair does not
  * fit, down to one patch against one image, so the workspace does not grow with N and nothing of
  * size N·L·L ever exists. Every shape gives the same numbers up to float32 rounding of the products.
  * Resident besides the workspace: the features in product form [b, 1, |b|²] (one copy of the
@@ -68,19 +69,12 @@ public final class NearestPatchMinima {
     }
 
     /**
-     * The tile for the given feature shape on a device. On a CPU the product is kept within the L2
-     * caches of the cores computing it ({@link #cpuProductBytes}); on a GPU it takes the budget.
+     * The tile for the given feature shape on a device. On a CPU the product has the size measured
+     * fastest on this machine ({@link ProductSizing}); on a GPU it takes the budget.
      */
     public TilePlan plan(long patches, long channels, Device device) {
-        return plan(patches, channels, device.isGpu() ? Long.MAX_VALUE : cpuProductBytes());
-    }
-
-    /**
-     * The product size for a CPU: the L2 caches of the cores that compute it (libtorch runs one thread
-     * per core), e.g. 2 MiB on two cores with 1 MiB each.
-     */
-    public static long cpuProductBytes() {
-        return CpuCaches.detect().l2Of(Runtime.getRuntime().availableProcessors());
+        return plan(patches, channels,
+                device.isGpu() ? Long.MAX_VALUE : ProductSizing.of(this, patches, channels).productBytes());
     }
 
     /**
@@ -220,11 +214,23 @@ public final class NearestPatchMinima {
     }
 
     /**
+     * One tile in one native call: the product and both minimum reductions with clamp and square root
+     * ({@code nearest_patch_tile.py}). In: left operands (k, P, C+2) and the references' product form
+     * (J, L, C+2). Out: row minima (k, J, P), and for {@link #MUTUAL} also column minima (J, k, L),
+     * float32 distances. DJL's {@code min(axis)} also computes the indices of the minima, which made the
+     * reductions cost a third of the products on a CPU.
+     */
+    private static final ScriptModule ROWS = new ScriptModule(NearestPatchMinima.class, "nearest_patch_tile.py",
+            "NearestPatchRows");
+    private static final ScriptModule MUTUAL = new ScriptModule(NearestPatchMinima.class, "nearest_patch_tile.py",
+            "NearestPatchMutual");
+
+    /**
      * Images [i0, i1) of {@code left} against images [from, to) of {@code refs}: writes
      * minima[t0 + i − i0][j][p] and, with {@code columns}, minima[j][i][q] (the same products read the
      * other way). Several query images are one product; a split of patches applies to one image only.
      */
-    private static void tiles(ProductForm left, long i0, long i1, long t0, ProductForm refs, long from, long to,
+    static void tiles(ProductForm left, long i0, long i1, long t0, ProductForm refs, long from, long to,
             TilePlan plan, NDArray minima, boolean columns, NDManager parent) {
         long k = i1 - i0;
         long l = left.patches();
@@ -239,28 +245,21 @@ public final class NearestPatchMinima {
                     for (long p0 = 0; p0 < l; p0 += rows) {
                         long p1 = Math.min(l, p0 + rows);
                         try (NDManager block = tile.newSubManager()) {
-                            NDArray rowsOfA = k == 1 ? a.get(block, new NDIndex("{}:{}", p0, p1)) : a;
-                            NDArray d2 = rowsOfA.matMul(b).reshape(k, p1 - p0, j1 - j0, refs.patches());
-                            minima.set(new NDIndex("{}:{}, {}:{}, {}:{}", t0, t0 + k, j0, j1, p0, p1),
-                                    distances(d2.min(new int[] {3})).transpose(0, 2, 1));
+                            NDArray rowsOfA = k == 1 ? a.get(block, new NDIndex(":, {}:{}", p0, p1)) : a;
+                            NDList out = (columns ? MUTUAL : ROWS).forward(new NDList(rowsOfA, b));
+                            minima.set(new NDIndex("{}:{}, {}:{}, {}:{}", t0, t0 + k, j0, j1, p0, p1), out.get(0));
                             if (columns) {
-                                NDArray blockMin = d2.min(new int[] {1});
-                                columnMin = columnMin == null ? blockMin : columnMin.minimum(blockMin);
+                                columnMin = columnMin == null ? out.get(1) : columnMin.minimum(out.get(1));
                                 columnMin.attach(tile);
                             }
                         }
                     }
                     if (columns) {
-                        minima.set(new NDIndex("{}:{}, {}:{}, :", j0, j1, i0, i1),
-                                distances(columnMin).transpose(1, 0, 2));
+                        minima.set(new NDIndex("{}:{}, {}:{}, :", j0, j1, i0, i1), columnMin);
                     }
                 }
             }
         }
-    }
-
-    private static NDArray distances(NDArray squaredMinima) {
-        return squaredMinima.toType(DataType.FLOAT32, false).maximum(0f).sqrt();
     }
 
     /**
@@ -330,17 +329,17 @@ public final class NearestPatchMinima {
             return product.getShape().get(0);
         }
 
-        /** [−2a, |a|², 1] of images [i0, i1): ((i1−i0)·L, C+2), owned by {@code scope}. */
+        /** [−2a, |a|², 1] of images [i0, i1): (i1−i0, L, C+2), owned by {@code scope}. */
         NDArray left(long i0, long i1, NDManager scope) {
-            NDArray b = product.get(scope, new NDIndex("{}:{}", i0, i1)).reshape((i1 - i0) * patches, width);
+            NDArray b = product.get(scope, new NDIndex("{}:{}", i0, i1));
             long c = width - 2;
-            return NDArrays.concat(new NDList(b.get(":, :{}", c).mul(-2), b.get(":, {}:", c + 1),
-                    b.get(":, {}:{}", c, c + 1)), -1);
+            return NDArrays.concat(new NDList(b.get(":, :, :{}", c).mul(-2), b.get(":, :, {}:", c + 1),
+                    b.get(":, :, {}:{}", c, c + 1)), -1);
         }
 
-        /** b'ᵀ of images [j0, j1): (C+2, (j1−j0)·L), a view owned by {@code scope}. */
+        /** b' of images [j0, j1): (j1−j0, L, C+2), a view owned by {@code scope}. */
         NDArray right(long j0, long j1, NDManager scope) {
-            return product.get(scope, new NDIndex("{}:{}", j0, j1)).reshape((j1 - j0) * patches, width).transpose();
+            return product.get(scope, new NDIndex("{}:{}", j0, j1));
         }
     }
 }

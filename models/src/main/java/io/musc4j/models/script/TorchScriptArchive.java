@@ -1,4 +1,4 @@
-package io.musc4j.models.vit;
+package io.musc4j.models.script;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,0 +1,199 @@
+package io.musc4j.engine.msm;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.common.io.AtomicFiles;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How large the MSM kernel's products are on this CPU: measured once per machine and remembered.
+ *
+ * <p>Why measured: a tile's minimum reductions cost little beside its product wherever the product
+ * lies (one read of each product element against 2·C multiply-adds to write it), so the product's
+ * size is a matter of the matrix library's rate alone, and that depends on the CPU, the library's code
+ * path on it and the thread count, not on a cache size that can be read. The candidates start at the L2
+ * caches of the computing cores ({@link CpuCaches}) and double three times; each is run as a real tile
+ * on random unit features, interleaved with the others so that a busy moment slows all alike, and the
+ * fastest is kept (about 0.2 s on a 2-core server). Every size gives the same numbers.
+ *
+ * <p>Remembered in {@code msm-product.properties} in the cache folder ({@code -Dmusc4j.cache}, else
+ * {@code $XDG_CACHE_HOME/musc4j}, else {@code ~/.cache/musc4j}), keyed by what the rate depends on: the
+ * CPU model, the logical CPUs, the L2 size, the preloaded libraries (the launcher's MKL remedy), the
+ * feature shape and the product precision. {@code MUSC_MSM_PRODUCT_MIB} (or
+ * {@code -Dmusc4j.msm.productMib}) sets the size and skips all of this.
+ */
+public final class ProductSizing {
+
+    /** The candidates: the L2 share times these. */
+    static final int[] MULTIPLES = {1, 2, 4, 8};
+    /** Timed rounds over all candidates after one warm-up round; a candidate's best round counts. */
+    static final int ROUNDS = 3;
+    static final String FILE = "msm-product.properties";
+
+    private static final Map<String, Sizing> MEMO = new ConcurrentHashMap<>();
+
+    /**
+     * @param productBytes the product size the kernel plans with
+     * @param how where it comes from, for reports: the override, the remembered measurement, or the
+     *     rates measured now
+     */
+    public record Sizing(long productBytes, String how) {
+    }
+
+    private ProductSizing() {
+    }
+
+    /** The product size for the kernel's tiles over features of L patches with C channels on this CPU. */
+    public static Sizing of(NearestPatchMinima kernel, long patches, long channels) {
+        Long forced = forcedBytes();
+        if (forced != null) {
+            return new Sizing(forced, "set by MUSC_MSM_PRODUCT_MIB");
+        }
+        String key = key(patches, channels, kernel.precision());
+        return MEMO.computeIfAbsent(key, k -> rememberedOrMeasured(kernel, patches, channels, k));
+    }
+
+    private static Long forcedBytes() {
+        String v = System.getProperty("musc4j.msm.productMib", System.getenv("MUSC_MSM_PRODUCT_MIB"));
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            double mib = Double.parseDouble(v.trim());
+            if (mib > 0 && mib < 1 << 20) {
+                return Math.max(1, (long) (mib * (1 << 20)));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("MUSC_MSM_PRODUCT_MIB must be a positive number of MiB, got '" + v + "'");
+    }
+
+    static synchronized Sizing rememberedOrMeasured(NearestPatchMinima kernel, long patches, long channels,
+            String key) {
+        Path file = cacheFolder().resolve(FILE);
+        Properties known = read(file);
+        String value = known.getProperty(key);
+        if (value != null && value.matches("\\d+")) {
+            return new Sizing(Long.parseLong(value), "measured on this machine before (" + file + ")");
+        }
+        long base = CpuCaches.detect().l2Of(Runtime.getRuntime().availableProcessors());
+        List<Long> candidates = new ArrayList<>();
+        for (int m : MULTIPLES) {
+            candidates.add(base * m);
+        }
+        double[] rates = measure(kernel, patches, channels, candidates);
+        int best = 0;
+        for (int i = 1; i < rates.length; i++) {
+            if (rates[i] > rates[best]) {
+                best = i;
+            }
+        }
+        StringBuilder how = new StringBuilder("measured now:");
+        for (int i = 0; i < rates.length; i++) {
+            how.append(String.format(Locale.ROOT, " %s %.0f GFLOP/s%s", mib(candidates.get(i)), rates[i] / 1e9,
+                    i == best ? " (kept)" : ""));
+        }
+        known.setProperty(key, Long.toString(candidates.get(best)));
+        try {
+            StringWriter text = new StringWriter();
+            known.store(text, "MSM product sizes measured by musc4j (ProductSizing); delete to measure again");
+            AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.ISO_8859_1));
+            how.append("; remembered in ").append(file);
+        } catch (IOException | RuntimeException e) {
+            how.append("; not remembered (").append(e.getMessage()).append(')');
+        }
+        return new Sizing(candidates.get(best), how.toString());
+    }
+
+    /**
+     * The rate of one tile of each candidate size, in FLOP/s: query images against as many reference
+     * images as its plan gives, on random unit features, best of {@link #ROUNDS} interleaved rounds.
+     */
+    static double[] measure(NearestPatchMinima kernel, long patches, long channels, List<Long> productBytes) {
+        NearestPatchMinima.TilePlan[] plans = new NearestPatchMinima.TilePlan[productBytes.size()];
+        long images = 0;
+        for (int i = 0; i < plans.length; i++) {
+            plans[i] = kernel.plan(patches, channels, productBytes.get(i));
+            images = Math.max(images, plans[i].queryImages() + (long) plans[i].referenceImages());
+        }
+        double[] rates = new double[plans.length];
+        try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
+            NDArray z = scope.randomNormal(new Shape(images, patches, channels));
+            z = z.div(z.norm(new int[] {2}, true));
+            NearestPatchMinima.ProductForm ops = NearestPatchMinima.ProductForm.of(FeatureChunks.of(z),
+                    kernel.precision(), (int) images, scope);
+            NDArray minima = scope.full(new Shape(images, images, patches), Float.POSITIVE_INFINITY, DataType.FLOAT32);
+            for (int round = 0; round <= ROUNDS; round++) {
+                for (int i = 0; i < plans.length; i++) {
+                    NearestPatchMinima.TilePlan p = plans[i];
+                    long k = p.queryImages();
+                    long t = System.nanoTime();
+                    NearestPatchMinima.tiles(ops, 0, k, 0, ops, k, k + p.referenceImages(), p, minima, true, scope);
+                    minima.getFloat(0, k, 0); // the tile has run
+                    double seconds = (System.nanoTime() - t) / 1e9;
+                    double flops = 2.0 * k * p.referenceImages() * patches * patches * (channels + 2);
+                    if (round > 0) {
+                        rates[i] = Math.max(rates[i], flops / seconds);
+                    }
+                }
+            }
+        }
+        return rates;
+    }
+
+    /** What the rate depends on, as one key of the properties file. */
+    static String key(long patches, long channels, MsmPrecision precision) {
+        CpuCaches caches = CpuCaches.detect();
+        String preload = System.getenv("LD_PRELOAD");
+        List<String> libs = new ArrayList<>();
+        if (preload != null) {
+            for (String lib : preload.split("[: ]+")) {
+                if (!lib.isBlank()) {
+                    libs.add(Path.of(lib).getFileName().toString());
+                }
+            }
+        }
+        return String.join("|", CpuCaches.cpuModel(), "cpus=" + Runtime.getRuntime().availableProcessors(),
+                "l2=" + caches.l2Bytes(), "preload=" + String.join(",", libs), "L=" + patches, "C=" + channels,
+                precision.name());
+    }
+
+    static Path cacheFolder() {
+        String dir = System.getProperty("musc4j.cache");
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
+                .resolve("musc4j");
+    }
+
+    private static Properties read(Path file) {
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(Files.readString(file, StandardCharsets.ISO_8859_1)));
+        } catch (IOException | RuntimeException e) {
+            // absent or unreadable: measure again
+        }
+        return p;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / 1048576.0);
+    }
+}

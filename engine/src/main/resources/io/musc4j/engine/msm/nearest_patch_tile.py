@@ -1,0 +1,31 @@
+class NearestPatchRows(Module):
+  __parameters__ = []
+  __buffers__ = []
+  training : bool
+  def forward(self: __torch__.NearestPatchRows,
+    a: Tensor,
+    b: Tensor) -> Tensor:
+    # a (k, P, W): left operands [-2x, |x|^2, 1]; b (J, L, W): product form [y, 1, |y|^2]
+    k = a.size(0)
+    p = a.size(1)
+    j = b.size(0)
+    l = b.size(1)
+    d2 = torch.matmul(a.reshape([k * p, -1]), b.reshape([j * l, -1]).t()).view([k, p, j, l])
+    # amin, unlike min(dim), tracks no indices: vectorised, several times faster on a CPU
+    return torch.amin(d2, [3]).float().clamp_min(0.).sqrt().transpose(1, 2)
+
+class NearestPatchMutual(Module):
+  __parameters__ = []
+  __buffers__ = []
+  training : bool
+  def forward(self: __torch__.NearestPatchMutual,
+    a: Tensor,
+    b: Tensor) -> Tuple[Tensor, Tensor]:
+    k = a.size(0)
+    p = a.size(1)
+    j = b.size(0)
+    l = b.size(1)
+    d2 = torch.matmul(a.reshape([k * p, -1]), b.reshape([j * l, -1]).t()).view([k, p, j, l])
+    rows = torch.amin(d2, [3]).float().clamp_min(0.).sqrt().transpose(1, 2)
+    columns = torch.amin(d2, [1]).float().clamp_min(0.).sqrt().transpose(0, 1)
+    return (rows, columns)
