@@ -8,6 +8,7 @@ import io.musc4j.models.Backbone;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.Backbones;
 import io.musc4j.models.ModelConfig;
+import io.musc4j.models.io.Safetensors;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,5 +33,29 @@ class RandomCheckpointTest {
             assertEquals(cfg.profile(), b.spec().profile());
             assertEquals(cfg.layers(), b.spec().blocks());
         }
+        // the spread of each tensor as written: query and key weights 0.1, other random tensors 0.02
+        Safetensors st = Safetensors.openFolder(dir);
+        int queryKey = 0;
+        for (String name : st.names()) {
+            float[] v = st.floats(name);
+            if (RandomCheckpoint.std(name) == RandomCheckpoint.QUERY_KEY_STD) {
+                queryKey++;
+                assertEquals(0.1, std(v), 0.01, name);
+            } else if (v.length >= 1000 && !name.contains("norm") && !name.contains("layer_scale")) {
+                assertEquals(0.02, std(v), 0.002, name);
+            }
+        }
+        assertEquals(2 * cfg.layers(), queryKey);
+    }
+
+    private static double std(float[] v) {
+        double sum = 0;
+        double sq = 0;
+        for (float x : v) {
+            sum += x;
+            sq += (double) x * x;
+        }
+        double mean = sum / v.length;
+        return Math.sqrt(sq / v.length - mean * mean);
     }
 }
