@@ -20,8 +20,8 @@ import java.util.Map;
 /**
  * The MSM kernel's tile shapes compared in one process, so that a loaded machine slows every shape
  * alike: rounds of A, B, C, … over the same features, medians reported. Then where a tile's time goes:
- * the product, the row and column minimum reductions (with the clamp and square root), the copies
- * into the minima store, and building the left operands, timed part by part in the order of
+ * the tile (product and both minimum reductions, one native call), the copies into the minima store,
+ * and building the left operands, timed part by part in the order of
  * {@code NearestPatchMinima.tiles} (ops are eager on a CPU, so each has finished when it returns).
  *
  * <p>Arguments: {@code [N=40] [rounds=5] [L=256] [C=768] [k:chunk ...]}: shapes as query images :
@@ -108,7 +108,7 @@ public final class MsmShapesBench {
 
     /** Where the time of a whole mutual pass goes, for one tile shape (medians over rounds). */
     private static void stages(NDManager m, NDArray z, TilePlan plan, String name, int rounds) {
-        String[] parts = {"product", "minima (row, column, sqrt)", "store copies", "left operands"};
+        String[] parts = {"tile (product and minima, one native call)", "store copies", "left operands"};
         double[][] t = new double[parts.length][rounds];
         for (int round = 0; round < rounds; round++) {
             try (NDManager scope = m.newSubManager()) {
@@ -133,15 +133,14 @@ public final class MsmShapesBench {
 
     /**
      * The kernel's mutual pass as {@code NearestPatchMinima} runs it (whole patch rows), timed per part:
-     * the tile's product alone (a DJL matMul of the same operands, run just before the tile), the rest
-     * of the tile (its TorchScript call less that product: the minimum reductions, clamp and square
-     * root), the copies into the minima store, and building the left operands.
+     * the tile (its TorchScript call: product into the reused workspace, both minimum reductions, clamp
+     * and square root), the copies into the minima store, and building the left operands.
      */
     private static long[] timedMutual(NDArray z, TilePlan plan, NDManager scope) {
         long n = z.getShape().get(0);
         long l = z.getShape().get(1);
         long c = z.getShape().get(2);
-        long[] ns = new long[4];
+        long[] ns = new long[3];
         NDArray zs = z.get(scope, new NDIndex(":"));
         NDArray bn = zs.square().sum(new int[] {2}, true);
         NDArray product = NDArrays.concat(new NDList(zs, bn.onesLike(), bn), -1);
@@ -149,10 +148,10 @@ public final class MsmShapesBench {
         for (long i0 = 0; i0 + 1 < n; i0 += plan.queryImages()) {
             long i1 = Math.min(n, i0 + plan.queryImages());
             for (long i = i0; i + 1 < i1; i++) {
-                tiles(product, i, i + 1, i + 1, i1, plan, minima, ns, c, scope);
+                tiles(product, i, i + 1, i + 1, i1, plan, minima, ns, l, c, scope);
             }
             if (i1 < n) {
-                tiles(product, i0, i1, i1, n, plan, minima, ns, c, scope);
+                tiles(product, i0, i1, i1, n, plan, minima, ns, l, c, scope);
             }
         }
         return ns;
@@ -162,29 +161,26 @@ public final class MsmShapesBench {
             "NearestPatchMutual");
 
     private static void tiles(NDArray product, long i0, long i1, long from, long to, TilePlan plan, NDArray minima,
-            long[] ns, long c, NDManager parent) {
+            long[] ns, long l, long c, NDManager parent) {
         try (NDManager row = parent.newSubManager()) {
             long t = System.nanoTime();
             NDArray b0 = product.get(row, new NDIndex("{}:{}", i0, i1));
             NDArray a = NDArrays.concat(new NDList(b0.get(":, :, :{}", c).mul(-2), b0.get(":, :, {}:", c + 1),
                     b0.get(":, :, {}:{}", c, c + 1)), -1);
-            ns[3] += System.nanoTime() - t;
+            NDArray work = row.create(new Shape((i1 - i0) * l * plan.referenceImages() * l), DataType.FLOAT32);
+            ns[2] += System.nanoTime() - t;
             for (long j0 = from; j0 < to; j0 += plan.referenceImages()) {
                 long j1 = Math.min(to, j0 + plan.referenceImages());
                 try (NDManager tile = row.newSubManager()) {
                     NDArray b = product.get(tile, new NDIndex("{}:{}", j0, j1));
-                    long t0 = System.nanoTime();
-                    NDArray alone = a.reshape(-1, c + 2).matMul(b.reshape(-1, c + 2).transpose());
-                    alone.get(0, 0).getFloat();
                     long t1 = System.nanoTime();
-                    NDList out = TILE.forward(new NDList(a, b));
+                    NDList out = TILE.forward(new NDList(a, b, work));
                     long t2 = System.nanoTime();
                     minima.set(new NDIndex("{}:{}, {}:{}, :", i0, i1, j0, j1), out.get(0));
                     minima.set(new NDIndex("{}:{}, {}:{}, :", j0, j1, i0, i1), out.get(1));
                     long t3 = System.nanoTime();
-                    ns[0] += t1 - t0;
-                    ns[1] += Math.max(0, (t2 - t1) - (t1 - t0));
-                    ns[2] += t3 - t2;
+                    ns[0] += t2 - t1;
+                    ns[1] += t3 - t2;
                 }
             }
         }

@@ -237,6 +237,8 @@ public final class NearestPatchMinima {
         long rows = k == 1 ? plan.queryPatches() : l;
         try (NDManager row = parent.newSubManager()) {
             NDArray a = left.left(i0, i1, row);
+            NDArray work = row.create(new Shape(k * rows * plan.referenceImages() * refs.patches()),
+                    refs.product().getDataType());
             for (long j0 = from; j0 < to; j0 += plan.referenceImages()) {
                 long j1 = Math.min(to, j0 + plan.referenceImages());
                 try (NDManager tile = row.newSubManager()) {
@@ -246,7 +248,7 @@ public final class NearestPatchMinima {
                         long p1 = Math.min(l, p0 + rows);
                         try (NDManager block = tile.newSubManager()) {
                             NDArray rowsOfA = k == 1 ? a.get(block, new NDIndex(":, {}:{}", p0, p1)) : a;
-                            NDList out = (columns ? MUTUAL : ROWS).forward(new NDList(rowsOfA, b));
+                            NDList out = (columns ? MUTUAL : ROWS).forward(new NDList(rowsOfA, b, work));
                             minima.set(new NDIndex("{}:{}, {}:{}, {}:{}", t0, t0 + k, j0, j1, p0, p1), out.get(0));
                             if (columns) {
                                 columnMin = columnMin == null ? out.get(1) : columnMin.minimum(out.get(1));
@@ -306,8 +308,14 @@ public final class NearestPatchMinima {
             }
             try (NDManager scope = features.getManager().newSubManager()) {
                 NDArray b = features.get(scope, new NDIndex(":")).toType(product.getDataType(), false);
-                NDArray bn = b.square().sum(new int[] {2}, true);
-                product.set(new NDIndex("{}:{}", from, from + k), NDArrays.concat(new NDList(b, bn.onesLike(), bn), -1));
+                // written in place, column block by column block: one pass over the features, where a
+                // concatenation would first copy them whole into a temporary
+                long c = width - 2;
+                product.set(new NDIndex("{}:{}, :, :{}", from, from + k, c), b);
+                NDArray bn = b.square().sum(new int[] {2});
+                // both trailing columns from one array of this scope (a scalar set would make its
+                // temporary on the product's manager, which a bank keeps for its lifetime)
+                product.set(new NDIndex("{}:{}, :, {}:", from, from + k, c), NDArrays.stack(new NDList(bn.onesLike(), bn), -1));
             }
         }
 

@@ -96,14 +96,16 @@ public final class ProductSizing {
         for (int m : MULTIPLES) {
             candidates.add(base * m);
         }
+        long start = System.nanoTime();
         double[] rates = measure(kernel, patches, channels, candidates);
+        double seconds = (System.nanoTime() - start) / 1e9;
         int best = 0;
         for (int i = 1; i < rates.length; i++) {
             if (rates[i] > rates[best]) {
                 best = i;
             }
         }
-        StringBuilder how = new StringBuilder("measured now:");
+        StringBuilder how = new StringBuilder(String.format(Locale.ROOT, "measured now (%.2f s):", seconds));
         for (int i = 0; i < rates.length; i++) {
             how.append(String.format(Locale.ROOT, " %s %.0f GFLOP/s%s", mib(candidates.get(i)), rates[i] / 1e9,
                     i == best ? " (kept)" : ""));

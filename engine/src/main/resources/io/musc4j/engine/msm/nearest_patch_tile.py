@@ -4,15 +4,19 @@ class NearestPatchRows(Module):
   training : bool
   def forward(self: __torch__.NearestPatchRows,
     a: Tensor,
-    b: Tensor) -> Tensor:
-    # a (k, P, W): left operands [-2x, |x|^2, 1]; b (J, L, W): product form [y, 1, |y|^2]
+    b: Tensor,
+    work: Tensor) -> Tensor:
+    # a (k, P, W): left operands [-2x, |x|^2, 1]; b (J, L, W): product form [y, 1, |y|^2];
+    # work: at least k*P*J*L elements that the product overwrites (a fresh product each tile would
+    # cost the kernel's zeroing of its pages every time)
     k = a.size(0)
     p = a.size(1)
     j = b.size(0)
     l = b.size(1)
-    d2 = torch.matmul(a.reshape([k * p, -1]), b.reshape([j * l, -1]).t()).view([k, p, j, l])
+    d2 = work.narrow(0, 0, k * p * j * l).view([k * p, j * l])
+    torch.mm(a.reshape([k * p, -1]), b.reshape([j * l, -1]).t(), out=d2)
     # amin, unlike min(dim), tracks no indices: vectorised, several times faster on a CPU
-    return torch.amin(d2, [3]).float().clamp_min(0.).sqrt().transpose(1, 2)
+    return torch.amin(d2.view([k, p, j, l]), [3]).float().clamp_min(0.).sqrt().transpose(1, 2)
 
 class NearestPatchMutual(Module):
   __parameters__ = []
@@ -20,12 +24,15 @@ class NearestPatchMutual(Module):
   training : bool
   def forward(self: __torch__.NearestPatchMutual,
     a: Tensor,
-    b: Tensor) -> Tuple[Tensor, Tensor]:
+    b: Tensor,
+    work: Tensor) -> Tuple[Tensor, Tensor]:
     k = a.size(0)
     p = a.size(1)
     j = b.size(0)
     l = b.size(1)
-    d2 = torch.matmul(a.reshape([k * p, -1]), b.reshape([j * l, -1]).t()).view([k, p, j, l])
-    rows = torch.amin(d2, [3]).float().clamp_min(0.).sqrt().transpose(1, 2)
-    columns = torch.amin(d2, [1]).float().clamp_min(0.).sqrt().transpose(0, 1)
+    d2 = work.narrow(0, 0, k * p * j * l).view([k * p, j * l])
+    torch.mm(a.reshape([k * p, -1]), b.reshape([j * l, -1]).t(), out=d2)
+    d4 = d2.view([k, p, j, l])
+    rows = torch.amin(d4, [3]).float().clamp_min(0.).sqrt().transpose(1, 2)
+    columns = torch.amin(d4, [1]).float().clamp_min(0.).sqrt().transpose(0, 1)
     return (rows, columns)
