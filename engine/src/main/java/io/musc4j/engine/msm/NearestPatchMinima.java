@@ -134,14 +134,17 @@ public final class NearestPatchMinima {
         long n = ops.images();
         NDManager scope = ops.product().getManager();
         NDArray minima = scope.full(new Shape(n, n, ops.patches()), Float.POSITIVE_INFINITY, DataType.FLOAT32);
-        for (long i0 = 0; i0 + 1 < n; i0 += plan.queryImages()) {
-            long i1 = Math.min(n, i0 + plan.queryImages());
-            // the pairs inside the block, each once, then the block against every later image
-            for (long i = i0; i + 1 < i1; i++) {
-                tiles(ops, i, i + 1, i, ops, i + 1, i1, plan, minima, true, scope);
-            }
-            if (i1 < n) {
-                tiles(ops, i0, i1, i0, ops, i1, n, plan, minima, true, scope);
+        try (NDManager ws = scope.newSubManager()) {
+            NDArray work = workspace(plan, ops, ops, ws);
+            for (long i0 = 0; i0 + 1 < n; i0 += plan.queryImages()) {
+                long i1 = Math.min(n, i0 + plan.queryImages());
+                // the pairs inside the block, each once, then the block against every later image
+                for (long i = i0; i + 1 < i1; i++) {
+                    tiles(ops, i, i + 1, i, ops, i + 1, i1, plan, minima, true, work, ws);
+                }
+                if (i1 < n) {
+                    tiles(ops, i0, i1, i0, ops, i1, n, plan, minima, true, work, ws);
+                }
             }
         }
         return minima;
@@ -153,9 +156,12 @@ public final class NearestPatchMinima {
      */
     NDArray queries(ProductForm ops, long i0, long i1, TilePlan plan, NDManager scope) {
         NDArray minima = scope.zeros(new Shape(i1 - i0, ops.images(), ops.patches()), DataType.FLOAT32);
-        for (long q0 = i0; q0 < i1; q0 += plan.queryImages()) {
-            tiles(ops, q0, Math.min(i1, q0 + plan.queryImages()), q0 - i0, ops, 0, ops.images(), plan, minima, false,
-                    scope);
+        try (NDManager ws = scope.newSubManager()) {
+            NDArray work = workspace(plan, ops, ops, ws);
+            for (long q0 = i0; q0 < i1; q0 += plan.queryImages()) {
+                tiles(ops, q0, Math.min(i1, q0 + plan.queryImages()), q0 - i0, ops, 0, ops.images(), plan, minima,
+                        false, work, ws);
+            }
         }
         for (long i = i0; i < i1; i++) {
             minima.set(new NDIndex("{}, {}, :", i - i0, i), Float.POSITIVE_INFINITY);
@@ -201,9 +207,10 @@ public final class NearestPatchMinima {
         TilePlan plan = plan(queries.getShape(), bankShape.get(1), bank.product().getDevice());
         try (NDManager scope = queries.getManager().newSubManager()) {
             ProductForm qs = ProductForm.of(FeatureChunks.of(queries), precision, plan.referenceImages(), scope);
+            NDArray work = workspace(plan, qs, bank, scope);
             for (long q0 = 0; q0 < q; q0 += plan.queryImages()) {
                 tiles(qs, q0, Math.min(q, q0 + plan.queryImages()), q0, bank, 0, bankShape.get(0), plan, minima,
-                        false, scope);
+                        false, work, scope);
             }
         }
         return minima;
@@ -226,19 +233,28 @@ public final class NearestPatchMinima {
             "NearestPatchMutual");
 
     /**
+     * The workspace every tile of a plan writes its product into, allocated once per pass: a fresh
+     * product per tile would cost the kernel's zeroing of its pages every time. Uninitialised; each
+     * tile overwrites the part it reads.
+     */
+    static NDArray workspace(TilePlan plan, ProductForm left, ProductForm refs, NDManager scope) {
+        long rows = plan.queryImages() == 1 ? plan.queryPatches() : plan.queryImages() * left.patches();
+        return scope.create(new Shape(rows * plan.referenceImages() * refs.patches()), refs.product().getDataType());
+    }
+
+    /**
      * Images [i0, i1) of {@code left} against images [from, to) of {@code refs}: writes
      * minima[t0 + i − i0][j][p] and, with {@code columns}, minima[j][i][q] (the same products read the
      * other way). Several query images are one product; a split of patches applies to one image only.
+     * {@code work} is the plan's {@link #workspace}.
      */
     static void tiles(ProductForm left, long i0, long i1, long t0, ProductForm refs, long from, long to,
-            TilePlan plan, NDArray minima, boolean columns, NDManager parent) {
+            TilePlan plan, NDArray minima, boolean columns, NDArray work, NDManager parent) {
         long k = i1 - i0;
         long l = left.patches();
         long rows = k == 1 ? plan.queryPatches() : l;
         try (NDManager row = parent.newSubManager()) {
             NDArray a = left.left(i0, i1, row);
-            NDArray work = row.create(new Shape(k * rows * plan.referenceImages() * refs.patches()),
-                    refs.product().getDataType());
             for (long j0 = from; j0 < to; j0 += plan.referenceImages()) {
                 long j1 = Math.min(to, j0 + plan.referenceImages());
                 try (NDManager tile = row.newSubManager()) {

@@ -140,12 +140,17 @@ public final class ProductSizing {
             NearestPatchMinima.ProductForm ops = NearestPatchMinima.ProductForm.of(FeatureChunks.of(z),
                     kernel.precision(), (int) images, scope);
             NDArray minima = scope.full(new Shape(images, images, patches), Float.POSITIVE_INFINITY, DataType.FLOAT32);
+            NDArray[] work = new NDArray[plans.length];
+            for (int i = 0; i < plans.length; i++) {
+                work[i] = NearestPatchMinima.workspace(plans[i], ops, ops, scope);
+            }
             for (int round = 0; round <= ROUNDS; round++) {
                 for (int i = 0; i < plans.length; i++) {
                     NearestPatchMinima.TilePlan p = plans[i];
                     long k = p.queryImages();
                     long t = System.nanoTime();
-                    NearestPatchMinima.tiles(ops, 0, k, 0, ops, k, k + p.referenceImages(), p, minima, true, scope);
+                    NearestPatchMinima.tiles(ops, 0, k, 0, ops, k, k + p.referenceImages(), p, minima, true, work[i],
+                            scope);
                     minima.getFloat(0, k, 0); // the tile has run
                     double seconds = (System.nanoTime() - t) / 1e9;
                     double flops = 2.0 * k * p.referenceImages() * patches * patches * (channels + 2);

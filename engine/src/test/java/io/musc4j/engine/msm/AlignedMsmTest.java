@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -27,40 +26,9 @@ class AlignedMsmTest {
         return f;
     }
 
-    /** By definition: per patch, the nearest in-window patch of each other image (direct
-     *  differences in float64), then the interval mean of the sorted distances. */
+    /** By definition ({@link MsmDefinition}): per patch, the nearest in-window patch of each other image. */
     private static double[] direct(float[] f, int n, int window, MsmInterval interval) {
-        MsmInterval.Ranks k = interval.ranks(n - 1);
-        int l = H * W;
-        double[] out = new double[n * l];
-        for (int i = 0; i < n; i++) {
-            for (int y = 0; y < H; y++) {
-                for (int x = 0; x < W; x++) {
-                    double[] d = new double[n - 1];
-                    int slot = 0;
-                    for (int j = 0; j < n; j++) {
-                        if (j == i) {
-                            continue;
-                        }
-                        double best = Double.POSITIVE_INFINITY;
-                        for (int yy = Math.max(0, y - window); yy <= Math.min(H - 1, y + window); yy++) {
-                            for (int xx = Math.max(0, x - window); xx <= Math.min(W - 1, x + window); xx++) {
-                                double s = 0;
-                                for (int c = 0; c < C; c++) {
-                                    double diff = f[((i * l) + y * W + x) * C + c] - f[((j * l) + yy * W + xx) * C + c];
-                                    s += diff * diff;
-                                }
-                                best = Math.min(best, Math.sqrt(s));
-                            }
-                        }
-                        d[slot++] = best;
-                    }
-                    Arrays.sort(d);
-                    out[i * l + y * W + x] = Arrays.stream(d, k.low(), k.high()).average().orElseThrow();
-                }
-            }
-        }
-        return out;
+        return MsmDefinition.msm(f, n, H, W, C, window, interval);
     }
 
     private static double[] aligned(float[] f, int n, int window, MsmInterval interval, long budget) {

@@ -29,10 +29,23 @@ final class MsmDefinition {
     /** MSM by definition: for each patch, the float64 distance to its nearest patch in every other image,
      *  sorted, averaged over the interval's ranks; (N·L) row-major. */
     static double[] msm(float[] f, int n, int l, int c, MsmInterval interval) {
+        return msm(f, n, 1, l, c, -1, interval);
+    }
+
+    /**
+     * MSM by definition on a gridH × gridW patch grid: as above, but with {@code window} ≥ 0 only the
+     * patches of the other image within that many grid steps of the same position count (aligned MSM);
+     * {@code window} −1: every patch (full MSM).
+     */
+    static double[] msm(float[] f, int n, int gridH, int gridW, int c, int window, MsmInterval interval) {
         MsmInterval.Ranks k = interval.ranks(n - 1);
+        int l = gridH * gridW;
+        int reach = window < 0 ? Math.max(gridH, gridW) : window;
         double[] out = new double[n * l];
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < l; p++) {
+                int y = p / gridW;
+                int x = p % gridW;
                 double[] d = new double[n - 1];
                 int slot = 0;
                 for (int j = 0; j < n; j++) {
@@ -40,13 +53,16 @@ final class MsmDefinition {
                         continue;
                     }
                     double best = Double.POSITIVE_INFINITY;
-                    for (int q = 0; q < l; q++) {
-                        double s = 0;
-                        for (int ch = 0; ch < c; ch++) {
-                            double diff = f[(i * l + p) * c + ch] - f[(j * l + q) * c + ch];
-                            s += diff * diff;
+                    for (int yy = Math.max(0, y - reach); yy <= Math.min(gridH - 1, y + reach); yy++) {
+                        for (int xx = Math.max(0, x - reach); xx <= Math.min(gridW - 1, x + reach); xx++) {
+                            int q = yy * gridW + xx;
+                            double s = 0;
+                            for (int ch = 0; ch < c; ch++) {
+                                double diff = f[(i * l + p) * c + ch] - f[(j * l + q) * c + ch];
+                                s += diff * diff;
+                            }
+                            best = Math.min(best, Math.sqrt(s));
                         }
-                        best = Math.min(best, Math.sqrt(s));
                     }
                     d[slot++] = best;
                 }
