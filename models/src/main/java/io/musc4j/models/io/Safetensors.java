@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -205,9 +206,7 @@ public final class Safetensors implements TensorSource {
     @Override
     public float[] floats(String name) throws WeightFileException {
         Entry e = entry(name);
-        ByteBuffer b = e.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        b.position(Math.toIntExact(e.begin())).limit(Math.toIntExact(e.end()));
-        b = b.slice().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = bytes(e);
         float[] out;
         switch (e.dtype()) {
             case "F32" -> {
@@ -231,6 +230,19 @@ public final class Safetensors implements TensorSource {
                     + "; only F32, F16 and BF16 weights are supported");
         }
         return out;
+    }
+
+    /** An F32 tensor's bytes in the mapped file; empty for other dtypes. */
+    @Override
+    public Optional<ByteBuffer> float32View(String name) throws WeightFileException {
+        Entry e = entry(name);
+        return e.dtype().equals("F32") ? Optional.of(bytes(e)) : Optional.empty();
+    }
+
+    private static ByteBuffer bytes(Entry e) {
+        ByteBuffer b = e.data().duplicate();
+        b.position(Math.toIntExact(e.begin())).limit(Math.toIntExact(e.end()));
+        return b.slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** IEEE binary16 to float32, exact (every half value is representable as a float). */

@@ -1,14 +1,19 @@
 package io.musc4j.models.vit;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.models.ModelConfig;
 import io.musc4j.models.io.WeightFileException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -122,7 +127,7 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
         }
 
         NDArray get(String name, long... shape) throws WeightFileException {
-            return manager.create(floats(name, shape), new Shape(shape)).toType(type, false);
+            return converted(stored(name, shape));
         }
 
         NDArray zeros(long n) {
@@ -131,33 +136,71 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
 
         /** A stored (out, in) linear weight as the (in, out) matrix the forward pass multiplies by. */
         NDArray linear(String name, long out, long in) throws WeightFileException {
-            return transposed(floats(name, out, in), out, in);
-        }
-
-        private NDArray transposed(float[] values, long out, long in) {
-            // manager.create wraps a Java direct buffer owned by w, so the transposed view must be
-            // copied into torch-owned memory before w is closed
-            try (NDArray w = manager.create(values, new Shape(out, in))) {
-                return w.transpose().toType(type, false).duplicate();
-            }
+            return transposed(stored(name, out, in));
         }
 
         /** The (3C, C) [q;k;v] weight as (C, 3C), the query rows scaled by 1/√d. */
         NDArray qkvWeight(String name, int c, float qScale) throws WeightFileException {
-            float[] v = floats(name, 3L * c, c);
-            for (int i = 0; i < c * c; i++) {
-                v[i] *= qScale;
-            }
-            return transposed(v, 3L * c, c);
+            return transposed(queryScaled(stored(name, 3L * c, c), c, qScale));
         }
 
         /** The (3C) [q;k;v] bias, the query part scaled by 1/√d. */
         NDArray qkvBias(String name, int c, float qScale) throws WeightFileException {
-            float[] v = floats(name, 3L * c);
-            for (int i = 0; i < c; i++) {
-                v[i] *= qScale;
+            return converted(queryScaled(stored(name, 3L * c), c, qScale));
+        }
+
+        /**
+         * A canonical tensor as float32 in torch memory. Where the checkpoint holds it as float32 in
+         * mapped memory, libtorch copies it from there (one copy, no Java array: a ViT-B loads about
+         * three times faster the first time in a process); otherwise through {@link #floats}.
+         */
+        private NDArray stored(String name, long... shape) throws WeightFileException {
+            Optional<List<ByteBuffer>> parts = tensors.float32Parts(name, shape);
+            if (parts.isEmpty()) {
+                return manager.create(floats(name, shape), new Shape(shape));
             }
-            return manager.create(v, new Shape(3L * c)).toType(type, false);
+            List<ByteBuffer> buffers = parts.get();
+            long[] part = shape.clone();
+            part[0] /= buffers.size();
+            // arrays over the mapped file must not outlive this call: each is copied, then closed
+            NDList views = new NDList();
+            try {
+                for (ByteBuffer b : buffers) {
+                    views.add(manager.create(b, new Shape(part), DataType.FLOAT32));
+                }
+                return views.size() == 1 ? views.get(0).duplicate() : NDArrays.concat(views, 0);
+            } finally {
+                views.close();
+            }
+        }
+
+        /** Rows [0, c) times {@code qScale}: the same float32 products as scaling them one by one. */
+        private NDArray queryScaled(NDArray qkv, int c, float qScale) {
+            try (NDArray q = qkv.get(new NDIndex(":{}", c)); NDArray kv = qkv.get(new NDIndex("{}:", c));
+                 NDArray scaled = q.mul(qScale)) {
+                return NDArrays.concat(new NDList(scaled, kv), 0);
+            } finally {
+                qkv.close();
+            }
+        }
+
+        /** {@code w} transposed, in this model's type and its own memory; closes {@code w}. */
+        private NDArray transposed(NDArray w) {
+            try (NDArray t = w.transpose()) {
+                return type == DataType.FLOAT32 ? t.duplicate() : t.toType(type, false);
+            } finally {
+                w.close();
+            }
+        }
+
+        /** {@code w} in this model's type; closes {@code w} unless it already is that type. */
+        private NDArray converted(NDArray w) {
+            if (w.getDataType() == type) {
+                return w;
+            }
+            try (w) {
+                return w.toType(type, false);
+            }
         }
     }
 }

@@ -2,12 +2,14 @@ package io.musc4j.models.vit;
 
 import io.musc4j.models.io.TensorSource;
 import io.musc4j.models.io.WeightFileException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -40,19 +42,32 @@ public final class WeightMap {
     /** How one canonical tensor is made from stored ones. */
     private interface Rule {
         float[] read(Stored stored, long[] shape) throws WeightFileException;
+
+        /**
+         * The stored tensors this canonical tensor is, unchanged and stacked along its first axis in
+         * this order; empty where the rule computes its values.
+         */
+        default List<String> stacked() {
+            return List.of();
+        }
     }
 
-    private static Rule same(String source) {
-        return (stored, shape) -> stored.get(source, shape);
+    private record Same(String source) implements Rule {
+        @Override
+        public float[] read(Stored stored, long[] shape) throws WeightFileException {
+            return stored.get(source, shape);
+        }
+
+        @Override
+        public List<String> stacked() {
+            return List.of(source);
+        }
     }
 
-    private static Rule concat(List<String> sources) {
-        return (stored, shape) -> {
-            long[] part = shape.clone();
-            if (part[0] % sources.size() != 0) {
-                throw new IllegalStateException(Arrays.toString(shape) + " does not split into " + sources.size());
-            }
-            part[0] /= sources.size();
+    private record Concat(List<String> sources) implements Rule {
+        @Override
+        public float[] read(Stored stored, long[] shape) throws WeightFileException {
+            long[] part = partShape(shape, sources.size());
             float[] out = new float[Math.toIntExact(count(shape))];
             int at = 0;
             for (String s : sources) {
@@ -61,7 +76,22 @@ public final class WeightMap {
                 at += v.length;
             }
             return out;
-        };
+        }
+
+        @Override
+        public List<String> stacked() {
+            return sources;
+        }
+    }
+
+    /** The shape of one of {@code parts} equal tensors stacked along the first axis into {@code shape}. */
+    private static long[] partShape(long[] shape, int parts) {
+        long[] part = shape.clone();
+        if (part[0] % parts != 0) {
+            throw new IllegalStateException(Arrays.toString(shape) + " does not split into " + parts);
+        }
+        part[0] /= parts;
+        return part;
     }
 
     private static Rule transposed(String source) {
@@ -83,13 +113,13 @@ public final class WeightMap {
 
     /** {@code canonical} is the stored tensor {@code source}. */
     public WeightMap same(String canonical, String source) {
-        rules.put(canonical, same(source));
+        rules.put(canonical, new Same(source));
         return this;
     }
 
     /** {@code canonical} is the stored tensors stacked along their first axis (e.g. q, k, v into qkv). */
     public WeightMap concat(String canonical, String... sources) {
-        rules.put(canonical, concat(List.of(sources)));
+        rules.put(canonical, new Concat(List.of(sources)));
         return this;
     }
 
@@ -138,14 +168,43 @@ public final class WeightMap {
 
         @Override
         public float[] read(String canonical, long... shape) throws WeightFileException {
+            return rule(canonical).read(this::stored, shape);
+        }
+
+        @Override
+        public Optional<List<ByteBuffer>> float32Parts(String canonical, long... shape) throws WeightFileException {
+            List<String> names = rule(canonical).stacked();
+            if (names.isEmpty()) {
+                return Optional.empty();
+            }
+            long[] part = partShape(shape, names.size());
+            List<ByteBuffer> parts = new ArrayList<>();
+            for (String name : names) {
+                check(name, part);
+                Optional<ByteBuffer> view = source.float32View(name);
+                if (view.isEmpty()) {
+                    return Optional.empty();
+                }
+                parts.add(view.get());
+            }
+            return Optional.of(parts);
+        }
+
+        private Rule rule(String canonical) {
             Rule rule = rules.get(canonical);
             if (rule == null) {
                 throw new IllegalStateException("layout names no tensor for canonical '" + canonical + "'");
             }
-            return rule.read(this::stored, shape);
+            return rule;
         }
 
         private float[] stored(String name, long... shape) throws WeightFileException {
+            check(name, shape);
+            return source.floats(name);
+        }
+
+        /** Marks a stored tensor used, after checking it exists with {@code shape} (size-1 axes aside). */
+        private void check(String name, long... shape) throws WeightFileException {
             if (!source.names().contains(name)) {
                 throw new WeightFileException("weights: tensor '" + name + "' is missing (is this the right model folder?)");
             }
@@ -155,7 +214,6 @@ public final class WeightMap {
                 throw new WeightFileException(source.file(name) + ": tensor '" + name + "' has shape "
                         + Arrays.toString(actual) + ", the model's config implies " + Arrays.toString(shape));
             }
-            return source.floats(name);
         }
 
         @Override
