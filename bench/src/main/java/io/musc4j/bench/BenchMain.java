@@ -132,7 +132,8 @@ public final class BenchMain implements Runnable {
             new PlainMain("backbone", "Backbone forward time: [dinov2|clip|all] [batch] [passes]", BackboneBench::main),
             new PlainMain("gemm", "float32 matrix-product rate of musc4j's shapes, and whether the MKL remedy is"
                     + " loaded: [reps]", GemmBench::main),
-            new PlainMain("startup", "JVM start, libtorch loading and the first op, in ms since the JVM started",
+            new PlainMain("startup", "JVM start, libtorch loading and the first op, in ms since the JVM started;"
+                    + " then a backbone's weights loaded: [model folder]",
                     StartupBench::main),
             new PlainMain("msm-shapes", "MSM tile shapes compared in one process, and where a tile's time goes:"
                     + " [N] [rounds] [L] [C] [k:chunk ...]", MsmShapesBench::main),
