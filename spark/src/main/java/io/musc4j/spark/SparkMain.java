@@ -61,6 +61,7 @@ public final class SparkMain {
                 System.err.println("musc: no Spark master: give --spark MASTER (e.g. local[4]) or run through spark-submit");
                 return 2;
             }
+            ExecutorEnvironment.applyDefaults(conf);
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
                 sc.setLogLevel(verbose ? "INFO" : "WARN");
                 return new SparkRun(sc, parsed.options(), parsed.runArgs()).execute();

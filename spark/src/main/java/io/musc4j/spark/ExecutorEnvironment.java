@@ -1,0 +1,44 @@
+package io.musc4j.spark;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+
+/**
+ * The environment the {@code musc} launcher gives libtorch, for executors that Spark starts in processes
+ * of their own (spark-submit to a cluster), where no launcher runs: transparent huge pages for large
+ * tensors, and glibc keeping tensors up to 32 MiB in its heap instead of mapping and zeroing each anew
+ * (the launcher's comment says why; the values are the launcher's). Set as {@code spark.executorEnv.*}
+ * unless the job's configuration already names them. Executors in the driver's JVM ({@code local[K]})
+ * have the driver's environment instead.
+ */
+final class ExecutorEnvironment {
+
+    static final Map<String, String> DEFAULTS = defaults();
+
+    private ExecutorEnvironment() {
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("THP_MEM_ALLOC_ENABLE", "1");
+        m.put("MALLOC_MMAP_THRESHOLD_", "33554432");
+        m.put("MALLOC_TRIM_THRESHOLD_", "134217728");
+        return m;
+    }
+
+    /** Adds the variables {@code conf} does not set yet; returns the names added. */
+    static List<String> applyDefaults(SparkConf conf) {
+        List<String> added = new ArrayList<>();
+        DEFAULTS.forEach((name, value) -> {
+            String key = "spark.executorEnv." + name;
+            if (!conf.contains(key)) {
+                conf.set(key, value);
+                added.add(name);
+            }
+        });
+        return added;
+    }
+}
