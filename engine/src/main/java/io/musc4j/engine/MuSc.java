@@ -385,8 +385,9 @@ public final class MuSc implements AutoCloseable {
             if (c.precision() == MsmPrecision.FP16 && !device.isGpu()) {
                 throw new IllegalArgumentException("fp16 precision needs a CUDA device; this run uses the cpu");
             }
-            Path folder = ModelResolver.builder().progress(downloadProgress).build().resolve(c.model());
-            checkAgainstModel(c, folder);
+            Path folder = ModelResolver.builder().progress(downloadProgress)
+                    .configCheck(model -> checkAgainstModel(c, model)).build().resolve(c.model());
+            checkAgainstModel(c, ModelLayout.locate(folder).config());
             BackboneOptions.Builder options = BackboneOptions.builder().device(DeviceChoice.of(device))
                     .precision(c.precision() == MsmPrecision.FP16
                             ? BackboneOptions.Precision.FP16 : BackboneOptions.Precision.FP32);
@@ -402,9 +403,8 @@ public final class MuSc implements AutoCloseable {
             }
         }
 
-        /** The options that need the model's configuration, checked before its weights load. */
-        private static void checkAgainstModel(MuscConfig c, Path folder) throws IOException {
-            ModelConfig model = ModelLayout.locate(folder).config();
+        /** The options that need the model's configuration, checked before its weights load (or download). */
+        private static void checkAgainstModel(MuscConfig c, ModelConfig model) {
             checkLayers(c, model.layers());
             checkImageSize(c.imageSize() > 0 ? c.imageSize() : model.imageSize(), model.patchSize());
         }

@@ -345,7 +345,7 @@ public final class NearestPatchMinima {
          * features written where the product precision is FP32; in FP16 they are the FP16-rounded
          * features, from which the kernel builds the same product form as from the originals.
          */
-        public NDArray features(long n, NDManager scope) {
+        NDArray features(long n, NDManager scope) {
             return product.get(scope, new NDIndex("0:{}, :, :{}", n, width - 2)).toType(DataType.FLOAT32, true);
         }
 

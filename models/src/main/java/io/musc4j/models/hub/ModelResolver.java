@@ -1,6 +1,8 @@
 package io.musc4j.models.hub;
 
+import io.musc4j.models.ModelConfig;
 import io.musc4j.models.layout.ModelFiles;
+import io.musc4j.models.layout.ModelLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -24,12 +26,21 @@ import java.util.Optional;
  */
 public final class ModelResolver {
 
+    /** What a caller checks in a model's configuration before its weights are downloaded. */
+    @FunctionalInterface
+    public interface ConfigCheck {
+        /** Throws, with a one-line message, when the model cannot serve the caller. */
+        void check(ModelConfig config) throws IOException;
+    }
+
     private final HubSettings settings;
     private final DownloadProgress progress;
+    private final ConfigCheck configCheck; // null: none
 
     private ModelResolver(Builder b) {
         this.settings = b.settings != null ? b.settings : HubSettings.fromEnvironment();
         this.progress = b.progress != null ? b.progress : DownloadProgress.console();
+        this.configCheck = b.configCheck;
     }
 
     public static Builder builder() {
@@ -93,6 +104,10 @@ public final class ModelResolver {
             String commit = remote.commit();
             Map<String, Path> fetched = new LinkedHashMap<>();
             fetched.put(choice.config(), blobs.fetch(cache, config.get()));
+            if (configCheck != null) {
+                // a configuration that cannot serve the run fails before hundreds of megabytes of weights come
+                configCheck.check(ModelLayout.readConfig(fetched.get(choice.config()), choice.config()));
+            }
             fetched.put(choice.weights(), blobs.fetch(cache, weights.get()));
             if (choice.sharded()) {
                 for (String shard : ModelFolder.shardNames(fetched.get(choice.weights()))) {
@@ -162,6 +177,7 @@ public final class ModelResolver {
     public static final class Builder {
         private HubSettings settings;
         private DownloadProgress progress;
+        private ConfigCheck configCheck;
 
         private Builder() {
         }
@@ -173,6 +189,15 @@ public final class ModelResolver {
 
         public Builder progress(DownloadProgress progress) {
             this.progress = Objects.requireNonNull(progress);
+            return this;
+        }
+
+        /**
+         * Checks a hub model's configuration once it is downloaded and before its weights are (a local
+         * folder or a cached model is not checked here: its configuration is at hand already).
+         */
+        public Builder configCheck(ConfigCheck check) {
+            this.configCheck = Objects.requireNonNull(check);
             return this;
         }
 

@@ -70,13 +70,25 @@ public enum ModelLayout {
 
     /** Reads a configuration file of any layout. */
     public static ModelConfig readConfig(Path configFile) throws IOException {
-        ConfigJson json = ConfigJson.read(configFile);
-        return of(json).config(json);
+        return readConfig(configFile, configFile.getFileName().toString());
+    }
+
+    /**
+     * Reads a configuration file stored under another name (a hub cache's blob) whose name in the model
+     * is {@code name}, which tells open_clip's configuration from the others.
+     */
+    public static ModelConfig readConfig(Path file, String name) throws IOException {
+        ConfigJson json = ConfigJson.read(file);
+        return of(json, name).config(json);
     }
 
     /** The layout a configuration file is written in. */
     static ModelLayout of(ConfigJson json) throws WeightFileException {
-        if (json.file().getFileName().toString().equals(ModelFiles.OPEN_CLIP_CONFIG)) {
+        return of(json, json.file().getFileName().toString());
+    }
+
+    private static ModelLayout of(ConfigJson json, String name) throws WeightFileException {
+        if (name.equals(ModelFiles.OPEN_CLIP_CONFIG)) {
             return OPEN_CLIP;
         }
         if (json.has("model_type")) {

@@ -65,6 +65,43 @@ class ModelResolverTest {
     }
 
     @Test
+    void aConfigurationThatFailsTheCallersCheckStopsBeforeTheWeights() throws IOException {
+        publishDinov2();
+        int blocks = io.musc4j.models.layout.ModelLayout.readConfig(MODELS.resolve("dinov2-tiny/config.json")).layers();
+        List<Integer> seen = new java.util.ArrayList<>();
+        ModelResolver checking = ModelResolver.builder()
+                .settings(HubSettings.builder().cacheDir(cache).endpoint(hub.endpoint()).build())
+                .progress(DownloadProgress.silent())
+                .configCheck(config -> {
+                    seen.add(config.layers());
+                    throw new IllegalArgumentException("layer 30 does not exist: the backbone has blocks 0.." + (blocks - 1));
+                }).build();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> checking.resolve("facebook/dinov2-tiny"));
+        assertTrue(e.getMessage().startsWith("layer 30 does not exist"), e.getMessage());
+        assertEquals(List.of(blocks), seen);
+        assertFalse(hub.requests().stream().anyMatch(r -> r.method().equals("GET") && r.path().endsWith(WEIGHTS)),
+                hub.requests().toString());
+        assertFalse(hub.requests().stream().anyMatch(r -> r.method().equals("GET") && r.path().startsWith("/cdn/")),
+                hub.requests().toString());
+        assertFalse(Files.exists(dinov2RepoDir().resolve("snapshots")));
+    }
+
+    @Test
+    void aConfigurationThatPassesTheCheckIsDownloadedWhole() throws IOException {
+        Map<String, byte[]> dinov2 = publishDinov2();
+        List<Integer> seen = new java.util.ArrayList<>();
+        Path dir = ModelResolver.builder()
+                .settings(HubSettings.builder().cacheDir(cache).endpoint(hub.endpoint()).build())
+                .progress(DownloadProgress.silent())
+                .configCheck(config -> seen.add(config.layers())).build()
+                .resolve("facebook/dinov2-tiny");
+        assertSameFiles(dinov2, dir);
+        assertEquals(List.of(io.musc4j.models.layout.ModelLayout.readConfig(dir.resolve("config.json")).layers()), seen);
+    }
+
+    @Test
     void secondResolveUsesTheCacheWithoutAnyRequest() throws IOException {
         publishDinov2();
         Path first = resolver().resolve("facebook/dinov2-tiny");
