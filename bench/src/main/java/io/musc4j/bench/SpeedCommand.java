@@ -25,6 +25,7 @@ import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.maps.PixelMaps;
 import io.musc4j.engine.msm.FeatureChunks;
+import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
@@ -47,6 +48,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -124,15 +126,36 @@ final class SpeedCommand implements Callable<Integer> {
                 PatchScorer scorer = pipeline.scorer(grid, grid);
                 double[][][] msm = new double[pipeline.aggregation().featureSets().size()][taps.length][];
                 double flops = 0;
+                // the pipeline streams the features into MSM; read whole here so each stage is timed alone
+                Optional<NeighbourhoodMaps> layerMaps = pipeline.scoresLayers(n, grid, grid, store.channels(), device)
+                        ? pipeline.aggregation().neighbourhoods(store, 0) : Optional.empty();
+                int perProduct = layerMaps.isPresent() ? degrees.size() : 1;
+                System.out.printf("MSM: %s%n", layerMaps.isPresent()
+                        ? "every degree of a layer from one product (box sums of the layer-normed map's products)"
+                        : "one product per pass");
                 for (Pass pass : pipeline.passes(taps.length)) {
+                    if (layerMaps.isPresent() && pass.set() > 0) {
+                        continue;
+                    }
                     try (NDManager scope = root.newSubManager()) {
-                        // the pipeline streams the features into MSM; read whole here so each stage is timed alone
-                        NDArray z = pipeline.features(store, pass).read(0, n, scope);
-                        z.toFloatArray(); // completes asynchronous devices
-                        t = lap(nanos, "LNAMD", t);
-                        msm[pass.set()][pass.layer()] = scorer.score(pass, FeatureChunks.of(z), n, scope)
-                                .toDoubleArray();
-                        flops += ScoringBench.msmFlops(n, l, z.getShape().get(2));
+                        if (layerMaps.isPresent()) {
+                            NeighbourhoodMaps.Block whole = pipeline.aggregation().neighbourhoods(store, pass.layer())
+                                    .orElseThrow().read(0, n, scope);
+                            whole.inverseNorms().toFloatArray(); // completes asynchronous devices
+                            t = lap(nanos, "LNAMD", t);
+                            NDArray scores = scorer.scoreNeighbourhoods(NeighbourhoodMaps.of(whole, grid, grid,
+                                    degrees), n, scope);
+                            for (int set = 0; set < degrees.size(); set++) {
+                                msm[set][pass.layer()] = scores.get(set).toDoubleArray();
+                            }
+                        } else {
+                            NDArray z = pipeline.features(store, pass).read(0, n, scope);
+                            z.toFloatArray(); // completes asynchronous devices
+                            t = lap(nanos, "LNAMD", t);
+                            msm[pass.set()][pass.layer()] = scorer.score(pass, FeatureChunks.of(z), n, scope)
+                                    .toDoubleArray();
+                        }
+                        flops += ScoringBench.msmFlops(n, l, store.channels());
                         t = lap(nanos, "MSM", t);
                     }
                 }
@@ -194,6 +217,12 @@ final class SpeedCommand implements Callable<Integer> {
                         + "%.1f GFLOP/s (before %.1f, after %.1f the stages; MSM at %.0f%% of the higher)%n", flops / 1e9,
                         nanos.get("MSM") / 1e9, msmRate, Math.max(peak, peakAfter), peak, peakAfter,
                         100 * msmRate / Math.max(peak, peakAfter));
+                if (perProduct > 1) {
+                    // what one product per degree would have had to compute at the same time
+                    System.out.printf("  one product per degree would be %.1f GFLOP: %.1f GFLOP/s equivalent, %.0f%% of"
+                            + " the peak%n", perProduct * flops / 1e9, perProduct * msmRate,
+                            100 * perProduct * msmRate / Math.max(peak, peakAfter));
+                }
             }
         } finally {
             SyntheticCategory.deleteTree(tmp);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import io.musc4j.engine.lnamd.Aggregator;
 import io.musc4j.engine.maps.PixelMaps;
 import io.musc4j.engine.msm.FeatureChunks;
+import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.msm.PatchScorer;
 import io.musc4j.engine.rscin.Rscin;
@@ -13,6 +14,7 @@ import io.musc4j.engine.store.ResidentTokens;
 import io.musc4j.engine.store.TokenStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * MuSc's stage chain, composed here and nowhere else: the tapped tokens of N unlabeled images in,
@@ -120,8 +122,49 @@ public final class MuscPipeline {
      */
     public NDArray scoreBlock(TokenStore tokens, Pass pass, long from, long to, NDManager manager) {
         MemoryPlan plan = plan(tokens, manager.getDevice());
-        return scorer(tokens.gridH(), tokens.gridW()).scoreBlock(pass, features(tokens, pass), plan.lnamdChunk(),
-                from, to, manager);
+        PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
+        Optional<NeighbourhoodMaps> maps = neighbourhoods(tokens, pass.layer(), scorer, manager);
+        if (maps.isPresent()) {
+            // the whole run's kernel, so that gathered blocks give its numbers; a worker that scores
+            // every set of a layer should call scoreLayerBlock once instead
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray rows = scorer.scoreNeighbourhoodsBlock(maps.get(), plan.lnamdChunk(), from, to, scope)
+                        .get(pass.set());
+                rows.attach(manager);
+                return rows;
+            }
+        }
+        return scorer.scoreBlock(pass, features(tokens, pass), plan.lnamdChunk(), from, to, manager);
+    }
+
+    /**
+     * Every feature set of one layer for query images [from, to), where the scorer scores a layer's sets
+     * from one product ({@link PatchScorer#scoresNeighbourhoods}); else empty, and {@link #scoreBlock}
+     * scores pass by pass.
+     *
+     * @return (sets, to − from, L) float64 on {@code manager}
+     */
+    public Optional<NDArray> scoreLayerBlock(TokenStore tokens, int layer, long from, long to, NDManager manager) {
+        PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
+        return neighbourhoods(tokens, layer, scorer, manager).map(maps -> scorer.scoreNeighbourhoodsBlock(maps,
+                plan(tokens, manager.getDevice()).lnamdChunk(), from, to, manager));
+    }
+
+    /**
+     * Whether a set of N images of h×w patches with C channels is scored a layer at a time: every feature
+     * set of a layer from one product, where the aggregation gives its sets as one map (LNAMD with several
+     * degrees) and the scorer takes them so ({@link PatchScorer#scoresNeighbourhoods}).
+     */
+    public boolean scoresLayers(long images, int gridH, int gridW, long channels, Device device) {
+        return aggregation.givesNeighbourhoods() && scorer(gridH, gridW).scoresNeighbourhoods(images,
+                (long) gridH * gridW, channels, aggregation.featureSets().size(), device);
+    }
+
+    /** A layer's feature sets as one map, where the set {@link #scoresLayers}. */
+    private Optional<NeighbourhoodMaps> neighbourhoods(TokenStore tokens, int layer, PatchScorer scorer,
+            NDManager manager) {
+        return scoresLayers(tokens.images(), tokens.gridH(), tokens.gridW(), tokens.channels(), manager.getDevice())
+                ? aggregation.neighbourhoods(tokens, layer) : Optional.empty();
     }
 
     /**
@@ -132,8 +175,26 @@ public final class MuscPipeline {
      */
     public double[][][] scorePasses(TokenStore tokens, NDManager manager) {
         MemoryPlan plan = plan(tokens, manager.getDevice());
-        return scorePasses(tokens.layers(), pass -> features(tokens, pass),
-                scorer(tokens.gridH(), tokens.gridW()), plan.lnamdChunk(), manager);
+        PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
+        if (neighbourhoods(tokens, 0, scorer, manager).isEmpty()) {
+            return scorePasses(tokens.layers(), pass -> features(tokens, pass), scorer, plan.lnamdChunk(), manager);
+        }
+        // every feature set of a layer from one product: the same passes in the same order, a layer at a time
+        int sets = aggregation.featureSets().size();
+        int layers = tokens.layers();
+        double[][][] msm = new double[sets][layers][];
+        progress.progress(ProgressListener.SCORING, 0, sets * layers);
+        for (int layer = 0; layer < layers; layer++) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray scores = scorer.scoreNeighbourhoods(neighbourhoods(tokens, layer, scorer, manager)
+                        .orElseThrow(), plan.lnamdChunk(), scope);
+                for (int set = 0; set < sets; set++) {
+                    msm[set][layer] = scores.get(set).toDoubleArray();
+                }
+            }
+            progress.progress(ProgressListener.SCORING, (layer + 1) * sets, sets * layers);
+        }
+        return msm;
     }
 
     /** The features of a pass, wherever they come from. */

@@ -1,9 +1,13 @@
 package io.musc4j.engine.lnamd;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import io.musc4j.engine.msm.NeighbourhoodMaps;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +30,7 @@ public final class Lnamd {
 
     private static final float LAYER_NORM_EPS = 1e-5f;
     private static final int[] PER_IMAGE = {1};
+    private static final int[] LAST = {2};
 
     private final int gridH;
     private final int gridW;
@@ -52,6 +57,62 @@ public final class Lnamd {
      *     to the manager of {@code tokens}
      */
     public List<NDArray> aggregate(NDArray tokens, List<Integer> degrees) {
+        checked(tokens, degrees);
+        Shape s = tokens.getShape();
+        long n = s.get(0);
+        long c = s.get(2);
+        long patches = (long) gridH * gridW;
+        List<NDArray> out = new ArrayList<>(degrees.size());
+        try (var scope = tokens.getManager().newSubManager()) {
+            NDArray map = layerNormed(tokens, scope).reshape(n, gridH, gridW, c).transpose(0, 3, 1, 2);
+            for (int r : degrees) {
+                try (var degreeScope = scope.newSubManager()) {
+                    NDArray m = map.get(degreeScope, new NDIndex(":"));
+                    NDArray z = pooled(m, r).transpose(0, 2, 3, 1).reshape(n, patches, c);
+                    NDArray unit = z.div(z.norm(new int[] {2}, true));
+                    unit.attach(tokens.getManager());
+                    out.add(unit);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The same features in the form that scores every degree from one product ({@link NeighbourhoodMaps}):
+     * the layer-normed map, whose degree-r feature is the unit vector of its r×r box sum, and per degree
+     * the inverse norms of those sums (the r² divisor of the mean cancels in the unit vector).
+     *
+     * @param tokens (N, 1+L, C) float32 tokens; token 0 is dropped
+     * @param degrees odd aggregation degrees r ≥ 1
+     * @return the (N, L, C) map and the (D, N, L) inverse norms, attached to the manager of {@code tokens}
+     */
+    public NeighbourhoodMaps.Block neighbourhoods(NDArray tokens, List<Integer> degrees) {
+        checked(tokens, degrees);
+        Shape s = tokens.getShape();
+        long n = s.get(0);
+        long c = s.get(2);
+        long patches = (long) gridH * gridW;
+        try (var scope = tokens.getManager().newSubManager()) {
+            NDArray normed = layerNormed(tokens, scope);
+            NDArray grid = normed.reshape(n, gridH, gridW, c).transpose(0, 3, 1, 2);
+            NDList inverse = new NDList(degrees.size());
+            for (int r : degrees) {
+                NDArray norms = pooled(grid, r).transpose(0, 2, 3, 1).reshape(n, patches, c).norm(LAST, false)
+                        .mul(r * r);
+                // a division, not pow(−1): libtorch's vectorised pow is not correctly rounded, so its result
+                // would depend on where an element falls in a block, and the scores on the block's size
+                inverse.add(norms.onesLike().div(norms));
+            }
+            NeighbourhoodMaps.Block block = new NeighbourhoodMaps.Block(normed.reshape(n, patches, c),
+                    NDArrays.stack(inverse));
+            block.map().attach(tokens.getManager());
+            block.inverseNorms().attach(tokens.getManager());
+            return block;
+        }
+    }
+
+    private void checked(NDArray tokens, List<Integer> degrees) {
         Shape s = tokens.getShape();
         long patches = (long) gridH * gridW;
         if (s.dimension() != 3 || s.get(1) != patches + 1) {
@@ -63,29 +124,20 @@ public final class Lnamd {
                 throw new IllegalArgumentException("LNAMD: aggregation degree must be odd and >= 1, got " + r);
             }
         }
-        long n = s.get(0);
-        long c = s.get(2);
-        List<NDArray> out = new ArrayList<>(degrees.size());
-        try (var scope = tokens.getManager().newSubManager()) {
-            // (N, L·C): one LayerNorm per image over its whole map
-            NDArray x = tokens.get(scope, new NDIndex(":, 1:, :")).reshape(n, patches * c);
-            NDArray centred = x.sub(x.mean(PER_IMAGE, true));
-            NDArray variance = centred.square().mean(PER_IMAGE, true);
-            NDArray normed = centred.div(variance.add(LAYER_NORM_EPS).sqrt());
-            NDArray map = normed.reshape(n, gridH, gridW, c).transpose(0, 3, 1, 2);
-            for (int r : degrees) {
-                try (var degreeScope = scope.newSubManager()) {
-                    NDArray m = map.get(degreeScope, new NDIndex(":"));
-                    NDArray pooled = r == 1 ? m
-                            : Pool.avgPool2d(m, new Shape(r, r), new Shape(1, 1),
-                                    new Shape((r - 1) / 2, (r - 1) / 2), false, true);
-                    NDArray z = pooled.transpose(0, 2, 3, 1).reshape(n, patches, c);
-                    NDArray unit = z.div(z.norm(new int[] {2}, true));
-                    unit.attach(tokens.getManager());
-                    out.add(unit);
-                }
-            }
-        }
-        return out;
+    }
+
+    /** (N, L·C): one LayerNorm per image over its whole map, the tokens' order kept. */
+    private NDArray layerNormed(NDArray tokens, NDManager scope) {
+        Shape s = tokens.getShape();
+        NDArray x = tokens.get(scope, new NDIndex(":, 1:, :")).reshape(s.get(0), (s.get(1) - 1) * s.get(2));
+        NDArray centred = x.sub(x.mean(PER_IMAGE, true));
+        NDArray variance = centred.square().mean(PER_IMAGE, true);
+        return centred.div(variance.add(LAYER_NORM_EPS).sqrt());
+    }
+
+    /** The r×r means of an (N, C, h, w) map, zero padding counted. */
+    private static NDArray pooled(NDArray map, int r) {
+        return r == 1 ? map : Pool.avgPool2d(map, new Shape(r, r), new Shape(1, 1),
+                new Shape((r - 1) / 2, (r - 1) / 2), false, true);
     }
 }

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Full MSM (Mutual Scoring Mechanism, MuSc §3.3), the reference's {@link PatchScorer}: the unlabeled
@@ -128,6 +130,114 @@ public final class FullMsm implements PatchScorer {
         }
         ScoringPlan plan = plan(n, z.patches(), z.channels(), plannedFor != null ? plannedFor : manager.getDevice());
         return scoreRows(z, chunkImages, from, to, false, plan, manager);
+    }
+
+    /**
+     * Full MSM can score every degree of a layer from one product ({@link NeighbourhoodMinima}) where the
+     * products are float32 (box sums of half-precision products would lose the digits the unit features
+     * keep) and a tile holds whole query images.
+     */
+    @Override
+    public boolean scoresNeighbourhoods(long images, long patches, long channels, int degrees, Device device) {
+        return precision == MsmPrecision.FP32 && images >= 2 && degrees >= 1
+                && neighbourhoodTile(patches, channels, plannedFor != null ? plannedFor : device) != null;
+    }
+
+    /**
+     * The workspace of one tile of {@link #scoreNeighbourhoods}: its product, the product-sized
+     * temporaries of the box sums and its minima; 0 where the maps are scored pass by pass.
+     */
+    public long neighbourhoodTileBytes(long patches, long channels, Device device) {
+        NearestPatchMinima.TilePlan tile = neighbourhoodTile(patches, channels, plannedFor != null ? plannedFor : device);
+        return tile == null ? 0 : neighbourhoodTileBytes(tile, patches);
+    }
+
+    private static long neighbourhoodTileBytes(NearestPatchMinima.TilePlan tile, long patches) {
+        return tile.bytes() + NeighbourhoodMinima.TEMPORARIES * tile.queryImages() * patches * tile.referenceImages()
+                * patches * Float.BYTES;
+    }
+
+    @Override
+    public NDArray scoreNeighbourhoods(NeighbourhoodMaps maps, int chunkImages, NDManager manager) {
+        return scoreNeighbourhoods(maps, chunkImages, 0, maps.images(), true, manager);
+    }
+
+    @Override
+    public NDArray scoreNeighbourhoodsBlock(NeighbourhoodMaps maps, int chunkImages, long from, long to,
+            NDManager manager) {
+        if (from < 0 || to > maps.images() || from >= to) {
+            throw new IndexOutOfBoundsException("MSM: query images [" + from + ", " + to + ") of " + maps.images());
+        }
+        return scoreNeighbourhoods(maps, chunkImages, from, to, false, manager);
+    }
+
+    private NDArray scoreNeighbourhoods(NeighbourhoodMaps maps, int chunkImages, long from, long to,
+            boolean symmetricIfItFits, NDManager manager) {
+        Device device = plannedFor != null ? plannedFor : manager.getDevice();
+        if (!scoresNeighbourhoods(maps.images(), maps.patches(), maps.channels(), maps.degrees().size(), device)) {
+            throw new UnsupportedOperationException("MSM: these maps are scored pass by pass (" + precision
+                    + " products, " + maps.images() + " images of " + maps.patches() + " patches)");
+        }
+        NearestPatchMinima.TilePlan tile = neighbourhoodTile(maps.patches(), maps.channels(), device);
+        ScoringPlan plan = planNeighbourhoods(maps, tile);
+        long n = maps.images();
+        int degrees = maps.degrees().size();
+        try (NDManager scope = manager.newSubManager()) {
+            NeighbourhoodMinima.Form form = NeighbourhoodMinima.Form.of(maps, chunkImages, scope);
+            NDArray store = symmetricIfItFits && plan.symmetric() ? NeighbourhoodMinima.mutual(form, tile, scope) : null;
+            List<NDList> parts = new ArrayList<>();
+            for (int d = 0; d < degrees; d++) {
+                parts.add(new NDList());
+            }
+            for (long i0 = from; i0 < to; i0 += plan.rowsPerBlock()) {
+                long i1 = Math.min(to, i0 + plan.rowsPerBlock());
+                try (NDManager block = scope.newSubManager()) {
+                    NDArray minima = store != null ? store.get(block, new NDIndex(":, {}:{}", i0, i1))
+                            : NeighbourhoodMinima.queries(form, i0, i1, tile, block);
+                    for (int d = 0; d < degrees; d++) {
+                        NDArray mean = interval.average(minima.get(block, new NDIndex("{}", d)), (int) n - 1);
+                        mean.attach(scope);
+                        parts.get(d).add(mean);
+                    }
+                }
+            }
+            NDList perDegree = new NDList();
+            for (NDList p : parts) {
+                perDegree.add(p.size() == 1 ? p.get(0) : NDArrays.concat(p, 0));
+            }
+            NDArray scores = NDArrays.stack(perDegree);
+            scores.attach(manager);
+            return scores;
+        }
+    }
+
+    /** The neighbourhood kernel's tile: the pass kernel's, in a tile budget that also holds its
+     *  temporaries; null where that would split a query image. */
+    private NearestPatchMinima.TilePlan neighbourhoodTile(long patches, long channels, Device device) {
+        long pair = (3 * (channels + 2) + patches) * patches * precision.bytes();
+        long budget = Math.max(budgetBytes / TILE_SHARE / (1 + NeighbourhoodMinima.TEMPORARIES), pair);
+        NearestPatchMinima.TilePlan tile = new NearestPatchMinima(budget, precision).plan(patches, channels, device);
+        return NeighbourhoodMinima.fits(tile, patches) ? tile : null;
+    }
+
+    /** As {@link #plan}, with a store of every degree and the tile's temporaries. */
+    private ScoringPlan planNeighbourhoods(NeighbourhoodMaps maps, NearestPatchMinima.TilePlan tile) {
+        long images = maps.images();
+        long patches = maps.patches();
+        long degrees = maps.degrees().size();
+        long tileBytes = neighbourhoodTileBytes(tile, patches);
+        long form = images * patches * (maps.channels() + degrees) * Float.BYTES;
+        long row = images * patches;
+        long store = degrees * images * row * STORE_BYTES;
+        long free = budgetBytes - tileBytes - store;
+        if (free >= row * AVERAGE_BYTES) {
+            long rows = Math.min(images, free / (row * AVERAGE_BYTES));
+            return new ScoringPlan(true, (int) rows, tile, store + rows * row * AVERAGE_BYTES + tileBytes, form);
+        }
+        long rows = Math.max(1, Math.min(images, (budgetBytes - tileBytes) / (row * (degrees * STORE_BYTES
+                + AVERAGE_BYTES))));
+        return new ScoringPlan(false, (int) rows, tile, rows * row * (degrees * STORE_BYTES + AVERAGE_BYTES)
+                + tileBytes, form);
     }
 
     private static long checked(FeatureChunks z) {

@@ -40,4 +40,34 @@ public interface PatchScorer {
 
     /** How scoring N images of L patches with C channels uses memory on {@code device}. */
     ScoringPlan plan(long images, long patches, long channels, Device device);
+
+    /**
+     * Whether {@link #scoreNeighbourhoods} scores maps of N images of L patches with C channels at D
+     * degrees on {@code device}: every feature set of a layer from one product. A scorer that cannot is
+     * given the sets pass by pass.
+     */
+    default boolean scoresNeighbourhoods(long images, long patches, long channels, int degrees, Device device) {
+        return false;
+    }
+
+    /**
+     * The scores of every degree of one layer, equal to {@link #score} of each degree's features up to
+     * float32 rounding of the products.
+     *
+     * @return (D, N, L) float64 on {@code manager}, degrees in the maps' order
+     * @throws UnsupportedOperationException where {@link #scoresNeighbourhoods} is false
+     */
+    default NDArray scoreNeighbourhoods(NeighbourhoodMaps maps, int chunkImages, NDManager manager) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " scores pass by pass");
+    }
+
+    /**
+     * Rows [from, to) of {@link #scoreNeighbourhoods}, from the query images' side (as {@link #scoreBlock}).
+     *
+     * @return (D, to − from, L) float64 on {@code manager}
+     */
+    default NDArray scoreNeighbourhoodsBlock(NeighbourhoodMaps maps, int chunkImages, long from, long to,
+            NDManager manager) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " scores pass by pass");
+    }
 }

@@ -42,6 +42,50 @@ class LnamdTest {
     }
 
     @Test
+    void neighbourhoodsAreTheLayerNormedMapAndTheInverseNormsOfItsBoxSums() {
+        // the same hand-checked map: the layer-normed values, and for the corner patch at r = 3 the box
+        // sum (hi + 3 lo, 4 hi) = 9 × the mean above, whose inverse norm is what the unit feature divides by
+        float[] tokens = new float[10 * 2];
+        for (int p = 1; p <= 9; p++) {
+            tokens[p * 2 + 1] = 1;
+        }
+        tokens[5 * 2] = 1;
+        double mean = 10.0 / 18;
+        double sd = Math.sqrt(mean * (1 - mean) + 1e-5);
+        double lo = (0 - mean) / sd;
+        double hi = (1 - mean) / sd;
+        try (NDManager m = NDManager.newBaseManager()) {
+            var block = new Lnamd(3, 3).neighbourhoods(m.create(tokens, new Shape(1, 10, 2)), List.of(1, 3));
+            assertEquals(new Shape(1, 9, 2), block.map().getShape());
+            assertEquals(new Shape(2, 1, 9), block.inverseNorms().getShape());
+            float[] map = block.map().toFloatArray();
+            assertEquals(lo, map[0], 1e-6);
+            assertEquals(hi, map[1], 1e-6);
+            assertEquals(hi, map[4 * 2], 1e-6); // the centre patch, channel 0
+            float[] inverse = block.inverseNorms().toFloatArray();
+            assertEquals(1 / Math.hypot(lo, hi), inverse[0], 1e-6);
+            assertEquals(1 / Math.hypot(hi + 3 * lo, 4 * hi), inverse[9], 1e-6);
+        }
+    }
+
+    @Test
+    void neighbourhoodsOfABlockAreThoseOfEachImageBitForBit() {
+        // the scores must not depend on how many images a block of the token store holds
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(7);
+            NDArray tokens = m.randomNormal(new Shape(9, 1 + 14 * 14, 64));
+            Lnamd lnamd = new Lnamd(14, 14);
+            var whole = lnamd.neighbourhoods(tokens, List.of(1, 3, 5));
+            for (int i = 0; i < 9; i++) {
+                var one = lnamd.neighbourhoods(tokens.get("{}:{}", i, i + 1), List.of(1, 3, 5));
+                assertEquals(0, whole.map().get("{}:{}", i, i + 1).sub(one.map()).abs().max().getFloat(), "map " + i);
+                assertEquals(0, whole.inverseNorms().get(":, {}:{}", i, i + 1).sub(one.inverseNorms()).abs().max()
+                        .getFloat(), "inverse norms " + i);
+            }
+        }
+    }
+
+    @Test
     void rejectsEvenDegreesAndWrongTokenCounts() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray tokens = m.zeros(new Shape(2, 10, 4));

@@ -1,0 +1,200 @@
+package io.musc4j.engine.msm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.models.script.ScriptModule;
+
+/**
+ * The nearest-patch kernel of {@link NearestPatchMinima} for every LNAMD degree of a layer at once,
+ * from one product per tile instead of one per degree.
+ *
+ * <p>Why it is exact: LNAMD's degree-r feature of patch p is the unit vector of B_r F (p), the r×r box
+ * sum of the layer-normed map F around p (zero padding). Box sums are linear, so the products of
+ * degree-r features are box sums of the products of the map, G = F_i·F_jᵀ, over both patch grids:
+ * {@code (B_r F_i)(p)·(B_r F_j)(q) = Σ_{p'∈W_r(p), q'∈W_r(q)} G(p', q')}. One product over C channels
+ * and, per degree, four separable passes of r terms over the product replace one product over C per
+ * degree; dividing by both box sums' norms gives the cosines of the unit features, and for unit vectors
+ * ‖a − b‖² = 2 − 2 a·b. The nearest patch is the largest cosine. Up to float32 rounding this equals
+ * {@link NearestPatchMinima} on the features {@link io.musc4j.engine.lnamd.Lnamd#aggregate} gives.
+ *
+ * <p>Tiles are whole query images against whole reference images (the box sums need every patch of
+ * both grids): a {@link NearestPatchMinima.TilePlan} whose query images are not split. Per tile the
+ * workspace holds the product and {@link #TEMPORARIES} product-sized arrays of the passes. The result
+ * grows with the degrees D: (D, Q, M, L) float32.
+ */
+final class NeighbourhoodMinima {
+
+    /** Product-sized arrays a tile holds besides its product: a box pass's input and output, and the
+     *  scaled cosines. */
+    static final int TEMPORARIES = 3;
+
+    /**
+     * One tile in one native call ({@code nearest_patch_boxes.py}). In: maps (k, L, C) and (J, L, C),
+     * inverse norms (D, k, L) and (D, J, L), the grid [h, w, r_1..r_D]. Out: row minima (D, k, J, L) and,
+     * for {@link #MUTUAL}, column minima (D, J, k, L), float32 distances.
+     */
+    private static final ScriptModule ROWS = new ScriptModule(NeighbourhoodMinima.class, "nearest_patch_boxes.py",
+            "NearestPatchBoxesRows");
+    private static final ScriptModule MUTUAL = new ScriptModule(NeighbourhoodMinima.class, "nearest_patch_boxes.py",
+            "NearestPatchBoxesMutual");
+
+    private NeighbourhoodMinima() {
+    }
+
+    /** Whether a tile plan keeps query images whole, which the box sums need. */
+    static boolean fits(NearestPatchMinima.TilePlan plan, long patches) {
+        return plan.queryImages() > 1 || plan.queryPatches() >= patches;
+    }
+
+    /**
+     * The maps of all N images with their inverse norms, resident while a layer is scored.
+     *
+     * @param map (N, L, C) float32
+     * @param inverseNorms (D, N, L) float32
+     * @param grid int64 [h, w, r_1..r_D] on the maps' device
+     */
+    record Form(NDArray map, NDArray inverseNorms, NDArray grid) {
+
+        /** Read {@code chunk} images at a time into arrays owned by {@code scope}. */
+        static Form of(NeighbourhoodMaps maps, int chunk, NDManager scope) {
+            long n = maps.images();
+            int d = maps.degrees().size();
+            long[] grid = new long[2 + d];
+            grid[0] = maps.gridH();
+            grid[1] = maps.gridW();
+            for (int i = 0; i < d; i++) {
+                grid[2 + i] = maps.degrees().get(i);
+            }
+            if (maps.resident().isPresent()) {
+                NeighbourhoodMaps.Block whole = maps.resident().get();
+                return new Form(whole.map(), whole.inverseNorms(), scope.create(grid));
+            }
+            NDArray map = scope.create(new Shape(n, maps.patches(), maps.channels()), DataType.FLOAT32);
+            NDArray inverse = scope.create(new Shape(d, n, maps.patches()), DataType.FLOAT32);
+            for (long j0 = 0; j0 < n; j0 += chunk) {
+                long j1 = Math.min(n, j0 + chunk);
+                try (NDManager part = scope.newSubManager()) {
+                    NeighbourhoodMaps.Block block = maps.read(j0, j1, part);
+                    map.set(new NDIndex("{}:{}", j0, j1), block.map());
+                    inverse.set(new NDIndex(":, {}:{}", j0, j1), block.inverseNorms());
+                }
+            }
+            return new Form(map, inverse, scope.create(grid));
+        }
+
+        long images() {
+            return map.getShape().get(0);
+        }
+
+        long patches() {
+            return map.getShape().get(1);
+        }
+
+        long degrees() {
+            return inverseNorms.getShape().get(0);
+        }
+    }
+
+    /**
+     * All pairs, each unordered pair once: (D, N, N, L) float32, +∞ where j = i, owned by {@code scope}. Every pair is computed with its lower image as the left operand, the orientation
+     * {@link #queries} keeps too: box sums taken in another order round differently.
+     */
+    static NDArray mutual(Form form, NearestPatchMinima.TilePlan plan, NDManager scope) {
+        long n = form.images();
+        NDArray minima = scope.full(new Shape(form.degrees(), n, n, form.patches()), Float.POSITIVE_INFINITY,
+                DataType.FLOAT32);
+        try (NDManager ws = scope.newSubManager()) {
+            NDArray work = workspace(plan, form, ws);
+            for (long i0 = 0; i0 + 1 < n; i0 += plan.queryImages()) {
+                long i1 = Math.min(n, i0 + plan.queryImages());
+                for (long i = i0; i + 1 < i1; i++) {
+                    both(form, i, i + 1, i + 1, i1, minima, 0, work, ws);
+                }
+                for (long j0 = i1; j0 < n; j0 += plan.referenceImages()) {
+                    both(form, i0, i1, j0, Math.min(n, j0 + plan.referenceImages()), minima, 0, work, ws);
+                }
+            }
+        }
+        return minima;
+    }
+
+    /**
+     * Query images [i0, i1) against all N: (D, i1 − i0, N, L), +∞ where j = i. Each pair is oriented as in
+     * {@link #mutual} (an earlier reference is the left operand and gives its column minima), so that
+     * blocks gathered from workers equal the symmetric store up to the products' rounding.
+     */
+    static NDArray queries(Form form, long i0, long i1, NearestPatchMinima.TilePlan plan, NDManager scope) {
+        long n = form.images();
+        NDArray minima = scope.full(new Shape(form.degrees(), i1 - i0, n, form.patches()), Float.POSITIVE_INFINITY,
+                DataType.FLOAT32);
+        try (NDManager ws = scope.newSubManager()) {
+            NDArray work = workspace(plan, form, ws);
+            for (long q0 = i0; q0 < i1; q0 += plan.queryImages()) {
+                long q1 = Math.min(i1, q0 + plan.queryImages());
+                for (long j0 = 0; j0 < q0; j0 += plan.referenceImages()) {
+                    long j1 = Math.min(q0, j0 + plan.referenceImages());
+                    try (NDManager tile = ws.newSubManager()) {
+                        NDList out = tile(form, j0, j1, q0, q1, true, work, tile);
+                        minima.set(new NDIndex(":, {}:{}, {}:{}, :", q0 - i0, q1 - i0, j0, j1), out.get(1));
+                    }
+                }
+                for (long q = q0; q + 1 < q1; q++) {
+                    both(form, q, q + 1, q + 1, q1, minima, i0, work, ws);
+                }
+                for (long j0 = q1; j0 < n; j0 += plan.referenceImages()) {
+                    long j1 = Math.min(n, j0 + plan.referenceImages());
+                    try (NDManager tile = ws.newSubManager()) {
+                        NDList out = tile(form, q0, q1, j0, j1, false, work, tile);
+                        minima.set(new NDIndex(":, {}:{}, {}:{}, :", q0 - i0, q1 - i0, j0, j1), out.get(0));
+                    }
+                }
+            }
+        }
+        return minima;
+    }
+
+    /** The product every tile of a plan writes into, allocated once per layer (see
+     *  {@link NearestPatchMinima#workspace}). */
+    private static NDArray workspace(NearestPatchMinima.TilePlan plan, Form form, NDManager scope) {
+        long l = form.patches();
+        return scope.create(new Shape((long) plan.queryImages() * l * plan.referenceImages() * l), DataType.FLOAT32);
+    }
+
+    /**
+     * Images [a0, a1) against images [b0, b1) where a precedes b: writes minima[:, a − offset, b] and
+     * minima[:, b − offset, a] of whichever rows the store holds (rows from {@code offset} on).
+     */
+    private static void both(Form form, long a0, long a1, long b0, long b1, NDArray minima, long offset,
+            NDArray work, NDManager parent) {
+        if (b0 >= b1) {
+            return;
+        }
+        long rows = minima.getShape().get(1);
+        try (NDManager tile = parent.newSubManager()) {
+            NDList out = tile(form, a0, a1, b0, b1, true, work, tile);
+            if (a0 - offset >= 0 && a1 - offset <= rows) {
+                minima.set(new NDIndex(":, {}:{}, {}:{}, :", a0 - offset, a1 - offset, b0, b1), out.get(0));
+            }
+            if (b0 - offset >= 0 && b1 - offset <= rows) {
+                minima.set(new NDIndex(":, {}:{}, {}:{}, :", b0 - offset, b1 - offset, a0, a1), out.get(1));
+            }
+        }
+    }
+
+    /** Left images [a0, a1) against right images [b0, b1): row minima (D, a, b, L) and, with
+     *  {@code columns}, column minima (D, b, a, L), owned by {@code scope}. */
+    private static NDList tile(Form form, long a0, long a1, long b0, long b1, boolean columns, NDArray work,
+            NDManager scope) {
+        NDArray a = form.map().get(scope, new NDIndex("{}:{}", a0, a1));
+        NDArray ia = form.inverseNorms().get(scope, new NDIndex(":, {}:{}", a0, a1));
+        NDArray b = form.map().get(scope, new NDIndex("{}:{}", b0, b1));
+        NDArray ib = form.inverseNorms().get(scope, new NDIndex(":, {}:{}", b0, b1));
+        NDList out = (columns ? MUTUAL : ROWS).forward(new NDList(a, b, ia, ib, form.grid(), work));
+        out.attach(scope);
+        return out;
+    }
+}

@@ -1,0 +1,95 @@
+def box_sums(x: Tensor,
+    dim: int,
+    r: int) -> Tensor:
+  # zero-padded sum of the r positions centred on each one along dim (LNAMD's window; its divisor
+  # cancels in the unit normalisation, so the caller's inverse norms are those of these sums)
+  n = x.size(dim)
+  out = x.clone()
+  for s in range(1, r // 2 + 1):
+    if s < n:
+      out.narrow(dim, 0, n - s).add_(x.narrow(dim, s, n - s))
+      out.narrow(dim, s, n - s).add_(x.narrow(dim, 0, n - s))
+  return out
+
+def cosines(g: Tensor,
+    k: int,
+    j: int,
+    h: int,
+    w: int,
+    r: int,
+    ia: Tensor,
+    ib: Tensor) -> Tensor:
+  # g (k*L, j*L): products of the layer-normed maps, patch p of a query image with patch q of a
+  # reference image. The degree-r features are box sums of the map, so their products are box sums
+  # of g over both grids (4 separable passes instead of a product over C channels), and their
+  # cosines those sums scaled by both inverse norms. Out: (k, L, j, L).
+  l = h * w
+  s = g
+  if r > 1:
+    s = __torch__.box_sums(__torch__.box_sums(g.view([k, h, w, j * l]), 1, r), 2, r)
+    s = __torch__.box_sums(__torch__.box_sums(s.view([k * l * j, h, w]), 1, r), 2, r)
+  c = s.view([k, l, j, l]) * ia.view([k, l, 1, 1])
+  return c.mul_(ib.view([1, 1, j, l]))
+
+def distances(largest_cosine: Tensor) -> Tensor:
+  # unit vectors: |a - b|^2 = 2 - 2 a.b, clamped at 0 as cdist does before the square root
+  return largest_cosine.mul(-2.).add_(2.).clamp_min_(0.).sqrt_()
+
+def product(a: Tensor,
+    b: Tensor,
+    work: Tensor) -> Tensor:
+  # a (k, L, C), b (J, L, C); work: at least k*L*J*L elements that the product overwrites
+  m = a.size(0) * a.size(1)
+  n = b.size(0) * b.size(1)
+  g = work.narrow(0, 0, m * n).view([m, n])
+  torch.mm(a.reshape([m, -1]), b.reshape([n, -1]).t(), out=g)
+  return g
+
+class NearestPatchBoxesRows(Module):
+  __parameters__ = []
+  __buffers__ = []
+  training : bool
+  def forward(self: __torch__.NearestPatchBoxesRows,
+    a: Tensor,
+    b: Tensor,
+    ia: Tensor,
+    ib: Tensor,
+    grid: Tensor,
+    work: Tensor) -> Tensor:
+    # a (k, L, C) and b (J, L, C) layer-normed maps; ia (D, k, L) and ib (D, J, L) inverse norms of
+    # their box sums per degree; grid [h, w, r_1, ..., r_D]. Out: (D, k, J, L) nearest distances.
+    k = a.size(0)
+    j = b.size(0)
+    h = int(grid[0])
+    w = int(grid[1])
+    g = __torch__.product(a, b, work)
+    rows = []
+    for d in range(grid.size(0) - 2):
+      c = __torch__.cosines(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d])
+      rows.append(__torch__.distances(torch.amax(c, [3])).transpose(1, 2))
+    return torch.stack(rows)
+
+class NearestPatchBoxesMutual(Module):
+  __parameters__ = []
+  __buffers__ = []
+  training : bool
+  def forward(self: __torch__.NearestPatchBoxesMutual,
+    a: Tensor,
+    b: Tensor,
+    ia: Tensor,
+    ib: Tensor,
+    grid: Tensor,
+    work: Tensor) -> Tuple[Tensor, Tensor]:
+    # as NearestPatchBoxesRows, and also the column minima: (D, J, k, L), b's patches against a
+    k = a.size(0)
+    j = b.size(0)
+    h = int(grid[0])
+    w = int(grid[1])
+    g = __torch__.product(a, b, work)
+    rows = []
+    columns = []
+    for d in range(grid.size(0) - 2):
+      c = __torch__.cosines(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d])
+      rows.append(__torch__.distances(torch.amax(c, [3])).transpose(1, 2))
+      columns.append(__torch__.distances(torch.amax(c, [1])).transpose(0, 1))
+    return (torch.stack(rows), torch.stack(columns))

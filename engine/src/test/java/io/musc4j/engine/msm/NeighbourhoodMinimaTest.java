@@ -1,0 +1,103 @@
+package io.musc4j.engine.msm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.engine.lnamd.Lnamd;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every LNAMD degree of a layer scored from one product ({@link NeighbourhoodMinima} through
+ * {@link FullMsm#scoreNeighbourhoods}) against MSM by its definition in float64 on the unit features
+ * {@link Lnamd#aggregate} gives for each degree.
+ */
+class NeighbourhoodMinimaTest {
+
+    private static final int N = 7;
+    private static final int H = 6;
+    private static final int W = 5; // not square: the box sums must take rows and columns apart
+    private static final int C = 24;
+    private static final List<Integer> DEGREES = List.of(1, 3, 5);
+    private static final long BIG = 1L << 30;
+
+    /** float32 rounding: the bound FullMsmTest holds the one-product-per-degree kernel to (here both
+     *  kernels stay near 3e-7). */
+    private static final double FP32 = 1e-6;
+
+    private static NDArray tokens(NDManager m, int seed) {
+        m.getEngine().setRandomSeed(seed);
+        return m.randomNormal(new Shape(N, 1 + H * W, C));
+    }
+
+    private static NeighbourhoodMaps maps(NDArray tokens) {
+        return NeighbourhoodMaps.of(new Lnamd(H, W).neighbourhoods(tokens, DEGREES), H, W, DEGREES);
+    }
+
+    @Test
+    void everyDegreeFromOneProductIsMsmOfThatDegree() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray tokens = tokens(m, 11);
+            List<NDArray> unit = new Lnamd(H, W).aggregate(tokens, DEGREES);
+            FullMsm msm = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32);
+            assertTrue(msm.scoresNeighbourhoods(N, H * W, C, DEGREES.size(), m.getDevice()));
+            NDArray scores = msm.scoreNeighbourhoods(maps(tokens), 3, m);
+            assertEquals(new Shape(DEGREES.size(), N, H * W), scores.getShape());
+            for (int d = 0; d < DEGREES.size(); d++) {
+                double[] expected = MsmDefinition.msm(unit.get(d).toFloatArray(), N, H, W, C, -1, MsmInterval.DEFAULT);
+                double err = maxAbs(expected, scores.get(d).toDoubleArray());
+                double perPass = maxAbs(expected, msm.score(unit.get(d)).toDoubleArray());
+                System.out.printf("r=%d: one product for every degree %.2e, one per degree %.2e from float64%n",
+                        DEGREES.get(d), err, perPass);
+                assertTrue(err < FP32, "r=" + DEGREES.get(d) + ": " + err);
+            }
+        }
+    }
+
+    @Test
+    void queryBlocksAndSmallTilesGiveTheSymmetricStoresNumbers() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray tokens = tokens(m, 12);
+            double[] whole = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32)
+                    .scoreNeighbourhoods(maps(tokens), N, m).toDoubleArray();
+            // one byte: query blocks of one image, one reference image per tile, maps read one at a time
+            FullMsm tiny = new FullMsm(MsmInterval.DEFAULT, 1, MsmPrecision.FP32);
+            assertTrue(tiny.scoresNeighbourhoods(N, H * W, C, DEGREES.size(), m.getDevice()));
+            double[] blocks = tiny.scoreNeighbourhoods(maps(tokens), 1, m).toDoubleArray();
+            assertTrue(maxAbs(whole, blocks) < 1e-6, "query blocks: " + maxAbs(whole, blocks));
+            // rows [2, 5) from the queries' side, as a worker computes them
+            NDArray rows = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32)
+                    .scoreNeighbourhoodsBlock(maps(tokens), N, 2, 5, m);
+            assertEquals(new Shape(DEGREES.size(), 3, H * W), rows.getShape());
+            for (int d = 0; d < DEGREES.size(); d++) {
+                double[] part = rows.get(d).toDoubleArray();
+                for (int i = 0; i < part.length; i++) {
+                    assertEquals(whole[(d * N + 2) * H * W + i], part[i], 1e-6);
+                }
+            }
+        }
+    }
+
+    @Test
+    void halfPrecisionProductsAndSplitImagesAreScoredPassByPass() {
+        {
+            assertFalse(new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP16).scoresNeighbourhoods(N, H * W, C,
+                    DEGREES.size(), Device.cpu()));
+            assertTrue(NeighbourhoodMinima.fits(new NearestPatchMinima.TilePlan(1, 1, H * W, 0), H * W));
+            assertFalse(NeighbourhoodMinima.fits(new NearestPatchMinima.TilePlan(1, 1, H * W - 1, 0), H * W));
+        }
+    }
+
+    private static double maxAbs(double[] a, double[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+}
