@@ -51,7 +51,7 @@ public final class SparkScaleBench implements Callable<Integer> {
         }
         Path folder = work != null ? work : Files.createTempDirectory("musc4j-spark-scale");
         Storage storage = new Storage(new HashMap<>());
-        StageRunner.Passes passes = new StageRunner.Passes(images, 1, patches, channels, 1, List.of(1));
+        StageRunner.Passes passes = new StageRunner.Passes(images, 1, patches, channels, 1, List.of(1), false);
         int[] bounds = write(storage, folder, passes);
         long fileBytes = (long) images * passes.imageBytes();
         System.out.printf(Locale.ROOT, "spark-scale: N=%d L=%d C=%d, one pass; features %.1f MiB in %d chunk files%n",

@@ -39,10 +39,12 @@ import org.apache.spark.util.LongAccumulator;
  * One category split over the cluster, with the numbers of the single-machine run.
  *
  * <p>Stage 1 ("features"): the images in partitions (multiples of the backbone batch), each task
- * writing per pass (layer, degree) the LNAMD features of its images, and their image features, as
- * chunk files into the shared work folder. Stage 2 ("msm", one Spark job per pass): tasks over query
- * blocks; each executor loads the pass's features of all N images once into the MSM product form and
- * scores its blocks against them, returning (block, L) scores. Stage 3 on the driver: the means over
+ * writing per scoring unit the LNAMD features of its images (per tapped layer its map and box-sum norms
+ * where the pipeline scores a layer's degrees from one product, else per pass (layer, degree) its
+ * features; see {@link StageRunner}), and their image features, as chunk files into the shared work
+ * folder. Stage 2 ("msm", one Spark job per unit): tasks over query blocks; each executor loads the
+ * unit's features of all N images once and scores its blocks against them, returning (sets, block, L)
+ * scores. Stage 3 on the driver: the means over
  * layers and degrees, pixel maps, image scores, RsCIN, masks, metrics and the category's files,
  * published whole.
  */
@@ -73,8 +75,8 @@ final class SplitJob {
     record Partition(int from, int to, ArrayList<String> images) implements Serializable {
     }
 
-    /** Query images [from, to) of one pass. */
-    record Block(int pass, int from, int to) implements Serializable {
+    /** Query images [from, to) of one scoring unit (a layer or a pass). */
+    record Block(int unit, int from, int to) implements Serializable {
     }
 
     /** Scores {@code category} (read from the driver's local copy) and publishes its folder. */
@@ -98,13 +100,14 @@ final class SplitJob {
         ExecutorMemory memory = ExecutorMemory.of(sc.getConf());
         int block = memory.block(passes, musc.config(), musc.device(), options.queryBlock(), sc.defaultParallelism());
         try {
-            features(kept, bounds, work);
+            features(kept, bounds, work, passes.layered());
             clock = lap(timings, "features", clock);
             double[][][] msm = msm(sc, context.storage(), work.toString(), passes, bounds, block,
                     MsmSettings.of(musc), bytesRead);
             clock = lap(timings, "msm", clock);
-            System.err.printf(java.util.Locale.ROOT, "musc: %s: %d passes of N=%d in query blocks of %d; executors read "
-                    + "%.1f MiB of features%n", category.name(), passes.count(), n, block, bytesRead.value() / 1048576.0);
+            System.err.printf(java.util.Locale.ROOT, "musc: %s: %d %s of N=%d in query blocks of %d; executors read "
+                    + "%.1f MiB of features%n", category.name(), passes.units(), passes.layered() ? "layers" : "passes",
+                    n, block, bytesRead.value() / 1048576.0);
             StageRunner.Finished f = StageRunner.finish(musc, passes, msm, imageFeatures(work, bounds));
             clock = lap(timings, "maps", clock);
             byte[][] masks = kept.hasMasks() ? CategoryScorer.masks(kept.samples(), size, job.format(), warnings) : null;
@@ -143,7 +146,7 @@ final class SplitJob {
         return b == null ? 4 : Integer.parseInt(b.trim());
     }
 
-    private void features(Category kept, int[] bounds, org.apache.hadoop.fs.Path work) {
+    private void features(Category kept, int[] bounds, org.apache.hadoop.fs.Path work, boolean layered) {
         List<Partition> parts = new ArrayList<>();
         for (int k = 0; k + 1 < bounds.length; k++) {
             ArrayList<String> images = new ArrayList<>();
@@ -154,7 +157,7 @@ final class SplitJob {
         }
         sc.setJobDescription("features");
         try {
-            sc.parallelize(parts, parts.size()).map(new FeatureTask(context, work.toString())).collect();
+            sc.parallelize(parts, parts.size()).map(new FeatureTask(context, work.toString(), layered)).collect();
         } finally {
             sc.setJobDescription(null);
         }
@@ -189,8 +192,8 @@ final class SplitJob {
         private Chunks() {
         }
 
-        static org.apache.hadoop.fs.Path features(org.apache.hadoop.fs.Path work, int pass, int from, int to) {
-            return new org.apache.hadoop.fs.Path(work, "features/pass-" + pass + "/" + from + "-" + to + ".f32");
+        static org.apache.hadoop.fs.Path features(org.apache.hadoop.fs.Path work, int unit, int from, int to) {
+            return new org.apache.hadoop.fs.Path(work, "features/unit-" + unit + "/" + from + "-" + to + ".f32");
         }
 
         static org.apache.hadoop.fs.Path imageFeatures(org.apache.hadoop.fs.Path work, int from, int to) {
@@ -203,10 +206,13 @@ final class SplitJob {
         private static final long serialVersionUID = 1L;
         private final RunContext context;
         private final String work;
+        /** Whether the driver scores by layer ({@link StageRunner.Passes#layered}): the executors write what it reads. */
+        private final boolean layered;
 
-        FeatureTask(RunContext context, String work) {
+        FeatureTask(RunContext context, String work, boolean layered) {
             this.context = context;
             this.work = work;
+            this.layered = layered;
         }
 
         @Override
@@ -220,7 +226,7 @@ final class SplitJob {
                 for (String relative : part.images()) {
                     images.add(preprocessing.resize(ImageIo.readRgb(image(relative, scratch)), musc.imageSize()));
                 }
-                int passes = musc.layers().length * musc.config().degrees().size();
+                int passes = layered ? musc.layers().length : musc.layers().length * musc.config().degrees().size();
                 Path[] local = new Path[passes + 1];
                 OutputStream[] outs = new OutputStream[passes + 1];
                 try {
@@ -229,7 +235,7 @@ final class SplitJob {
                         outs[p] = new BufferedOutputStream(Files.newOutputStream(local[p]), 1 << 20);
                     }
                     synchronized (musc) {
-                        StageRunner.extract(musc, images, new StageRunner.FeatureSink() {
+                        StageRunner.extract(musc, images, layered, new StageRunner.FeatureSink() {
                             @Override
                             public void features(int pass, float[] values) throws IOException {
                                 outs[pass].write(littleEndian(values));
@@ -307,7 +313,7 @@ final class SplitJob {
         }
     }
 
-    /** Stage 2 on an executor: one query block of one pass → its (block, L) MSM scores. */
+    /** Stage 2 on an executor: one query block of one unit → its (sets, block, L) MSM scores. */
     static final class MsmTask implements Function<Block, double[]> {
         private static final long serialVersionUID = 1L;
         private final Storage storage;
@@ -331,9 +337,9 @@ final class SplitJob {
         public double[] call(Block block) throws Exception {
             org.apache.hadoop.fs.Path w = new org.apache.hadoop.fs.Path(work);
             MuscConfig config = settings.config();
-            try (ExecutorCache.Lease lease = ExecutorCache.reference(work + "#" + block.pass(),
+            try (ExecutorCache.Lease lease = ExecutorCache.reference(work + "#" + block.unit(),
                     () -> StageRunner.load(passes, bounds, (from, to) -> {
-                        byte[] bytes = storage.read(Chunks.features(w, block.pass(), from, to));
+                        byte[] bytes = storage.read(Chunks.features(w, block.unit(), from, to));
                         bytesRead.add(bytes.length);
                         return ByteBuffer.wrap(bytes);
                     }, config.precision(), settings.device()))) {
@@ -344,20 +350,21 @@ final class SplitJob {
     }
 
     /**
-     * Stage 2 for every pass: one Spark job per pass (so an executor holds one pass's reference at a
+     * Stage 2 for every unit: one Spark job per unit (so an executor holds one unit's reference at a
      * time), query blocks of {@code block} images; returns msm[degree][layer] (N·L float64 row-major).
      */
     static double[][][] msm(JavaSparkContext sc, Storage storage, String work, StageRunner.Passes passes,
             int[] bounds, int block, MsmSettings settings, LongAccumulator bytesRead) {
         int n = passes.images();
         int patches = (int) passes.patches();
+        int sets = passes.setsPerUnit();
         double[][][] msm = new double[passes.degrees().size()][passes.layers()][];
-        for (int pass = 0; pass < passes.count(); pass++) {
+        for (int unit = 0; unit < passes.units(); unit++) {
             List<Block> blocks = new ArrayList<>();
             for (int i = 0; i < n; i += block) {
-                blocks.add(new Block(pass, i, Math.min(n, i + block)));
+                blocks.add(new Block(unit, i, Math.min(n, i + block)));
             }
-            sc.setJobDescription(String.format(java.util.Locale.ROOT, "msm %d/%d", pass + 1, passes.count()));
+            sc.setJobDescription(String.format(java.util.Locale.ROOT, "msm %d/%d", unit + 1, passes.units()));
             List<double[]> scores;
             try {
                 scores = sc.parallelize(blocks, blocks.size())
@@ -365,11 +372,18 @@ final class SplitJob {
             } finally {
                 sc.setJobDescription(null);
             }
-            double[] all = new double[n * patches];
-            for (int k = 0; k < blocks.size(); k++) {
-                System.arraycopy(scores.get(k), 0, all, blocks.get(k).from() * patches, scores.get(k).length);
+            for (int set = 0; set < sets; set++) {
+                double[] all = new double[n * patches];
+                for (int k = 0; k < blocks.size(); k++) {
+                    int rows = (blocks.get(k).to() - blocks.get(k).from()) * patches;
+                    System.arraycopy(scores.get(k), set * rows, all, blocks.get(k).from() * patches, rows);
+                }
+                if (passes.layered()) {
+                    msm[set][unit] = all;
+                } else {
+                    msm[unit % passes.degrees().size()][passes.layer(unit)] = all;
+                }
             }
-            msm[pass % passes.degrees().size()][passes.layer(pass)] = all;
         }
         return msm;
     }

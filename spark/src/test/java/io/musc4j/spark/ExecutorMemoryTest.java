@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ExecutorMemoryTest {
 
     /** N = 2000 images of L = 256 patches, C = 768: one pass's reference features in fp32. */
-    private static final StageRunner.Passes PASSES = new StageRunner.Passes(2000, 16, 16, 768, 1, List.of(1));
+    private static final StageRunner.Passes PASSES = new StageRunner.Passes(2000, 16, 16, 768, 1, List.of(1), false);
     private static final MuscConfig CONFIG = MuscConfig.builder().build();
 
     @Test
@@ -28,6 +28,18 @@ class ExecutorMemoryTest {
         long ten = StageRunner.blockBytes(PASSES, 10, CONFIG, Device.cpu());
         // per query image: its features and product form, and N·L distances at 28 bytes
         assertEquals(9 * (256L * (768 * 4 + 770 * 4) + 2000L * 256 * 28), ten - one);
+    }
+
+    @Test
+    void byLayerTheReferenceIsTheMapsAndTheirNormsAndABlockKeepsEveryDegree() {
+        StageRunner.Passes layered = new StageRunner.Passes(2000, 16, 16, 768, 4, List.of(1, 3, 5), true);
+        assertEquals(4, layered.units());
+        assertEquals(3, layered.setsPerUnit());
+        assertEquals(2000L * 256 * (768 + 3) * 4, StageRunner.referenceBytes(layered, CONFIG.precision()));
+        long one = StageRunner.blockBytes(layered, 1, CONFIG, Device.cpu());
+        long ten = StageRunner.blockBytes(layered, 10, CONFIG, Device.cpu());
+        // per query image: N·L distances for each of 3 degrees, and one degree's average copies (24 B)
+        assertEquals(9 * 2000L * 256 * (3 * 4 + 24), ten - one);
     }
 
     @Test

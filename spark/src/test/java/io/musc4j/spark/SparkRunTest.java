@@ -131,6 +131,20 @@ class SparkRunTest {
     }
 
     @Test
+    void splitModePassByPassEqualsThePlainRun() throws Exception {
+        // one degree: the pipeline scores pass by pass, and so do the executors (features, not maps)
+        Path plain = tmp.resolve("plain-r3");
+        List<String> args = common("dinov2-tiny", plain, "brick");
+        args.addAll(List.of("--degrees", "3"));
+        assertEquals(0, new CommandLine(new RunCommand()).setExecutionExceptionHandler(new OneLineErrors())
+                .execute(args.toArray(String[]::new)));
+        Path out = tmp.resolve("split-r3");
+        assertEquals(0, spark("dinov2-tiny", out, "brick", "--degrees", "3", "--spark-mode", "split",
+                "--query-block", "5"));
+        assertSame(plain, out, "brick");
+    }
+
+    @Test
     void aFailedTaskIsRetriedAndTheResultIsUnchanged() throws Exception {
         Path out = tmp.resolve("retried");
         int before = Faults.INJECTED.get();
@@ -140,8 +154,9 @@ class SparkRunTest {
         } finally {
             sc.setLocalProperty(Faults.PROPERTY, null);
         }
-        // one failure per MSM job (one per pass): each job's first task fails once and is retried
-        assertEquals(4 * 3, Faults.INJECTED.get() - before);
+        // one failure per MSM job (one per tapped layer, whose three degrees are scored from one product):
+        // each job's first task fails once and is retried
+        assertEquals(4, Faults.INJECTED.get() - before);
         assertSame(plain("dinov2-tiny"), out, "brick");
     }
 
