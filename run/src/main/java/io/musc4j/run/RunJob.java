@@ -12,6 +12,7 @@ import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
 import io.musc4j.datasets.Warnings;
+import io.musc4j.datasets.image.OpenCv;
 import io.musc4j.datasets.output.HtmlReport;
 import io.musc4j.datasets.output.MetricsFiles;
 import io.musc4j.engine.Division;
@@ -68,6 +69,8 @@ public final class RunJob {
      */
     int execute() throws Exception {
         Instant started = Instant.now();
+        // the image decoder's native library loads on the second core while the model loads on the first
+        OpenCv.loadInBackground();
         Warnings warnings = warnings();
         OutputFolder.check(o.out, o.data);
         List<Category> listed = categories(warnings);

@@ -157,11 +157,12 @@ final class NeighbourhoodMinima {
         return minima;
     }
 
-    /** The product every tile of a plan writes into, allocated once per layer (see
-     *  {@link NearestPatchMinima#workspace}). */
+    /** The product and the box sums' {@link #TEMPORARIES} every tile of a plan writes into, allocated once
+     *  per layer (see {@link NearestPatchMinima#workspace}). */
     private static NDArray workspace(NearestPatchMinima.TilePlan plan, Form form, NDManager scope) {
         long l = form.patches();
-        return scope.create(new Shape((long) plan.queryImages() * l * plan.referenceImages() * l), DataType.FLOAT32);
+        return scope.create(new Shape((1 + TEMPORARIES) * plan.queryImages() * l * plan.referenceImages() * l),
+                DataType.FLOAT32);
     }
 
     /**

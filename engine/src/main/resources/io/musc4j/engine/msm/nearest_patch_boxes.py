@@ -1,10 +1,12 @@
 def box_sums(x: Tensor,
     dim: int,
-    r: int) -> Tensor:
+    r: int,
+    out: Tensor) -> Tensor:
   # zero-padded sum of the r positions centred on each one along dim (LNAMD's window; its divisor
-  # cancels in the unit normalisation, so the caller's inverse norms are those of these sums)
+  # cancels in the unit normalisation, so the caller's inverse norms are those of these sums), written
+  # into out (x's size; a fresh array per pass would cost the kernel's zeroing of its pages)
   n = x.size(dim)
-  out = x.clone()
+  out = out.view(x.size()).copy_(x)
   for s in range(1, r // 2 + 1):
     if s < n:
       out.narrow(dim, 0, n - s).add_(x.narrow(dim, s, n - s))
@@ -18,17 +20,21 @@ def cosines(g: Tensor,
     w: int,
     r: int,
     ia: Tensor,
-    ib: Tensor) -> Tensor:
+    ib: Tensor,
+    spare: List[Tensor]) -> Tensor:
   # g (k*L, j*L): products of the layer-normed maps, patch p of a query image with patch q of a
   # reference image. The degree-r features are box sums of the map, so their products are box sums
   # of g over both grids (4 separable passes instead of a product over C channels), and their
-  # cosines those sums scaled by both inverse norms. Out: (k, L, j, L).
+  # cosines those sums scaled by both inverse norms. spare: three arrays of g's size to work in.
+  # Out: (k, L, j, L), in spare[2].
   l = h * w
   s = g
   if r > 1:
-    s = __torch__.box_sums(__torch__.box_sums(g.view([k, h, w, j * l]), 1, r), 2, r)
-    s = __torch__.box_sums(__torch__.box_sums(s.view([k * l * j, h, w]), 1, r), 2, r)
-  c = s.view([k, l, j, l]) * ia.view([k, l, 1, 1])
+    s = __torch__.box_sums(g.view([k, h, w, j * l]), 1, r, spare[0])
+    s = __torch__.box_sums(s, 2, r, spare[1])
+    s = __torch__.box_sums(s.view([k * l * j, h, w]), 1, r, spare[0])
+    s = __torch__.box_sums(s, 2, r, spare[1])
+  c = torch.mul(s.view([k, l, j, l]), ia.view([k, l, 1, 1]), out=spare[2].view([k, l, j, l]))
   return c.mul_(ib.view([1, 1, j, l]))
 
 def distances(largest_cosine: Tensor) -> Tensor:
@@ -37,13 +43,15 @@ def distances(largest_cosine: Tensor) -> Tensor:
 
 def product(a: Tensor,
     b: Tensor,
-    work: Tensor) -> Tensor:
-  # a (k, L, C), b (J, L, C); work: at least k*L*J*L elements that the product overwrites
+    work: Tensor) -> Tuple[Tensor, List[Tensor]]:
+  # a (k, L, C), b (J, L, C); work: at least 4*k*L*J*L elements: the product, then three arrays of its
+  # size for the box sums
   m = a.size(0) * a.size(1)
   n = b.size(0) * b.size(1)
   g = work.narrow(0, 0, m * n).view([m, n])
   torch.mm(a.reshape([m, -1]), b.reshape([n, -1]).t(), out=g)
-  return g
+  spare = [work.narrow(0, m * n, m * n), work.narrow(0, 2 * m * n, m * n), work.narrow(0, 3 * m * n, m * n)]
+  return (g, spare)
 
 class NearestPatchBoxesRows(Module):
   __parameters__ = []
@@ -62,10 +70,10 @@ class NearestPatchBoxesRows(Module):
     j = b.size(0)
     h = int(grid[0])
     w = int(grid[1])
-    g = __torch__.product(a, b, work)
+    g, spare = __torch__.product(a, b, work)
     rows = []
     for d in range(grid.size(0) - 2):
-      c = __torch__.cosines(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d])
+      c = __torch__.cosines(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d], spare)
       rows.append(__torch__.distances(torch.amax(c, [3])).transpose(1, 2))
     return torch.stack(rows)
 
@@ -85,11 +93,11 @@ class NearestPatchBoxesMutual(Module):
     j = b.size(0)
     h = int(grid[0])
     w = int(grid[1])
-    g = __torch__.product(a, b, work)
+    g, spare = __torch__.product(a, b, work)
     rows = []
     columns = []
     for d in range(grid.size(0) - 2):
-      c = __torch__.cosines(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d])
+      c = __torch__.cosines(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d], spare)
       rows.append(__torch__.distances(torch.amax(c, [3])).transpose(1, 2))
       columns.append(__torch__.distances(torch.amax(c, [1])).transpose(0, 1))
     return (torch.stack(rows), torch.stack(columns))
