@@ -286,6 +286,10 @@ final class GpuCheckCommand implements Callable<Integer> {
                     times.plan().symmetric() ? "symmetric store" : "query blocks of " + times.plan().rowsPerBlock(),
                     times.plan().tile().queryImages(), times.plan().tile().queryPatches(),
                     times.plan().tile().referenceImages());
+            if (times.setsPerProduct() > 1) {
+                System.out.printf("  each product served %d degrees (box sums): %s equivalent of one product per degree%n",
+                        times.setsPerProduct(), rate(rate * times.setsPerProduct()));
+            }
             System.out.println("stages: " + memory.describe());
         }
         try (PeakMemory memory = PeakMemory.start(dev)) {

@@ -3,7 +3,6 @@ package io.musc4j.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.common.image.RgbImage;
@@ -20,10 +19,8 @@ import io.musc4j.engine.inspect.Inspector;
 import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.metrics.PixelScores;
 import io.musc4j.engine.metrics.RankingScores;
-import io.musc4j.engine.msm.FeatureChunks;
 import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.msm.Pass;
-import io.musc4j.engine.msm.PatchScorer;
 import io.musc4j.engine.msm.ScoringPlan;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.engine.store.ResidentTokens;
@@ -34,7 +31,6 @@ import io.musc4j.models.vit.VisionTransformer;
 import io.musc4j.models.vit.VitWeights;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -204,9 +200,10 @@ final class PipelineProbe implements AutoCloseable {
      *
      * @param nanos per stage: backbone, LNAMD, MSM, maps, RsCIN
      * @param msmFlops the MSM products' FLOP count (each unordered pair once, as {@code bench scoring} counts)
+     * @param setsPerProduct feature sets each product served (the degrees where MSM scores by layer)
      * @param plan MSM's plan for one pass
      */
-    record StageTimes(long[] nanos, double msmFlops, ScoringPlan plan) {
+    record StageTimes(long[] nanos, double msmFlops, int setsPerProduct, ScoringPlan plan) {
         static final String[] NAMES = {"backbone", "LNAMD", "MSM", "maps", "RsCIN"};
     }
 
@@ -215,7 +212,6 @@ final class PipelineProbe implements AutoCloseable {
         long[] nanos = new long[StageTimes.NAMES.length];
         int n = images.size();
         MuscPipeline pipeline = pipeline(true);
-        double flops = 0;
         long t = System.nanoTime();
         try (NDManager scope = root.newSubManager();
              PatchTokens tokens = extractor().extract(n, images::get, scope, ProgressListener.none())) {
@@ -223,25 +219,28 @@ final class PipelineProbe implements AutoCloseable {
             t = lap(nanos, 0, t);
             int grid = tokens.gridH();
             TokenStore store = new ResidentTokens(tokens.layers(), grid, grid);
-            PatchScorer scorer = pipeline.scorer(grid, grid);
-            ScoringPlan plan = scorer.plan(n, (long) grid * grid, store.channels(), device);
-            double[][][] msm = new double[pipeline.aggregation().featureSets().size()][store.layers()][];
-            for (Pass pass : pipeline.passes(store.layers())) {
-                try (NDManager passScope = scope.newSubManager()) {
-                    NDArray z = pipeline.features(store, pass).read(0, n, passScope);
-                    await(z);
-                    t = lap(nanos, 1, t);
-                    msm[pass.set()][pass.layer()] = scorer.score(pass, FeatureChunks.of(z), n, passScope).toDoubleArray();
-                    flops += ScoringBench.msmFlops(n, z.getShape().get(1), z.getShape().get(2));
-                    t = lap(nanos, 2, t);
+            ScoringPlan plan = pipeline.scorer(grid, grid).plan(n, (long) grid * grid, store.channels(), device);
+            long[] clock = {t};
+            TimedScoring.Result scoring = TimedScoring.score(pipeline, store, scope, new TimedScoring.Laps() {
+                @Override
+                public void aggregated() {
+                    clock[0] = lap(nanos, 1, clock[0]);
                 }
-            }
+
+                @Override
+                public void scored() {
+                    clock[0] = lap(nanos, 2, clock[0]);
+                }
+            });
+            t = clock[0];
+            double[][][] msm = scoring.msm();
+            double flops = scoring.productFlops();
             double[] patchMap = MuscPipeline.patchMap(MuscPipeline.layerMeans(msm));
             double[] before = pipeline.pixelMaps(grid, grid).scores(patchMap, n, scope);
             t = lap(nanos, 3, t);
             pipeline.rescore(before, features);
             lap(nanos, 4, t);
-            return new StageTimes(nanos, flops, plan);
+            return new StageTimes(nanos, flops, scoring.setsPerProduct(), plan);
         }
     }
 
@@ -306,12 +305,12 @@ final class PipelineProbe implements AutoCloseable {
         try (NDManager m = NDManager.newBaseManager(device)) {
             NDArray a = m.randomNormal(new Shape(k, k)).toType(type, false);
             NDArray b = m.randomNormal(new Shape(k, k)).toType(type, false);
-            await(a.matMul(b));
+            TimedScoring.await(a.matMul(b));
             double best = Double.MAX_VALUE;
             for (int i = 0; i < rounds; i++) {
                 long t = System.nanoTime();
                 try (NDArray c = a.matMul(b)) {
-                    await(c);
+                    TimedScoring.await(c);
                 }
                 best = Math.min(best, (System.nanoTime() - t) / 1e9);
             }
@@ -320,12 +319,6 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     /** Waits until the device has computed {@code a}: reading one element synchronises its stream. */
-    private static void await(NDArray a) {
-        int dims = a.getShape().dimension();
-        NDArray first = dims == 0 ? a : a.get(new NDIndex(String.join(",", Collections.nCopies(dims, "0"))));
-        first.toType(DataType.FLOAT32, false).toFloatArray();
-    }
-
     private static long lap(long[] nanos, int stage, long since) {
         long now = System.nanoTime();
         nanos[stage] += now - since;

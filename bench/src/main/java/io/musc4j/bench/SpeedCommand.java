@@ -24,13 +24,9 @@ import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.maps.PixelMaps;
-import io.musc4j.engine.msm.FeatureChunks;
-import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
-import io.musc4j.engine.msm.Pass;
-import io.musc4j.engine.msm.PatchScorer;
 import io.musc4j.engine.store.ResidentTokens;
 import io.musc4j.engine.store.TokenStore;
 import io.musc4j.engine.metrics.MetricsEvaluator;
@@ -48,7 +44,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -119,46 +114,28 @@ final class SpeedCommand implements Callable<Integer> {
                 t = lap(nanos, "backbone", t);
                 int n = imgs.size();
                 int grid = tokens.gridH();
-                long l = (long) grid * grid;
                 MuscPipeline pipeline = new MuscPipeline(MuscConfig.builder().imageSize(size).degrees(degrees)
                         .memoryBudgetBytes(budgetMiB << 20).rscin(RscinWindows.Family.MVTEC_AD.windows()).build());
                 TokenStore store = new ResidentTokens(tokens.layers(), grid, grid);
-                PatchScorer scorer = pipeline.scorer(grid, grid);
-                double[][][] msm = new double[pipeline.aggregation().featureSets().size()][taps.length][];
-                double flops = 0;
-                // the pipeline streams the features into MSM; read whole here so each stage is timed alone
-                Optional<NeighbourhoodMaps> layerMaps = pipeline.scoresLayers(n, grid, grid, store.channels(), device)
-                        ? pipeline.aggregation().neighbourhoods(store, 0) : Optional.empty();
-                int perProduct = layerMaps.isPresent() ? degrees.size() : 1;
-                System.out.printf("MSM: %s%n", layerMaps.isPresent()
+                long[] clock = {t};
+                TimedScoring.Result scoring = TimedScoring.score(pipeline, store, root, new TimedScoring.Laps() {
+                    @Override
+                    public void aggregated() {
+                        clock[0] = lap(nanos, "LNAMD", clock[0]);
+                    }
+
+                    @Override
+                    public void scored() {
+                        clock[0] = lap(nanos, "MSM", clock[0]);
+                    }
+                });
+                t = clock[0];
+                double[][][] msm = scoring.msm();
+                double flops = scoring.productFlops();
+                int perProduct = scoring.setsPerProduct();
+                System.out.printf("MSM: %s%n", perProduct > 1
                         ? "every degree of a layer from one product (box sums of the layer-normed map's products)"
                         : "one product per pass");
-                for (Pass pass : pipeline.passes(taps.length)) {
-                    if (layerMaps.isPresent() && pass.set() > 0) {
-                        continue;
-                    }
-                    try (NDManager scope = root.newSubManager()) {
-                        if (layerMaps.isPresent()) {
-                            NeighbourhoodMaps.Block whole = pipeline.aggregation().neighbourhoods(store, pass.layer())
-                                    .orElseThrow().read(0, n, scope);
-                            whole.inverseNorms().toFloatArray(); // completes asynchronous devices
-                            t = lap(nanos, "LNAMD", t);
-                            NDArray scores = scorer.scoreNeighbourhoods(NeighbourhoodMaps.of(whole, grid, grid,
-                                    degrees), n, scope);
-                            for (int set = 0; set < degrees.size(); set++) {
-                                msm[set][pass.layer()] = scores.get(set).toDoubleArray();
-                            }
-                        } else {
-                            NDArray z = pipeline.features(store, pass).read(0, n, scope);
-                            z.toFloatArray(); // completes asynchronous devices
-                            t = lap(nanos, "LNAMD", t);
-                            msm[pass.set()][pass.layer()] = scorer.score(pass, FeatureChunks.of(z), n, scope)
-                                    .toDoubleArray();
-                        }
-                        flops += ScoringBench.msmFlops(n, l, store.channels());
-                        t = lap(nanos, "MSM", t);
-                    }
-                }
                 double[] patchMap = MuscPipeline.patchMap(MuscPipeline.layerMeans(msm));
                 PixelMaps pixelMaps = pipeline.pixelMaps(grid, grid);
                 float[][] maps = new float[n][];
