@@ -12,7 +12,7 @@ import org.apache.spark.SparkConf;
  *
  * <p>Stage 2 holds, per executor, one unit's reference features ({@link StageRunner#referenceBytes}):
  * a pass's in product form, N·L·(C+2)·e bytes (e = 4 in fp32, 2 in fp16), or a layer's maps and box-sum
- * norms, N·L·(C+D)·4. Per running task it adds one query block's workspace ({@link StageRunner#blockBytes}):
+ * norms and unit squares, N·L·(C+2D)·4. Per running task it adds one query block's workspace ({@link StageRunner#blockBytes}):
  * pass by pass B·L·(4C + e(C+2)) for its features and B·N·L·28 for its minima and their interval
  * average; by layer B·N·L·(4D + 24); and one kernel tile. libtorch allocates this outside the JVM heap, so on a cluster it
  * is what {@code spark.executor.memoryOverhead} must hold; in local mode it is the machine's memory

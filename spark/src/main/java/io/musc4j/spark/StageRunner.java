@@ -36,8 +36,8 @@ import java.util.List;
  * <ol>
  * <li>{@link #extract}: backbone and LNAMD of a partition of the images, per scoring unit: where the
  * pipeline scores a layer at a time ({@link MuscPipeline#scoresLayers}: LNAMD with several degrees) a
- * unit is a tapped layer, and the task writes its layer-normed map (n, L, C) and the inverse norms of
- * its box sums (n, D, L); otherwise a unit is a pass (tapped layer, degree r) and the task writes its
+ * unit is a tapped layer, and the task writes its layer-normed map (n, L, C), the inverse norms of its
+ * box sums and the squares of its unit features (n, D, L) each; otherwise a unit is a pass (tapped layer, degree r) and the task writes its
  * features (n, L, C). Also the (n, D) image features RsCIN uses.</li>
  * <li>{@link #scoreBlock}: MSM of a block of query images [i0, i1) against all N images of one unit,
  * each pair oriented as the engine's query-block form orients it, then the interval average:
@@ -103,10 +103,10 @@ final class StageRunner {
             return degrees.get(pass % degrees.size());
         }
 
-        /** Bytes of one image's features of one unit, float32: a pass's features, or a layer's map and
-         *  the inverse norms of its box sums. */
+        /** Bytes of one image's features of one unit, float32: a pass's features, or a layer's map with
+         *  the inverse norms of its box sums and the squares of its unit features. */
         long imageBytes() {
-            return patches() * (channels + (layered ? degrees.size() : 0)) * Float.BYTES;
+            return patches() * (channels + (layered ? 2L * degrees.size() : 0)) * Float.BYTES;
         }
 
         /** The passes of a loaded model scoring N images, by layer where its pipeline scores so. */
@@ -121,7 +121,8 @@ final class StageRunner {
     /** Receives stage 1's output batch by batch. */
     interface FeatureSink {
         /** Unit {@code unit} of the batch's images, float32 row-major: LNAMD features (b, L, C) of a pass,
-         *  or a layer's map (b, L, C) followed by the inverse norms of its box sums (b, D, L). */
+         *  or per image a layer's map (L, C), the inverse norms of its box sums (D, L) and the squares of
+         *  its unit features (D, L). */
         void features(int unit, float[] values) throws IOException;
 
         /** Image features (b, D) of the batch. */
@@ -145,9 +146,10 @@ final class StageRunner {
                             NeighbourhoodMaps.Block b = pipeline.aggregation().neighbourhoods(batch, layer)
                                     .orElseThrow().read(0, batch.images(), unit);
                             // image-major norms, so that the batches of a partition concatenate
-                            NDArray both = NDArrays.concat(new NDList(b.map().reshape(batch.images(), -1),
-                                    b.inverseNorms().transpose(1, 0, 2).reshape(batch.images(), -1)), 1);
-                            sink.features(layer, both.toFloatArray());
+                            NDArray all = NDArrays.concat(new NDList(b.map().reshape(batch.images(), -1),
+                                    b.inverseNorms().transpose(1, 0, 2).reshape(batch.images(), -1),
+                                    b.unitSquares().transpose(1, 0, 2).reshape(batch.images(), -1)), 1);
+                            sink.features(layer, all.toFloatArray());
                         }
                     }
                 } else {
@@ -222,22 +224,27 @@ final class StageRunner {
             NDArray map = passes.layered() ? manager.create(new Shape(passes.images(), l, c), DataType.FLOAT32) : null;
             NDArray inverse = passes.layered() ? manager.create(new Shape(d, passes.images(), l), DataType.FLOAT32)
                     : null;
+            NDArray squares = passes.layered() ? manager.create(new Shape(d, passes.images(), l), DataType.FLOAT32)
+                    : null;
             for (int k = 0; k + 1 < bounds.length; k++) {
                 int from = bounds[k];
                 int to = bounds[k + 1];
                 FloatBuffer values = chunks.read(from, to).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
                 try (NDManager part = manager.newSubManager()) {
                     if (passes.layered()) {
-                        NDArray rows = part.create(values, new Shape(to - from, l * (c + d)));
+                        NDArray rows = part.create(values, new Shape(to - from, l * (c + 2L * d)));
                         map.set(new NDIndex("{}:{}", from, to), rows.get(":, :{}", l * c).reshape(to - from, l, c));
-                        inverse.set(new NDIndex(":, {}:{}", from, to),
-                                rows.get(":, {}:", l * c).reshape(to - from, d, l).transpose(1, 0, 2));
+                        inverse.set(new NDIndex(":, {}:{}", from, to), rows.get(":, {}:{}", l * c, l * (c + d))
+                                .reshape(to - from, d, l).transpose(1, 0, 2));
+                        squares.set(new NDIndex(":, {}:{}", from, to), rows.get(":, {}:", l * (c + d))
+                                .reshape(to - from, d, l).transpose(1, 0, 2));
                     } else {
                         form.set(from, part.create(values, new Shape(to - from, l, c)));
                     }
                 }
             }
-            NeighbourhoodMaps maps = passes.layered() ? NeighbourhoodMaps.of(new NeighbourhoodMaps.Block(map, inverse),
+            NeighbourhoodMaps maps = passes.layered() ? NeighbourhoodMaps.of(new NeighbourhoodMaps.Block(map, inverse,
+                    squares),
                     passes.gridH(), passes.gridW(), passes.degrees()) : null;
             return new Reference(manager, form, maps, passes);
         } catch (IOException | RuntimeException e) {
@@ -289,7 +296,7 @@ final class StageRunner {
     }
 
     /** Native bytes of one unit's reference features: N·L·(C+2) elements in product form, or a layer's
-     *  maps and inverse norms, N·L·(C+D) float32. */
+     *  maps, inverse norms and unit squares, N·L·(C+2D) float32. */
     static long referenceBytes(Passes p, MsmPrecision precision) {
         return p.layered() ? (long) p.images() * p.imageBytes()
                 : (long) p.images() * p.patches() * (p.channels() + 2) * precision.bytes();

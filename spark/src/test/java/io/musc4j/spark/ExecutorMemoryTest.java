@@ -35,7 +35,7 @@ class ExecutorMemoryTest {
         StageRunner.Passes layered = new StageRunner.Passes(2000, 16, 16, 768, 4, List.of(1, 3, 5), true);
         assertEquals(4, layered.units());
         assertEquals(3, layered.setsPerUnit());
-        assertEquals(2000L * 256 * (768 + 3) * 4, StageRunner.referenceBytes(layered, CONFIG.precision()));
+        assertEquals(2000L * 256 * (768 + 2 * 3) * 4, StageRunner.referenceBytes(layered, CONFIG.precision()));
         long one = StageRunner.blockBytes(layered, 1, CONFIG, Device.cpu());
         long ten = StageRunner.blockBytes(layered, 10, CONFIG, Device.cpu());
         // per query image: N·L distances for each of 3 degrees, and one degree's average copies (24 B)

@@ -81,11 +81,13 @@ public final class Lnamd {
     /**
      * The same features in the form that scores every degree from one product ({@link NeighbourhoodMaps}):
      * the layer-normed map, whose degree-r feature is the unit vector of its r×r box sum, and per degree
-     * the inverse norms of those sums (the r² divisor of the mean cancels in the unit vector).
+     * the inverse norms of those sums (the r² divisor of the mean cancels in the unit vector), and the
+     * squared norms of the unit features.
      *
      * @param tokens (N, 1+L, C) float32 tokens; token 0 is dropped
      * @param degrees odd aggregation degrees r ≥ 1
-     * @return the (N, L, C) map and the (D, N, L) inverse norms, attached to the manager of {@code tokens}
+     * @return the (N, L, C) map, the (D, N, L) inverse norms and unit squares, attached to the manager of
+     *     {@code tokens}
      */
     public NeighbourhoodMaps.Block neighbourhoods(NDArray tokens, List<Integer> degrees) {
         checked(tokens, degrees);
@@ -97,17 +99,22 @@ public final class Lnamd {
             NDArray normed = layerNormed(tokens, scope);
             NDArray grid = normed.reshape(n, gridH, gridW, c).transpose(0, 3, 1, 2);
             NDList inverse = new NDList(degrees.size());
+            NDList squares = new NDList(degrees.size());
             for (int r : degrees) {
-                NDArray norms = pooled(grid, r).transpose(0, 2, 3, 1).reshape(n, patches, c).norm(LAST, false)
-                        .mul(r * r);
+                NDArray means = pooled(grid, r).transpose(0, 2, 3, 1).reshape(n, patches, c);
+                NDArray norms = means.norm(LAST, true);
+                // ‖u‖² of the unit feature u = z / ‖z‖, as aggregate and the product form compute it
+                squares.add(means.div(norms).square().sum(LAST));
+                NDArray sumNorms = norms.reshape(n, patches).mul(r * r);
                 // a division, not pow(−1): libtorch's vectorised pow is not correctly rounded, so its result
                 // would depend on where an element falls in a block, and the scores on the block's size
-                inverse.add(norms.onesLike().div(norms));
+                inverse.add(sumNorms.onesLike().div(sumNorms));
             }
             NeighbourhoodMaps.Block block = new NeighbourhoodMaps.Block(normed.reshape(n, patches, c),
-                    NDArrays.stack(inverse));
+                    NDArrays.stack(inverse), NDArrays.stack(squares));
             block.map().attach(tokens.getManager());
             block.inverseNorms().attach(tokens.getManager());
+            block.unitSquares().attach(tokens.getManager());
             return block;
         }
     }

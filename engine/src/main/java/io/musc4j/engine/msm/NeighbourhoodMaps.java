@@ -75,7 +75,8 @@ public interface NeighbourhoodMaps {
             @Override
             public Block read(long from, long to, NDManager manager) {
                 return new Block(whole.map().get(manager, new NDIndex("{}:{}", from, to)),
-                        whole.inverseNorms().get(manager, new NDIndex(":, {}:{}", from, to)));
+                        whole.inverseNorms().get(manager, new NDIndex(":, {}:{}", from, to)),
+                        whole.unitSquares().get(manager, new NDIndex(":, {}:{}", from, to)));
             }
 
             @Override
@@ -90,7 +91,10 @@ public interface NeighbourhoodMaps {
      *
      * @param map (n, L, C) float32 layer-normed map, patches in row-major grid order
      * @param inverseNorms (D, n, L) float32: per degree, 1 / ‖box sum of the map around the patch‖
+     * @param unitSquares (D, n, L) float32: per degree, ‖u‖² of the patch's unit feature u as float32 gives
+     *     it (1 up to rounding): the distance is ‖a‖² + ‖b‖² − 2a·b as the reference's {@code cdist} forms
+     *     it, so that its rounding follows the reference's rather than that of 2 − 2a·b
      */
-    record Block(NDArray map, NDArray inverseNorms) {
+    record Block(NDArray map, NDArray inverseNorms, NDArray unitSquares) {
     }
 }

@@ -17,8 +17,9 @@ import io.musc4j.models.script.ScriptModule;
  * degree-r features are box sums of the products of the map, G = F_i·F_jᵀ, over both patch grids:
  * {@code (B_r F_i)(p)·(B_r F_j)(q) = Σ_{p'∈W_r(p), q'∈W_r(q)} G(p', q')}. One product over C channels
  * and, per degree, four separable passes of r terms over the product replace one product over C per
- * degree; dividing by both box sums' norms gives the cosines of the unit features, and for unit vectors
- * ‖a − b‖² = 2 − 2 a·b. The nearest patch is the largest cosine. Up to float32 rounding this equals
+ * degree; dividing by both box sums' norms gives the cosines of the unit features, and
+ * ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b (with the unit features' float32 squares, as the reference's
+ * {@code cdist} forms it). Up to float32 rounding this equals
  * {@link NearestPatchMinima} on the features {@link io.musc4j.engine.lnamd.Lnamd#aggregate} gives.
  *
  * <p>Tiles are whole query images against whole reference images (the box sums need every patch of
@@ -34,7 +35,7 @@ final class NeighbourhoodMinima {
 
     /**
      * One tile in one native call ({@code nearest_patch_boxes.py}). In: maps (k, L, C) and (J, L, C),
-     * inverse norms (D, k, L) and (D, J, L), the grid [h, w, r_1..r_D]. Out: row minima (D, k, J, L) and,
+     * inverse norms (D, k, L) and (D, J, L), unit squares likewise, the grid [h, w, r_1..r_D]. Out: row minima (D, k, J, L) and,
      * for {@link #MUTUAL}, column minima (D, J, k, L), float32 distances.
      */
     private static final ScriptModule ROWS = new ScriptModule(NeighbourhoodMinima.class, "nearest_patch_boxes.py",
@@ -55,9 +56,10 @@ final class NeighbourhoodMinima {
      *
      * @param map (N, L, C) float32
      * @param inverseNorms (D, N, L) float32
+     * @param unitSquares (D, N, L) float32
      * @param grid int64 [h, w, r_1..r_D] on the maps' device
      */
-    record Form(NDArray map, NDArray inverseNorms, NDArray grid) {
+    record Form(NDArray map, NDArray inverseNorms, NDArray unitSquares, NDArray grid) {
 
         /** Read {@code chunk} images at a time into arrays owned by {@code scope}. */
         static Form of(NeighbourhoodMaps maps, int chunk, NDManager scope) {
@@ -71,19 +73,21 @@ final class NeighbourhoodMinima {
             }
             if (maps.resident().isPresent()) {
                 NeighbourhoodMaps.Block whole = maps.resident().get();
-                return new Form(whole.map(), whole.inverseNorms(), scope.create(grid));
+                return new Form(whole.map(), whole.inverseNorms(), whole.unitSquares(), scope.create(grid));
             }
             NDArray map = scope.create(new Shape(n, maps.patches(), maps.channels()), DataType.FLOAT32);
             NDArray inverse = scope.create(new Shape(d, n, maps.patches()), DataType.FLOAT32);
+            NDArray squares = scope.create(new Shape(d, n, maps.patches()), DataType.FLOAT32);
             for (long j0 = 0; j0 < n; j0 += chunk) {
                 long j1 = Math.min(n, j0 + chunk);
                 try (NDManager part = scope.newSubManager()) {
                     NeighbourhoodMaps.Block block = maps.read(j0, j1, part);
                     map.set(new NDIndex("{}:{}", j0, j1), block.map());
                     inverse.set(new NDIndex(":, {}:{}", j0, j1), block.inverseNorms());
+                    squares.set(new NDIndex(":, {}:{}", j0, j1), block.unitSquares());
                 }
             }
-            return new Form(map, inverse, scope.create(grid));
+            return new Form(map, inverse, squares, scope.create(grid));
         }
 
         long images() {
@@ -192,9 +196,11 @@ final class NeighbourhoodMinima {
             NDManager scope) {
         NDArray a = form.map().get(scope, new NDIndex("{}:{}", a0, a1));
         NDArray ia = form.inverseNorms().get(scope, new NDIndex(":, {}:{}", a0, a1));
+        NDArray na = form.unitSquares().get(scope, new NDIndex(":, {}:{}", a0, a1));
         NDArray b = form.map().get(scope, new NDIndex("{}:{}", b0, b1));
         NDArray ib = form.inverseNorms().get(scope, new NDIndex(":, {}:{}", b0, b1));
-        NDList out = (columns ? MUTUAL : ROWS).forward(new NDList(a, b, ia, ib, form.grid(), work));
+        NDArray nb = form.unitSquares().get(scope, new NDIndex(":, {}:{}", b0, b1));
+        NDList out = (columns ? MUTUAL : ROWS).forward(new NDList(a, b, ia, ib, na, nb, form.grid(), work));
         out.attach(scope);
         return out;
     }

@@ -13,7 +13,7 @@ def box_sums(x: Tensor,
       out.narrow(dim, s, n - s).add_(x.narrow(dim, 0, n - s))
   return out
 
-def cosines(g: Tensor,
+def squared_distances(g: Tensor,
     k: int,
     j: int,
     h: int,
@@ -21,12 +21,15 @@ def cosines(g: Tensor,
     r: int,
     ia: Tensor,
     ib: Tensor,
+    na: Tensor,
+    nb: Tensor,
     spare: List[Tensor]) -> Tensor:
   # g (k*L, j*L): products of the layer-normed maps, patch p of a query image with patch q of a
   # reference image. The degree-r features are box sums of the map, so their products are box sums
-  # of g over both grids (4 separable passes instead of a product over C channels), and their
-  # cosines those sums scaled by both inverse norms. spare: three arrays of g's size to work in.
-  # Out: (k, L, j, L), in spare[2].
+  # of g over both grids (4 separable passes instead of a product over C channels), and the cosines
+  # of the unit features those sums scaled by both inverse norms. ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a.b with
+  # na, nb the unit features' float32 squares, as cdist forms it. spare: three arrays of g's size to
+  # work in. Out: minus the squared distances, (k, L, j, L), in spare[2].
   l = h * w
   s = g
   if r > 1:
@@ -34,12 +37,14 @@ def cosines(g: Tensor,
     s = __torch__.box_sums(s, 2, r, spare[1])
     s = __torch__.box_sums(s.view([k * l * j, h, w]), 1, r, spare[0])
     s = __torch__.box_sums(s, 2, r, spare[1])
-  c = torch.mul(s.view([k, l, j, l]), ia.view([k, l, 1, 1]), out=spare[2].view([k, l, j, l]))
-  return c.mul_(ib.view([1, 1, j, l]))
+  c = torch.mul(s.view([k, l, j, l]), ia.mul(2.).view([k, l, 1, 1]), out=spare[2].view([k, l, j, l]))
+  c.mul_(ib.view([1, 1, j, l]))
+  c.sub_(na.view([k, l, 1, 1]))
+  return c.sub_(nb.view([1, 1, j, l]))
 
-def distances(largest_cosine: Tensor) -> Tensor:
-  # unit vectors: |a - b|^2 = 2 - 2 a.b, clamped at 0 as cdist does before the square root
-  return largest_cosine.mul(-2.).add_(2.).clamp_min_(0.).sqrt_()
+def distances(minus_squared: Tensor) -> Tensor:
+  # clamped at 0 as cdist does before the square root
+  return minus_squared.neg().clamp_min_(0.).sqrt_()
 
 def product(a: Tensor,
     b: Tensor,
@@ -62,10 +67,13 @@ class NearestPatchBoxesRows(Module):
     b: Tensor,
     ia: Tensor,
     ib: Tensor,
+    na: Tensor,
+    nb: Tensor,
     grid: Tensor,
     work: Tensor) -> Tensor:
     # a (k, L, C) and b (J, L, C) layer-normed maps; ia (D, k, L) and ib (D, J, L) inverse norms of
-    # their box sums per degree; grid [h, w, r_1, ..., r_D]. Out: (D, k, J, L) nearest distances.
+    # their box sums per degree, na and nb the squares of the unit features; grid [h, w, r_1, ..., r_D].
+    # Out: (D, k, J, L) nearest distances.
     k = a.size(0)
     j = b.size(0)
     h = int(grid[0])
@@ -73,7 +81,7 @@ class NearestPatchBoxesRows(Module):
     g, spare = __torch__.product(a, b, work)
     rows = []
     for d in range(grid.size(0) - 2):
-      c = __torch__.cosines(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d], spare)
+      c = __torch__.squared_distances(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d], na[d], nb[d], spare)
       rows.append(__torch__.distances(torch.amax(c, [3])).transpose(1, 2))
     return torch.stack(rows)
 
@@ -86,6 +94,8 @@ class NearestPatchBoxesMutual(Module):
     b: Tensor,
     ia: Tensor,
     ib: Tensor,
+    na: Tensor,
+    nb: Tensor,
     grid: Tensor,
     work: Tensor) -> Tuple[Tensor, Tensor]:
     # as NearestPatchBoxesRows, and also the column minima: (D, J, k, L), b's patches against a
@@ -97,7 +107,7 @@ class NearestPatchBoxesMutual(Module):
     rows = []
     columns = []
     for d in range(grid.size(0) - 2):
-      c = __torch__.cosines(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d], spare)
+      c = __torch__.squared_distances(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d], na[d], nb[d], spare)
       rows.append(__torch__.distances(torch.amax(c, [3])).transpose(1, 2))
       columns.append(__torch__.distances(torch.amax(c, [1])).transpose(0, 1))
     return (torch.stack(rows), torch.stack(columns))

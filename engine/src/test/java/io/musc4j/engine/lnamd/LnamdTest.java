@@ -65,6 +65,10 @@ class LnamdTest {
             float[] inverse = block.inverseNorms().toFloatArray();
             assertEquals(1 / Math.hypot(lo, hi), inverse[0], 1e-6);
             assertEquals(1 / Math.hypot(hi + 3 * lo, 4 * hi), inverse[9], 1e-6);
+            float[] squares = block.unitSquares().toFloatArray();
+            for (float u : squares) {
+                assertEquals(1, u, 1e-6);
+            }
         }
     }
 
@@ -81,6 +85,8 @@ class LnamdTest {
                 assertEquals(0, whole.map().get("{}:{}", i, i + 1).sub(one.map()).abs().max().getFloat(), "map " + i);
                 assertEquals(0, whole.inverseNorms().get(":, {}:{}", i, i + 1).sub(one.inverseNorms()).abs().max()
                         .getFloat(), "inverse norms " + i);
+                assertEquals(0, whole.unitSquares().get(":, {}:{}", i, i + 1).sub(one.unitSquares()).abs().max()
+                        .getFloat(), "unit squares " + i);
             }
         }
     }
