@@ -60,7 +60,7 @@ class MuscConfigTest {
         MuscConfig defaults = MuscConfig.builder().model("facebook/dinov2-base").build();
         assertEquals("{\"model\":\"facebook/dinov2-base\",\"image_size\":0,\"layers\":[],\"degrees\":[1,3,5],"
                 + "\"interval\":[0.0,0.3],\"scoring\":\"full\",\"aggregation\":\"lnamd\",\"rscin\":\"[1,2,3]\","
-                + "\"divide\":1,\"divide_mode\":\"sequential\",\"divide_seed\":0,\"batch\":4,\"device\":\"auto\","
+                + "\"divide\":1,\"divide_mode\":\"sequential\",\"divide_seed\":0,\"batch\":8,\"device\":\"auto\","
                 + "\"precision\":\"fp32\",\"memory_budget_bytes\":1073741824}", defaults.describe());
 
         MuscConfig custom = MuscConfig.builder().model("C:\\models\\my \"vit\"").imageSize(518).layers(5, 11)

@@ -96,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "random is seeded, so runs repeat).")
     DivideMode divideMode;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "4", description = "Images per backbone pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Images per backbone pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",

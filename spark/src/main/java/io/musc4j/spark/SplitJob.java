@@ -142,8 +142,7 @@ final class SplitJob {
     }
 
     private int batchSize() {
-        String b = RunArgs.value(context.runArgs(), "--batch");
-        return b == null ? 4 : Integer.parseInt(b.trim());
+        return musc.config().batchSize();
     }
 
     private void features(Category kept, int[] bounds, org.apache.hadoop.fs.Path work, boolean layered) {
