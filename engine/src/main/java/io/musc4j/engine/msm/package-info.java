@@ -8,5 +8,11 @@
  * {@link io.musc4j.engine.msm.NearestPatchMinima} ((Q, M, L) float32 distances by tiled products in
  * {@link io.musc4j.engine.msm.MsmPrecision}) and the {@link io.musc4j.engine.msm.MsmInterval} average
  * over the sorted distances.
+ *
+ * <p>Every LNAMD degree of a layer at once: {@link io.musc4j.engine.msm.NeighbourhoodMaps} (the layer-normed
+ * map (N, L, C) float32, per degree the inverse norms of its r×r box sums and the squares of the unit
+ * features, (D, N, L) each) in; {@link io.musc4j.engine.msm.PatchScorer#scoreNeighbourhoods} gives
+ * (D, N, L) float64. Underneath, {@link io.musc4j.engine.msm.NeighbourhoodMinima}: one product of the
+ * maps per tile, box-summed over both patch grids per degree, (D, Q, M, L) float32 distances.
  */
 package io.musc4j.engine.msm;
