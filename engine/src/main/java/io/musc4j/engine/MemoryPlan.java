@@ -8,8 +8,9 @@ import io.musc4j.engine.msm.ScoringPlan;
  * The memory accounting of scoring one image set: which arrays are resident at once, how large, and
  * the strategy chosen from it. {@link MuscPipeline} sizes its blocks with it; benchmarks print it.
  *
- * <p>Scoring runs pass by pass (a layer at one feature set, see {@link io.musc4j.engine.msm.Pass}). For
- * one pass the resident arrays are: the tokens of all layers if they are {@link #tokensResident()
+ * <p>Scoring runs pass by pass (a layer at one feature set, see {@link io.musc4j.engine.msm.Pass}), or a
+ * layer at a time where the scorer takes a layer's sets as one map (then the minima store holds every
+ * set). For one pass the resident arrays are: the tokens of all layers if they are {@link #tokensResident()
  * resident} (else they are in a file); the features in the form the patch scorer compares (for full
  * MSM the product form (N, L, C+2) in the product precision), filled by the aggregation one chunk of
  * images at a time; while filling, one aggregation chunk's temporaries; afterwards, the scorer's
@@ -44,7 +45,8 @@ public record MemoryPlan(long images, long patches, long channels, int layers, i
     public static MemoryPlan of(long images, long patches, long channels, int layers, MuscConfig config,
             int tokenElementBytes, boolean tokensResident, Device device) {
         Aggregator aggregation = config.aggregation().over(config.degrees());
-        ScoringPlan msm = config.scoring().plan(images, patches, channels, config.interval(),
+        ScoringPlan msm = config.scoring().plan(images, patches, channels,
+                aggregation.givesNeighbourhoods() ? aggregation.featureSets().size() : 1, config.interval(),
                 config.memoryBudgetBytes(), config.precision(), device);
         return of(images, patches, channels, layers, aggregation, msm, config.memoryBudgetBytes(), tokenElementBytes,
                 tokensResident);

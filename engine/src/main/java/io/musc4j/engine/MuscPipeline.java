@@ -9,6 +9,7 @@ import io.musc4j.engine.msm.FeatureChunks;
 import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.msm.PatchScorer;
+import io.musc4j.engine.msm.ScoringPlan;
 import io.musc4j.engine.rscin.Rscin;
 import io.musc4j.engine.store.ResidentTokens;
 import io.musc4j.engine.store.TokenStore;
@@ -104,8 +105,12 @@ public final class MuscPipeline {
     /** How scoring a set of these tokens uses memory on {@code device}. */
     public MemoryPlan plan(TokenStore tokens, Device device) {
         long patches = (long) tokens.gridH() * tokens.gridW();
-        return MemoryPlan.of(tokens.images(), patches, tokens.channels(), tokens.layers(), aggregation,
-                scorer(tokens.gridH(), tokens.gridW()).plan(tokens.images(), patches, tokens.channels(), device),
+        PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
+        ScoringPlan msm = scoresLayers(tokens.images(), tokens.gridH(), tokens.gridW(), tokens.channels(), device)
+                ? scorer.planNeighbourhoods(tokens.images(), patches, tokens.channels(),
+                        aggregation.featureSets().size(), device)
+                : scorer.plan(tokens.images(), patches, tokens.channels(), device);
+        return MemoryPlan.of(tokens.images(), patches, tokens.channels(), tokens.layers(), aggregation, msm,
                 config.memoryBudgetBytes(), Float.BYTES, tokens.resident());
     }
 

@@ -139,8 +139,15 @@ public final class FullMsm implements PatchScorer {
      */
     @Override
     public boolean scoresNeighbourhoods(long images, long patches, long channels, int degrees, Device device) {
-        return precision == MsmPrecision.FP32 && images >= 2 && degrees >= 1
-                && neighbourhoodTile(patches, channels, plannedFor != null ? plannedFor : device) != null;
+        Device planned = plannedFor != null ? plannedFor : device;
+        if (precision != MsmPrecision.FP32 || images < 2 || degrees < 1) {
+            return false;
+        }
+        NearestPatchMinima.TilePlan tile = neighbourhoodTile(patches, channels, planned);
+        // the store of every degree may not fit where one pass's does: each pair once per pass then beats
+        // each pair twice (query blocks) for all degrees
+        return tile != null && (planNeighbourhoods(images, patches, channels, degrees, tile).symmetric()
+                || !plan(images, patches, channels, planned).symmetric());
     }
 
     /**
@@ -174,12 +181,14 @@ public final class FullMsm implements PatchScorer {
     private NDArray scoreNeighbourhoods(NeighbourhoodMaps maps, int chunkImages, long from, long to,
             boolean symmetricIfItFits, NDManager manager) {
         Device device = plannedFor != null ? plannedFor : manager.getDevice();
-        if (!scoresNeighbourhoods(maps.images(), maps.patches(), maps.channels(), maps.degrees().size(), device)) {
+        NearestPatchMinima.TilePlan tile = neighbourhoodTile(maps.patches(), maps.channels(), device);
+        // what must hold; whether it is also the faster way (scoresNeighbourhoods) is the caller's choice
+        if (precision != MsmPrecision.FP32 || maps.images() < 2 || tile == null) {
             throw new UnsupportedOperationException("MSM: these maps are scored pass by pass (" + precision
                     + " products, " + maps.images() + " images of " + maps.patches() + " patches)");
         }
-        NearestPatchMinima.TilePlan tile = neighbourhoodTile(maps.patches(), maps.channels(), device);
-        ScoringPlan plan = planNeighbourhoods(maps, tile);
+        ScoringPlan plan = planNeighbourhoods(maps.images(), maps.patches(), maps.channels(), maps.degrees().size(),
+                tile);
         long n = maps.images();
         int degrees = maps.degrees().size();
         try (NDManager scope = manager.newSubManager()) {
@@ -220,13 +229,19 @@ public final class FullMsm implements PatchScorer {
         return NeighbourhoodMinima.fits(tile, patches) ? tile : null;
     }
 
+    @Override
+    public ScoringPlan planNeighbourhoods(long images, long patches, long channels, int degrees, Device device) {
+        NearestPatchMinima.TilePlan tile = neighbourhoodTile(patches, channels,
+                plannedFor != null ? plannedFor : device);
+        return tile == null ? plan(images, patches, channels, device)
+                : planNeighbourhoods(images, patches, channels, degrees, tile);
+    }
+
     /** As {@link #plan}, with a store of every degree and the tile's temporaries. */
-    private ScoringPlan planNeighbourhoods(NeighbourhoodMaps maps, NearestPatchMinima.TilePlan tile) {
-        long images = maps.images();
-        long patches = maps.patches();
-        long degrees = maps.degrees().size();
+    private ScoringPlan planNeighbourhoods(long images, long patches, long channels, long degrees,
+            NearestPatchMinima.TilePlan tile) {
         long tileBytes = neighbourhoodTileBytes(tile, patches);
-        long form = images * patches * (maps.channels() + degrees) * Float.BYTES;
+        long form = images * patches * (channels + 2 * degrees) * Float.BYTES;
         long row = images * patches;
         long store = degrees * images * row * STORE_BYTES;
         long free = budgetBytes - tileBytes - store;

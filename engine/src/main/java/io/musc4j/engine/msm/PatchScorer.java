@@ -51,6 +51,14 @@ public interface PatchScorer {
     }
 
     /**
+     * How scoring a layer's D degrees at once ({@link #scoreNeighbourhoods}) uses memory on {@code device};
+     * a scorer that scores pass by pass gives its {@link #plan}.
+     */
+    default ScoringPlan planNeighbourhoods(long images, long patches, long channels, int degrees, Device device) {
+        return plan(images, patches, channels, device);
+    }
+
+    /**
      * The scores of every degree of one layer, equal to {@link #score} of each degree's features up to
      * float32 rounding of the products.
      *

@@ -76,11 +76,21 @@ public record ScoringKernel(int window) {
         return new FullMsm(interval, budgetBytes, precision);
     }
 
-    /** The plan of this kernel's scorer for N images of L patches with C channels (no grid needed). */
-    public ScoringPlan plan(long images, long patches, long channels, MsmInterval interval, long budgetBytes,
-            MsmPrecision precision, Device device) {
-        return isAligned() ? AlignedMsm.plan(images, patches, channels, budgetBytes)
-                : new FullMsm(interval, budgetBytes, precision).plan(images, patches, channels, device);
+    /**
+     * The plan of this kernel's scorer for N images of L patches with C channels (no grid needed).
+     *
+     * @param degrees feature sets a layer gives as one map (LNAMD's degrees), or 1: full MSM then plans
+     *     scoring them all at once where it can ({@link PatchScorer#scoresNeighbourhoods})
+     */
+    public ScoringPlan plan(long images, long patches, long channels, int degrees, MsmInterval interval,
+            long budgetBytes, MsmPrecision precision, Device device) {
+        if (isAligned()) {
+            return AlignedMsm.plan(images, patches, channels, budgetBytes);
+        }
+        FullMsm full = new FullMsm(interval, budgetBytes, precision);
+        return degrees > 1 && full.scoresNeighbourhoods(images, patches, channels, degrees, device)
+                ? full.planNeighbourhoods(images, patches, channels, degrees, device)
+                : full.plan(images, patches, channels, device);
     }
 
     /** {@code full} or {@code aligned:w}, the form {@link #parse} reads. */
