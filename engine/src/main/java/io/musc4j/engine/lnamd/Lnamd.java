@@ -120,16 +120,20 @@ public final class Lnamd {
     }
 
     private void checked(NDArray tokens, List<Integer> degrees) {
-        Shape s = tokens.getShape();
-        long patches = (long) gridH * gridW;
-        if (s.dimension() != 3 || s.get(1) != patches + 1) {
-            throw new IllegalArgumentException("LNAMD: expected tokens (N, 1+" + patches + ", C) for a "
-                    + gridH + "x" + gridW + " grid, got " + s);
-        }
+        checkTokens("LNAMD", tokens.getShape(), gridH, gridW);
         for (int r : degrees) {
             if (r < 1 || r % 2 == 0) {
                 throw new IllegalArgumentException("LNAMD: aggregation degree must be odd and >= 1, got " + r);
             }
+        }
+    }
+
+    /** Tokens (N, 1+h·w, C), or a one-line error naming the stage. */
+    static void checkTokens(String stage, Shape s, int gridH, int gridW) {
+        long patches = (long) gridH * gridW;
+        if (s.dimension() != 3 || s.get(1) != patches + 1) {
+            throw new IllegalArgumentException(stage + ": expected tokens (N, 1+" + patches + ", C) for a "
+                    + gridH + "x" + gridW + " grid, got " + s);
         }
     }
 

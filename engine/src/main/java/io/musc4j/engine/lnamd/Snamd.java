@@ -58,11 +58,8 @@ public final class Snamd {
      */
     public NDArray aggregate(NDArray tokens, List<Integer> degrees) {
         Shape s = tokens.getShape();
+        Lnamd.checkTokens("SNAMD", s, gridH, gridW);
         long patches = (long) gridH * gridW;
-        if (s.dimension() != 3 || s.get(1) != patches + 1) {
-            throw new IllegalArgumentException("SNAMD: expected tokens (N, 1+" + patches + ", C) for a "
-                    + gridH + "x" + gridW + " grid, got " + s);
-        }
         if (degrees.isEmpty() || degrees.stream().anyMatch(r -> r < 1 || r % 2 == 0)) {
             throw new IllegalArgumentException("SNAMD: aggregation degrees must be odd and >= 1, got " + degrees);
         }

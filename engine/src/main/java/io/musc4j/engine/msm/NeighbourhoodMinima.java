@@ -35,13 +35,12 @@ final class NeighbourhoodMinima {
 
     /**
      * One tile in one native call ({@code nearest_patch_boxes.py}). In: maps (k, L, C) and (J, L, C),
-     * inverse norms (D, k, L) and (D, J, L), unit squares likewise, the grid [h, w, r_1..r_D]. Out: row minima (D, k, J, L) and,
-     * for {@link #MUTUAL}, column minima (D, J, k, L), float32 distances.
+     * inverse norms (D, k, L) and (D, J, L), unit squares likewise, the grid [h, w, r_1..r_D]. Out: row
+     * minima (D, k, J, L) and column minima (D, J, k, L), float32 distances (a tile whose columns are not
+     * needed reads them anyway: one reduction per degree, next to four passes of box sums).
      */
-    private static final ScriptModule ROWS = new ScriptModule(NeighbourhoodMinima.class, "nearest_patch_boxes.py",
-            "NearestPatchBoxesRows");
-    private static final ScriptModule MUTUAL = new ScriptModule(NeighbourhoodMinima.class, "nearest_patch_boxes.py",
-            "NearestPatchBoxesMutual");
+    private static final ScriptModule TILE = new ScriptModule(NeighbourhoodMinima.class, "nearest_patch_boxes.py",
+            "NearestPatchBoxes");
 
     private NeighbourhoodMinima() {
     }
@@ -142,7 +141,7 @@ final class NeighbourhoodMinima {
                 for (long j0 = 0; j0 < q0; j0 += plan.referenceImages()) {
                     long j1 = Math.min(q0, j0 + plan.referenceImages());
                     try (NDManager tile = ws.newSubManager()) {
-                        NDList out = tile(form, j0, j1, q0, q1, true, work, tile);
+                        NDList out = tile(form, j0, j1, q0, q1, work, tile);
                         minima.set(new NDIndex(":, {}:{}, {}:{}, :", q0 - i0, q1 - i0, j0, j1), out.get(1));
                     }
                 }
@@ -152,7 +151,7 @@ final class NeighbourhoodMinima {
                 for (long j0 = q1; j0 < n; j0 += plan.referenceImages()) {
                     long j1 = Math.min(n, j0 + plan.referenceImages());
                     try (NDManager tile = ws.newSubManager()) {
-                        NDList out = tile(form, q0, q1, j0, j1, false, work, tile);
+                        NDList out = tile(form, q0, q1, j0, j1, work, tile);
                         minima.set(new NDIndex(":, {}:{}, {}:{}, :", q0 - i0, q1 - i0, j0, j1), out.get(0));
                     }
                 }
@@ -180,7 +179,7 @@ final class NeighbourhoodMinima {
         }
         long rows = minima.getShape().get(1);
         try (NDManager tile = parent.newSubManager()) {
-            NDList out = tile(form, a0, a1, b0, b1, true, work, tile);
+            NDList out = tile(form, a0, a1, b0, b1, work, tile);
             if (a0 - offset >= 0 && a1 - offset <= rows) {
                 minima.set(new NDIndex(":, {}:{}, {}:{}, :", a0 - offset, a1 - offset, b0, b1), out.get(0));
             }
@@ -190,17 +189,16 @@ final class NeighbourhoodMinima {
         }
     }
 
-    /** Left images [a0, a1) against right images [b0, b1): row minima (D, a, b, L) and, with
-     *  {@code columns}, column minima (D, b, a, L), owned by {@code scope}. */
-    private static NDList tile(Form form, long a0, long a1, long b0, long b1, boolean columns, NDArray work,
-            NDManager scope) {
+    /** Left images [a0, a1) against right images [b0, b1): row minima (D, a, b, L) and column minima
+     *  (D, b, a, L), owned by {@code scope}. */
+    private static NDList tile(Form form, long a0, long a1, long b0, long b1, NDArray work, NDManager scope) {
         NDArray a = form.map().get(scope, new NDIndex("{}:{}", a0, a1));
         NDArray ia = form.inverseNorms().get(scope, new NDIndex(":, {}:{}", a0, a1));
         NDArray na = form.unitSquares().get(scope, new NDIndex(":, {}:{}", a0, a1));
         NDArray b = form.map().get(scope, new NDIndex("{}:{}", b0, b1));
         NDArray ib = form.inverseNorms().get(scope, new NDIndex(":, {}:{}", b0, b1));
         NDArray nb = form.unitSquares().get(scope, new NDIndex(":, {}:{}", b0, b1));
-        NDList out = (columns ? MUTUAL : ROWS).forward(new NDList(a, b, ia, ib, na, nb, form.grid(), work));
+        NDList out = TILE.forward(new NDList(a, b, ia, ib, na, nb, form.grid(), work));
         out.attach(scope);
         return out;
     }

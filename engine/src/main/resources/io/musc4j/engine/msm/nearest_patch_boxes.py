@@ -58,38 +58,11 @@ def product(a: Tensor,
   spare = [work.narrow(0, m * n, m * n), work.narrow(0, 2 * m * n, m * n), work.narrow(0, 3 * m * n, m * n)]
   return (g, spare)
 
-class NearestPatchBoxesRows(Module):
+class NearestPatchBoxes(Module):
   __parameters__ = []
   __buffers__ = []
   training : bool
-  def forward(self: __torch__.NearestPatchBoxesRows,
-    a: Tensor,
-    b: Tensor,
-    ia: Tensor,
-    ib: Tensor,
-    na: Tensor,
-    nb: Tensor,
-    grid: Tensor,
-    work: Tensor) -> Tensor:
-    # a (k, L, C) and b (J, L, C) layer-normed maps; ia (D, k, L) and ib (D, J, L) inverse norms of
-    # their box sums per degree, na and nb the squares of the unit features; grid [h, w, r_1, ..., r_D].
-    # Out: (D, k, J, L) nearest distances.
-    k = a.size(0)
-    j = b.size(0)
-    h = int(grid[0])
-    w = int(grid[1])
-    g, spare = __torch__.product(a, b, work)
-    rows = []
-    for d in range(grid.size(0) - 2):
-      c = __torch__.squared_distances(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d], na[d], nb[d], spare)
-      rows.append(__torch__.distances(torch.amax(c, [3])).transpose(1, 2))
-    return torch.stack(rows)
-
-class NearestPatchBoxesMutual(Module):
-  __parameters__ = []
-  __buffers__ = []
-  training : bool
-  def forward(self: __torch__.NearestPatchBoxesMutual,
+  def forward(self: __torch__.NearestPatchBoxes,
     a: Tensor,
     b: Tensor,
     ia: Tensor,
@@ -98,7 +71,9 @@ class NearestPatchBoxesMutual(Module):
     nb: Tensor,
     grid: Tensor,
     work: Tensor) -> Tuple[Tensor, Tensor]:
-    # as NearestPatchBoxesRows, and also the column minima: (D, J, k, L), b's patches against a
+    # a (k, L, C) and b (J, L, C) layer-normed maps; ia (D, k, L) and ib (D, J, L) inverse norms of
+    # their box sums per degree, na and nb the squares of the unit features; grid [h, w, r_1, ..., r_D].
+    # Out: the nearest distances of a's patches among b's, (D, k, J, L), and of b's among a's, (D, J, k, L)
     k = a.size(0)
     j = b.size(0)
     h = int(grid[0])

@@ -12,21 +12,29 @@ import org.junit.jupiter.api.Test;
 /** LNAMD on a hand-checkable map: one channel pair, a 3×3 grid. */
 class LnamdTest {
 
-    @Test
-    void zeroPaddedMeanCountsThePaddingAndNormalises() {
-        // C = 2, grid 3×3. Channel 0 is 1 at the centre patch only, channel 1 is 1 everywhere.
-        // LayerNorm over all 18 values: mean 10/18, biased variance (10/18)(8/18).
+    // C = 2, grid 3×3. Channel 0 is 1 at the centre patch only, channel 1 is 1 everywhere.
+    // LayerNorm over all 18 values: mean 10/18, biased variance (10/18)(8/18).
+    private static final double MEAN = 10.0 / 18;
+    private static final double SD = Math.sqrt(MEAN * (1 - MEAN) + 1e-5);
+    private static final double LO = (0 - MEAN) / SD;
+    private static final double HI = (1 - MEAN) / SD;
+
+    /** The tokens (1, 1+9, 2) of that map; token 0 is the dropped class token. */
+    private static NDArray tokens(NDManager m) {
         float[] tokens = new float[10 * 2];
         for (int p = 1; p <= 9; p++) {
             tokens[p * 2 + 1] = 1;
         }
         tokens[5 * 2] = 1;
-        double mean = 10.0 / 18;
-        double sd = Math.sqrt(mean * (1 - mean) + 1e-5);
-        double lo = (0 - mean) / sd;
-        double hi = (1 - mean) / sd;
+        return m.create(tokens, new Shape(1, 10, 2));
+    }
+
+    @Test
+    void zeroPaddedMeanCountsThePaddingAndNormalises() {
+        double lo = LO;
+        double hi = HI;
         try (NDManager m = NDManager.newBaseManager()) {
-            List<NDArray> z = new Lnamd(3, 3).aggregate(m.create(tokens, new Shape(1, 10, 2)), List.of(1, 3));
+            List<NDArray> z = new Lnamd(3, 3).aggregate(tokens(m), List.of(1, 3));
             float[] r1 = z.get(0).toFloatArray();
             // r = 1, corner patch: (lo, hi) normalised
             assertEquals(lo / Math.hypot(lo, hi), r1[0], 1e-6);
@@ -45,17 +53,10 @@ class LnamdTest {
     void neighbourhoodsAreTheLayerNormedMapAndTheInverseNormsOfItsBoxSums() {
         // the same hand-checked map: the layer-normed values, and for the corner patch at r = 3 the box
         // sum (hi + 3 lo, 4 hi) = 9 × the mean above, whose inverse norm is what the unit feature divides by
-        float[] tokens = new float[10 * 2];
-        for (int p = 1; p <= 9; p++) {
-            tokens[p * 2 + 1] = 1;
-        }
-        tokens[5 * 2] = 1;
-        double mean = 10.0 / 18;
-        double sd = Math.sqrt(mean * (1 - mean) + 1e-5);
-        double lo = (0 - mean) / sd;
-        double hi = (1 - mean) / sd;
+        double lo = LO;
+        double hi = HI;
         try (NDManager m = NDManager.newBaseManager()) {
-            var block = new Lnamd(3, 3).neighbourhoods(m.create(tokens, new Shape(1, 10, 2)), List.of(1, 3));
+            var block = new Lnamd(3, 3).neighbourhoods(tokens(m), List.of(1, 3));
             assertEquals(new Shape(1, 9, 2), block.map().getShape());
             assertEquals(new Shape(2, 1, 9), block.inverseNorms().getShape());
             float[] map = block.map().toFloatArray();
