@@ -71,7 +71,7 @@ final class SpeedCommand implements Callable<Integer> {
     int[] layers;
     @Option(names = "--degrees", split = ",", defaultValue = "1,3,5")
     List<Integer> degrees;
-    @Option(names = "--batch", defaultValue = "4")
+    @Option(names = "--batch", defaultValue = "8", description = "images per backbone pass (musc run's default)")
     int batch;
     @Option(names = "--budget-mib", defaultValue = "1024", description = "MSM tile workspace budget")
     long budgetMiB;
