@@ -76,17 +76,27 @@ public final class FullMsm implements PatchScorer {
     @Override
     public ScoringPlan plan(long images, long patches, long channels, Device device) {
         NearestPatchMinima.TilePlan tile = kernel(patches, channels).plan(patches, channels, device);
-        long product = images * patches * (channels + 2) * precision.bytes();
+        return plan(images, patches, 1, tile, tile.bytes(), images * patches * (channels + 2) * precision.bytes());
+    }
+
+    /**
+     * The symmetric store of {@code sets} feature sets when it fits beside the tile and one averaging
+     * chunk, else query blocks as large as the budget allows.
+     */
+    private ScoringPlan plan(long images, long patches, long sets, NearestPatchMinima.TilePlan tile, long tileBytes,
+            long referenceBytes) {
         long row = images * patches;
-        long store = images * row * STORE_BYTES;
-        long free = budgetBytes - tile.bytes() - store;
+        long store = sets * images * row * STORE_BYTES;
+        long free = budgetBytes - tileBytes - store;
         if (free >= row * AVERAGE_BYTES) {
             long rows = Math.min(images, free / (row * AVERAGE_BYTES));
-            return new ScoringPlan(true, (int) rows, tile, store + rows * row * AVERAGE_BYTES + tile.bytes(), product);
+            return new ScoringPlan(true, (int) rows, tile, store + rows * row * AVERAGE_BYTES + tileBytes,
+                    referenceBytes);
         }
-        long rows = Math.max(1, Math.min(images, (budgetBytes - tile.bytes()) / (row * (STORE_BYTES + AVERAGE_BYTES))));
-        return new ScoringPlan(false, (int) rows, tile, rows * row * (STORE_BYTES + AVERAGE_BYTES) + tile.bytes(),
-                product);
+        long rows = Math.max(1, Math.min(images, (budgetBytes - tileBytes) / (row * (sets * STORE_BYTES
+                + AVERAGE_BYTES))));
+        return new ScoringPlan(false, (int) rows, tile, rows * row * (sets * STORE_BYTES + AVERAGE_BYTES) + tileBytes,
+                referenceBytes);
     }
 
     /**
@@ -190,34 +200,49 @@ public final class FullMsm implements PatchScorer {
         ScoringPlan plan = planNeighbourhoods(maps.images(), maps.patches(), maps.channels(), maps.degrees().size(),
                 tile);
         long n = maps.images();
-        int degrees = maps.degrees().size();
         try (NDManager scope = manager.newSubManager()) {
             NeighbourhoodMinima.Form form = NeighbourhoodMinima.Form.of(maps, chunkImages, scope);
             NDArray store = symmetricIfItFits && plan.symmetric() ? NeighbourhoodMinima.mutual(form, tile, scope) : null;
-            List<NDList> parts = new ArrayList<>();
-            for (int d = 0; d < degrees; d++) {
-                parts.add(new NDList());
-            }
-            for (long i0 = from; i0 < to; i0 += plan.rowsPerBlock()) {
-                long i1 = Math.min(to, i0 + plan.rowsPerBlock());
-                try (NDManager block = scope.newSubManager()) {
-                    NDArray minima = store != null ? store.get(block, new NDIndex(":, {}:{}", i0, i1))
-                            : NeighbourhoodMinima.queries(form, i0, i1, tile, block);
-                    for (int d = 0; d < degrees; d++) {
-                        NDArray mean = interval.average(minima.get(block, new NDIndex("{}", d)), (int) n - 1);
-                        mean.attach(scope);
-                        parts.get(d).add(mean);
-                    }
-                }
-            }
-            NDList perDegree = new NDList();
-            for (NDList p : parts) {
-                perDegree.add(p.size() == 1 ? p.get(0) : NDArrays.concat(p, 0));
-            }
-            NDArray scores = NDArrays.stack(perDegree);
+            NDArray scores = averaged(n, from, to, plan.rowsPerBlock(), maps.degrees().size(),
+                    (i0, i1, block) -> store != null ? store.get(block, new NDIndex(":, {}:{}", i0, i1))
+                            : NeighbourhoodMinima.queries(form, i0, i1, tile, block), scope);
             scores.attach(manager);
             return scores;
         }
+    }
+
+    /** The nearest-image distances of query images [i0, i1), (sets, i1 − i0, N, L), owned by {@code block}. */
+    @FunctionalInterface
+    private interface BlockMinima {
+        NDArray of(long i0, long i1, NDManager block);
+    }
+
+    /**
+     * The interval average of every set's minima, query images [from, to) a block of {@code rowsPerBlock}
+     * at a time: (sets, to − from, L) float64 owned by {@code scope}.
+     */
+    private NDArray averaged(long images, long from, long to, int rowsPerBlock, int sets, BlockMinima minima,
+            NDManager scope) {
+        List<NDList> parts = new ArrayList<>();
+        for (int d = 0; d < sets; d++) {
+            parts.add(new NDList());
+        }
+        for (long i0 = from; i0 < to; i0 += rowsPerBlock) {
+            long i1 = Math.min(to, i0 + rowsPerBlock);
+            try (NDManager block = scope.newSubManager()) {
+                NDArray m = minima.of(i0, i1, block);
+                for (int d = 0; d < sets; d++) {
+                    NDArray mean = interval.average(m.get(block, new NDIndex("{}", d)), (int) images - 1);
+                    mean.attach(scope);
+                    parts.get(d).add(mean);
+                }
+            }
+        }
+        NDList perSet = new NDList();
+        for (NDList p : parts) {
+            perSet.add(p.size() == 1 ? p.get(0) : NDArrays.concat(p, 0));
+        }
+        return NDArrays.stack(perSet);
     }
 
     /** The neighbourhood kernel's tile: the pass kernel's, in a tile budget that also holds its
@@ -237,22 +262,11 @@ public final class FullMsm implements PatchScorer {
                 : planNeighbourhoods(images, patches, channels, degrees, tile);
     }
 
-    /** As {@link #plan}, with a store of every degree and the tile's temporaries. */
+    /** As {@link #plan}, with a store of every degree, the tile's temporaries and the maps' form. */
     private ScoringPlan planNeighbourhoods(long images, long patches, long channels, long degrees,
             NearestPatchMinima.TilePlan tile) {
-        long tileBytes = neighbourhoodTileBytes(tile, patches);
-        long form = images * patches * (channels + 2 * degrees) * Float.BYTES;
-        long row = images * patches;
-        long store = degrees * images * row * STORE_BYTES;
-        long free = budgetBytes - tileBytes - store;
-        if (free >= row * AVERAGE_BYTES) {
-            long rows = Math.min(images, free / (row * AVERAGE_BYTES));
-            return new ScoringPlan(true, (int) rows, tile, store + rows * row * AVERAGE_BYTES + tileBytes, form);
-        }
-        long rows = Math.max(1, Math.min(images, (budgetBytes - tileBytes) / (row * (degrees * STORE_BYTES
-                + AVERAGE_BYTES))));
-        return new ScoringPlan(false, (int) rows, tile, rows * row * (degrees * STORE_BYTES + AVERAGE_BYTES)
-                + tileBytes, form);
+        return plan(images, patches, degrees, tile, neighbourhoodTileBytes(tile, patches),
+                images * patches * (channels + 2 * degrees) * Float.BYTES);
     }
 
     private static long checked(FeatureChunks z) {
@@ -267,22 +281,13 @@ public final class FullMsm implements PatchScorer {
             ScoringPlan plan, NDManager manager) {
         long n = z.images();
         NearestPatchMinima kernel = kernel(z.patches(), z.channels());
-        int candidates = (int) n - 1;
         try (NDManager scope = manager.newSubManager()) {
             NearestPatchMinima.ProductForm ops = NearestPatchMinima.ProductForm.of(z, kernel.precision(), chunkImages, scope);
-            NDList parts = new NDList();
             NDArray store = symmetric ? kernel.mutual(ops, plan.tile()) : null;
-            for (long i0 = from; i0 < to; i0 += plan.rowsPerBlock()) {
-                long i1 = Math.min(to, i0 + plan.rowsPerBlock());
-                try (NDManager block = scope.newSubManager()) {
-                    NDArray minima = store != null ? store.get(block, new NDIndex("{}:{}", i0, i1))
-                            : kernel.queries(ops, i0, i1, plan.tile(), block);
-                    NDArray mean = interval.average(minima, candidates);
-                    mean.attach(scope);
-                    parts.add(mean);
-                }
-            }
-            NDArray scores = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+            // one set: the (rows, N, L) minima as (1, rows, N, L)
+            NDArray scores = averaged(n, from, to, plan.rowsPerBlock(), 1,
+                    (i0, i1, block) -> (store != null ? store.get(block, new NDIndex("{}:{}", i0, i1))
+                            : kernel.queries(ops, i0, i1, plan.tile(), block)).expandDims(0), scope).get(0);
             scores.attach(manager);
             return scores;
         }
