@@ -202,7 +202,8 @@ public final class FullMsm implements PatchScorer {
         long n = maps.images();
         try (NDManager scope = manager.newSubManager()) {
             NeighbourhoodMinima.Form form = NeighbourhoodMinima.Form.of(maps, chunkImages, scope);
-            NDArray store = symmetricIfItFits && plan.symmetric() ? NeighbourhoodMinima.mutual(form, tile, scope) : null;
+            NDArray store = symmetricIfItFits && plan.symmetric() ? NeighbourhoodMinima.mutual(form, tile, scope)
+                    : null;
             NDArray scores = averaged(n, from, to, plan.rowsPerBlock(), maps.degrees().size(),
                     (i0, i1, block) -> store != null ? store.get(block, new NDIndex(":, {}:{}", i0, i1))
                             : NeighbourhoodMinima.queries(form, i0, i1, tile, block), scope);

@@ -103,8 +103,9 @@ final class NeighbourhoodMinima {
     }
 
     /**
-     * All pairs, each unordered pair once: (D, N, N, L) float32, +∞ where j = i, owned by {@code scope}. Every pair is computed with its lower image as the left operand, the orientation
-     * {@link #queries} keeps too: box sums taken in another order round differently.
+     * All pairs, each unordered pair once: (D, N, N, L) float32, +∞ where j = i, owned by {@code scope}.
+     * Every pair is computed with its lower image as the left operand, the orientation {@link #queries}
+     * keeps too: box sums taken in another order round differently.
      */
     static NDArray mutual(Form form, NearestPatchMinima.TilePlan plan, NDManager scope) {
         long n = form.images();
