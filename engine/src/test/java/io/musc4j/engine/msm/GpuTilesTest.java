@@ -8,7 +8,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.musc4j.engine.lnamd.Lnamd;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +50,32 @@ class GpuTilesTest {
             double[] block = gpu.scoreBlock(new Pass(0, 0), FeatureChunks.of(z), 5, 3, 17, m).toDoubleArray();
             double[] rows = Arrays.copyOfRange(expected, 3 * L, 17 * L);
             assertTrue(maxAbs(rows, block) < 1e-6, "query blocks: " + maxAbs(rows, block));
+        }
+    }
+
+    @Test
+    void gpuTilesScoreEveryDegreeOfALayerAsTheCpuTilesDo() {
+        // a 16x16 grid of LNAMD maps: with 1 GiB the GPU plan puts 15 whole query images in one product (a
+        // sixteenth of the budget less a query image's operand: ⌊√((64 MiB − 54 KiB) / 256 KiB)⌋), the CPU's
+        // product stays near its caches; every degree's box sums and minima come out the same (up to the
+        // products' rounding)
+        List<Integer> degrees = List.of(1, 3, 5);
+        long budget = 1L << 30;
+        FullMsm gpu = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32, Device.gpu());
+        FullMsm cpu = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        NearestPatchMinima.TilePlan gpuTile = gpu.planNeighbourhoods(N, L, C, degrees.size(), Device.gpu()).tile();
+        assertEquals(15, gpuTile.queryImages());
+        assertTrue(gpuTile.queryImages() > cpu.planNeighbourhoods(N, L, C, degrees.size(), Device.cpu()).tile()
+                .queryImages(), "the CPU's tile is smaller");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            m.getEngine().setRandomSeed(22);
+            NDArray tokens = m.randomNormal(new Shape(N, 1 + L, C));
+            NeighbourhoodMaps maps = NeighbourhoodMaps.of(new Lnamd(16, 16).neighbourhoods(tokens, degrees), 16, 16,
+                    degrees);
+            assertTrue(gpu.scoresNeighbourhoods(N, L, C, degrees.size(), Device.cpu()));
+            double[] onGpuTiles = gpu.scoreNeighbourhoods(maps, 5, m).toDoubleArray();
+            double[] onCpuTiles = cpu.scoreNeighbourhoods(maps, 5, m).toDoubleArray();
+            assertTrue(maxAbs(onCpuTiles, onGpuTiles) < 1e-6, "by layer: " + maxAbs(onCpuTiles, onGpuTiles));
         }
     }
 }
