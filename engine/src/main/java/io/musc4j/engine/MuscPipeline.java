@@ -111,7 +111,7 @@ public final class MuscPipeline {
                         aggregation.featureSets().size(), device)
                 : scorer.plan(tokens.images(), patches, tokens.channels(), device);
         return MemoryPlan.of(tokens.images(), patches, tokens.channels(), tokens.layers(), aggregation, msm,
-                config.memoryBudgetBytes(), Float.BYTES, tokens.resident());
+                config.memoryBudgetBytes(), Float.BYTES, tokens.resident(), device);
     }
 
     /** Aggregation of one pass: its (N, L, C) features, read on demand. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.musc4j.engine.msm.CpuCaches;
 import io.musc4j.engine.msm.MsmPrecision;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,19 @@ class MemoryPlanTest {
         assertTrue(p.msm().bytes() >= 768_000_000L, p.describe());
         // at 1000 images that store (3.07 GB) does not fit but one pass's (1.02 GB) does: pass by pass,
         // each pair once (above)
+    }
+
+    @Test
+    void onACpuAnAggregationChunkStaysInTheLastLevelCache() {
+        // 40 ViT-B/14 images at 224²: one image's LNAMD temporaries are 6 copies of 257·768·4 B (4.7 MB);
+        // the 1 GiB budget alone would aggregate all 40 at once (a quarter of it holds 56 images)
+        MemoryPlan cpu = plan(40, 256, 768, MsmPrecision.FP32, true, Device.cpu(), GIB);
+        MemoryPlan gpu = plan(40, 256, 768, MsmPrecision.FP32, true, Device.gpu(), GIB);
+        assertEquals(40, gpu.lnamdChunk());
+        CpuCaches caches = CpuCaches.detect();
+        long cache = caches.l3Bytes() > 0 ? caches.l3Bytes() : caches.l2Of(Runtime.getRuntime().availableProcessors());
+        assertTrue(cpu.lnamdChunk() == 1 || cpu.lnamdBytes() <= cache, cpu.describe() + " vs " + caches.describe());
+        assertTrue(cpu.lnamdChunk() >= Math.min(40, cache / (6L * 257 * 768 * 4)), cpu.describe());
     }
 
     @Test
