@@ -37,8 +37,9 @@ import java.util.List;
  * <li>{@link #extract}: backbone and LNAMD of a partition of the images, per scoring unit: where the
  * pipeline scores a layer at a time ({@link MuscPipeline#scoresLayers}: LNAMD with several degrees) a
  * unit is a tapped layer, and the task writes its layer-normed map (n, L, C), the inverse norms of its
- * box sums and the squares of its unit features (n, D, L) each; otherwise a unit is a pass (tapped layer, degree r) and the task writes its
- * features (n, L, C). Also the (n, D) image features RsCIN uses.</li>
+ * box sums and the squares of its unit features ((n, D, L) each); otherwise a unit is a pass (tapped
+ * layer, degree r), and the task writes its features (n, L, C). Also the (n, D) image features RsCIN
+ * uses.</li>
  * <li>{@link #scoreBlock}: MSM of a block of query images [i0, i1) against all N images of one unit,
  * each pair oriented as the engine's query-block form orients it, then the interval average:
  * (sets, i1 − i0, L) float64. The N images' features are held as the kernel reads them
@@ -179,8 +180,8 @@ final class StageRunner {
 
     /**
      * The N images' features of one unit as the MSM kernel reads them, on a device: a pass's features in
-     * product form, or a layer's maps with their inverse norms. An executor keeps it while it scores
-     * blocks of that unit. Close it to free it.
+     * product form, or a layer's maps with their inverse norms and unit squares. An executor keeps it
+     * while it scores blocks of that unit. Close it to free it.
      */
     static final class Reference implements AutoCloseable {
         private final NDManager manager;
@@ -243,9 +244,9 @@ final class StageRunner {
                     }
                 }
             }
-            NeighbourhoodMaps maps = passes.layered() ? NeighbourhoodMaps.of(new NeighbourhoodMaps.Block(map, inverse,
-                    squares),
-                    passes.gridH(), passes.gridW(), passes.degrees()) : null;
+            NeighbourhoodMaps maps = passes.layered() ? NeighbourhoodMaps.of(
+                    new NeighbourhoodMaps.Block(map, inverse, squares), passes.gridH(), passes.gridW(), passes.degrees())
+                    : null;
             return new Reference(manager, form, maps, passes);
         } catch (IOException | RuntimeException e) {
             manager.close();
