@@ -9,6 +9,7 @@ import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.NearestPatchMinima;
+import io.musc4j.engine.msm.NeighbourhoodMaps;
 import java.io.IOException;
 import java.util.List;
 
@@ -61,40 +62,64 @@ public final class ScoringBench {
         return n * (n - 1) / 2.0 * 2.0 * l * l * (c + 2);
     }
 
+    /**
+     * LNAMD and MSM of {@value #SMALL_LAYERS} layers at the default degrees, both ways full MSM can score
+     * them: every degree of a layer from one product (what the pipeline runs), and one product per degree.
+     */
     private static void small(NDManager manager, long budget) {
         long l = (long) SMALL_GRID * SMALL_GRID;
         Lnamd lnamd = new Lnamd(SMALL_GRID, SMALL_GRID);
         FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        double flops = msmFlops(SMALL_N, l, SMALL_C) * SMALL_LAYERS;
         for (int round = 0; round < 1 + SMALL_ROUNDS; round++) { // round 0 warms up the native kernels
-            long lnamdNanos = 0;
-            long msmNanos = 0;
-            long msmTicks = 0;
+            long[] byLayer = new long[3]; // LNAMD ns, MSM ns, MSM CPU ticks
+            long[] byDegree = new long[3];
             try (NDManager scope = manager.newSubManager()) {
                 for (int layer = 0; layer < SMALL_LAYERS; layer++) {
                     NDArray tokens = scope.randomNormal(new Shape(SMALL_N, l + 1, SMALL_C));
                     long t0 = System.nanoTime();
-                    List<NDArray> z = lnamd.aggregate(tokens, DEGREES);
-                    z.forEach(NDArray::toFloatArray); // forces completion on asynchronous devices
+                    NeighbourhoodMaps.Block block = lnamd.neighbourhoods(tokens, DEGREES);
+                    block.unitSquares().toFloatArray(); // forces completion on asynchronous devices
                     long t1 = System.nanoTime();
-                    lnamdNanos += t1 - t0;
+                    long c1 = ProcStatus.cpuTicks();
+                    msm.scoreNeighbourhoods(NeighbourhoodMaps.of(block, SMALL_GRID, SMALL_GRID, DEGREES), SMALL_N,
+                            scope).toDoubleArray();
+                    add(byLayer, t1 - t0, System.nanoTime() - t1, ProcStatus.cpuTicks() - c1);
+                    long t2 = System.nanoTime();
+                    List<NDArray> z = lnamd.aggregate(tokens, DEGREES);
+                    z.forEach(NDArray::toFloatArray);
+                    long lnamdNanos = System.nanoTime() - t2;
                     for (NDArray zr : z) {
-                        long t2 = System.nanoTime();
-                        long c2 = ProcStatus.cpuTicks();
+                        long t3 = System.nanoTime();
+                        long c3 = ProcStatus.cpuTicks();
                         msm.score(zr).toDoubleArray();
-                        msmNanos += System.nanoTime() - t2;
-                        msmTicks += ProcStatus.cpuTicks() - c2;
+                        add(byDegree, lnamdNanos, System.nanoTime() - t3, ProcStatus.cpuTicks() - c3);
+                        lnamdNanos = 0;
                         zr.close();
                     }
+                    block.map().close();
                     tokens.close();
                 }
             }
-            double flops = msmFlops(SMALL_N, l, SMALL_C) * SMALL_LAYERS * DEGREES.size();
-            System.out.printf("%s small N=%d L=%d C=%d layers=%d r=%s: LNAMD %.1f ms/image, MSM %.1f ms/image,"
-                    + " MSM products %.1f GFLOP/s (%.1f GFLOP counted; MSM used %.1f CPU-s = %.2f cores)%n",
-                    round == 0 ? "warm-up" : "round " + round, SMALL_N, l, SMALL_C, SMALL_LAYERS, DEGREES,
-                    lnamdNanos / 1e6 / SMALL_N, msmNanos / 1e6 / SMALL_N, flops / (msmNanos / 1e9) / 1e9, flops / 1e9,
-                    msmTicks / TICKS_PER_SECOND, msmTicks / TICKS_PER_SECOND / (msmNanos / 1e9));
+            String label = round == 0 ? "warm-up" : "round " + round;
+            System.out.printf("%s small N=%d L=%d C=%d layers=%d r=%s%n", label, SMALL_N, l, SMALL_C, SMALL_LAYERS,
+                    DEGREES);
+            report("  by layer (one product for every degree)", byLayer, flops);
+            report("  by degree (one product each)", byDegree, flops * DEGREES.size());
         }
+    }
+
+    private static void add(long[] totals, long lnamdNanos, long msmNanos, long msmTicks) {
+        totals[0] += lnamdNanos;
+        totals[1] += msmNanos;
+        totals[2] += msmTicks;
+    }
+
+    private static void report(String how, long[] totals, double flops) {
+        System.out.printf("%s: LNAMD %.1f ms/image, MSM %.1f ms/image, products %.1f GFLOP at %.1f GFLOP/s"
+                + " (MSM used %.1f CPU-s = %.2f cores)%n", how, totals[0] / 1e6 / SMALL_N, totals[1] / 1e6 / SMALL_N,
+                flops / 1e9, flops / (totals[1] / 1e9) / 1e9, totals[2] / TICKS_PER_SECOND,
+                totals[2] / TICKS_PER_SECOND / (totals[1] / 1e9));
     }
 
     private static void large(NDManager manager, int n, long budget) throws IOException {
