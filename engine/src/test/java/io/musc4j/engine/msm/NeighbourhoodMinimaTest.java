@@ -85,12 +85,16 @@ class NeighbourhoodMinimaTest {
 
     @Test
     void halfPrecisionProductsAndSplitImagesAreScoredPassByPass() {
-        {
-            assertFalse(new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP16).scoresNeighbourhoods(N, H * W, C,
-                    DEGREES.size(), Device.cpu()));
-            assertTrue(NeighbourhoodMinima.fits(new NearestPatchMinima.TilePlan(1, 1, H * W, 0), H * W));
-            assertFalse(NeighbourhoodMinima.fits(new NearestPatchMinima.TilePlan(1, 1, H * W - 1, 0), H * W));
-        }
+        assertFalse(new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP16).scoresNeighbourhoods(N, H * W, C,
+                DEGREES.size(), Device.cpu()));
+        assertTrue(NeighbourhoodMinima.fits(new NearestPatchMinima.TilePlan(1, 1, H * W, 0), H * W));
+        assertFalse(NeighbourhoodMinima.fits(new NearestPatchMinima.TilePlan(1, 1, H * W - 1, 0), H * W));
+        // a store of every degree that does not fit where one pass's does: pass by pass (each pair once)
+        long images = 1000;
+        long budget = 1L << 30; // 3 x 1000 x 1000 x 256 x 4 B of minima do not fit, 1 x ... does
+        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        assertFalse(msm.scoresNeighbourhoods(images, 256, 768, 3, Device.cpu()));
+        assertTrue(msm.scoresNeighbourhoods(images / 2, 256, 768, 3, Device.cpu()));
     }
 
     private static double maxAbs(double[] a, double[] b) {
