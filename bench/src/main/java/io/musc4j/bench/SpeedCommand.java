@@ -1,7 +1,6 @@
 package io.musc4j.bench;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.musc4j.datasets.Category;

@@ -55,7 +55,7 @@ final class TimedScoring {
             try (NDManager scope = root.newSubManager()) {
                 if (byLayer) {
                     NeighbourhoodMaps.Block whole = pipeline.aggregation().neighbourhoods(store, pass.layer())
-                            .orElseThrow().read(0, n, scope);
+                            .read(0, n, scope);
                     await(whole.inverseNorms());
                     laps.aggregated();
                     NDArray scores = scorer.scoreNeighbourhoods(NeighbourhoodMaps.of(whole, gridH, gridW,

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import io.musc4j.engine.lnamd.Aggregator;
 import io.musc4j.engine.maps.PixelMaps;
 import io.musc4j.engine.msm.FeatureChunks;
-import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.msm.PatchScorer;
 import io.musc4j.engine.msm.ScoringPlan;
@@ -15,7 +14,6 @@ import io.musc4j.engine.store.ResidentTokens;
 import io.musc4j.engine.store.TokenStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * MuSc's stage chain, composed here and nowhere else: the tapped tokens of N unlabeled images in,
@@ -106,7 +104,7 @@ public final class MuscPipeline {
     public MemoryPlan plan(TokenStore tokens, Device device) {
         long patches = (long) tokens.gridH() * tokens.gridW();
         PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
-        ScoringPlan msm = scoresLayers(tokens.images(), tokens.gridH(), tokens.gridW(), tokens.channels(), device)
+        ScoringPlan msm = aggregation.givesNeighbourhoods()
                 ? scorer.planNeighbourhoods(tokens.images(), patches, tokens.channels(),
                         aggregation.featureSets().size(), device)
                 : scorer.plan(tokens.images(), patches, tokens.channels(), device);
@@ -128,31 +126,17 @@ public final class MuscPipeline {
     public NDArray scoreBlock(TokenStore tokens, Pass pass, long from, long to, NDManager manager) {
         MemoryPlan plan = plan(tokens, manager.getDevice());
         PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
-        Optional<NeighbourhoodMaps> maps = neighbourhoods(tokens, pass.layer(), scorer, manager);
-        if (maps.isPresent()) {
-            // the whole run's kernel, so that gathered blocks give its numbers; a worker that scores
-            // every set of a layer should call scoreLayerBlock once instead
+        if (scoresLayers(tokens, manager.getDevice())) {
+            // the whole run's kernel (every set of the layer, this pass's kept), so that gathered blocks
+            // give its numbers
             try (NDManager scope = manager.newSubManager()) {
-                NDArray rows = scorer.scoreNeighbourhoodsBlock(maps.get(), plan.lnamdChunk(), from, to, scope)
-                        .get(pass.set());
+                NDArray rows = scorer.scoreNeighbourhoodsBlock(aggregation.neighbourhoods(tokens, pass.layer()),
+                        plan.lnamdChunk(), from, to, scope).get(pass.set());
                 rows.attach(manager);
                 return rows;
             }
         }
         return scorer.scoreBlock(pass, features(tokens, pass), plan.lnamdChunk(), from, to, manager);
-    }
-
-    /**
-     * Every feature set of one layer for query images [from, to), where the scorer scores a layer's sets
-     * from one product ({@link PatchScorer#scoresNeighbourhoods}); else empty, and {@link #scoreBlock}
-     * scores pass by pass.
-     *
-     * @return (sets, to − from, L) float64 on {@code manager}
-     */
-    public Optional<NDArray> scoreLayerBlock(TokenStore tokens, int layer, long from, long to, NDManager manager) {
-        PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
-        return neighbourhoods(tokens, layer, scorer, manager).map(maps -> scorer.scoreNeighbourhoodsBlock(maps,
-                plan(tokens, manager.getDevice()).lnamdChunk(), from, to, manager));
     }
 
     /**
@@ -165,11 +149,8 @@ public final class MuscPipeline {
                 (long) gridH * gridW, channels, aggregation.featureSets().size(), device);
     }
 
-    /** A layer's feature sets as one map, where the set {@link #scoresLayers}. */
-    private Optional<NeighbourhoodMaps> neighbourhoods(TokenStore tokens, int layer, PatchScorer scorer,
-            NDManager manager) {
-        return scoresLayers(tokens.images(), tokens.gridH(), tokens.gridW(), tokens.channels(), manager.getDevice())
-                ? aggregation.neighbourhoods(tokens, layer) : Optional.empty();
+    private boolean scoresLayers(TokenStore tokens, Device device) {
+        return scoresLayers(tokens.images(), tokens.gridH(), tokens.gridW(), tokens.channels(), device);
     }
 
     /**
@@ -181,7 +162,7 @@ public final class MuscPipeline {
     public double[][][] scorePasses(TokenStore tokens, NDManager manager) {
         MemoryPlan plan = plan(tokens, manager.getDevice());
         PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
-        if (neighbourhoods(tokens, 0, scorer, manager).isEmpty()) {
+        if (!scoresLayers(tokens, manager.getDevice())) {
             return scorePasses(tokens.layers(), pass -> features(tokens, pass), scorer, plan.lnamdChunk(), manager);
         }
         // every feature set of a layer from one product: the same passes in the same order, a layer at a time
@@ -191,8 +172,8 @@ public final class MuscPipeline {
         progress.progress(ProgressListener.SCORING, 0, sets * layers);
         for (int layer = 0; layer < layers; layer++) {
             try (NDManager scope = manager.newSubManager()) {
-                NDArray scores = scorer.scoreNeighbourhoods(neighbourhoods(tokens, layer, scorer, manager)
-                        .orElseThrow(), plan.lnamdChunk(), scope);
+                NDArray scores = scorer.scoreNeighbourhoods(aggregation.neighbourhoods(tokens, layer),
+                        plan.lnamdChunk(), scope);
                 for (int set = 0; set < sets; set++) {
                     msm[set][layer] = scores.get(set).toDoubleArray();
                 }

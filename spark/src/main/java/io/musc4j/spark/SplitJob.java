@@ -8,7 +8,6 @@ import io.musc4j.common.image.RgbImage;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DecodedCategory;
 import io.musc4j.datasets.Datasets;
-import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.ImageIo;
 import ai.djl.Device;

@@ -145,7 +145,7 @@ final class StageRunner {
                     for (int layer = 0; layer < tokens.size(); layer++) {
                         try (NDManager unit = scope.newSubManager()) {
                             NeighbourhoodMaps.Block b = pipeline.aggregation().neighbourhoods(batch, layer)
-                                    .orElseThrow().read(0, batch.images(), unit);
+                                    .read(0, batch.images(), unit);
                             // image-major norms, so that the batches of a partition concatenate
                             NDArray all = NDArrays.concat(new NDList(b.map().reshape(batch.images(), -1),
                                     b.inverseNorms().transpose(1, 0, 2).reshape(batch.images(), -1),
@@ -288,7 +288,7 @@ final class StageRunner {
         long distances = (long) block * p.images() * p.patches();
         if (p.layered()) {
             return distances * (p.setsPerUnit() * Float.BYTES + BLOCK_BYTES_PER_DISTANCE - Float.BYTES)
-                    + scoring.neighbourhoodTileBytes(p.patches(), p.channels(), device);
+                    + scoring.neighbourhoodTileBytes(p.images(), p.patches(), p.channels(), device);
         }
         long tile = scoring.kernel(p.patches(), p.channels()).plan(p.patches(), p.channels(), device).bytes();
         long queries = (long) block * p.patches() * (p.channels() * Float.BYTES

@@ -5,7 +5,6 @@ import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.store.TokenStore;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * How patch tokens become the features MSM scores, an option of a run: {@link #LNAMD} (MuSc, the
@@ -84,16 +83,18 @@ public enum Aggregation {
             return LNAMD_COPIES;
         }
 
-        @Override
-        public Optional<NeighbourhoodMaps> neighbourhoods(TokenStore tokens, int layer) {
-            return givesNeighbourhoods() ? Optional.of(new LayerNeighbourhoods(tokens, layer, degrees))
-                    : Optional.empty();
-        }
-
         /** With one degree the map gains nothing: its pass is one product either way. */
         @Override
         public boolean givesNeighbourhoods() {
             return degrees.size() > 1;
+        }
+
+        @Override
+        public NeighbourhoodMaps neighbourhoods(TokenStore tokens, int layer) {
+            if (!givesNeighbourhoods()) {
+                throw new UnsupportedOperationException("LNAMD of one degree is scored pass by pass");
+            }
+            return new LayerNeighbourhoods(tokens, layer, degrees);
         }
     }
 

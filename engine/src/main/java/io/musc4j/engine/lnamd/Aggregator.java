@@ -4,7 +4,6 @@ import io.musc4j.engine.msm.FeatureChunks;
 import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.store.TokenStore;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The aggregation stage of MuSc: the tapped tokens of a set in, per layer the feature sets MSM scores
@@ -29,17 +28,19 @@ public interface Aggregator {
     /** Token-sized arrays (1+L)·C float32 one image keeps resident while it is aggregated. */
     int tokenCopies();
 
-    /**
-     * Every feature set of tapped layer {@code layer} as one layer-normed map with the inverse norms of
-     * its box sums, where the sets are box means of one map (LNAMD with several degrees), so that a
-     * scorer can score them all from one product; empty otherwise.
-     */
-    default Optional<NeighbourhoodMaps> neighbourhoods(TokenStore tokens, int layer) {
-        return Optional.empty();
-    }
-
-    /** Whether {@link #neighbourhoods} gives maps (the same for every layer and set of tokens). */
+    /** Whether the feature sets of a layer are box means of one map (LNAMD with several degrees), which
+     *  {@link #neighbourhoods} gives. */
     default boolean givesNeighbourhoods() {
         return false;
+    }
+
+    /**
+     * Every feature set of tapped layer {@code layer} as one layer-normed map with the inverse norms of
+     * its box sums, so that a scorer can score them all from one product.
+     *
+     * @throws UnsupportedOperationException where {@link #givesNeighbourhoods} is false
+     */
+    default NeighbourhoodMaps neighbourhoods(TokenStore tokens, int layer) {
+        throw new UnsupportedOperationException("these feature sets are not box means of one map");
     }
 }

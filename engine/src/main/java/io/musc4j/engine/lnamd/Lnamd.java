@@ -61,15 +61,14 @@ public final class Lnamd {
         Shape s = tokens.getShape();
         long n = s.get(0);
         long c = s.get(2);
-        long patches = (long) gridH * gridW;
         List<NDArray> out = new ArrayList<>(degrees.size());
         try (var scope = tokens.getManager().newSubManager()) {
             NDArray map = layerNormed(tokens, scope).reshape(n, gridH, gridW, c).transpose(0, 3, 1, 2);
             for (int r : degrees) {
                 try (var degreeScope = scope.newSubManager()) {
                     NDArray m = map.get(degreeScope, new NDIndex(":"));
-                    NDArray z = pooled(m, r).transpose(0, 2, 3, 1).reshape(n, patches, c);
-                    NDArray unit = z.div(z.norm(new int[] {2}, true));
+                    NDArray z = means(m, r);
+                    NDArray unit = z.div(z.norm(LAST, true));
                     unit.attach(tokens.getManager());
                     out.add(unit);
                 }
@@ -101,7 +100,7 @@ public final class Lnamd {
             NDList inverse = new NDList(degrees.size());
             NDList squares = new NDList(degrees.size());
             for (int r : degrees) {
-                NDArray means = pooled(grid, r).transpose(0, 2, 3, 1).reshape(n, patches, c);
+                NDArray means = means(grid, r);
                 NDArray norms = means.norm(LAST, true);
                 // ‖u‖² of the unit feature u = z / ‖z‖, as aggregate and the product form compute it
                 squares.add(means.div(norms).square().sum(LAST));
@@ -146,9 +145,11 @@ public final class Lnamd {
         return centred.div(variance.add(LAYER_NORM_EPS).sqrt());
     }
 
-    /** The r×r means of an (N, C, h, w) map, zero padding counted. */
-    private static NDArray pooled(NDArray map, int r) {
-        return r == 1 ? map : Pool.avgPool2d(map, new Shape(r, r), new Shape(1, 1),
+    /** The r×r means of an (N, C, h, w) map, zero padding counted, as (N, L, C). */
+    private static NDArray means(NDArray map, int r) {
+        NDArray pooled = r == 1 ? map : Pool.avgPool2d(map, new Shape(r, r), new Shape(1, 1),
                 new Shape((r - 1) / 2, (r - 1) / 2), false, true);
+        Shape s = map.getShape();
+        return pooled.transpose(0, 2, 3, 1).reshape(s.get(0), s.get(2) * s.get(3), s.get(1));
     }
 }

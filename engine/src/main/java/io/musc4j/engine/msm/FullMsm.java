@@ -150,22 +150,20 @@ public final class FullMsm implements PatchScorer {
     @Override
     public boolean scoresNeighbourhoods(long images, long patches, long channels, int degrees, Device device) {
         Device planned = plannedFor != null ? plannedFor : device;
-        if (precision != MsmPrecision.FP32 || images < 2 || degrees < 1) {
-            return false;
-        }
-        NearestPatchMinima.TilePlan tile = neighbourhoodTile(patches, channels, planned);
+        NearestPatchMinima.TilePlan tile = neighbourhoodTile(images, patches, channels, planned);
         // the store of every degree may not fit where one pass's does: each pair once per pass then beats
         // each pair twice (query blocks) for all degrees
-        return tile != null && (planNeighbourhoods(images, patches, channels, degrees, tile).symmetric()
-                || !plan(images, patches, channels, planned).symmetric());
+        return tile != null && degrees >= 1 && (planNeighbourhoods(images, patches, channels, degrees, tile)
+                .symmetric() || !plan(images, patches, channels, planned).symmetric());
     }
 
     /**
      * The workspace of one tile of {@link #scoreNeighbourhoods}: its product, the product-sized
      * temporaries of the box sums and its minima; 0 where the maps are scored pass by pass.
      */
-    public long neighbourhoodTileBytes(long patches, long channels, Device device) {
-        NearestPatchMinima.TilePlan tile = neighbourhoodTile(patches, channels, plannedFor != null ? plannedFor : device);
+    public long neighbourhoodTileBytes(long images, long patches, long channels, Device device) {
+        NearestPatchMinima.TilePlan tile = neighbourhoodTile(images, patches, channels,
+                plannedFor != null ? plannedFor : device);
         return tile == null ? 0 : neighbourhoodTileBytes(tile, patches);
     }
 
@@ -191,9 +189,9 @@ public final class FullMsm implements PatchScorer {
     private NDArray scoreNeighbourhoods(NeighbourhoodMaps maps, int chunkImages, long from, long to,
             boolean symmetricIfItFits, NDManager manager) {
         Device device = plannedFor != null ? plannedFor : manager.getDevice();
-        NearestPatchMinima.TilePlan tile = neighbourhoodTile(maps.patches(), maps.channels(), device);
+        NearestPatchMinima.TilePlan tile = neighbourhoodTile(maps.images(), maps.patches(), maps.channels(), device);
         // what must hold; whether it is also the faster way (scoresNeighbourhoods) is the caller's choice
-        if (precision != MsmPrecision.FP32 || maps.images() < 2 || tile == null) {
+        if (tile == null) {
             throw new UnsupportedOperationException("MSM: these maps are scored pass by pass (" + precision
                     + " products, " + maps.images() + " images of " + maps.patches() + " patches)");
         }
@@ -247,8 +245,12 @@ public final class FullMsm implements PatchScorer {
     }
 
     /** The neighbourhood kernel's tile: the pass kernel's, in a tile budget that also holds its
-     *  temporaries; null where that would split a query image. */
-    private NearestPatchMinima.TilePlan neighbourhoodTile(long patches, long channels, Device device) {
+     *  temporaries; null where the kernel cannot score the maps (half-precision products, fewer than two
+     *  images, or a query image that would have to be split). */
+    private NearestPatchMinima.TilePlan neighbourhoodTile(long images, long patches, long channels, Device device) {
+        if (precision != MsmPrecision.FP32 || images < 2) {
+            return null;
+        }
         long pair = (3 * (channels + 2) + patches) * patches * precision.bytes();
         long budget = Math.max(budgetBytes / TILE_SHARE / (1 + NeighbourhoodMinima.TEMPORARIES), pair);
         NearestPatchMinima.TilePlan tile = new NearestPatchMinima(budget, precision).plan(patches, channels, device);
@@ -257,10 +259,11 @@ public final class FullMsm implements PatchScorer {
 
     @Override
     public ScoringPlan planNeighbourhoods(long images, long patches, long channels, int degrees, Device device) {
-        NearestPatchMinima.TilePlan tile = neighbourhoodTile(patches, channels,
-                plannedFor != null ? plannedFor : device);
-        return tile == null ? plan(images, patches, channels, device)
-                : planNeighbourhoods(images, patches, channels, degrees, tile);
+        if (!scoresNeighbourhoods(images, patches, channels, degrees, device)) {
+            return plan(images, patches, channels, device);
+        }
+        return planNeighbourhoods(images, patches, channels, degrees,
+                neighbourhoodTile(images, patches, channels, plannedFor != null ? plannedFor : device));
     }
 
     /** As {@link #plan}, with a store of every degree, the tile's temporaries and the maps' form. */

@@ -170,23 +170,18 @@ final class NeighbourhoodMinima {
     }
 
     /**
-     * Images [a0, a1) against images [b0, b1) where a precedes b: writes minima[:, a − offset, b] and
-     * minima[:, b − offset, a] of whichever rows the store holds (rows from {@code offset} on).
+     * Images [a0, a1) against images [b0, b1) where a precedes b, both among the store's rows (which
+     * start at image {@code offset}): writes minima[:, a − offset, b] and minima[:, b − offset, a].
      */
     private static void both(Form form, long a0, long a1, long b0, long b1, NDArray minima, long offset,
             NDArray work, NDManager parent) {
         if (b0 >= b1) {
             return;
         }
-        long rows = minima.getShape().get(1);
         try (NDManager tile = parent.newSubManager()) {
             NDList out = tile(form, a0, a1, b0, b1, work, tile);
-            if (a0 - offset >= 0 && a1 - offset <= rows) {
-                minima.set(new NDIndex(":, {}:{}, {}:{}, :", a0 - offset, a1 - offset, b0, b1), out.get(0));
-            }
-            if (b0 - offset >= 0 && b1 - offset <= rows) {
-                minima.set(new NDIndex(":, {}:{}, {}:{}, :", b0 - offset, b1 - offset, a0, a1), out.get(1));
-            }
+            minima.set(new NDIndex(":, {}:{}, {}:{}, :", a0 - offset, a1 - offset, b0, b1), out.get(0));
+            minima.set(new NDIndex(":, {}:{}, {}:{}, :", b0 - offset, b1 - offset, a0, a1), out.get(1));
         }
     }
 

@@ -51,8 +51,8 @@ public interface PatchScorer {
     }
 
     /**
-     * How scoring a layer's D degrees at once ({@link #scoreNeighbourhoods}) uses memory on {@code device};
-     * a scorer that scores pass by pass gives its {@link #plan}.
+     * How scoring a layer's D degrees uses memory on {@code device}: at once where
+     * {@link #scoresNeighbourhoods}, else pass by pass ({@link #plan}).
      */
     default ScoringPlan planNeighbourhoods(long images, long patches, long channels, int degrees, Device device) {
         return plan(images, patches, channels, device);
@@ -63,7 +63,8 @@ public interface PatchScorer {
      * float32 rounding of the products.
      *
      * @return (D, N, L) float64 on {@code manager}, degrees in the maps' order
-     * @throws UnsupportedOperationException where {@link #scoresNeighbourhoods} is false
+     * @throws UnsupportedOperationException where the scorer cannot take the maps (a scorer that scores pass
+     *     by pass; full MSM with half-precision products or a tile that would split a query image)
      */
     default NDArray scoreNeighbourhoods(NeighbourhoodMaps maps, int chunkImages, NDManager manager) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " scores pass by pass");

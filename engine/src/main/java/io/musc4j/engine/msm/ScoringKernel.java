@@ -88,8 +88,7 @@ public record ScoringKernel(int window) {
             return AlignedMsm.plan(images, patches, channels, budgetBytes);
         }
         FullMsm full = new FullMsm(interval, budgetBytes, precision);
-        return degrees > 1 && full.scoresNeighbourhoods(images, patches, channels, degrees, device)
-                ? full.planNeighbourhoods(images, patches, channels, degrees, device)
+        return degrees > 1 ? full.planNeighbourhoods(images, patches, channels, degrees, device)
                 : full.plan(images, patches, channels, device);
     }
 
