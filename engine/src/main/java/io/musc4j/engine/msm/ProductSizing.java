@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.common.io.AtomicFiles;
+import io.musc4j.common.io.CacheFolder;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -30,8 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * on random unit features, interleaved with the others so that a busy moment slows all alike, and the
  * fastest is kept (about 0.2 s on a 2-core server). Every size gives the same numbers.
  *
- * <p>Remembered in {@code msm-product.properties} in the cache folder ({@code -Dmusc4j.cache}, else
- * {@code $XDG_CACHE_HOME/musc4j}, else {@code ~/.cache/musc4j}), keyed by what the rate depends on: the
+ * <p>Remembered in {@code msm-product.properties} in the {@link CacheFolder}, keyed by what the rate depends on: the
  * CPU model, the logical CPUs, the L2 size, the preloaded libraries (the launcher's MKL remedy), the
  * feature shape and the product precision. {@code MUSC_MSM_PRODUCT_MIB} (or
  * {@code -Dmusc4j.msm.productMib}) sets the size and skips all of this.
@@ -85,7 +85,7 @@ public final class ProductSizing {
 
     static synchronized Sizing rememberedOrMeasured(NearestPatchMinima kernel, long patches, long channels,
             String key) {
-        Path file = cacheFolder().resolve(FILE);
+        Path file = CacheFolder.path().resolve(FILE);
         Properties known = read(file);
         String value = known.getProperty(key);
         if (value != null && value.matches("\\d+")) {
@@ -178,16 +178,6 @@ public final class ProductSizing {
         return String.join("|", CpuCaches.cpuModel(), "cpus=" + Runtime.getRuntime().availableProcessors(),
                 "l2=" + caches.l2Bytes(), "preload=" + String.join(",", libs), "L=" + patches, "C=" + channels,
                 precision.name());
-    }
-
-    static Path cacheFolder() {
-        String dir = System.getProperty("musc4j.cache");
-        if (dir != null && !dir.isBlank()) {
-            return Path.of(dir);
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
-                .resolve("musc4j");
     }
 
     private static Properties read(Path file) {

@@ -1,0 +1,75 @@
+package io.musc4j.datasets.image;
+
+import io.musc4j.common.io.AtomicFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.zip.CRC32;
+
+/**
+ * A native library that ships inside a jar, copied once into a folder and loaded from there on every
+ * later start. org.openpnp's loader inflates its 65 MB library into a new temporary folder on every
+ * start (0.4 s of a core while the model loads) and deletes it at exit; the copy is named after the
+ * jar entry's CRC-32, so another OpenCV build never meets an old copy, and it is checked against that
+ * CRC before each use, so a damaged copy is replaced rather than loaded.
+ */
+final class NativeLibraryCache {
+
+    private NativeLibraryCache() {
+    }
+
+    /**
+     * The path of {@code resource}'s copy under {@code folder}, made if absent or damaged; empty where
+     * the resource is not a jar entry (an unpacked class path), which the caller loads its own way.
+     */
+    static Optional<Path> copy(URL resource, Path folder) throws IOException {
+        URLConnection connection = resource.openConnection();
+        if (!(connection instanceof JarURLConnection jar)) {
+            return Optional.empty();
+        }
+        connection.setUseCaches(false);
+        JarEntry entry = jar.getJarEntry();
+        if (entry == null || entry.getCrc() < 0 || entry.getSize() < 0) {
+            return Optional.empty();
+        }
+        String name = Path.of(entry.getName()).getFileName().toString();
+        Path file = folder.resolve(String.format(Locale.ROOT, "%08x-%d", entry.getCrc(), entry.getSize())).resolve(name);
+        if (Files.isRegularFile(file) && Files.size(file) == entry.getSize() && crc(file) == entry.getCrc()) {
+            return Optional.of(file);
+        }
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "." + name, ".tmp");
+        try {
+            try (InputStream in = connection.getInputStream()) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (crc(tmp) != entry.getCrc()) {
+                throw new IOException(resource + ": the copied library does not match its CRC-32 in the jar");
+            }
+            AtomicFiles.readableByAll(tmp);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return Optional.of(file);
+    }
+
+    static long crc(Path file) throws IOException {
+        CRC32 crc = new CRC32();
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                crc.update(buf, 0, n);
+            }
+        }
+        return crc.getValue();
+    }
+}
