@@ -43,6 +43,8 @@ final class NativeLibraryCache {
         String name = Path.of(entry.getName()).getFileName().toString();
         Path file = folder.resolve(String.format(Locale.ROOT, "%08x-%d", entry.getCrc(), entry.getSize())).resolve(name);
         if (Files.isRegularFile(file) && Files.size(file) == entry.getSize() && crc(file) == entry.getCrc()) {
+            // uncached, the connection's jar file is this call's to close (reading the entry would close it)
+            jar.getJarFile().close();
             return Optional.of(file);
         }
         Files.createDirectories(file.getParent());
