@@ -1,6 +1,7 @@
 package io.musc4j.common.io;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -25,12 +26,25 @@ public final class AtomicFiles {
      *     (a full disk is reported as a bare "No space left on device")
      */
     public static void write(Path file, byte[] bytes) throws IOException {
+        write(file, tmp -> Files.write(tmp, bytes));
+    }
+
+    /** Writes what {@code in} holds to {@code file} atomically, as {@link #write(Path, byte[])}. */
+    public static void write(Path file, InputStream in) throws IOException {
+        write(file, tmp -> Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    private interface Content {
+        void writeTo(Path tmp) throws IOException;
+    }
+
+    private static void write(Path file, Content content) throws IOException {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
             try {
-                Files.write(tmp, bytes);
+                content.writeTo(tmp);
                 readableByAll(tmp);
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {

@@ -8,11 +8,11 @@ import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 
 /**
  * A native library that ships inside a jar, copied once into a folder and loaded from there on every
@@ -47,24 +47,19 @@ final class NativeLibraryCache {
             jar.getJarFile().close();
             return Optional.of(file);
         }
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), "." + name, ".tmp");
-        try {
-            try (InputStream in = connection.getInputStream()) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            }
-            if (crc(tmp) != entry.getCrc()) {
-                throw new IOException(resource + ": the copied library does not match its CRC-32 in the jar");
-            }
-            AtomicFiles.readableByAll(tmp);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+        // the CRC is taken as the copy is written, and a copy that does not match is not left to load
+        CRC32 written = new CRC32();
+        try (InputStream in = new CheckedInputStream(connection.getInputStream(), written)) {
+            AtomicFiles.write(file, in);
+        }
+        if (written.getValue() != entry.getCrc()) {
+            Files.deleteIfExists(file);
+            throw new IOException(resource + ": the copied library does not match its CRC-32 in the jar");
         }
         return Optional.of(file);
     }
 
-    static long crc(Path file) throws IOException {
+    private static long crc(Path file) throws IOException {
         CRC32 crc = new CRC32();
         byte[] buf = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(file)) {
