@@ -21,12 +21,14 @@ import io.musc4j.engine.MuSc;
 import io.musc4j.engine.inspect.Region;
 import io.musc4j.engine.metrics.Metrics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Scores one category and writes its files: decode (once, resized to S) → MuSc → masks and metrics →
@@ -110,38 +112,24 @@ public final class CategoryRun {
         CategoryDecision decision = CategoryDecision.of(scored.category(), scores, scoresRscin, outputs.threshold(),
                 outputs.pixelThreshold());
         double threshold = decision.verdicts().threshold();
+        HeatmapNorm whole = outputs.heatmaps() == RunCommand.HeatmapMode.whole ? HeatmapNorm.of(List.of(maps)) : null;
+        // each image's pictures are independent: rendering and encoding them on every core
+        SampleFiles[] files = new SampleFiles[samples.size()];
+        try {
+            IntStream.range(0, samples.size()).parallel().forEach(i -> files[i] = writeFiles(folder, keys.get(i),
+                    samples.get(i), scored.images().get(i), maps[i], masks != null ? masks[i] : null, whole, decision));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
         List<ScoreRow> rows = new ArrayList<>();
         List<CategorySummary.Entry> entries = new ArrayList<>();
-        HeatmapNorm whole = outputs.heatmaps() == RunCommand.HeatmapMode.whole ? HeatmapNorm.of(List.of(maps)) : null;
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
             boolean anomalous = decision.verdicts().anomalous(i);
             rows.add(new ScoreRow(s.relativePath(), s.label(), scores[i], scoresRscin[i], threshold, anomalous));
-            if (outputs.saveMaps()) {
-                RawMaps.write(ResultPaths.map(folder, keys.get(i)), maps[i], size);
-            }
-            String heatmap = null;
-            if (outputs.heatmaps() != RunCommand.HeatmapMode.none) {
-                HeatmapNorm norm = whole != null ? whole : HeatmapNorm.of(maps[i]);
-                byte[] truth = masks != null && s.mask().isPresent() ? masks[i] : null;
-                Path file = ResultPaths.heatmap(folder, keys.get(i));
-                Heatmaps.write(file, scored.images().get(i), maps[i], size, norm, truth, decision.pixelThreshold());
-                heatmap = relative(folder, file);
-            }
-            String mask = null;
-            List<CategorySummary.Box> regions = null;
-            if (outputs.saveMasks()) {
-                Path file = ResultPaths.mask(folder, keys.get(i));
-                AtomicFiles.write(file, Heatmaps.maskPng(decision.mask(maps[i]), size));
-                mask = relative(folder, file);
-                regions = new ArrayList<>();
-                for (Region r : decision.regions(maps[i], size)) {
-                    regions.add(new CategorySummary.Box(r.box().x0(), r.box().y0(), r.box().x1(), r.box().y1(),
-                            r.area(), r.peak()));
-                }
-            }
             entries.add(new CategorySummary.Entry(s.relativePath(), s.label().isPresent() ? s.label().getAsInt() : null,
-                    scores[i], scoresRscin[i], anomalous ? "anomalous" : "normal", heatmap, mask, regions));
+                    scores[i], scoresRscin[i], anomalous ? "anomalous" : "normal", files[i].heatmap(),
+                    files[i].mask(), files[i].regions()));
         }
         ScoresCsv.write(folder.resolve("scores.csv"), rows);
         timings.put("writing", (System.nanoTime() - clock) / 1_000_000);
@@ -158,6 +146,41 @@ public final class CategoryRun {
                 entries, metrics, timings, category.samples().size() - samples.size(), whole);
         summary.write(folder);
         return summary;
+    }
+
+    /** The files written for one image, relative to the category folder; null where not asked for. */
+    private record SampleFiles(String heatmap, String mask, List<CategorySummary.Box> regions) {
+    }
+
+    /** Writes one image's raw map, heatmap and predicted mask as {@link #outputs} asks. */
+    private SampleFiles writeFiles(Path folder, String key, Sample s, RgbImage image, float[] map, byte[] truthMask,
+            HeatmapNorm whole, CategoryDecision decision) {
+        try {
+            if (outputs.saveMaps()) {
+                RawMaps.write(ResultPaths.map(folder, key), map, size);
+            }
+            String heatmap = null;
+            if (outputs.heatmaps() != RunCommand.HeatmapMode.none) {
+                HeatmapNorm norm = whole != null ? whole : HeatmapNorm.of(map);
+                byte[] truth = truthMask != null && s.mask().isPresent() ? truthMask : null;
+                Path file = ResultPaths.heatmap(folder, key);
+                Heatmaps.write(file, image, map, size, norm, truth, decision.pixelThreshold());
+                heatmap = relative(folder, file);
+            }
+            if (!outputs.saveMasks()) {
+                return new SampleFiles(heatmap, null, null);
+            }
+            Path file = ResultPaths.mask(folder, key);
+            AtomicFiles.write(file, Heatmaps.maskPng(decision.mask(map), size));
+            List<CategorySummary.Box> regions = new ArrayList<>();
+            for (Region r : decision.regions(map, size)) {
+                regions.add(new CategorySummary.Box(r.box().x0(), r.box().y0(), r.box().x1(), r.box().y1(),
+                        r.area(), r.peak()));
+            }
+            return new SampleFiles(heatmap, relative(folder, file), regions);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String relative(Path dir, Path file) {
