@@ -9,8 +9,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.common.io.Npy;
 import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Tokens and image features of the tiny fixture backbones against the reference runs (SPEC §2). */
@@ -93,6 +97,31 @@ public class BackboneParityTest {
     }
 
     /**
+     * Collects the garbage, then fills freshly allocated direct buffers with NaN bytes: a loaded weight
+     * that still reads Java memory the collector has freed (DJL's arrays created from Java data borrow
+     * it) would read them.
+     */
+    static List<ByteBuffer> overwriteFreedJavaBuffers() {
+        for (int round = 0; round < 3; round++) {
+            System.gc();
+            try {
+                Thread.sleep(20); // the Cleaner thread frees the collected buffers' memory
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        byte[] nan = new byte[1 << 18];
+        Arrays.fill(nan, (byte) 0xFF);
+        List<ByteBuffer> filler = new ArrayList<>();
+        for (int size = 256; size <= nan.length; size *= 2) {
+            for (int i = 0; i < 64; i++) {
+                filler.add(ByteBuffer.allocateDirect(size).put(nan, 0, size));
+            }
+        }
+        return filler;
+    }
+
+    /**
      * Runs the model on the run's {@code inputs.npy} (images {@code imageIdx} of the image order) and
      * compares the tokens (rows {@code tokenRows} of the stored tokens; null: no tokens stored) and features.
      */
@@ -102,8 +131,10 @@ public class BackboneParityTest {
         Npy.Array in = Npy.read(run.resolve("inputs.npy"));
         assertEquals(imageIdx.length, in.shape()[0]);
         try (Backbone bb = load(modelDir); NDManager m = NDManager.newBaseManager()) {
+            List<ByteBuffer> nanFilled = overwriteFreedJavaBuffers();
             NDArray images = m.create(in.toFloats(), new Shape(in.shape()));
             Features f = bb.forward(images, taps);
+            Reference.reachabilityFence(nanFilled);
             if (tokenRows != null) {
                 for (int i = 0; i < taps.length; i++) {
                     Npy.Array ref = Npy.read(run.resolve("tokens_layer" + taps[i] + ".npy"));

@@ -150,14 +150,18 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
         }
 
         /**
-         * A canonical tensor as float32 in torch memory. Where the checkpoint holds it as float32 in
-         * mapped memory, libtorch copies it from there (one copy, no Java array: a ViT-B loads about
-         * three times faster the first time in a process); otherwise through {@link #floats}.
+         * A canonical tensor as float32 in memory libtorch owns. Where the checkpoint holds it as float32
+         * in mapped memory, libtorch copies it from there (one copy, no Java array: a ViT-B loads about
+         * three times faster the first time in a process); otherwise through {@link #floats}, copied
+         * again, because DJL's array of Java data borrows a Java buffer that only that array keeps
+         * alive, and {@link #transposed} returns a view that outlives it.
          */
         private NDArray stored(String name, long... shape) throws WeightFileException {
             Optional<List<ByteBuffer>> parts = tensors.float32Parts(name, shape);
             if (parts.isEmpty()) {
-                return manager.create(floats(name, shape), new Shape(shape));
+                try (NDArray borrowed = manager.create(floats(name, shape), new Shape(shape))) {
+                    return borrowed.duplicate();
+                }
             }
             List<ByteBuffer> buffers = parts.get();
             long[] part = shape.clone();
