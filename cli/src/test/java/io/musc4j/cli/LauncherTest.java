@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,23 @@ class LauncherTest {
 
     private Path cpuinfo(String text) throws IOException {
         return Files.writeString(tmp.resolve("cpuinfo-" + text.hashCode()), text);
+    }
+
+    @Test
+    void allocatorEnvironmentKeepsFreedMemoryUnlessTheCallerChoseOtherwise() throws Exception {
+        String print = "musc_allocator_env; echo \"$THP_MEM_ALLOC_ENABLE $MALLOC_MMAP_THRESHOLD_ $MALLOC_TRIM_THRESHOLD_"
+                + " $MALLOC_TOP_PAD_\"";
+        Map<String, String> unset = new HashMap<>();
+        for (String v : List.of("THP_MEM_ALLOC_ENABLE", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
+                "MALLOC_TOP_PAD_")) {
+            unset.put(v, "");
+        }
+        // empty counts as unset (the test process may have them set)
+        assertEquals("1 33554432 134217728 67108864", bash(print, unset));
+        Map<String, String> own = new HashMap<>(unset);
+        own.put("MALLOC_TOP_PAD_", "131072");
+        own.put("THP_MEM_ALLOC_ENABLE", "0");
+        assertEquals("0 33554432 134217728 131072", bash(print, own));
     }
 
     @Test

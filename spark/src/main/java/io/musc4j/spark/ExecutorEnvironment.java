@@ -9,8 +9,9 @@ import org.apache.spark.SparkConf;
 /**
  * The environment the {@code musc} launcher gives libtorch, for executors that Spark starts in processes
  * of their own (spark-submit to a cluster), where no launcher runs: transparent huge pages for large
- * tensors, and glibc keeping tensors up to 32 MiB in its heap instead of mapping and zeroing each anew
- * (the launcher's comment says why; the values are the launcher's). Set as {@code spark.executorEnv.*}
+ * tensors, and glibc keeping freed memory in its heaps for the next tensor instead of returning it and
+ * zeroing it anew ({@code musc_allocator_env} in {@code launcher/musc-lib.sh} says why; the values are
+ * the launcher's). Set as {@code spark.executorEnv.*}
  * unless the job's configuration already names them. Executors in the driver's JVM ({@code local[K]})
  * have the driver's environment instead.
  */
@@ -26,6 +27,7 @@ final class ExecutorEnvironment {
         m.put("THP_MEM_ALLOC_ENABLE", "1");
         m.put("MALLOC_MMAP_THRESHOLD_", "33554432");
         m.put("MALLOC_TRIM_THRESHOLD_", "134217728");
+        m.put("MALLOC_TOP_PAD_", "67108864");
         return m;
     }
 
