@@ -191,8 +191,8 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
 
         /**
          * {@code w} transposed, in this model's type; closes {@code w}. A float32 {@code w} is not copied:
-         * the transpose is a view of its memory, which MKL multiplies at the same rate and to the same
-         * bits as a contiguous copy (the copy used to cost a ViT-B 340 MB of freshly touched memory).
+         * the transpose is a view of its memory, which MKL multiplies at the same rate as a contiguous
+         * copy (the copy used to cost a ViT-B 340 MB of freshly touched memory).
          */
         private NDArray transposed(NDArray w) {
             try (w) {
