@@ -2,7 +2,14 @@ package io.musc4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +33,20 @@ class ExecutorEnvironmentTest {
         assertEquals(List.of("THP_MEM_ALLOC_ENABLE", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_"),
                 ExecutorEnvironment.applyDefaults(conf));
         assertEquals("65536", conf.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_"));
+    }
+
+    @Test
+    void theDefaultsAreTheLaunchersValues() throws IOException {
+        Path lib = Path.of(System.getProperty("musc4j.testdata")).toAbsolutePath().normalize().getParent()
+                .resolve("launcher/musc-lib.sh");
+        String text = Files.readString(lib);
+        String body = text.substring(text.indexOf("musc_allocator_env() {"));
+        body = body.substring(0, body.indexOf("\n}"));
+        Map<String, String> launcher = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("export (\\w+)=\"\\$\\{\\1:-(\\w+)}\"").matcher(body);
+        while (m.find()) {
+            launcher.put(m.group(1), m.group(2));
+        }
+        assertEquals(launcher, ExecutorEnvironment.DEFAULTS, "launcher/musc-lib.sh musc_allocator_env");
     }
 }

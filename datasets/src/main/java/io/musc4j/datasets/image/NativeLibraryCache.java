@@ -3,6 +3,7 @@ package io.musc4j.datasets.image;
 import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
@@ -61,11 +62,8 @@ final class NativeLibraryCache {
 
     private static long crc(Path file) throws IOException {
         CRC32 crc = new CRC32();
-        byte[] buf = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                crc.update(buf, 0, n);
-            }
+        try (InputStream in = new CheckedInputStream(Files.newInputStream(file), crc)) {
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return crc.getValue();
     }
