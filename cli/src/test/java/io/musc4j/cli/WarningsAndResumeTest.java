@@ -126,8 +126,8 @@ class WarningsAndResumeTest {
         assertTrue(same.err().contains("musc: brick: complete results found, skipped (--resume)"), same::toString);
 
         // an interrupted run's debris: a half-written file and a staging folder
-        Files.writeString(out.resolve("brick/.scores.csv1234567.tmp"), "half");
-        Files.createDirectories(out.resolve(".brick.staging/heatmaps"));
+        Files.writeString(out.resolve("brick/.scores.csv.musc4j-1234567.tmp"), "half");
+        Files.createDirectories(out.resolve(".brick.musc4j-staging/heatmaps"));
         Files.setLastModifiedTime(added, FileTime.fromMillis(Files.getLastModifiedTime(added).toMillis() - 60_000));
         FileTime before = Files.getLastModifiedTime(scores);
         Cli.Outcome edited = run("--resume", "--degrees", "1,3");
@@ -137,6 +137,6 @@ class WarningsAndResumeTest {
         assertTrue(edited.err().contains("images or masks were replaced, renamed or modified since its results were "
                 + "computed; category recomputed"), edited::toString);
         assertNotEquals(before, Files.getLastModifiedTime(scores));
-        assertFalse(Files.exists(out.resolve("brick/.scores.csv1234567.tmp")) || Files.exists(out.resolve(".brick.staging")));
+        assertFalse(Files.exists(out.resolve("brick/.scores.csv.musc4j-1234567.tmp")) || Files.exists(out.resolve(".brick.musc4j-staging")));
     }
 }

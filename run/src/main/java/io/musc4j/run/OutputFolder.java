@@ -1,5 +1,6 @@
 package io.musc4j.run;
 
+import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -10,41 +11,58 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * The run's output folder ({@code --out}). {@link #open} checks it before anything is computed (a folder,
- * or creatable; writable; not a virtual file system; not the data folder), locks it against a second
- * run, and removes the temporary files an interrupted run left. A category's files are written to a
- * staging folder and moved into place only when complete ({@link #stage}, {@link #commit}), and the
- * run-level files of an earlier run are removed before the new run computes ({@link #clearRunFiles}),
- * so a run that fails part-way never leaves two runs' files side by side.
+ * or creatable; writable; not a virtual file system; not the data folder) and locks it against a second
+ * run. musc4j deletes or replaces only what it wrote: every file and category folder it puts here is
+ * listed in the manifest ({@value #MANIFEST}); a name the run would write that is taken by something
+ * else (a folder named like a category, a user's {@code report.html}, a file added inside a category
+ * folder) makes {@link #open} refuse, unless {@code --overwrite} says it may be replaced. Names musc4j
+ * does not write are never touched. A category's files are written to a staging folder and moved into
+ * place only when complete ({@link #stage}, {@link #commit}); a category that fails, and a run stopped
+ * by SIGTERM or SIGINT, leave no staging folder behind. The run-level files of an earlier run are
+ * removed before the new run computes ({@link #clearRunFiles}), so a run that fails part-way never leaves
+ * two runs' files side by side.
  */
 final class OutputFolder implements AutoCloseable {
 
     /** The files that describe a whole run; only a finished run writes them. */
     static final List<String> RUN_FILES = List.of("run.json", "report.html", "metrics.json", "metrics.md");
 
+    /** What musc4j wrote here: the only files and folders it ever deletes or replaces. */
+    static final String MANIFEST = ".musc4j-manifest";
+
     private static final String LOCK = ".musc.lock";
-    private static final String STAGING = ".staging";
-    private static final String REPLACED = ".replaced";
+    private static final String STAGING = ".musc4j-staging";
+    private static final String REPLACED = ".musc4j-replaced";
     private static final List<String> VIRTUAL = List.of("/proc", "/sys", "/dev");
 
     private final Path out;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final Manifest manifest;
+    private final Thread onSignal;
+    /** The category being staged, removed if the run is stopped; null between categories. */
+    private volatile String staging;
 
-    private OutputFolder(Path out, FileChannel lockChannel, FileLock lock) {
+    private OutputFolder(Path out, FileChannel lockChannel, FileLock lock, Manifest manifest) {
         this.out = out;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.manifest = manifest;
+        this.onSignal = new Thread(this::stopped, "musc4j-stopped");
     }
 
     /**
@@ -75,39 +93,56 @@ final class OutputFolder implements AutoCloseable {
     }
 
     /**
-     * {@link #check}s, creates and locks {@code out}, checks that it is writable, then removes stale
-     * temporary files (named on {@code log}).
+     * {@link #check}s, creates and locks {@code out}, checks that it is writable, removes what an
+     * interrupted run of musc4j left (named on {@code log}), and checks that each of {@code categories}
+     * and {@link #RUN_FILES} is free or musc4j's own.
      *
+     * @param categories the category folders this run may write
+     * @param overwrite  whether a name this run writes may replace what someone else put there
      * @throws IllegalArgumentException with one line naming {@code out} and the reason
      */
-    static OutputFolder open(Path out, Path data, PrintStream log) {
+    static OutputFolder open(Path out, Path data, Collection<String> categories, boolean overwrite, PrintStream log) {
         check(out, data);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw problem(out, "cannot create the folder (" + reason(e) + ")");
         }
-        try {
-            Files.delete(Files.createTempFile(out, ".musc-probe", ".tmp"));
-        } catch (IOException e) {
-            throw problem(out, "not writable (" + reason(e) + ")");
-        }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(out.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                throw new OverlappingFileLockException();
+            // the lock comes first: a run that loses it has written nothing another could trip over
+            try {
+                channel = FileChannel.open(out.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw problem(out, "not writable (" + reason(e) + ")");
             }
-            OutputFolder folder = new OutputFolder(out, channel, lock);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw problem(out, "another musc run is writing to this folder; wait for it or choose another --out");
+            }
+            try {
+                Files.delete(Files.createTempFile(out, ".probe" + AtomicFiles.TEMPORARY_MARK, ".tmp"));
+            } catch (IOException e) {
+                throw problem(out, "not writable (" + reason(e) + ")");
+            }
+            OutputFolder folder = new OutputFolder(out, channel, lock, Manifest.read(out.resolve(MANIFEST)));
             folder.removeStale(log);
+            if (!overwrite) {
+                folder.requireOwnOrFree(categories);
+            }
+            Runtime.getRuntime().addShutdownHook(folder.onSignal);
             return folder;
-        } catch (OverlappingFileLockException e) {
-            close(channel);
-            throw problem(out, "another musc run is writing to this folder; wait for it or choose another --out");
         } catch (IOException e) {
             close(channel);
-            throw problem(out, "cannot lock the folder (" + reason(e) + ")");
+            throw problem(out, "cannot read the folder (" + reason(e) + ")");
+        } catch (RuntimeException e) {
+            close(channel);
+            throw e;
         }
     }
 
@@ -117,37 +152,76 @@ final class OutputFolder implements AutoCloseable {
 
     /**
      * Removes an earlier run's run-level files ({@link #RUN_FILES}), so that they never sit beside results
-     * of another run; this run writes them when it ends.
+     * of another run; this run writes them when it ends ({@link #recordRunFiles}).
      */
     void clearRunFiles() throws IOException {
         for (String f : RUN_FILES) {
-            Files.deleteIfExists(out.resolve(f));
+            deleteTree(out.resolve(f));
+            manifest.remove(f);
         }
+        manifest.write();
+    }
+
+    /** Lists the run-level files this run wrote in the manifest. */
+    void recordRunFiles() throws IOException {
+        for (String f : RUN_FILES) {
+            if (Files.isRegularFile(out.resolve(f), LinkOption.NOFOLLOW_LINKS)) {
+                manifest.add(f);
+            }
+        }
+        manifest.write();
     }
 
     /** An empty staging folder for category {@code name}'s files. */
     Path stage(String name) throws IOException {
-        Path staging = out.resolve("." + name + STAGING);
+        Path staging = stagingFolder(name);
         deleteTree(staging);
+        this.staging = name;
         return Files.createDirectories(staging);
     }
 
-    /** Moves category {@code name}'s staged files into place, replacing its earlier results as a whole. */
+    /**
+     * Moves category {@code name}'s staged files into place, replacing its earlier results as a whole
+     * (which {@link #open} found to be musc4j's own, or was told to {@code --overwrite}).
+     */
     Path commit(String name) throws IOException {
-        Path staging = out.resolve("." + name + STAGING);
+        Path staged = stagingFolder(name);
         Path target = out.resolve(name);
         Path replaced = out.resolve("." + name + REPLACED);
+        // listed before the move, so an interruption at any point leaves nothing musc4j wrote unlisted
+        List<String> files = relativeFiles(staged, name);
+        manifest.add(name + "/");
+        files.forEach(manifest::add);
+        manifest.write();
         deleteTree(replaced);
-        if (Files.exists(target)) {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             Files.move(target, replaced, StandardCopyOption.ATOMIC_MOVE);
         }
-        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+        staging = null;
         deleteTree(replaced);
+        manifest.keepOnly(name + "/", files);
+        manifest.write();
         return target;
+    }
+
+    /** Removes category {@code name}'s staging folder after it failed; its earlier results stay. */
+    void discard(String name) {
+        try {
+            deleteTree(stagingFolder(name));
+        } catch (IOException e) {
+            // the next run removes it
+        }
+        staging = null;
     }
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs
+        }
         try {
             lock.release();
         } catch (IOException e) {
@@ -156,20 +230,93 @@ final class OutputFolder implements AutoCloseable {
         close(lockChannel);
     }
 
+    /** SIGTERM or SIGINT while a category is staged: its partial files go, and the user is told. */
+    private void stopped() {
+        String name = staging;
+        if (name != null) {
+            discard(name);
+            System.err.println("musc: stopped; the unfinished results of " + name + " were removed (finished "
+                    + "categories are kept; run again with --resume to go on)");
+        } else {
+            System.err.println("musc: stopped");
+        }
+    }
+
+    private Path stagingFolder(String name) {
+        return out.resolve("." + name + STAGING);
+    }
+
     /**
-     * Temporary files ({@code .NAME…tmp}, from an interrupted atomic write) and staging folders left by
-     * an interrupted run: nothing else writes here while the lock is held.
+     * Refuses (one line) a name this run writes that holds something musc4j did not write: a category
+     * folder or run file not in the manifest, or a file added inside a category folder since.
+     */
+    private void requireOwnOrFree(Collection<String> categories) throws IOException {
+        for (String f : RUN_FILES) {
+            Path p = out.resolve(f);
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !(manifest.contains(f)
+                    && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))) {
+                throw notOurs(f + " is not a file musc4j wrote here");
+            }
+        }
+        for (String name : categories) {
+            Path p = out.resolve(name);
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (!manifest.contains(name + "/") || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw notOurs(name + " is not a folder musc4j wrote here");
+            }
+            for (String file : relativeFiles(p, name)) {
+                if (!manifest.contains(file) && !AtomicFiles.isTemporary(Path.of(file).getFileName().toString())) {
+                    throw notOurs(name + " holds " + file.substring(name.length() + 1) + ", which musc4j did not "
+                            + "write");
+                }
+            }
+        }
+    }
+
+    private IllegalArgumentException notOurs(String what) {
+        return problem(out, what + "; it is left as it is. Choose another --out, move it away, or pass "
+                + "--overwrite to replace it");
+    }
+
+    /** The files and links under {@code folder}, as {@code prefix/relative/path}, sorted. */
+    private static List<String> relativeFiles(Path folder, String prefix) throws IOException {
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> prefix + "/" + folder.relativize(p).toString().replace('\\', '/')).sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * What an interrupted run of musc4j left where it writes: staging and replaced folders directly in
+     * the folder, and temporary files there and in its category folders, each with a name only musc4j
+     * uses ({@link AtomicFiles#isTemporary}); nothing else writes such names here while the lock is held.
      */
     private void removeStale(PrintStream log) throws IOException {
         List<Path> stale;
-        try (Stream<Path> files = Files.walk(out)) {
-            stale = files.filter(p -> !p.equals(out)).filter(p -> {
+        try (Stream<Path> files = Files.list(out)) {
+            stale = files.filter(p -> {
                 String n = p.getFileName().toString();
-                return n.startsWith(".") && (n.endsWith(".tmp") && Files.isRegularFile(p)
-                        || (n.endsWith(STAGING) || n.endsWith(REPLACED)) && Files.isDirectory(p));
+                return AtomicFiles.isTemporary(n) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                        || n.startsWith(".") && (n.endsWith(STAGING) || n.endsWith(REPLACED))
+                        && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
             }).toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+        stale = new ArrayList<>(stale);
+        for (String folder : manifest.folders()) {
+            Path p = out.resolve(folder);
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                for (String file : relativeFiles(p, "")) {
+                    if (AtomicFiles.isTemporary(Path.of(file).getFileName().toString())) {
+                        stale.add(p.resolve(file.substring(1)));
+                    }
+                }
+            }
         }
         for (Path p : stale) {
             deleteTree(p);
@@ -181,7 +328,7 @@ final class OutputFolder implements AutoCloseable {
     }
 
     static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> s = Files.walk(p)) {

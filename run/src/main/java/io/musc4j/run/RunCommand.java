@@ -111,6 +111,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder (created if needed).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace a category folder or run file (run.json, report.html, "
+            + "metrics.json, metrics.md) in OUT that musc4j did not write. Without it such a name is refused; musc4j "
+            + "replaces only what its manifest in OUT lists, and never touches other names.")
+    boolean overwrite;
+
     @Option(names = "--threshold", paramLabel = "RULE", defaultValue = "mad:3",
             description = "How each category's threshold on score_rscin is chosen, without labels: mad:K "
                     + "(median + K x 1.4826 x MAD of the category's scores, about K standard deviations above the "

@@ -81,7 +81,8 @@ public final class RunJob {
             throw new IllegalArgumentException(first.getKey() + ": " + first.getValue() + (failures.size() == 1 ? ""
                     : " (and " + (failures.size() - 1) + " more categories cannot be scored)"));
         }
-        try (OutputFolder out = OutputFolder.open(o.out, o.data, System.err)) {
+        try (OutputFolder out = OutputFolder.open(o.out, o.data, categories.stream().map(Category::name).toList(),
+                o.overwrite, System.err)) {
             failures.forEach((name, why) -> System.err.println("musc: " + name + ": not scored: " + why));
             out.clearRunFiles();
             ConsoleBars bars = ConsoleBars.onStderr();
@@ -111,7 +112,12 @@ public final class RunJob {
                         out.commit(category.name());
                         results.put(category.name(), done);
                         System.err.println("musc: " + category.name() + ": " + Summary.counts(done));
+                    } catch (IOException e) {
+                        // a full disk: the partial files must not keep the space
+                        out.discard(category.name());
+                        throw e;
                     } catch (RuntimeException e) {
+                        out.discard(category.name());
                         // one category that cannot be scored must not cost the others their results
                         if (o.verbose) {
                             e.printStackTrace(System.err);
@@ -121,6 +127,7 @@ public final class RunJob {
                     }
                 }
                 finish(results, failures, config, started, describe(musc.device()), warnings);
+                out.recordRunFiles();
                 if (failures.isEmpty()) {
                     return ExitCodes.OK;
                 }

@@ -13,8 +13,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Writes a file to a temporary name in its own folder and renames it into place, so an interrupted
  * run never leaves a half-written result (a later {@code --resume} can trust any file it finds).
+ * The temporary name, {@code .NAME.musc4j-RANDOM.tmp} ({@link #isTemporary}), is one only musc4j uses,
+ * so that what an interrupted run left can be told from the user's own files.
  */
 public final class AtomicFiles {
+
+    /** The mark in every temporary file's name. */
+    public static final String TEMPORARY_MARK = ".musc4j-";
 
     private AtomicFiles() {
     }
@@ -42,7 +47,7 @@ public final class AtomicFiles {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+            Path tmp = Files.createTempFile(parent, "." + file.getFileName() + TEMPORARY_MARK, ".tmp");
             try {
                 content.writeTo(tmp);
                 readableByAll(tmp);
@@ -75,6 +80,11 @@ public final class AtomicFiles {
         if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
+    }
+
+    /** Whether {@code name} is that of a temporary file this class writes. */
+    public static boolean isTemporary(String name) {
+        return name.startsWith(".") && name.contains(TEMPORARY_MARK) && name.endsWith(".tmp");
     }
 
     /** Writes {@code text} as UTF-8 to {@code file} atomically. */
