@@ -26,7 +26,7 @@ class OutputFolderRaceTest {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         ExecutorService pool = Executors.newFixedThreadPool(13);
         try {
-            for (int round = 0; round < 40; round++) {
+            for (int round = 0; round < 12; round++) {
                 Path out = tmp.resolve("out" + round);
                 // other content makes the winner's start take a while, as a results folder in use does
                 for (int d = 0; d < 200; d++) {
