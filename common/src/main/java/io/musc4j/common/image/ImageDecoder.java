@@ -37,16 +37,27 @@ public interface ImageDecoder {
      * The JDK's decoder (PNG, JPEG, BMP, GIF, TIFF) for 8-bit images: grey is replicated, palettes
      * expanded and alpha dropped without compositing, as the OpenCV decoder does. Images of more than
      * 8 bits per sample are refused rather than converted through the JDK's colour management,
-     * which would not give the reference's values.
+     * which would not give the reference's values. Truncated or corrupt files are refused
+     * ({@link ImageIntegrity}), not decoded in part.
      */
     static ImageDecoder javaImageIo() {
         return file -> {
             if (!Files.isRegularFile(file)) {
                 throw new IOException(file + ": not a readable file");
             }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new IOException(file + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
+            }
+            java.util.Optional<String> incomplete = ImageIntegrity.problem(bytes);
+            if (incomplete.isPresent()) {
+                throw new IOException(file + ": not a readable image: " + incomplete.get());
+            }
             BufferedImage img;
             try {
-                img = ImageIO.read(file.toFile());
+                img = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
             } catch (IOException | RuntimeException e) {
                 throw new IOException(file + ": not a readable image (" + e.getMessage() + ")");
             }

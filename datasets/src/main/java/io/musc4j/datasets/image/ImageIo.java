@@ -28,7 +28,8 @@ import org.opencv.imgproc.Imgproc;
  * samples are scaled by 255/65535. OpenCV decodes to BGR, so channels are swapped here. Files are read
  * by Java and decoded from memory, so unreadable files and odd path characters give a clear message.
  * An image larger than {@link #MAX_PIXELS} is refused from its header, before any pixel memory is
- * allocated (a 1 MB PNG can declare 30000×30000 pixels). Thread-safe.
+ * allocated (a 1 MB PNG can declare 30000×30000 pixels). A truncated or corrupt PNG, JPEG, TIFF or BMP
+ * is refused before decoding ({@link io.musc4j.common.image.ImageIntegrity}). Thread-safe.
  */
 public final class ImageIo {
 
@@ -100,6 +101,11 @@ public final class ImageIo {
             throw new ImageReadException(file + ": empty file");
         }
         checkHeader(file, bytes);
+        java.util.Optional<String> incomplete = io.musc4j.common.image.ImageIntegrity.problem(bytes);
+        if (incomplete.isPresent()) {
+            // never handed to the native decoder, which would decode part of it, or print to stderr
+            throw new ImageReadException(file + ": not a readable image: " + incomplete.get());
+        }
         MatOfByte buf = new MatOfByte(bytes);
         Mat m = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_UNCHANGED);
         buf.release();
