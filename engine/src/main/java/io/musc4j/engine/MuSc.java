@@ -52,6 +52,9 @@ public final class MuSc implements AutoCloseable {
     private final int[] layers;
     private final ProgressListener progress;
     private final ImageDecoder decoder;
+    /** Calls inside the instance hold the read lock; {@link #close} takes the write lock, so it waits for them. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock use = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private boolean closed;
 
     private MuSc(MuscConfig config, Backbone backbone, boolean owns, ProgressListener progress, ImageDecoder decoder) {
         this.backbone = backbone;
@@ -85,6 +88,12 @@ public final class MuSc implements AutoCloseable {
      * and RsCIN then runs over all images.
      */
     public synchronized ScoredSet scoreSource(int count, FeatureExtractor.ImageSource source) throws IOException {
+        try (InUse u = inUse()) {
+            return scoreInside(count, source);
+        }
+    }
+
+    private ScoredSet scoreInside(int count, FeatureExtractor.ImageSource source) throws IOException {
         if (count < 2) {
             throw new IllegalArgumentException("MuSc scores images against each other and needs at least 2, got "
                     + count);
@@ -207,10 +216,44 @@ public final class MuSc implements AutoCloseable {
         return layers.clone();
     }
 
+    /** A call inside the instance: until it is closed, {@link MuSc#close} waits. */
+    public interface InUse extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Marks a call that uses this instance's model (an {@link io.musc4j.engine.inspect.Inspector}'s
+     * inspection, a score call); {@link #close} waits until every such call has closed its handle.
+     *
+     * @throws IllegalStateException when the instance is closed
+     */
+    public InUse inUse() {
+        java.util.concurrent.locks.Lock read = use.readLock();
+        read.lock();
+        if (closed) {
+            read.unlock();
+            throw new IllegalStateException("the MuSc instance is closed");
+        }
+        return read::unlock;
+    }
+
+    /** Frees the model once the calls still inside the instance have returned; later calls are refused. */
     @Override
     public void close() {
-        if (ownsBackbone) {
-            backbone.close();
+        if (use.getReadHoldCount() > 0) {
+            throw new IllegalStateException("close() called from inside a call of this MuSc instance");
+        }
+        use.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                if (ownsBackbone) {
+                    backbone.close();
+                }
+            }
+        } finally {
+            use.writeLock().unlock();
         }
     }
 

@@ -61,17 +61,25 @@ import java.util.Objects;
  * parts judged ANOMALOUS are kept out of the bank and out of the reference scores, so a run of
  * defects cannot become the reference; warming-up parts are always admitted.
  *
+ * <p><b>Failing closed.</b> A part whose features or score are NaN or infinite (a broken model) is
+ * never judged: the call throws {@link NonFiniteScoreException} naming the model, and none of its parts
+ * joins the bank or the reference scores, with a fixed threshold as with the adaptive one.
+ *
  * <p><b>Resources and threads.</b> The bank lives in its own native manager and has a fixed size once
  * the first part is in (new parts overwrite the oldest in place); all per-call work happens in a
  * manager closed before the call returns. {@link #inspect} calls are synchronized and run one at a
- * time. The inspector does not own the {@link MuSc} instance: close the inspector, then the MuSc.
+ * time. The inspector does not own the {@link MuSc} instance: close the inspector, then the MuSc; a
+ * MuSc closed while an inspection is inside it waits for that inspection ({@link MuSc#inUse}).
  */
 public final class Inspector implements AutoCloseable {
 
+    private final MuSc musc;
     private final ImageDecoder decoder;
     private final FeatureExtractor extractor;
     private final Device device;
     private final MuscConfig config;
+    /** How messages name the model. */
+    private final String model;
     private final MuscPipeline pipeline;
     private final PixelMaps pixelMaps;
     private final int capacity;
@@ -91,10 +99,12 @@ public final class Inspector implements AutoCloseable {
     private boolean closed;
 
     private Inspector(Builder b) {
+        this.musc = b.musc;
         this.extractor = b.musc.extractor();
         this.decoder = b.musc.imageDecoder();
         this.device = b.musc.device();
         this.config = b.musc.config();
+        this.model = config.model() != null ? config.model() : "(a loaded " + b.musc.backboneSpec().profile() + ")";
         if (config.scoring().isAligned()) {
             throw new IllegalArgumentException("the inspector scores against its bank with full MSM; scoring "
                     + config.scoring() + " is not available against a bank");
@@ -142,6 +152,12 @@ public final class Inspector implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the inspector is closed");
         }
+        try (MuSc.InUse u = musc.inUse()) {
+            return inspectInside(images);
+        }
+    }
+
+    private List<Inspection> inspectInside(List<RgbImage> images) {
         List<RgbImage> parts = List.copyOf(images);
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("nothing to inspect: no images given");
@@ -160,6 +176,7 @@ public final class Inspector implements AutoCloseable {
                 for (Pass pass : pipeline.passes(layers)) {
                     z[pass.set()][pass.layer()] = pipeline.features(store, pass).read(0, q, call);
                 }
+                requireFinite(z, q, "features");
                 long t2 = System.nanoTime();
                 double[] patchMaps = bankParts == 0 ? null : MuscPipeline.patchMap(MuscPipeline.layerMeans(
                         pipeline.scorePasses(layers, pass -> FeatureChunks.of(z[pass.set()][pass.layer()]), scoring,
@@ -175,6 +192,13 @@ public final class Inspector implements AutoCloseable {
                     }
                 } else {
                     pixelMaps(patchMaps, q, call, scores, maps);
+                }
+                if (patchMaps != null) {
+                    for (int i = 0; i < q; i++) {
+                        if (!Double.isFinite(scores[i])) {
+                            throw notANumber("score " + scores[i], i, q);
+                        }
+                    }
                 }
                 Verdict[] verdicts = new Verdict[q];
                 List<List<Region>> regions = new ArrayList<>(q);
@@ -202,6 +226,30 @@ public final class Inspector implements AutoCloseable {
             // the images are in memory: the extractor's source cannot fail
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Fails closed: a part whose features hold NaN or infinity would be judged against a NaN threshold
+     * (NORMAL, as {@code NaN > t} is false) and would poison the bank and the threshold window.
+     */
+    private void requireFinite(NDArray[][] z, int q, String what) {
+        for (NDArray[] set : z) {
+            for (NDArray layer : set) {
+                for (int i = 0; i < q; i++) {
+                    try (NDArray part = layer.get(i); NDArray bad = part.isNaN().logicalOr(part.isInfinite())) {
+                        if (bad.any().getBoolean()) {
+                            throw notANumber("non-finite " + what, i, q);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private NonFiniteScoreException notANumber(String what, int i, int q) {
+        return new NonFiniteScoreException("model " + model + " gives a " + what + " for "
+                + (q == 1 ? "the part" : "part " + (i + 1) + " of the " + q + " in this call")
+                + "; not judged and nothing added to the bank or the threshold window");
     }
 
     /** The pipeline's maps stage: pixel maps and, as each one's maximum, the scores. */
