@@ -55,7 +55,8 @@ public final class Datasets {
             Map<String, Category> byName = new LinkedHashMap<>();
             all.forEach(c -> byName.put(c.name(), c));
             chosen = new ArrayList<>();
-            for (String name : selection) {
+            // a name given twice is scored once
+            for (String name : selection.stream().distinct().toList()) {
                 Category c = byName.get(name);
                 if (c == null) {
                     throw new DatasetException(root + ": no category '" + name + "' (found: "

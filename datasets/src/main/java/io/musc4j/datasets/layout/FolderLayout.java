@@ -55,7 +55,7 @@ final class FolderLayout {
 
     private static void walk(Path dir, Optional<Path> maskRoot, List<Path> out, Walk walk) {
         out.addAll(walk.images(dir));
-        for (Path sub : Listing.folders(dir, walk.warnings())) {
+        for (Path sub : walk.subfolders(dir)) {
             if ((maskRoot.isEmpty() || !sub.equals(maskRoot.get())) && walk.enter(sub)) {
                 walk(sub, maskRoot, out, walk);
             }

@@ -2,6 +2,10 @@ package io.musc4j.datasets.layout;
 
 import io.musc4j.datasets.Warnings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +16,8 @@ import java.util.stream.Stream;
 /**
  * Directory listing in the reference's order: entries sorted by file name as strings (Java's
  * {@code String.compareTo} orders UTF-16 code units, which equals Python's code-point order for the
- * ASCII names datasets use). Unreadable folders are reported as warnings and read as empty.
+ * ASCII names datasets use). Unreadable folders and links that lead nowhere are reported as warnings,
+ * never as errors: a run scores what it can read.
  */
 final class Listing {
 
@@ -22,14 +27,30 @@ final class Listing {
     private Listing() {
     }
 
+    /** Lists a folder's entries; {@link Files#list} but for tests that make a folder fail. */
+    @FunctionalInterface
+    interface Lister {
+        Stream<Path> list(Path dir) throws IOException;
+    }
+
     /** Sorted sub-folders of {@code dir} (hidden ones excluded). */
     static List<Path> folders(Path dir, Warnings warnings) {
-        return list(dir, warnings).stream().filter(Files::isDirectory).toList();
+        return folders(list(dir, warnings, Files::list));
     }
 
     /** Sorted image files directly in {@code dir}. */
     static List<Path> images(Path dir, Warnings warnings) {
-        return list(dir, warnings).stream().filter(p -> Files.isRegularFile(p) && isImage(p)).toList();
+        return images(list(dir, warnings, Files::list));
+    }
+
+    /** The folders among listed {@code entries}. */
+    static List<Path> folders(List<Path> entries) {
+        return entries.stream().filter(Files::isDirectory).toList();
+    }
+
+    /** The image files among listed {@code entries}. */
+    static List<Path> images(List<Path> entries) {
+        return entries.stream().filter(p -> Files.isRegularFile(p) && isImage(p)).toList();
     }
 
     static boolean isImage(Path p) {
@@ -53,14 +74,37 @@ final class Listing {
         return root.relativize(file).toString().replace('\\', '/');
     }
 
-    private static List<Path> list(Path dir, Warnings warnings) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> !p.getFileName().toString().startsWith("."))
+    /**
+     * The entries of {@code dir} sorted by name, hidden ones excluded. A folder that cannot be listed, in
+     * full or part-way, is a warning naming it and reads as empty; a symbolic link that leads nowhere is a
+     * warning naming it.
+     */
+    static List<Path> list(Path dir, Warnings warnings, Lister lister) {
+        List<Path> entries;
+        try (Stream<Path> s = lister.list(dir)) {
+            entries = s.filter(p -> !p.getFileName().toString().startsWith("."))
                     .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
                     .toList();
-        } catch (IOException | SecurityException e) {
-            warnings.add(dir + ": cannot list folder (" + e.getClass().getSimpleName() + "); skipped");
+        } catch (IOException | UncheckedIOException | DirectoryIteratorException | SecurityException e) {
+            warnings.add(dir + ": cannot list folder (" + reason(e) + "); skipped");
             return List.of();
         }
+        for (Path p : entries) {
+            if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+                warnings.add(p + ": a symbolic link that leads nowhere (its target is missing, or a loop); skipped");
+            }
+        }
+        return entries;
+    }
+
+    private static String reason(Exception e) {
+        Throwable t = e instanceof UncheckedIOException || e instanceof DirectoryIteratorException ? e.getCause() : e;
+        if (t instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (t instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return t.getClass().getSimpleName();
     }
 }

@@ -2,6 +2,7 @@ package io.musc4j.datasets.layout;
 
 import io.musc4j.datasets.Warnings;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,14 +25,23 @@ final class Walk {
     private final Optional<Path> output;
     private final Set<Path> folders = new HashSet<>();
     private final Map<Path, Path> files = new HashMap<>();
+    private final Listing.Lister lister;
+    /** Each folder is listed once, so that its problems are reported once. */
+    private final Map<Path, List<Path>> listed = new HashMap<>();
     private boolean outputSeen;
 
     /**
      * @param output the output folder (need not exist), never entered; empty for none
      */
     Walk(Warnings warnings, Optional<Path> output) {
+        this(warnings, output, Files::list);
+    }
+
+    /** As above, listing folders with {@code lister}. */
+    Walk(Warnings warnings, Optional<Path> output, Listing.Lister lister) {
         this.warnings = warnings;
         this.output = output.map(Walk::real);
+        this.lister = lister;
     }
 
     Warnings warnings() {
@@ -59,7 +69,7 @@ final class Walk {
     /** Sorted image files directly in {@code dir}, without those already listed under another path. */
     List<Path> images(Path dir) {
         List<Path> kept = new ArrayList<>();
-        for (Path img : Listing.images(dir, warnings)) {
+        for (Path img : Listing.images(entries(dir))) {
             Path first = files.putIfAbsent(real(img), img);
             if (first == null) {
                 kept.add(img);
@@ -72,7 +82,16 @@ final class Walk {
 
     /** Sorted sub-folders of {@code dir} not entered before; each returned folder counts as entered. */
     List<Path> folders(Path dir) {
-        return Listing.folders(dir, warnings).stream().filter(this::enter).toList();
+        return subfolders(dir).stream().filter(this::enter).toList();
+    }
+
+    /** Sorted sub-folders of {@code dir}, none marked entered. */
+    List<Path> subfolders(Path dir) {
+        return Listing.folders(entries(dir));
+    }
+
+    private List<Path> entries(Path dir) {
+        return listed.computeIfAbsent(dir, d -> Listing.list(d, warnings, lister));
     }
 
     /** The real path, or the absolute normalised path of something that does not exist (yet). */
