@@ -225,12 +225,13 @@ class WritersTest {
         assertTrue(mean.get("pixel_aupro_exact").isJsonNull());
 
         List<String> md = Files.readAllLines(out.resolve("metrics.md"));
-        assertEquals(5, md.size());
+        assertEquals(8, md.size());
         assertTrue(md.get(0).startsWith("| Category | Image AUROC | Image AP | Image F1-max | Image F1 at threshold |"),
                 md.get(0));
         assertEquals("| brick | 97.22 | 94.84 | 92.31 | – | 98.57 | 58.75 | 59.37 | 84.29 | – |", md.get(2));
         assertEquals("| plain | 50.00 | 25.00 | – | – | – | – | – | – | – |", md.get(3));
         assertTrue(md.get(4).startsWith("| **Mean** | 73.61 | 59.92 | 92.31 | – | 98.57 |"), md.get(4));
+        assertEquals("| *Categories in the mean* | 2 | 2 | 1 | 0 | 1 | 1 | 1 | 1 | 0 |", md.get(5));
         assertNoTemporaries(out);
     }
 

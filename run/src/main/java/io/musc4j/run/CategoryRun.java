@@ -3,6 +3,7 @@ package io.musc4j.run;
 import io.musc4j.batch.CategoryChecks;
 import io.musc4j.batch.CategoryDecision;
 import io.musc4j.batch.CategoryScorer;
+import io.musc4j.batch.DefinedMetrics;
 import io.musc4j.batch.InputFingerprint;
 import io.musc4j.batch.ThresholdRule;
 import io.musc4j.common.image.RgbImage;
@@ -137,6 +138,7 @@ public final class CategoryRun {
         if (scored.metrics().isPresent()) {
             metrics = new LinkedHashMap<>(scored.metrics().get().toMap());
             metrics.putAll(decision.atThreshold());
+            metrics = DefinedMetrics.of(scored.category(), metrics);
         }
         int anomalous = decision.verdicts().count();
         CategorySummary.Decision d = new CategorySummary.Decision(outputs.threshold().canonical(), threshold,

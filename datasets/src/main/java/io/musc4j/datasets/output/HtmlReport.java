@@ -175,7 +175,11 @@ public final class HtmlReport {
         h.append("</tr>\n");
         metrics.forEach((name, m) -> metricsRow(h, name, m, ""));
         metricsRow(h, "Mean", MetricsFiles.mean(metrics), " class=\"mean\"");
-        h.append("</table>\n");
+        h.append("<tr><td>Categories in the mean</td>");
+        Map<String, Integer> over = MetricsFiles.meanOver(metrics);
+        MetricsFiles.TABLE.forEach(k -> h.append("<td>").append(over.get(k)).append("</td>"));
+        h.append("</tr>\n</table>\n<p>–: not defined (image metrics need normal and anomalous images, pixel metrics "
+                + "masks with anomalous pixels); left out of the mean.</p>\n");
     }
 
     private static void metricsRow(StringBuilder h, String name, Map<String, Double> m, String cls) {

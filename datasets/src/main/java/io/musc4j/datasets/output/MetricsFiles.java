@@ -17,8 +17,10 @@ import java.util.Map;
  * {@code metrics.md} (percent with two decimals, as in the paper's tables).
  *
  * <p>Input is an ordered map category → (metric name → value). A metric a category lacks (no masks,
- * so no pixel metrics) or a NaN is written as {@code null} / "–" and left out of the mean; the mean of
- * a metric is the plain average over the categories that have it.
+ * so no pixel metrics; no anomalous or no normal image, so no image metrics) or a NaN is written as
+ * {@code null} / "–" and left out of the mean; the mean of a metric is the plain average over the
+ * categories that have it, and how many those are is written beside it. Category names are escaped
+ * as Markdown text.
  */
 public final class MetricsFiles {
 
@@ -58,13 +60,29 @@ public final class MetricsFiles {
         return mean;
     }
 
-    /** Writes {@code {"categories": {...}, "mean": {...}}}. */
+    /** How many categories each metric's mean is taken over: those that have a value for it. */
+    public static Map<String, Integer> meanOver(Map<String, Map<String, Double>> categories) {
+        Map<String, Integer> over = new LinkedHashMap<>();
+        for (String metric : METRICS) {
+            over.put(metric, (int) categories.values().stream().map(c -> c.get(metric))
+                    .filter(v -> v != null && !v.isNaN()).count());
+        }
+        return over;
+    }
+
+    /**
+     * Writes {@code {"categories": {...}, "mean": {...}, "mean_over": {...}}}: {@code mean_over} says
+     * over how many categories each mean is taken.
+     */
     public static void writeJson(Path file, Map<String, Map<String, Double>> categories) throws IOException {
         JsonObject cats = new JsonObject();
         categories.forEach((name, m) -> cats.add(name, row(m)));
         JsonObject root = new JsonObject();
         root.add("categories", cats);
         root.add("mean", row(mean(categories)));
+        JsonObject over = new JsonObject();
+        meanOver(categories).forEach(over::addProperty);
+        root.add("mean_over", over);
         AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n");
     }
 
@@ -77,8 +95,13 @@ public final class MetricsFiles {
     public static String markdown(Map<String, Map<String, Double>> categories) {
         StringBuilder sb = new StringBuilder("| Category | ").append(String.join(" | ", HEADERS)).append(" |\n|---|");
         sb.append("---:|".repeat(HEADERS.size())).append('\n');
-        categories.forEach((name, m) -> appendRow(sb, name, m));
+        categories.forEach((name, m) -> appendRow(sb, markdownText(name), m));
         appendRow(sb, "**Mean**", mean(categories));
+        Map<String, Integer> over = meanOver(categories);
+        sb.append("| *Categories in the mean* |");
+        TABLE.forEach(metric -> sb.append(' ').append(over.get(metric)).append(" |"));
+        sb.append("\n\n– : not defined (image metrics need normal and anomalous images, pixel metrics masks with "
+                + "anomalous pixels); left out of the mean.\n");
         return sb.toString();
     }
 
@@ -87,8 +110,27 @@ public final class MetricsFiles {
         return v == null || v.isNaN() ? "–" : String.format(Locale.ROOT, "%.2f", 100 * v);
     }
 
+    /**
+     * {@code name} as literal Markdown text: every ASCII punctuation character Markdown could read as
+     * syntax or HTML ({@code <}, {@code |}, {@code *}, {@code [}...) is backslash-escaped, line breaks
+     * become spaces.
+     */
+    static String markdownText(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (c == '\n' || c == '\r') {
+                sb.append(' ');
+            } else if ("\\`*_{}[]()<>#!|~&".indexOf(c) >= 0) {
+                sb.append('\\').append(c);
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     private static void appendRow(StringBuilder sb, String name, Map<String, Double> m) {
-        sb.append("| ").append(name.replace("|", "\\|")).append(" |");
+        sb.append("| ").append(name).append(" |");
         for (String metric : TABLE) {
             sb.append(' ').append(percent(m.get(metric))).append(" |");
         }

@@ -8,6 +8,10 @@ import java.util.List;
 /**
  * Writes a category's {@code scores.csv}: header {@code image,label,score,score_rscin,threshold,verdict},
  * one row per image; the verdict is {@code anomalous} or {@code normal}.
+ *
+ * <p>A text cell that a spreadsheet would evaluate as a formula (one starting with {@code =}, {@code +},
+ * {@code -}, {@code @}, a tab or a carriage return, which a folder or file name can) is written with a
+ * single quote in front, which spreadsheets show as text; numbers are written as they are.
  */
 public final class ScoresCsv {
 
@@ -21,7 +25,7 @@ public final class ScoresCsv {
     public static void write(Path file, List<ScoreRow> rows) throws IOException {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (ScoreRow r : rows) {
-            sb.append(quote(r.image())).append(',')
+            sb.append(quote(text(r.image()))).append(',')
                     .append(r.label().isPresent() ? Integer.toString(r.label().getAsInt()) : "").append(',')
                     .append(r.score()).append(',')
                     .append(r.scoreRscin()).append(',')
@@ -29,6 +33,14 @@ public final class ScoresCsv {
                     .append(r.anomalous() ? "anomalous" : "normal").append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /** A text cell a spreadsheet will not evaluate: a leading formula character gets a {@code '} before it. */
+    static String text(String cell) {
+        if (!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0) {
+            return "'" + cell;
+        }
+        return cell;
     }
 
     /** RFC 4180 quoting, needed only for paths containing commas, quotes or line breaks. */
