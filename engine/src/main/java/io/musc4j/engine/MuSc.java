@@ -170,11 +170,8 @@ public final class MuSc implements AutoCloseable {
             return this;
         }
 
-        /** Network input size S (default: the model's trained size). */
+        /** Network input size S (default: the model's trained size); checked by {@link MuscConfig.Builder#imageSize}. */
         public Builder imageSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("image size must be positive, got " + size);
-            }
             config.imageSize(size);
             return this;
         }
@@ -221,7 +218,7 @@ public final class MuSc implements AutoCloseable {
             return this;
         }
 
-        /** Images per backbone pass (default 4). */
+        /** Images per backbone pass (default 8). */
         public Builder batchSize(int images) {
             config.batchSize(images);
             return this;

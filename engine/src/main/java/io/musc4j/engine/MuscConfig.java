@@ -32,6 +32,12 @@ import java.util.Set;
  */
 public final class MuscConfig {
 
+    /**
+     * The largest image size S: the ViT's tokens grow with S², attention with S⁴, and sizes far beyond
+     * this overflow the backbone's int-sized buffers (the paper uses 518).
+     */
+    public static final int MAX_IMAGE_SIZE = 2048;
+
     /** One line, nulls kept (a configuration without a model says so), no HTML escapes. */
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
@@ -313,10 +319,15 @@ public final class MuscConfig {
             return this;
         }
 
-        /** Network input size S in pixels (default 0: the model's trained size). */
+        /** Network input size S in pixels, at most {@value MuscConfig#MAX_IMAGE_SIZE} (default 0: the model's
+         *  trained size). */
         public Builder imageSize(int size) {
             if (size < 0) {
                 throw new IllegalArgumentException("image size must be positive, got " + size);
+            }
+            if (size > MAX_IMAGE_SIZE) {
+                throw new IllegalArgumentException("image size must be between 1 and " + MAX_IMAGE_SIZE
+                        + " pixels, got " + size);
             }
             this.imageSize = size;
             return this;
