@@ -81,7 +81,7 @@ class InspectorFailsClosedTest {
                     for (List<RgbImage> call : List.of(List.of(good(0)), List.of(good(1), good(2)))) {
                         NonFiniteScoreException e = assertThrows(NonFiniteScoreException.class,
                                 () -> inspector.inspect(call));
-                        assertTrue(e.getMessage().startsWith("model " + model + " gives a non-finite features for "),
+                        assertTrue(e.getMessage().startsWith("model " + model + " gives non-finite features for "),
                                 e.getMessage());
                         assertEquals(0, inspector.bankSize());
                         assertEquals(0, inspector.inspected());
