@@ -31,6 +31,29 @@ final class Cli {
     private Cli() {
     }
 
+    /** Five brick test images (three good, two defects with masks) copied into {@code data/brick}; returns {@code data}. */
+    static Path smallBrick(Path data) throws java.io.IOException {
+        Path brick = DATA.resolve("brick");
+        for (String f : java.util.List.of("test/good/000.png", "test/good/001.png", "test/good/002.png",
+                "test/color/000.png", "test/scratch/000.png", "ground_truth/color/000_mask.png",
+                "ground_truth/scratch/000_mask.png")) {
+            Path to = data.resolve("brick").resolve(f);
+            java.nio.file.Files.createDirectories(to.getParent());
+            java.nio.file.Files.copy(brick.resolve(f), to);
+        }
+        return data;
+    }
+
+    /** The one line of a refusal before the model loads (no device line), with exit 1. */
+    static String refused(Outcome r) {
+        org.junit.jupiter.api.Assertions.assertEquals(1, r.code(), r::toString);
+        String[] lines = r.errLines();
+        org.junit.jupiter.api.Assertions.assertEquals(1, lines.length, r::toString);
+        org.junit.jupiter.api.Assertions.assertFalse(r.err().contains("device") || r.err().contains("Exception"),
+                r::toString);
+        return lines[0];
+    }
+
     /** {@code musc args...}; one command at a time, since System.out and System.err are swapped. */
     static synchronized Outcome musc(Object... args) {
         String[] argv = new String[args.length];

@@ -35,25 +35,12 @@ class OutputFolderTest {
         return Cli.musc(args.toArray());
     }
 
-    /** One line {@code musc: <out>: <reason>}, exit 1, and the model never loaded (no device line). */
     private static String refused(Cli.Outcome r) {
-        assertEquals(1, r.code(), r::toString);
-        String[] lines = r.errLines();
-        assertEquals(1, lines.length, r::toString);
-        assertFalse(r.err().contains("device") || r.err().contains("Exception"), r::toString);
-        return lines[0];
+        return Cli.refused(r);
     }
 
     private Path smallData() throws IOException {
-        Path data = tmp.resolve("data");
-        Path brick = Cli.DATA.resolve("brick");
-        for (String f : List.of("test/good/000.png", "test/good/001.png", "test/good/002.png", "test/color/000.png",
-                "test/scratch/000.png", "ground_truth/color/000_mask.png", "ground_truth/scratch/000_mask.png")) {
-            Path to = data.resolve("brick").resolve(f);
-            Files.createDirectories(to.getParent());
-            Files.copy(brick.resolve(f), to);
-        }
-        return data;
+        return Cli.smallBrick(tmp.resolve("data"));
     }
 
     @Test

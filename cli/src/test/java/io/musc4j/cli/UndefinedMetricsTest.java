@@ -23,14 +23,8 @@ class UndefinedMetricsTest {
 
     @Test
     void aCategoryWithoutDefectsHasNoImageMetricsAndStaysOutOfTheMean() throws IOException {
-        Path data = tmp.resolve("data");
+        Path data = Cli.smallBrick(tmp.resolve("data"));
         Path brick = Cli.DATA.resolve("brick");
-        for (String f : List.of("test/good/000.png", "test/good/001.png", "test/good/002.png", "test/color/000.png",
-                "test/scratch/000.png", "ground_truth/color/000_mask.png", "ground_truth/scratch/000_mask.png")) {
-            Path to = data.resolve("brick").resolve(f);
-            Files.createDirectories(to.getParent());
-            Files.copy(brick.resolve(f), to);
-        }
         for (String f : List.of("000.png", "001.png", "002.png", "003.png")) {
             Path to = data.resolve("plain/test/good").resolve(f);
             Files.createDirectories(to.getParent());

@@ -54,10 +54,10 @@ class UnlabelledFolderTest {
         Files.createDirectories(line.resolve("nested"));
         Files.createSymbolicLink(line.resolve("nested/up"), Path.of(".."));
         Files.write(line.resolve("huge.png"), TestPngs.grayHead(30000, 30000));
-        // a previous run's output inside the data folder, which must not be read as parts
+        // pictures in the output folder inside the data folder, which must not be read as parts
         out = line.resolve("results");
-        Files.createDirectories(out.resolve("line/heatmaps"));
-        Files.copy(brick.resolve("test/good/000.png"), out.resolve("line/heatmaps/good_000.png"));
+        Files.createDirectories(out.resolve("earlier/heatmaps"));
+        Files.copy(brick.resolve("test/good/000.png"), out.resolve("earlier/heatmaps/good_000.png"));
         run = Cli.musc("run", "--data", line, "--format", "folder", "--model", Cli.DINOV2, "--image-size", 112,
                 "--out", out, "--save-masks");
     }

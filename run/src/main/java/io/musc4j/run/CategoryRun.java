@@ -116,11 +116,20 @@ public final class CategoryRun {
         HeatmapNorm whole = outputs.heatmaps() == RunCommand.HeatmapMode.whole ? HeatmapNorm.of(List.of(maps)) : null;
         // each image's pictures are independent: rendering and encoding them on every core
         SampleFiles[] files = new SampleFiles[samples.size()];
-        try {
-            IntStream.range(0, samples.size()).parallel().forEach(i -> files[i] = writeFiles(folder, keys.get(i),
-                    samples.get(i), scored.images().get(i), maps[i], masks != null ? masks[i] : null, whole, decision));
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        IOException[] failed = new IOException[samples.size()];
+        // every task ends before a failure is reported, so none writes into a folder being removed
+        IntStream.range(0, samples.size()).parallel().forEach(i -> {
+            try {
+                files[i] = writeFiles(folder, keys.get(i), samples.get(i), scored.images().get(i), maps[i],
+                        masks != null ? masks[i] : null, whole, decision);
+            } catch (UncheckedIOException e) {
+                failed[i] = e.getCause();
+            }
+        });
+        for (IOException e : failed) {
+            if (e != null) {
+                throw e;
+            }
         }
         List<ScoreRow> rows = new ArrayList<>();
         List<CategorySummary.Entry> entries = new ArrayList<>();
