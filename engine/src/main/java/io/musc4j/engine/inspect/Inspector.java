@@ -17,6 +17,7 @@ import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.store.ResidentTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -324,6 +325,11 @@ public final class Inspector implements AutoCloseable {
             inspector.close();
             throw e;
         }
+    }
+
+    /** Whether {@code folder} holds a state {@link #save} wrote (complete: a save writes its state file last). */
+    public static boolean isSaved(Path folder) {
+        return Files.isRegularFile(folder.resolve(InspectorState.STATE));
     }
 
     /**
