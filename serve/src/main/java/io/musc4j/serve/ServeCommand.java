@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
                         + "GET /v1/stations/{id}/parts/{sequence}/heatmap.png, GET /healthz, GET /metrics, "
                         + "GET /v1/openapi.json, GET / (the live page). See docs/serve.md.",
                 "",
-                "Exit codes: 0 stopped (SIGTERM or Ctrl-C: queued parts are finished and saved first); 1 error; "
+                "Exit codes: 143 stopped by SIGTERM, 130 by Ctrl-C (either way queued parts are finished and saved first); 1 error; "
                         + "2 bad command line.",
                 "",
                 "Example: musc serve --model facebook/dinov2-base --image-size 448 --stations line1,line2 "

@@ -239,6 +239,11 @@ final class Station implements AutoCloseable {
                 inspector.currentThreshold(), worker.getQueue().size(), badImages.get(), refused.get());
     }
 
+    /** Whether the station refuses new parts (the service is stopping). */
+    boolean draining() {
+        return draining;
+    }
+
     /** Refuses new parts from now on, finishes the queued ones (each saved as it is answered). */
     void drain(Duration limit) throws InterruptedException {
         draining = true;

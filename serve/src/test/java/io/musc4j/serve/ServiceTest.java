@@ -204,22 +204,7 @@ class ServiceTest {
             // the worker holds a part that waits, two more fill the queue
             List<CompletableFuture<PartResult>> held = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                held.add(station.submit(new Station.Input() {
-                    @Override
-                    public RgbImage decode(io.musc4j.common.image.ImageDecoder decoder) throws IOException {
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            throw new IOException(e);
-                        }
-                        throw new IOException("held part");
-                    }
-
-                    @Override
-                    public String source() {
-                        return null;
-                    }
-                }));
+                held.add(station.submit(held(release)));
             }
             while (station.view(0).queue().waiting() < 2) {
                 Thread.sleep(10);
@@ -236,6 +221,68 @@ class ServiceTest {
             HttpResponse<String> first = post(service.port(), "a", parts.get(0));
             assertEquals(1, json(first).get("sequence").getAsLong());
             assertTrue(get(service.port(), "/metrics").body().contains("musc_busy_total{station=\"a\"} 1"));
+        }
+    }
+
+    /** A part that only waits, holding the station's worker until released. */
+    private static Station.Input held(CountDownLatch release) {
+        return new Station.Input() {
+            @Override
+            public RgbImage decode(io.musc4j.common.image.ImageDecoder decoder) throws IOException {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                throw new IOException("held part");
+            }
+
+            @Override
+            public String source() {
+                return null;
+            }
+        };
+    }
+
+    /** Stopping (SIGTERM runs the same close) answers and saves every part already queued, and refuses new ones. */
+    @Test
+    void aGracefulStopFinishesTheQueuedParts() throws Exception {
+        Service service = Service.start(Fixtures.settings(tmp, 8, Fixtures.station("a", null)));
+        int port = service.port();
+        Station station = service.station("a");
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<PartResult> holder = station.submit(held(release));
+        List<CompletableFuture<HttpResponse<String>>> queued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] part = parts.get(i);
+            queued.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post(port, "a", part);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            int waiting = i + 1;
+            while (station.view(0).queue().waiting() < waiting) {
+                Thread.sleep(10);
+            }
+        }
+        Thread stopping = new Thread(service::close);
+        stopping.start();
+        while (!station.draining()) {
+            Thread.sleep(10);
+        }
+        assertThrows(Station.Busy.class, () -> station.submit(held(release)));
+        release.countDown();
+        assertThrows(Exception.class, holder::join);
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = queued.get(i).get();
+            assertEquals(200, r.statusCode(), r.body());
+            assertAnswer(expected.get(i), json(r));
+        }
+        stopping.join();
+        try (Service again = Service.start(Fixtures.settings(tmp, 8, Fixtures.station("a", null)))) {
+            assertEquals(3, json(get(again.port(), "/v1/stations/a")).get("inspected").getAsLong());
         }
     }
 
