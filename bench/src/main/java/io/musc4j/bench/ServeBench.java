@@ -83,6 +83,9 @@ final class ServeBench {
     }
 
     private static Service start(Path model) throws IOException {
+        // the server's start and stop lines are not figures
+        System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
         if (!Files.isDirectory(model)) {
             throw new IOException(model + ": no model folder (run from the repository root, or name one)");
         }
