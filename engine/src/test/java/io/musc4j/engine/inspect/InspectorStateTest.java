@@ -142,8 +142,7 @@ class InspectorStateTest {
         }
     }
 
-    @Test
-    void aStateOfAnotherConfigurationOrModelIsRefusedWithOneLine() throws IOException {
+    private Path savedAfterThreeParts() throws IOException {
         Path folder = tmp.resolve("state");
         try (Inspector inspector = builder().build()) {
             for (int i = 0; i < 3; i++) {
@@ -151,6 +150,12 @@ class InspectorStateTest {
             }
             inspector.save(folder);
         }
+        return folder;
+    }
+
+    @Test
+    void aStateOfAnotherConfigurationOrModelIsRefusedWithOneLine() throws IOException {
+        Path folder = savedAfterThreeParts();
         IOException bank = assertThrows(IOException.class, () -> Inspector.restore(folder, builder().bankSize(5)));
         assertEquals(folder.toAbsolutePath().resolve("inspector.state")
                 + ": saved under another configuration (bank: saved 4, now 5); refusing to restore it", bank.getMessage());
@@ -165,13 +170,7 @@ class InspectorStateTest {
 
     @Test
     void aDamagedOrMissingFileIsRefusedWithOneLine() throws IOException {
-        Path folder = tmp.resolve("state");
-        try (Inspector inspector = builder().build()) {
-            for (int i = 0; i < 3; i++) {
-                inspector.inspect(parts.get(i));
-            }
-            inspector.save(folder);
-        }
+        Path folder = savedAfterThreeParts();
         Path part = partFiles(folder).get(1);
         byte[] bytes = Files.readAllBytes(part);
         bytes[bytes.length / 2] ^= 1;
