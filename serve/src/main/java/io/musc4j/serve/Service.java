@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.annotations.NotNull;
 
 /**
@@ -34,6 +35,8 @@ public final class Service implements AutoCloseable {
     private final Map<String, Station> stations = new LinkedHashMap<>();
     private final List<HotFolder> folders = new ArrayList<>();
     private final Path scratch;
+    /** Inspect requests not yet answered: a stop waits for them after the stations have drained. */
+    private final AtomicInteger answering = new AtomicInteger();
     private Javalin app;
 
     private Service(Path scratch) {
@@ -109,6 +112,15 @@ public final class Service implements AutoCloseable {
     }
 
     private void inspect(Context ctx) throws Exception {
+        answering.incrementAndGet();
+        try {
+            answer(ctx);
+        } finally {
+            answering.decrementAndGet();
+        }
+    }
+
+    private void answer(Context ctx) throws Exception {
         Station station = station(ctx);
         byte[] body;
         if (ctx.isMultipartFormData()) {
@@ -201,6 +213,16 @@ public final class Service implements AutoCloseable {
                 s.drain(Duration.ofMinutes(2));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        // the answers of the drained parts are still being written to their connections
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (answering.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         if (app != null) {
