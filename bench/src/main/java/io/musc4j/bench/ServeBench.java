@@ -65,11 +65,17 @@ final class ServeBench {
                 System.out.printf("serve-soak: %5d parts  RSS %7.1f MiB  %s%s%n", done + round, rss.get(rss.size() - 1)
                         / 1024.0, r.summary(), gaps == null ? "" : "  FAILED: " + gaps);
             }
-            // the first rounds fill banks, code caches and allocator pools; compare what follows
-            long settled = rss.get(Math.min(1, rss.size() - 1));
-            long last = rss.get(rss.size() - 1);
-            System.out.printf("serve-soak: RSS %.1f MiB after %d parts, %.1f MiB at the end (%+.1f%%)%n",
-                    settled / 1024.0, Math.min(2, rss.size()) * round, last / 1024.0, 100.0 * (last - settled) / settled);
+            // the first round fills banks, code caches and allocator pools; a leak shows as the later
+            // rounds climbing, where allocator pools only move up and down within a range
+            List<Long> settled = rss.subList(Math.min(1, rss.size() - 1), rss.size());
+            int half = settled.size() / 2;
+            double early = settled.subList(0, Math.max(1, half)).stream().mapToLong(Long::longValue).average().orElse(0);
+            double late = settled.subList(half, settled.size()).stream().mapToLong(Long::longValue).average().orElse(0);
+            System.out.printf("serve-soak: RSS after the first round between %.1f and %.1f MiB; mean of the earlier "
+                    + "rounds %.1f MiB, of the later %.1f MiB (%+.1f%%)%n",
+                    settled.stream().mapToLong(Long::longValue).min().orElse(0) / 1024.0,
+                    settled.stream().mapToLong(Long::longValue).max().orElse(0) / 1024.0, early / 1024, late / 1024,
+                    100 * (late - early) / early);
         }
     }
 
