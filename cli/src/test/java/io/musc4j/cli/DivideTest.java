@@ -64,14 +64,14 @@ class DivideTest {
         double[] undivided = RunParityTest.reference(ID, "score_pre_rscin.npy");
         double moved = 0;
         for (int i = 0; i < n; i++) {
-            errScore = Math.max(errScore, Math.abs(halves[i] - rows.get(i).score()));
-            errRscin = Math.max(errRscin, Math.abs(rescored[i] - rows.get(i).scoreRscin()));
-            moved = Math.max(moved, Math.abs(undivided[i] - rows.get(i).score()));
+            errScore = Math.max(errScore, Math.abs(halves[i] - rows.get(i).mapMax()));
+            errRscin = Math.max(errRscin, Math.abs(rescored[i] - rows.get(i).score()));
+            moved = Math.max(moved, Math.abs(undivided[i] - rows.get(i).mapMax()));
         }
-        System.out.printf("e2e divide score max abs err %.3e, score_rscin %.3e; differs from undivided by %.3e%n",
+        System.out.printf("e2e divide map_max max abs err %.3e, score %.3e; differs from undivided by %.3e%n",
                 errScore, errRscin, moved);
-        assertTrue(errScore <= TOLERANCE, "score " + errScore);
-        assertTrue(errRscin <= TOLERANCE, "score_rscin " + errRscin);
+        assertTrue(errScore <= TOLERANCE, "map_max " + errScore);
+        assertTrue(errRscin <= TOLERANCE, "score " + errRscin);
         assertTrue(moved > 1e-3, "halves scored alone must differ from the whole set scored together: " + moved);
         assertEquals("sequential", RunParityTest.json(out.resolve("run.json")).getAsJsonObject("config")
                 .get("divide_mode").getAsString());

@@ -7,7 +7,7 @@ import com.google.gson.JsonParser;
 import io.musc4j.batch.CategoryChecks;
 import io.musc4j.batch.FormatDefaults;
 import io.musc4j.batch.InputFingerprint;
-import io.musc4j.batch.ThresholdRule;
+import io.musc4j.engine.threshold.ThresholdRule;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
@@ -177,7 +177,7 @@ public final class RunJob {
     /** The per-category outputs and threshold rules the options ask for. */
     CategoryRun.Outputs outputs() {
         ThresholdRule threshold = option("--threshold", () -> ThresholdRule.parse(o.threshold));
-        ThresholdRule pixel = o.pixelThreshold == null ? threshold
+        ThresholdRule pixel = o.pixelThreshold == null ? null
                 : option("--pixel-threshold", () -> ThresholdRule.parse(o.pixelThreshold));
         return new CategoryRun.Outputs(o.heatmaps, o.saveMaps, o.saveMasks, threshold, pixel);
     }
@@ -316,7 +316,7 @@ public final class RunJob {
         CategoryRun.Outputs outputs = outputs();
         c.addProperty("save_masks", o.saveMasks);
         c.addProperty("threshold", outputs.threshold().canonical());
-        c.addProperty("pixel_threshold", outputs.pixelThreshold().canonical());
+        c.addProperty("pixel_threshold", outputs.pixelThreshold() == null ? "image" : outputs.pixelThreshold().canonical());
         return c;
     }
 
