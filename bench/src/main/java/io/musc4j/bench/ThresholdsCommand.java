@@ -2,6 +2,7 @@ package io.musc4j.bench;
 
 import io.musc4j.common.io.Npy;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.threshold.ThresholdRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,11 @@ final class ThresholdsCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", defaultValue = "dinov2-tiny,clip-tiny",
             description = "backbones, folders under PARITY/models")
     List<String> models;
+    @Option(names = "--rules", split = ",", defaultValue = "mixture:3,mad:3,rate:0.1",
+            description = "the rules compared, each on map_max")
+    List<String> rules;
+    @Option(names = "--out", description = "also write the table (Markdown) to this file")
+    Path out;
     @Option(names = "--dump", description = "also write each case's labels, scores and maps (.npy) here")
     Path dump;
 
@@ -55,6 +61,12 @@ final class ThresholdsCommand implements Callable<Integer> {
                     }
                 }
             }
+        }
+        List<ThresholdRule> parsed = rules.stream().map(ThresholdRule::parse).toList();
+        String table = ThresholdTable.render(cases, parsed);
+        System.out.print(table);
+        if (out != null) {
+            Files.writeString(out, table);
         }
         return 0;
     }

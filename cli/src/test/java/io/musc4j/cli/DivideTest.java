@@ -46,8 +46,8 @@ class DivideTest {
                 .rscin(RscinWindows.off()).build()) {
             ScoredSet first = musc.score(paths.subList(0, n / 2));
             ScoredSet second = musc.score(paths.subList(n / 2, n));
-            System.arraycopy(first.scoresBeforeRscin(), 0, halves, 0, n / 2);
-            System.arraycopy(second.scoresBeforeRscin(), 0, halves, n / 2, n - n / 2);
+            System.arraycopy(first.mapMax(), 0, halves, 0, n / 2);
+            System.arraycopy(second.mapMax(), 0, halves, n / 2, n - n / 2);
         }
         // The reference's own image features of the same 18 images (float32, N×D).
         Npy.Array f = Npy.read(Cli.PARITY.resolve("runs").resolve(ID).resolve("image_features.npy"));

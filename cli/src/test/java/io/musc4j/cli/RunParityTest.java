@@ -230,8 +230,8 @@ class RunParityTest {
         assertTrue(Files.readString(out.resolve("metrics.md")).contains("Image F1 at threshold"));
 
         JsonObject run = json(out.resolve("run.json"));
-        assertEquals("mixture:3", run.getAsJsonObject("config").get("threshold").getAsString());
-        assertEquals("image", run.getAsJsonObject("config").get("pixel_threshold").getAsString());
+        assertEquals("mixture:3", run.getAsJsonObject("config").get("rule").getAsString());
+        assertEquals("image", run.getAsJsonObject("config").get("pixel_rule").getAsString());
         JsonObject decision = run.getAsJsonObject("thresholds").getAsJsonObject(category);
         assertEquals(threshold, decision.get("threshold").getAsDouble(), 0);
         long flagged = java.util.stream.IntStream.range(0, anomalous.length).filter(i -> anomalous[i]).count();
@@ -239,6 +239,32 @@ class RunParityTest {
         assertEquals(threshold, decision.get("pixel_threshold").getAsDouble(), 0, "the image threshold itself");
         assertTrue(decision.get("how").getAsString().startsWith("two groups"), decision::toString);
         assertEquals(json(out.resolve(category).resolve("category.json")).getAsJsonObject("decision"), decision);
+    }
+
+    /**
+     * Every rejected part shows why: brick's good/000.png was judged anomalous on the final score while its
+     * map had no region above the separate pixel threshold. Now an anomalous part always lists its regions
+     * (its map_max is above the threshold, which is the pixel threshold) and a normal part lists none.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123"})
+    void anAnomalousPartAlwaysShowsWhereAndANormalOneNothing(String id) throws IOException {
+        String category = manifest(id).get("category").getAsString();
+        JsonObject summary = json(output(id).resolve(category).resolve("category.json"));
+        double threshold = summary.getAsJsonObject("decision").get("threshold").getAsDouble();
+        boolean seen = false;
+        for (var e : summary.getAsJsonArray("images")) {
+            JsonObject image = e.getAsJsonObject();
+            boolean anomalous = image.get("verdict").getAsString().equals("anomalous");
+            var regions = image.getAsJsonArray("regions");
+            assertEquals(anomalous, regions.size() > 0, image.toString());
+            assertEquals(image.get("map_max").getAsDouble() / threshold, image.get("ratio").getAsDouble(), 1e-9);
+            for (var r : regions) {
+                assertTrue(r.getAsJsonObject().get("peak").getAsDouble() > threshold, image.toString());
+            }
+            seen |= image.get("image").getAsString().endsWith("good/000.png");
+        }
+        assertTrue(seen, "good/000.png is among the parts");
     }
 
     /** By default every heatmap of a category shares one colour scale: the min..max of all its maps. */

@@ -315,8 +315,8 @@ public final class RunJob {
         c.addProperty("save_maps", o.saveMaps);
         CategoryRun.Outputs outputs = outputs();
         c.addProperty("save_masks", o.saveMasks);
-        c.addProperty("threshold", outputs.threshold().canonical());
-        c.addProperty("pixel_threshold", outputs.pixelThreshold() == null ? "image" : outputs.pixelThreshold().canonical());
+        c.addProperty("rule", outputs.threshold().canonical());
+        c.addProperty("pixel_rule", outputs.pixelThreshold() == null ? "image" : outputs.pixelThreshold().canonical());
         return c;
     }
 
