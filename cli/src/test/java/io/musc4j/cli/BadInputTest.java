@@ -128,7 +128,7 @@ class BadInputTest {
 
     @Test
     void thresholdRuleGarbage() {
-        assertEquals("musc: --threshold: expected mad[:K], fixed:X or rate:P, got 'median'",
+        assertEquals("musc: --threshold: expected mixture[:K], mad[:K], fixed:X or rate:P, got 'median'",
                 oneLineError(run("--threshold", "median")));
         assertEquals("musc: --pixel-threshold: rate:P needs 0 < P < 1 (a fraction, e.g. rate:0.05), got 5",
                 oneLineError(run("--pixel-threshold", "rate:5")));

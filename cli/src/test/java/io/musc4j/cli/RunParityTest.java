@@ -192,8 +192,7 @@ class RunParityTest {
     /**
      * The label-free decision on a labelled category: the default rule (mixture:3) decides on map_max, the
      * verdicts follow it, the pixel threshold is the image threshold, and metrics.json sets what the
-     * verdicts achieved beside F1-max. On the brick fixture (a third defective) the old default, mad:3 on
-     * the final scores, missed most defects; the verdicts now reach at least half the F1-max.
+     * verdicts achieved beside F1-max (0.92 and 0.80 on these runs), at least 0.5.
      */
     @ParameterizedTest
     @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123"})
@@ -218,14 +217,8 @@ class RunParityTest {
         JsonObject metrics = json(out.resolve("metrics.json")).getAsJsonObject("categories").getAsJsonObject(category);
         double f1 = metrics.get("image_f1_at_threshold").getAsDouble();
         assertEquals(ByHand.f1(anomalous, labels), f1, 1e-12);
-        assertTrue(f1 >= 0.5 * metrics.get("image_f1_max").getAsDouble(), "F1 " + f1 + " beside F1-max " + metrics);
-        double[] finals = rows.stream().mapToDouble(ScoresFile.Row::score).toArray();
-        boolean[] old = new boolean[finals.length];
-        double oldThreshold = ByHand.mad(finals, 3);
-        for (int i = 0; i < finals.length; i++) {
-            old[i] = finals[i] > oldThreshold;
-        }
-        assertTrue(f1 > ByHand.f1(old, labels), "better than mad:3 on the final scores: " + ByHand.f1(old, labels));
+        // the target of docs/thresholds.md: no F1 under 0.5 where F1-max is 0.8 or more
+        assertTrue(f1 >= 0.5, "F1 " + f1 + " beside F1-max " + metrics.get("image_f1_max"));
         assertTrue(metrics.has("image_precision_at_threshold") && metrics.has("image_recall_at_threshold"));
         assertTrue(Files.readString(out.resolve("metrics.md")).contains("Image F1 at threshold"));
 

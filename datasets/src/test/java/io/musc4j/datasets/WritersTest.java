@@ -271,7 +271,7 @@ class WritersTest {
                 + "RsCIN (fixed:0.25); a part is anomalous when its map_max is above it. Pixel threshold <b>0.3000</b> "
                 + "on the anomaly map's values (the same scale)"), "both thresholds with their scales, verdict counts");
         assertTrue(html.contains(HtmlReport.EXPLAINED.substring(0, 60)), "MuSc, RsCIN and the rule in plain words");
-        assertTrue(html.contains("precision 1.00, recall 0.67, F1 0.80 (F1-max with the labels: 0.92)"), html);
+        assertTrue(html.contains("precision 1.00, recall 0.67, F1 0.80 (F1-max of the score with the labels: 0.92)"), html);
         assertEquals(5, count(html, "src=\"data:image/jpeg;base64,"));
         assertTrue(html.contains("the 5 highest of 18"), "says that more images exist");
         assertFalse(html.contains("src=\"/") || html.contains("src=\"heatmaps"), "self-contained");

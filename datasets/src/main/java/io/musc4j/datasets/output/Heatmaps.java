@@ -185,10 +185,10 @@ public final class Heatmaps {
         Mat out = new Mat();
         Core.addWeighted(jet, MAP_WEIGHT, rgb, 1 - MAP_WEIGHT, 0, out);
         if (predicted != null) {
-            drawContour(out, predicted, size, PREDICTED);
+            drawContour(out, predicted, size, PREDICTED, 2);
         }
         if (mask != null) {
-            drawContour(out, mask, size, WHITE);
+            drawContour(out, mask, size, WHITE, 1);
         }
         gray.release();
         jet.release();
@@ -225,13 +225,13 @@ public final class Heatmaps {
         return new RgbImage(rgb.cols(), rgb.rows(), px);
     }
 
-    private static void drawContour(Mat out, byte[] mask, int size, Scalar colour) {
+    private static void drawContour(Mat out, byte[] mask, int size, Scalar colour, int thickness) {
         Mat m = new Mat(size, size, CvType.CV_8UC1);
         m.put(0, 0, mask);
         List<MatOfPoint> contours = new ArrayList<>();
         Mat hierarchy = new Mat();
         Imgproc.findContours(m, contours, hierarchy, Imgproc.RETR_LIST, Imgproc.CHAIN_APPROX_NONE);
-        Imgproc.drawContours(out, contours, -1, colour, 1);
+        Imgproc.drawContours(out, contours, -1, colour, thickness);
         m.release();
         hierarchy.release();
         contours.forEach(Mat::release);

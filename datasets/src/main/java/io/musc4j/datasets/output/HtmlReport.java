@@ -186,8 +186,9 @@ public final class HtmlReport {
     }
 
     private void metricsTable(StringBuilder h) {
-        h.append("<h2>Metrics (%)</h2>\n<p>F1-max picks the best threshold with the labels; F1 at threshold is "
-                + "what the label-free threshold achieved.</p>\n<table><tr><th>Category</th>");
+        h.append("<h2>Metrics (%)</h2>\n<p>Image metrics rank the score; F1-max picks the best threshold on it "
+                + "with the labels. F1 at threshold is what the label-free verdicts (on map_max) achieved, so it can "
+                + "exceed F1-max when map_max separates the parts better than the score.</p>\n<table><tr><th>Category</th>");
         MetricsFiles.HEADERS.forEach(m -> h.append("<th>").append(esc(m)).append("</th>"));
         h.append("</tr>\n");
         metrics.forEach((name, m) -> metricsRow(h, name, m, ""));
@@ -219,7 +220,7 @@ public final class HtmlReport {
         if (f1 != null && !f1.isNaN()) {
             h.append(" Against the ground truth: precision ").append(fraction(c.metrics().get("image_precision_at_threshold")))
                     .append(", recall ").append(fraction(c.metrics().get("image_recall_at_threshold")))
-                    .append(", F1 ").append(fraction(f1)).append(" (F1-max with the labels: ")
+                    .append(", F1 ").append(fraction(f1)).append(" (F1-max of the score with the labels: ")
                     .append(fraction(c.metrics().get("image_f1_max"))).append(").");
         }
         h.append("</p>\n").append(histogram(images, c.threshold()));
