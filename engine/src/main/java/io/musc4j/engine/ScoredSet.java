@@ -11,8 +11,8 @@ import java.util.List;
  * subsets}, each scored on its own, with RsCIN over the whole set). Pixel maps are computed on demand
  * from the patch maps (an S×S map per image adds up quickly), so holding a result is cheap.
  *
- * <p>{@link #scores()} are the final image scores (after RsCIN); {@link #scoresBeforeRscin()} the
- * maxima of the pixel maps, which RsCIN re-scores.
+ * <p>{@link #scores()} are the final image scores (after RsCIN); {@link #mapMax()} the maxima of the
+ * pixel maps, which RsCIN re-scores (the names of docs/thresholds.md, "Names").
  */
 public final class ScoredSet {
 
@@ -63,8 +63,8 @@ public final class ScoredSet {
         return scores.clone();
     }
 
-    /** Image scores before RsCIN (the maximum of each pixel map), in input order. */
-    public double[] scoresBeforeRscin() {
+    /** Each pixel map's maximum, the image score before RsCIN, in input order. */
+    public double[] mapMax() {
         return scoresBefore.clone();
     }
 
@@ -83,13 +83,9 @@ public final class ScoredSet {
         float[][] out = new float[size()][];
         try (NDManager scope = NDManager.newBaseManager(device)) {
             for (int p = 0; p < parts.size(); p++) {
-                MuscResult part = parts.get(p);
-                for (int k0 = 0; k0 < part.images(); k0 += PixelMaps.CHUNK) {
-                    int k1 = Math.min(part.images(), k0 + PixelMaps.CHUNK);
-                    float[][] chunk = part.pixelMaps(k0, k1, scope).maps();
-                    for (int k = k0; k < k1; k++) {
-                        out[subsets[p][k]] = chunk[k - k0];
-                    }
+                float[][] part = parts.get(p).pixelMaps(scope).maps();
+                for (int k = 0; k < part.length; k++) {
+                    out[subsets[p][k]] = part[k];
                 }
             }
         }

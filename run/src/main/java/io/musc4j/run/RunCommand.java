@@ -1,10 +1,19 @@
 package io.musc4j.run;
 
+import io.musc4j.datasets.DatasetFormat;
+import io.musc4j.engine.Division;
+import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.msm.MsmPrecision;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code musc run}: scores every image of one or more categories and writes results and pictures. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Versions.class, sortOptions = false,
@@ -15,10 +24,10 @@ import picocli.CommandLine.Option;
         footer = {"",
                 "Output, under OUT/<category>/:",
                 "  scores.csv    one row per image: image (path relative to ROOT), label (0 normal, 1 anomalous, "
-                        + "empty when unknown), score (the anomaly map's maximum, before RsCIN), score_rscin (the final "
-                        + "score, after RsCIN; min-max rescaled to 0..1 per category unless --rscin off), threshold "
-                        + "(the category's, on score_rscin), verdict (anomalous when score_rscin > threshold, else "
-                        + "normal).",
+                        + "empty when unknown), score (the final score, after RsCIN; min-max rescaled to 0..1 per "
+                        + "category unless --rscin off), map_max (the anomaly map's maximum, before RsCIN), threshold "
+                        + "(the category's, on map_max), ratio (map_max / threshold), rule (the threshold rule), "
+                        + "verdict (anomalous when map_max > threshold, else normal).",
                 "  heatmaps/<type>/<stem>.png  the input beside the anomaly map over it, with a colour bar; "
                         + "maps/<type>/<stem>.npy with --save-maps; masks/<type>/<stem>.png with --save-masks.",
                 "  category.json  scores, verdicts, thresholds, metrics, timings, the input files.",
@@ -41,8 +50,9 @@ public final class RunCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
+            converter = LowerCase.Formats.class, completionCandidates = LowerCase.Formats.class,
             description = "Layout of ROOT: ${COMPLETION-CANDIDATES}.")
-    Format format;
+    DatasetFormat format;
 
     @Option(names = "--category", paramLabel = "NAME[,NAME...]|ALL", hideParamSyntax = true, split = ",",
             defaultValue = "ALL",
@@ -55,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--image-size", paramLabel = "S", description = "Network input size in pixels, at most "
-            + RunJob.MAX_IMAGE_SIZE + " (default: the model's trained size).")
+            + MuscConfig.MAX_IMAGE_SIZE + " (default: the model's trained size).")
     Integer imageSize;
 
     @Option(names = "--layers", split = ",", paramLabel = "I,J,...", hideParamSyntax = true,
@@ -92,9 +102,10 @@ public final class RunCommand implements Callable<Integer> {
     int divide;
 
     @Option(names = "--divide-mode", paramLabel = "MODE", defaultValue = "random",
+            converter = LowerCase.DivideModes.class, completionCandidates = LowerCase.DivideModes.class,
             description = "How --divide picks subsets: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
                     + "random is seeded, so runs repeat).")
-    DivideMode divideMode;
+    Division.Mode divideMode;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Images per backbone pass (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -105,22 +116,26 @@ public final class RunCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            converter = LowerCase.Precisions.class, completionCandidates = LowerCase.Precisions.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; fp16 on CUDA only).")
-    PrecisionChoice precision;
+    MsmPrecision precision;
 
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder (created if needed).")
     Path out;
 
-    @Option(names = "--threshold", paramLabel = "RULE", defaultValue = "mad:3",
-            description = "How each category's threshold on score_rscin is chosen, without labels: mad:K "
-                    + "(median + K x 1.4826 x MAD of the category's scores, about K standard deviations above the "
-                    + "typical part; lower K flags more), fixed:X (the value X), or rate:P (the highest fraction P "
-                    + "of the scores are anomalous) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threshold", paramLabel = "RULE", defaultValue = "mixture:3",
+            description = "How each category's threshold on map_max (the anomaly map's maximum) is chosen, without "
+                    + "labels: mixture:K (the normal parts' group of a two-group mixture on the log map maxima, K "
+                    + "standard deviations above its mean, whatever the share of defects), mad:K (median + K x "
+                    + "1.4826 x MAD of the map maxima; assumes defects are a small minority), fixed:X (the value "
+                    + "X), or rate:P (the highest fraction P of the parts are anomalous); lower K flags more "
+                    + "(default: ${DEFAULT-VALUE}).")
     String threshold;
 
     @Option(names = "--pixel-threshold", paramLabel = "RULE",
             description = "The threshold on anomaly-map values for --save-masks and the colour bar's tick: a rule "
-                    + "as for --threshold, applied to the maps' maxima (default: the --threshold rule).")
+                    + "as for --threshold, applied to the maps' maxima (default: the image threshold itself, so a part is anomalous exactly "
+                    + "when its map has a region).")
     String pixelThreshold;
 
     @Option(names = "--save-maps", description = "Also write the raw float32 S×S maps as .npy.")
@@ -143,14 +158,50 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces on errors and DJL's log.")
     boolean verbose;
 
-    /** Dataset layouts the command reads. */
-    public enum Format { mvtec, visa, btad, mvtec2, folder }
+    /**
+     * The domain's enums on the command line by their lower-case names: each converter parses a name,
+     * and, as an Iterable, lists the names for help and completion.
+     */
+    abstract static class LowerCase<E extends Enum<E>> implements ITypeConverter<E>, Iterable<String> {
+        private final Class<E> type;
 
-    /** How --divide splits a category. */
-    public enum DivideMode { random, sequential }
+        LowerCase(Class<E> type) {
+            this.type = type;
+        }
 
-    /** Compute precision. */
-    public enum PrecisionChoice { fp32, fp16 }
+        @Override
+        public E convert(String value) {
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(value.trim())) {
+                    return e;
+                }
+            }
+            throw new TypeConversionException("expected one of " + String.join(", ", this) + ", got '" + value + "'");
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).iterator();
+        }
+
+        static final class Formats extends LowerCase<DatasetFormat> {
+            Formats() {
+                super(DatasetFormat.class);
+            }
+        }
+
+        static final class DivideModes extends LowerCase<Division.Mode> {
+            DivideModes() {
+                super(Division.Mode.class);
+            }
+        }
+
+        static final class Precisions extends LowerCase<MsmPrecision> {
+            Precisions() {
+                super(MsmPrecision.class);
+            }
+        }
+    }
 
     /** Heatmap normalisation. */
     public enum HeatmapMode { single, whole, none }
