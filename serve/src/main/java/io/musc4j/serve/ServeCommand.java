@@ -2,6 +2,7 @@ package io.musc4j.serve;
 
 import com.google.gson.JsonParseException;
 import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.threshold.ThresholdRule;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.run.OneLineErrors;
 import io.musc4j.run.Versions;
@@ -74,8 +75,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--warm-up", paramLabel = "W", description = "Parts before judging starts (default: min(M, 16)).")
     Integer warmUp;
 
-    @Option(names = "--threshold", paramLabel = "mad:K|fixed:X", description = "mad:K (median + K x 1.4826 x MAD of "
-            + "the recent scores) or fixed:X (default: mad:3).")
+    @Option(names = "--threshold", paramLabel = "RULE", description = "On the recent scores, as for musc run: mixture:K, "
+            + "mad:K (median + K x 1.4826 x MAD), rate:P, or fixed:X, an absolute score (default: mixture:3).")
     String threshold;
 
     @Option(names = "--watch", paramLabel = "[STATION=]DIR", description = "Hot folder of a station (repeatable; "
@@ -171,8 +172,8 @@ public final class ServeCommand implements Callable<Integer> {
             MuscConfig musc = step(where, c::build);
             int m2 = e.bank() != null ? e.bank() : bank != null ? bank : 64;
             int w = e.warmUp() != null ? e.warmUp() : warmUp != null ? warmUp : 0;
-            String t = e.threshold() != null ? e.threshold() : threshold != null ? threshold : "mad:3";
-            StationSpec.Threshold rule = step(where, () -> StationSpec.Threshold.parse(t));
+            String t = e.threshold() != null ? e.threshold() : threshold != null ? threshold : ThresholdRule.DEFAULT.canonical();
+            ThresholdRule rule = step(where + "--threshold: ", () -> ThresholdRule.parse(t));
             Path hot = e.watch() != null ? Path.of(e.watch()) : watched.get(e.id());
             specs.add(step("", () -> new StationSpec(e.id(), musc, m2, w, rule, hot)));
         }

@@ -3,6 +3,7 @@ package io.musc4j.serve;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.threshold.ThresholdRule;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +44,7 @@ final class Fixtures {
 
     /** A station on the tiny model: bank 4, warm-up 3, mad:1 (so the scratched bricks are judged anomalous). */
     static StationSpec station(String id, Path watch) {
-        return new StationSpec(id, musc(), 4, 3, StationSpec.Threshold.parse("mad:1"), watch);
+        return new StationSpec(id, musc(), 4, 3, ThresholdRule.parse("mad:1"), watch);
     }
 
     static ServeSettings settings(Path state, int queue, StationSpec... stations) {

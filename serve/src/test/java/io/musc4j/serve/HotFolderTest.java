@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.musc4j.engine.threshold.ThresholdRule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class HotFolderTest {
 
     /** Fixed threshold 0.303: of the brick parts 4 and 5 (scores about 0.3065 and 0.2999), the 4th is rejected. */
     private static StationSpec station(Path watch) {
-        return new StationSpec("a", Fixtures.musc(), 4, 3, StationSpec.Threshold.parse("fixed:0.303"), watch);
+        return new StationSpec("a", Fixtures.musc(), 4, 3, ThresholdRule.parse("fixed:0.303"), watch);
     }
 
     @Test

@@ -165,7 +165,7 @@ class InspectorStateTest {
         assertFalse(model.getMessage().contains("\n"));
         IOException threshold = assertThrows(IOException.class,
                 () -> Inspector.restore(folder, builder().threshold(0.5)));
-        assertTrue(threshold.getMessage().contains("(threshold: saved mad:1.0, now fixed:0.5)"), threshold.getMessage());
+        assertTrue(threshold.getMessage().contains("(threshold: saved mad:1, now fixed:0.5)"), threshold.getMessage());
     }
 
     @Test
