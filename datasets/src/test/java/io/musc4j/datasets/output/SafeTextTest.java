@@ -28,17 +28,17 @@ class SafeTextTest {
     void csvCellsASpreadsheetWouldEvaluateAreText() throws Exception {
         List<String> names = List.of("=HYPERLINK(\"http://x\",\"y\").png", "+1.png", "-2.png", "@SUM(A1).png",
                 "\tx.png", "\rx.png", "good/000.png");
-        List<ScoreRow> rows = names.stream().map(n -> new ScoreRow(n, OptionalInt.of(0), -0.5, -1.25, -1.0, false))
+        List<ScoreRow> rows = names.stream().map(n -> new ScoreRow(n, OptionalInt.of(0), -0.5, -1.25, -1.0, "fixed:-1", false))
                 .toList();
         Path csv = dir.resolve("scores.csv");
         ScoresCsv.write(csv, rows);
         String text = Files.readString(csv);
         List<String> lines = text.lines().toList();
-        assertEquals("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\").png\",0,-0.5,-1.25,-1.0,normal", lines.get(1));
-        assertEquals("'+1.png,0,-0.5,-1.25,-1.0,normal", lines.get(2));
-        assertEquals("'-2.png,0,-0.5,-1.25,-1.0,normal", lines.get(3));
-        assertEquals("'@SUM(A1).png,0,-0.5,-1.25,-1.0,normal", lines.get(4));
-        assertEquals("'\tx.png,0,-0.5,-1.25,-1.0,normal", lines.get(5));
+        assertEquals("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\").png\",0,-0.5,-1.25,-1.0,,fixed:-1,normal", lines.get(1));
+        assertEquals("'+1.png,0,-0.5,-1.25,-1.0,,fixed:-1,normal", lines.get(2));
+        assertEquals("'-2.png,0,-0.5,-1.25,-1.0,,fixed:-1,normal", lines.get(3));
+        assertEquals("'@SUM(A1).png,0,-0.5,-1.25,-1.0,,fixed:-1,normal", lines.get(4));
+        assertEquals("'\tx.png,0,-0.5,-1.25,-1.0,,fixed:-1,normal", lines.get(5));
         assertTrue(text.contains("\"'\rx.png\",0,"), text);
         assertTrue(text.contains("\ngood/000.png,0,-0.5,"), text);
     }
