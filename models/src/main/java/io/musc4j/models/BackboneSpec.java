@@ -39,6 +39,14 @@ public record BackboneSpec(BackboneProfile profile, int patchSize, int hiddenSiz
         return profile.preprocessing();
     }
 
+    /**
+     * The input size S of a run that asks for {@code requested} pixels: the request, or the trained size
+     * when it asks for none (0). The one place this default is made.
+     */
+    public int imageSize(int requested) {
+        return requested > 0 ? requested : trainedImageSize;
+    }
+
     /** Patch-grid side for a square input of {@code imageSize} pixels (the conv drops leftover pixels). */
     public int grid(int imageSize) {
         return imageSize / patchSize;

@@ -47,6 +47,11 @@ public record ModelConfig(BackboneProfile profile, int hiddenSize, int layers, i
         return ModelLayout.readConfig(configFile);
     }
 
+    /** The facts a run needs about this backbone, read from these numbers. */
+    public BackboneSpec spec() {
+        return new BackboneSpec(profile, patchSize, hiddenSize, layers, imageSize, featureDim());
+    }
+
     /** Patch grid side the position embedding was trained for. */
     public int trainedGrid() {
         return imageSize / patchSize;
