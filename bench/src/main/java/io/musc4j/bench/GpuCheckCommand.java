@@ -8,6 +8,7 @@ import io.musc4j.common.image.RgbImage;
 import io.musc4j.engine.inspect.Inspection;
 import io.musc4j.models.Precision;
 import io.musc4j.models.BackboneOptions.DeviceChoice;
+import io.musc4j.models.BackboneSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -361,7 +362,7 @@ final class GpuCheckCommand implements Callable<Integer> {
     }
 
     private static int[] defaultTaps(Architectures a) {
-        return a.config().spec().defaultTaps();
+        return BackboneSpec.of(a.config()).defaultTaps();
     }
 
     private static String name(Precision p) {

@@ -3,6 +3,8 @@ package io.musc4j.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.musc4j.batch.Verdicts;
+import io.musc4j.common.image.RgbImage;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
@@ -10,8 +12,6 @@ import io.musc4j.datasets.DecodedCategory;
 import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.MaskPreprocessor;
-import io.musc4j.batch.ThresholdRule;
-import io.musc4j.batch.Verdicts;
 import io.musc4j.datasets.output.HeatmapNorm;
 import io.musc4j.datasets.output.Heatmaps;
 import io.musc4j.datasets.output.ResultPaths;
@@ -20,19 +20,21 @@ import io.musc4j.datasets.output.ScoresCsv;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.ScoredSet;
-import io.musc4j.engine.StageListener;
 import io.musc4j.engine.StageListener.Stage;
+import io.musc4j.engine.StageListener;
+import io.musc4j.engine.metrics.MetricsEvaluator;
+import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.models.Precision;
 import io.musc4j.engine.metrics.MetricsEvaluator;
 import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.rscin.RscinWindows;
-import io.musc4j.models.ModelConfig;
+import io.musc4j.engine.threshold.ThresholdRule;
+import io.musc4j.models.VisionTransformer;
+import io.musc4j.models.VitWeights;
 import io.musc4j.models.preprocess.Preprocessing;
-import io.musc4j.common.image.RgbImage;
-import io.musc4j.models.vit.VisionTransformer;
-import io.musc4j.models.vit.VitWeights;
+import io.musc4j.models.profile.ModelConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,7 +133,7 @@ final class SpeedCommand implements Callable<Integer> {
                 t = clock;
                 float[][] maps = set.maps();
                 t = lap(nanos, "maps", t);
-                double[] before = set.scoresBeforeRscin();
+                double[] before = set.mapMax();
                 float[] after = set.scores();
                 int n = imgs.size();
                 int grid = vit.spec().grid(size);
@@ -159,12 +161,12 @@ final class SpeedCommand implements Callable<Integer> {
                 Path out = tmp.resolve("out");
                 List<ScoreRow> rows = new ArrayList<>();
                 List<String> keys = ResultPaths.keys(samples);
-                Verdicts verdicts = Verdicts.of(scores, ThresholdRule.DEFAULT);
+                Verdicts verdicts = Verdicts.of(before, ThresholdRule.DEFAULT);
                 HeatmapNorm whole = HeatmapNorm.of(List.of(maps));
                 for (int i = 0; i < n; i++) {
                     Sample s = samples.get(i);
-                    rows.add(new ScoreRow(s.relativePath(), s.label(), before[i], after[i], verdicts.threshold(),
-                            verdicts.anomalous(i)));
+                    rows.add(new ScoreRow(s.relativePath(), s.label(), after[i], before[i], verdicts.threshold(),
+                            ThresholdRule.DEFAULT.canonical(), verdicts.anomalous(i)));
                     Heatmaps.write(ResultPaths.heatmap(out, keys.get(i)), imgs.get(i), maps[i], size, whole, masks[i],
                             Double.NaN);
                 }

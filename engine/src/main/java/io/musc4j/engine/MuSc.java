@@ -213,10 +213,10 @@ public final class MuSc implements AutoCloseable {
             // a download checks the plan on config.json before the weights come, and keeps it
             RunPlan[] planned = new RunPlan[1];
             Path folder = ModelResolver.builder().progress(downloadProgress)
-                    .configCheck(model -> planned[0] = RunPlan.resolve(c, model.spec(), device)).build()
+                    .configCheck(model -> planned[0] = RunPlan.resolve(c, BackboneSpec.of(model), device)).build()
                     .resolve(c.model());
             ModelLayout.Checkpoint checkpoint = ModelLayout.locate(folder);
-            RunPlan plan = planned[0] != null ? planned[0] : RunPlan.resolve(c, checkpoint.config().spec(), device);
+            RunPlan plan = planned[0] != null ? planned[0] : RunPlan.resolve(c, BackboneSpec.of(checkpoint.config()), device);
             Backbone loaded = Backbones.load(checkpoint, plan.backboneOptions());
             try {
                 return new MuSc(plan, loaded, true, progress, stages, decoder);

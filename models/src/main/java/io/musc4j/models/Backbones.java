@@ -5,8 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.musc4j.models.io.TensorSource;
 import io.musc4j.models.layout.ModelLayout;
-import io.musc4j.models.vit.VisionTransformer;
-import io.musc4j.models.vit.VitWeights;
+import io.musc4j.models.profile.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -51,7 +50,7 @@ public final class Backbones {
             VitWeights w = VitWeights.load(checkpoint.names().over(weights), cfg, manager, type);
             LOG.info("Loaded {} ({} layout, {} blocks, width {}) from {} on {} as {}", cfg.profile(),
                     checkpoint.layout(), cfg.layers(), cfg.hiddenSize(), checkpoint.weightsFile(), device, type);
-            return new VisionTransformer(cfg, w, manager, type, cfg.spec().imageSize(opts.imageSize()));
+            return new VisionTransformer(cfg, w, manager, type, BackboneSpec.of(cfg).imageSize(opts.imageSize()));
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;

@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import io.musc4j.batch.CategoryChecks;
 import io.musc4j.batch.FormatDefaults;
 import io.musc4j.batch.InputFingerprint;
-import io.musc4j.batch.ThresholdRule;
+import io.musc4j.engine.threshold.ThresholdRule;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
@@ -22,7 +22,7 @@ import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.BackboneOptions;
-import io.musc4j.models.hub.DownloadProgress;
+import io.musc4j.models.hub.ConsoleProgress;
 import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
 import java.time.Instant;
@@ -87,7 +87,7 @@ public final class RunJob {
             failures.forEach((name, why) -> System.err.println("musc: " + name + ": not scored: " + why));
             out.clearRunFiles();
             ConsoleBars bars = ConsoleBars.onStderr();
-            try (MuSc musc = builder(bars).downloadProgress(DownloadProgress.console()).build()) {
+            try (MuSc musc = builder(bars).downloadProgress(ConsoleProgress.onStderr()).build()) {
                 System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
                         describe(musc.device()), musc.backboneSpec().profile(), musc.backboneSpec().blocks(),
                         Arrays.toString(musc.layers()), musc.imageSize());
@@ -179,7 +179,7 @@ public final class RunJob {
 
     private static CategoryRun.Outputs outputs(RunCommand o) {
         ThresholdRule threshold = option("--threshold", () -> ThresholdRule.parse(o.threshold));
-        ThresholdRule pixel = o.pixelThreshold == null ? threshold
+        ThresholdRule pixel = o.pixelThreshold == null ? null
                 : option("--pixel-threshold", () -> ThresholdRule.parse(o.pixelThreshold));
         return new CategoryRun.Outputs(o.heatmaps, o.saveMaps, o.saveMasks, threshold, pixel);
     }
@@ -315,8 +315,8 @@ public final class RunJob {
         c.addProperty("heatmaps", o.heatmaps.name());
         c.addProperty("save_maps", o.saveMaps);
         c.addProperty("save_masks", o.saveMasks);
-        c.addProperty("threshold", outputs.threshold().canonical());
-        c.addProperty("pixel_threshold", outputs.pixelThreshold().canonical());
+        c.addProperty("rule", outputs.threshold().canonical());
+        c.addProperty("pixel_rule", outputs.pixelThreshold() == null ? "image" : outputs.pixelThreshold().canonical());
         return c;
     }
 

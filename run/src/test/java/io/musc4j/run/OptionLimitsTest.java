@@ -126,7 +126,7 @@ class OptionLimitsTest {
     void fp16NeedsACudaDeviceWhenAutoResolvesToTheCpu() throws Exception {
         MuscConfig fp16 = MuscConfig.builder().precision(Precision.FP16).build();
         assertEquals("fp16 precision needs a CUDA device; the device is cpu", api(() -> RunPlan.resolve(fp16,
-                ModelLayout.locate(DINOV2).config().spec(), Device.cpu())));
+                io.musc4j.models.BackboneSpec.of(ModelLayout.locate(DINOV2).config()), Device.cpu())));
         assumeTrue(Engine.getInstance().getGpuCount() == 0, "a GPU is present: auto resolves to it");
         assertEquals("fp16 precision needs a CUDA device; the device is cpu", apiModel(fp16.toBuilder()));
         assertEquals("fp16 precision needs a CUDA device; the device is cpu", cliModel("--precision", "fp16"));

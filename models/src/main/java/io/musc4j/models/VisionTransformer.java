@@ -1,0 +1,269 @@
+package io.musc4j.models;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.LayerNorm;
+import io.musc4j.models.profile.ModelConfig;
+import io.musc4j.models.vit.FusedAttention;
+import io.musc4j.models.vit.VitRecipe;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A pre-norm ViT forward pass on DJL NDArray ops, shared by every family; what differs between families
+ * (embedding norm, register tokens, layer scale, MLP, what a tap returns, which block a layer taps, the
+ * image feature, the position-embedding rule; SPEC §2) comes from the profile's {@link VitRecipe} and the
+ * {@link ModelConfig}. One pass yields every tap and the image feature.
+ *
+ * <p>Scoping: each block runs in its own sub-manager of the batch scope, so only the residual stream and
+ * the tapped tokens outlive a block; the batch scope itself is closed before {@link #forward} returns and
+ * the results are attached to the caller's manager. Every op puts the activation first, so results land in
+ * the activation's scope and never in the weights' manager.
+ */
+public final class VisionTransformer implements Backbone {
+
+    private final ModelConfig cfg;
+    private final VitRecipe recipe;
+    private final BackboneSpec spec;
+    private final NDManager weightsManager;
+    private final VitWeights w;
+    private final DataType type;
+    private final Map<Integer, NDArray> posByGrid = new ConcurrentHashMap<>();
+
+    /**
+     * Wraps loaded weights; takes ownership of {@code weightsManager}.
+     *
+     * @param imageSize input size whose position embedding is prepared now (CLIP resizes at load)
+     */
+    public VisionTransformer(ModelConfig cfg, VitWeights w, NDManager weightsManager, DataType type, int imageSize) {
+        this.cfg = cfg;
+        this.w = w;
+        this.weightsManager = weightsManager;
+        this.type = type;
+        this.recipe = cfg.profile().recipe();
+        this.spec = BackboneSpec.of(cfg);
+        positionEmbedding(spec.grid(imageSize));
+    }
+
+    @Override
+    public BackboneSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Device device() {
+        return weightsManager.getDevice();
+    }
+
+    /** Number of arrays the weights' manager holds (constant after load; used to check for leaks). */
+    public int liveWeightArrays() {
+        return weightsManager.getManagedArrays().size();
+    }
+
+    @Override
+    public Features forward(NDArray images, int[] layers) {
+        return forward(images, layers, null);
+    }
+
+    /**
+     * {@link #forward(NDArray, int[])} that also adds the wall time of attention, MLP and everything else
+     * to {@code times} (ops are eager, so on CPU each op has finished when it returns). For benchmarks.
+     */
+    public Features forward(NDArray images, int[] layers, StageTimes times) {
+        Shape s = images.getShape();
+        if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != s.get(3) || s.get(2) < cfg.patchSize()) {
+            throw new IllegalArgumentException("images must be (B,3,S,S) with S >= " + cfg.patchSize() + ", got " + s);
+        }
+        for (int l : layers) {
+            if (l < 0 || l >= cfg.layers()) {
+                throw new IllegalArgumentException("layer " + l + " is outside blocks 0.." + (cfg.layers() - 1));
+            }
+        }
+        int[] taps = spec.blocksFor(layers);
+        NDManager caller = images.getManager();
+        try (NDManager batch = caller.newSubManager(device())) {
+            NDArray input = images.toDevice(device(), true);
+            input.attach(batch);
+            NDArray x = embed(input.toType(type, false), batch);
+            NDArray[] tapped = new NDArray[taps.length];
+            boolean xIsTap = false;
+            for (int b = 0; b < cfg.layers(); b++) {
+                NDArray next = block(x, w.blocks().get(b), times);
+                if (!xIsTap) {
+                    x.close();
+                }
+                xIsTap = false;
+                for (int i = 0; i < taps.length; i++) {
+                    if (taps[i] == b) {
+                        tapped[i] = tapOf(next);
+                        xIsTap |= tapped[i] == next;
+                    }
+                }
+                x = next;
+            }
+            List<NDArray> tokens = new ArrayList<>();
+            for (NDArray t : tapped) {
+                tokens.add(toCaller(t, caller));
+            }
+            return new Features(layers.clone(), tokens, toCaller(imageFeature(x), caller));
+        }
+    }
+
+    private static NDArray toCaller(NDArray a, NDManager caller) {
+        NDArray out = a.toDevice(caller.getDevice(), false).toType(DataType.FLOAT32, false);
+        out.attach(caller);
+        return out;
+    }
+
+    /**
+     * Patchify, prepend the class token, add the position embedding, insert the register tokens after
+     * the class token (they get no position embedding), and apply CLIP's pre-norm.
+     */
+    private NDArray embed(NDArray images, NDManager batch) {
+        long bsz = images.getShape().get(0);
+        int c = cfg.hiddenSize();
+        int g = spec.grid((int) images.getShape().get(2));
+        int p = cfg.patchSize();
+        NDArray patches = Conv2d.conv2d(images, w.patchWeight(), w.patchBias(), new Shape(p, p)).singletonOrThrow()
+                .reshape(bsz, c, (long) g * g).transpose(0, 2, 1);
+        NDArray cls = batch.zeros(new Shape(bsz, 1, c), type).add(w.cls());
+        NDArray x = NDArrays.concat(new NDList(cls, patches), 1).add(positionEmbedding(g));
+        if (w.registers() != null) {
+            NDArray registers = batch.zeros(new Shape(bsz, cfg.registers(), c), type).add(w.registers());
+            x = NDArrays.concat(new NDList(x.get(":, :1, :"), registers, x.get(":, 1:, :")), 1);
+        }
+        if (w.preNormWeight() != null) {
+            x = layerNorm(x, w.preNormWeight(), w.preNormBias());
+        }
+        return x;
+    }
+
+    /** The (1, 1+g², C) position embedding for grid g, resized once per grid and kept with the weights. */
+    private NDArray positionEmbedding(int g) {
+        return posByGrid.computeIfAbsent(g, grid -> {
+            int m = cfg.trainedGrid();
+            int c = cfg.hiddenSize();
+            float[] pos = recipe.positions().resize(w.posEmbed(), m, c, grid);
+            return weightsManager.create(pos, new Shape(1, 1 + (long) grid * grid, c)).toType(type, false);
+        });
+    }
+
+    private NDArray block(NDArray x, VitWeights.Block bw, StageTimes times) {
+        NDManager parent = x.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            x.tempAttach(scope);
+            long t0 = System.nanoTime();
+            NDArray normed = layerNorm(x, bw.norm1Weight(), bw.norm1Bias());
+            long t1 = System.nanoTime();
+            NDArray attn = attention(normed, bw);
+            long t2 = System.nanoTime();
+            if (bw.gamma1() != null) {
+                attn = attn.muli(bw.gamma1());
+            }
+            NDArray h = attn.addi(x);
+            NDArray hidden = layerNorm(h, bw.norm2Weight(), bw.norm2Bias());
+            long t3 = System.nanoTime();
+            NDArray mlp = activation(hidden.matMul(bw.fc1Weight()).addi(bw.fc1Bias()))
+                    .matMul(bw.fc2Weight()).addi(bw.fc2Bias());
+            long t4 = System.nanoTime();
+            if (bw.gamma2() != null) {
+                mlp = mlp.muli(bw.gamma2());
+            }
+            NDArray out = h.addi(mlp);
+            if (times != null) {
+                times.add(t2 - t1, t4 - t3, (t1 - t0) + (t3 - t2) + (System.nanoTime() - t4));
+            }
+            out.attach(parent);
+            return out;
+        }
+    }
+
+    /** Multi-head self-attention with one packed q/k/v projection and one fused attention kernel over B·H heads. */
+    private NDArray attention(NDArray h, VitWeights.Block bw) {
+        Shape s = h.getShape();
+        long bsz = s.get(0);
+        long t = s.get(1);
+        int heads = cfg.heads();
+        long d = cfg.hiddenSize() / heads;
+        NDArray qkv = h.matMul(bw.qkvWeight()).addi(bw.qkvBias())
+                .reshape(bsz, t, 3, heads, d).transpose(2, 0, 3, 1, 4);
+        NDArray q = qkv.get(0); // pre-scaled by 1/√d (VitWeights)
+        NDArray k = qkv.get(1);
+        NDArray v = qkv.get(2);
+        return FusedAttention.attend(q, k, v).transpose(0, 2, 1, 3).reshape(bsz, t, cfg.hiddenSize())
+                .matMul(bw.outWeight()).addi(bw.outBias());
+    }
+
+    /** The MLP's nonlinearity on fc1's output; SwiGLU halves the width. */
+    private NDArray activation(NDArray x) {
+        return switch (cfg.mlp()) {
+            case GELU -> Activation.gelu(x);
+            case QUICK_GELU -> x.mul(Activation.sigmoid(x.mul(1.702f)));
+            case SWIGLU -> {
+                long h = cfg.intermediateSize();
+                NDArray x1 = x.get(new NDIndex("..., :{}", h));
+                NDArray x2 = x.get(new NDIndex("..., {}:", h));
+                yield Activation.sigmoid(x1).muli(x1).muli(x2);
+            }
+        };
+    }
+
+    private NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
+        return LayerNorm.layerNorm(x, new Shape(cfg.hiddenSize()), weight, bias, (float) cfg.layerNormEps())
+                .singletonOrThrow();
+    }
+
+    /**
+     * A block output (B, 1+R+L, C) as the (B, 1+L, C) tokens LNAMD reads, register tokens dropped (a
+     * tap may be the block output itself, which the caller then keeps alive).
+     */
+    private NDArray tapOf(NDArray blockOut) {
+        NDArray tokens = blockOut;
+        if (cfg.registers() > 0) {
+            tokens = NDArrays.concat(new NDList(blockOut.get(":, :1, :"),
+                    blockOut.get(new NDIndex(":, {}:, :", 1 + cfg.registers()))), 1);
+        }
+        return switch (recipe.tap()) {
+            case RAW -> tokens;
+            case FINAL_NORM -> layerNorm(tokens, w.finalNormWeight(), w.finalNormBias());
+            case FINAL_NORM_ZERO_CLS -> {
+                NDArray normed = layerNorm(tokens, w.finalNormWeight(), w.finalNormBias());
+                long bsz = normed.getShape().get(0);
+                NDArray zero = normed.getManager().zeros(new Shape(bsz, 1, cfg.hiddenSize()), normed.getDataType());
+                yield NDArrays.concat(new NDList(zero, normed.get(":, 1:, :")), 1);
+            }
+        };
+    }
+
+    /** The final-normed CLS; CLIP projects it and L2-normalises the result. */
+    private NDArray imageFeature(NDArray last) {
+        NDArray cls = last.get(":, 0, :");
+        NDArray normed = layerNorm(cls, w.finalNormWeight(), w.finalNormBias());
+        if (recipe.imageFeature() == VitRecipe.ImageFeature.FINAL_NORM_CLS) {
+            return normed;
+        }
+        NDArray proj = normed.matMul(w.projection());
+        return proj.div(proj.norm(new int[] {-1}, true));
+    }
+
+    @Override
+    public void close() {
+        weightsManager.close();
+    }
+
+    @Override
+    public String toString() {
+        return "VisionTransformer" + Arrays.asList(spec);
+    }
+}
