@@ -380,7 +380,7 @@ final class GpuCheckCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--precision: expected fp32 or fp16, got '" + n + "'");
             };
             try {
-                p.checkRunsOn(DeviceChoice.of(parsed));
+                DeviceChoice.of(parsed).checkRuns(p);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--precision: " + e.getMessage());
             }

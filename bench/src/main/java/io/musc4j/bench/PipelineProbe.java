@@ -74,7 +74,7 @@ final class PipelineProbe implements AutoCloseable {
     /**
      * A backbone with the random weights of {@code seed} on {@code device}: the same seed gives the
      * same weights on every device (drawn in Java, then copied to the device and cast). The command
-     * has checked its precision against the device ({@link Precision#checkRunsOn}).
+     * has checked its precision against the device ({@link io.musc4j.models.BackboneOptions.DeviceChoice#checkRuns}).
      */
     PipelineProbe(Setup setup, Device device, Precision precision, long seed) {
         this.setup = setup;

@@ -475,7 +475,7 @@ public final class MuscConfig {
          * @throws IllegalArgumentException with a one-line message if options contradict each other
          */
         public MuscConfig build() {
-            precision.checkRunsOn(device);
+            device.checkRuns(precision);
             return new MuscConfig(this);
         }
     }

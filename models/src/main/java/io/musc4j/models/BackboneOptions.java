@@ -100,6 +100,18 @@ public final class BackboneOptions {
             }
         }
 
+        /**
+         * The one place that knows which devices a precision runs on: FP16 needs CUDA (an AUTO choice is
+         * checked again once resolved, as the device it resolved to).
+         *
+         * @throws IllegalArgumentException with a one-line message if this is the CPU and {@code p} is FP16
+         */
+        public void checkRuns(Precision p) {
+            if (p == Precision.FP16 && kind == Kind.CPU) {
+                throw new IllegalArgumentException("fp16 precision needs a CUDA device; the device is cpu");
+            }
+        }
+
         /** {@code auto}, {@code cpu} or {@code gpu:N}, the form {@link #parse} reads. */
         @Override
         public String toString() {
@@ -131,7 +143,7 @@ public final class BackboneOptions {
     }
 
     /** Arithmetic of the weights and activations; the caller has checked it fits the device
-     *  ({@link Precision#checkRunsOn}). */
+     *  ({@link DeviceChoice#checkRuns}). */
     public Precision precision() {
         return precision;
     }

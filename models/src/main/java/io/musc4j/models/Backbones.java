@@ -35,7 +35,7 @@ public final class Backbones {
     /**
      * Loads the weights of a located checkpoint, whose configuration the caller has already read, with
      * options resolved by the caller: the device, the precision (checked against the device where the
-     * run's options are, {@link Precision#checkRunsOn}) and the image size (0: the trained size).
+     * run's options are, {@link BackboneOptions.DeviceChoice#checkRuns}) and the image size (0: the trained size).
      *
      * @throws IOException with a one-line message naming the file and problem if the weights are
      *     missing, malformed or do not match the configuration

@@ -79,10 +79,10 @@ class WeightLoadingTest {
     @Test
     void fp16IsRefusedOnCpuAndGpuIsRefusedWithoutOne() {
         String msg = assertThrows(IllegalArgumentException.class,
-                () -> Precision.FP16.checkRunsOn(BackboneOptions.DeviceChoice.CPU)).getMessage();
+                () -> BackboneOptions.DeviceChoice.CPU.checkRuns(Precision.FP16)).getMessage();
         assertTrue(msg.contains("fp16") && msg.contains("CUDA"), msg);
-        Precision.FP16.checkRunsOn(BackboneOptions.DeviceChoice.GPU);
-        Precision.FP32.checkRunsOn(BackboneOptions.DeviceChoice.CPU);
+        BackboneOptions.DeviceChoice.GPU.checkRuns(Precision.FP16);
+        BackboneOptions.DeviceChoice.CPU.checkRuns(Precision.FP32);
         assumeTrue(Engine.getInstance().getGpuCount() == 0, "a GPU is present");
         msg = assertThrows(IllegalArgumentException.class,
                 () -> BackboneOptions.DeviceChoice.GPU.resolve(Engine.getInstance().getGpuCount())).getMessage();
