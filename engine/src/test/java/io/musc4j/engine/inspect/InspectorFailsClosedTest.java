@@ -46,8 +46,8 @@ class InspectorFailsClosedTest {
     }
 
     private static MuSc musc(Path model) throws IOException {
-        return MuSc.builder().model(model.toString()).imageSize(112).layers(1, 3).degrees(1, 3)
-                .rscin(RscinWindows.off()).build();
+        return MuSc.builder().config(io.musc4j.engine.MuscConfig.builder().model(model.toString()).imageSize(112)
+                .layers(1, 3).degrees(1, 3).rscin(RscinWindows.off()).build()).build();
     }
 
     /** dinov2-tiny with a NaN patch-embedding bias: every feature and score is NaN. */
