@@ -61,6 +61,7 @@ public final class Backbones {
         Device d;
         try {
             d = choice.resolve(gpus);
+            CudaCompatibility.check(d);
         } catch (IllegalArgumentException e) {
             throw new WeightFileException(e.getMessage());
         }
