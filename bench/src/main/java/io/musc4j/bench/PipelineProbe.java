@@ -12,6 +12,8 @@ import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.MuscResult;
+import io.musc4j.engine.StageListener;
+import io.musc4j.engine.StageListener.Stage;
 import io.musc4j.engine.PatchTokens;
 import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.inspect.Inspection;
@@ -195,8 +197,8 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     /**
-     * Wall time of each stage over a set, the stages of {@link MuscPipeline} run one after another,
-     * each waited for before the next starts, so the times are the device's.
+     * Wall time of each stage over a set, the stages of {@link MuscPipeline} run apart, each waited for
+     * before the next starts ({@link StageListener#separatesStages}), so the times are the device's.
      *
      * @param nanos per stage: backbone, LNAMD, MSM, maps, RsCIN
      * @param msmFlops the MSM products' FLOP count (each unordered pair once, as {@code bench scoring} counts)
@@ -204,43 +206,37 @@ final class PipelineProbe implements AutoCloseable {
      * @param plan MSM's plan for one pass
      */
     record StageTimes(long[] nanos, double msmFlops, int setsPerProduct, ScoringPlan plan) {
+        /** The names of {@link StageListener.Stage}s, in their order. */
         static final String[] NAMES = {"backbone", "LNAMD", "MSM", "maps", "RsCIN"};
     }
 
-    /** Runs the stages one by one over {@code images} and times them. */
+    /** Runs the stages one by one over {@code images} and times them (the pipeline's stage ends). */
     StageTimes timeStages(List<RgbImage> images) throws IOException {
         long[] nanos = new long[StageTimes.NAMES.length];
-        int n = images.size();
-        MuscPipeline pipeline = pipeline(true);
-        long t = System.nanoTime();
-        try (NDManager scope = root.newSubManager();
-             PatchTokens tokens = extractor().extract(n, images::get, scope, ProgressListener.none())) {
-            float[][] features = tokens.imageFeatureRows(); // waits for the device
-            t = lap(nanos, 0, t);
-            int grid = tokens.gridH();
-            TokenStore store = new ResidentTokens(tokens.layers(), grid, grid);
-            ScoringPlan plan = pipeline.scorer(grid, grid).plan(n, (long) grid * grid, store.channels(), device);
-            long[] clock = {t};
-            TimedScoring.Result scoring = TimedScoring.score(pipeline, store, scope, new TimedScoring.Laps() {
-                @Override
-                public void aggregated() {
-                    clock[0] = lap(nanos, 1, clock[0]);
-                }
+        long[] clock = {0};
+        StageListener timer = new StageListener() {
+            @Override
+            public void finished(Stage stage) {
+                clock[0] = lap(nanos, stage.ordinal(), clock[0]);
+            }
 
-                @Override
-                public void scored() {
-                    clock[0] = lap(nanos, 2, clock[0]);
-                }
-            });
-            t = clock[0];
-            double[][][] msm = scoring.msm();
-            double flops = scoring.productFlops();
-            double[] patchMap = MuscPipeline.patchMap(MuscPipeline.layerMeans(msm));
-            double[] before = pipeline.pixelMaps(grid, grid).scores(patchMap, n, scope);
-            t = lap(nanos, 3, t);
-            pipeline.rescore(before, features);
-            lap(nanos, 4, t);
-            return new StageTimes(nanos, flops, scoring.setsPerProduct(), plan);
+            @Override
+            public boolean separatesStages() {
+                return true;
+            }
+        };
+        int n = images.size();
+        int grid = setup.grid();
+        long channels = setup.arch().config().hiddenSize();
+        try (MuSc musc = musc(timer)) {
+            MuscPipeline pipeline = musc.pipeline();
+            ScoringPlan plan = pipeline.scorer(grid, grid).plan(n, setup.patches(), channels, device);
+            boolean byLayer = pipeline.scoresLayers(n, grid, grid, channels, device);
+            int products = byLayer ? setup.taps().length : pipeline.passes(setup.taps().length).size();
+            clock[0] = System.nanoTime();
+            musc.scoreImages(images);
+            return new StageTimes(nanos, products * ScoringBench.msmFlops(n, setup.patches(), channels),
+                    byLayer ? setup.degrees().size() : 1, plan);
         }
     }
 
@@ -259,7 +255,11 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     private MuSc musc() throws IOException {
-        return MuSc.builder().config(config(false)).backbone(vit).imageDecoder(file -> {
+        return musc(StageListener.none());
+    }
+
+    private MuSc musc(StageListener stages) throws IOException {
+        return MuSc.builder().config(config(false)).backbone(vit).stages(stages).imageDecoder(file -> {
             throw new IOException(file + ": gpu-check makes its images in memory and reads no files");
         }).build();
     }
@@ -305,12 +305,12 @@ final class PipelineProbe implements AutoCloseable {
         try (NDManager m = NDManager.newBaseManager(device)) {
             NDArray a = m.randomNormal(new Shape(k, k)).toType(type, false);
             NDArray b = m.randomNormal(new Shape(k, k)).toType(type, false);
-            TimedScoring.await(a.matMul(b));
+            await(a.matMul(b));
             double best = Double.MAX_VALUE;
             for (int i = 0; i < rounds; i++) {
                 long t = System.nanoTime();
                 try (NDArray c = a.matMul(b)) {
-                    TimedScoring.await(c);
+                    await(c);
                 }
                 best = Math.min(best, (System.nanoTime() - t) / 1e9);
             }
@@ -319,6 +319,11 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     /** Waits until the device has computed {@code a}: reading one element synchronises its stream. */
+    private static void await(NDArray a) {
+        a.get(new ai.djl.ndarray.index.NDIndex("0, 0")).toType(DataType.FLOAT32, false).toFloatArray();
+    }
+
+    /** Adds the time since {@code since} to a stage. */
     private static long lap(long[] nanos, int stage, long since) {
         long now = System.nanoTime();
         nanos[stage] += now - since;

@@ -17,17 +17,14 @@ import io.musc4j.datasets.output.Heatmaps;
 import io.musc4j.datasets.output.ResultPaths;
 import io.musc4j.datasets.output.ScoreRow;
 import io.musc4j.datasets.output.ScoresCsv;
-import io.musc4j.engine.FeatureExtractor;
-import io.musc4j.engine.PatchTokens;
-import io.musc4j.engine.ProgressListener;
+import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
-import io.musc4j.engine.MuscPipeline;
-import io.musc4j.engine.maps.PixelMaps;
+import io.musc4j.engine.ScoredSet;
+import io.musc4j.engine.StageListener;
+import io.musc4j.engine.StageListener.Stage;
 import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
-import io.musc4j.engine.store.ResidentTokens;
-import io.musc4j.engine.store.TokenStore;
 import io.musc4j.engine.metrics.MetricsEvaluator;
 import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.rscin.RscinWindows;
@@ -53,8 +50,8 @@ import picocli.CommandLine.Option;
  * writing) in ms per image, with the process peak RSS and the MSM products' GFLOP/s beside this
  * machine's measured float32 matrix-product rate. It first prints the CPU model, its caches, the MSM
  * tile they give and whether the launcher's MKL remedy for AMD CPUs is loaded. The stages are those of
- * {@link MuscPipeline}, called one at a time so that each can be timed on its own (the pipeline itself
- * streams LNAMD into MSM).
+ * {@link MuSc}'s pipeline, timed by its {@link StageListener}, which runs them apart so that each can be
+ * timed on its own (otherwise the pipeline streams LNAMD into MSM).
  */
 @Command(name = "speed", mixinStandardHelpOptions = true,
         description = "Per-stage ms/image of a synthetic run with a full-size random-weight backbone.")
@@ -75,8 +72,14 @@ final class SpeedCommand implements Callable<Integer> {
     @Option(names = "--budget-mib", defaultValue = "1024", description = "MSM tile workspace budget")
     long budgetMiB;
 
+    /** The pipeline's stages under the names this table prints. */
+    private static final Map<Stage, String> STAGES = Map.of(Stage.BACKBONE, "backbone", Stage.AGGREGATION, "LNAMD",
+            Stage.SCORING, "MSM", Stage.MAPS, "maps", Stage.RESCORING, "RsCIN");
+
     private final Map<String, Long> cpu = new LinkedHashMap<>();
     private long lastTicks;
+    /** When the last stage ended. */
+    private long clock;
 
     @Override
     public Integer call() throws Exception {
@@ -96,7 +99,7 @@ final class SpeedCommand implements Callable<Integer> {
         double peak = matmulPeak(device);
         NDManager weights = NDManager.newBaseManager(device);
         try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
-                weights, DataType.FLOAT32, size); NDManager root = NDManager.newBaseManager(device)) {
+                weights, DataType.FLOAT32, size)) {
             int[] taps = layers != null ? layers : vit.spec().defaultTaps();
             long t = System.nanoTime();
             lastTicks = ProcStatus.cpuTicks();
@@ -107,47 +110,39 @@ final class SpeedCommand implements Callable<Integer> {
             List<RgbImage> imgs = decoded.images();
             t = lap(nanos, "decode", t);
 
-            FeatureExtractor fx = new FeatureExtractor(vit, size, taps, batch);
-            try (PatchTokens tokens = fx.extract(imgs.size(), imgs::get, root, ProgressListener.none())) {
-                tokens.imageFeatures().toFloatArray(); // completes asynchronous devices
-                t = lap(nanos, "backbone", t);
-                int n = imgs.size();
-                int grid = tokens.gridH();
-                MuscPipeline pipeline = new MuscPipeline(MuscConfig.builder().imageSize(size).degrees(degrees)
-                        .memoryBudgetBytes(budgetMiB << 20).rscin(RscinWindows.Family.MVTEC_AD.windows()).build());
-                TokenStore store = new ResidentTokens(tokens.layers(), grid, grid);
-                long[] clock = {t};
-                TimedScoring.Result scoring = TimedScoring.score(pipeline, store, root, new TimedScoring.Laps() {
-                    @Override
-                    public void aggregated() {
-                        clock[0] = lap(nanos, "LNAMD", clock[0]);
-                    }
+            MuscConfig config = MuscConfig.builder().imageSize(size).layers(taps).degrees(degrees).batchSize(batch)
+                    .memoryBudgetBytes(budgetMiB << 20).tokenBudgetBytes(Long.MAX_VALUE)
+                    .rscin(RscinWindows.Family.MVTEC_AD.windows()).build();
+            clock = t;
+            // the pipeline runs the stages apart and says when each ends
+            StageListener timer = new StageListener() {
+                @Override
+                public void finished(Stage stage) {
+                    clock = lap(nanos, STAGES.get(stage), clock);
+                }
 
-                    @Override
-                    public void scored() {
-                        clock[0] = lap(nanos, "MSM", clock[0]);
-                    }
-                });
-                t = clock[0];
-                double[][][] msm = scoring.msm();
-                double flops = scoring.productFlops();
-                int perProduct = scoring.setsPerProduct();
+                @Override
+                public boolean separatesStages() {
+                    return true;
+                }
+            };
+            try (MuSc musc = MuSc.builder().config(config).backbone(vit).stages(timer).build()) {
+                ScoredSet set = musc.scoreImages(imgs);
+                t = clock;
+                float[][] maps = set.maps();
+                t = lap(nanos, "maps", t);
+                double[] before = set.scoresBeforeRscin();
+                float[] after = set.scores();
+                int n = imgs.size();
+                int grid = vit.spec().grid(size);
+                long l = (long) grid * grid;
+                boolean byLayer = musc.pipeline().scoresLayers(n, grid, grid, cfg.hiddenSize(), device);
+                int perProduct = byLayer ? degrees.size() : 1;
+                int products = byLayer ? taps.length : musc.pipeline().passes(taps.length).size();
+                double flops = products * ScoringBench.msmFlops(n, l, cfg.hiddenSize());
                 System.out.printf("MSM: %s%n", perProduct > 1
                         ? "every degree of a layer from one product (box sums of the layer-normed map's products)"
                         : "one product per pass");
-                double[] patchMap = MuscPipeline.patchMap(MuscPipeline.layerMeans(msm));
-                PixelMaps pixelMaps = pipeline.pixelMaps(grid, grid);
-                float[][] maps = new float[n][];
-                double[] before = new double[n];
-                for (int i0 = 0; i0 < n; i0 += PixelMaps.CHUNK) {
-                    int i1 = Math.min(n, i0 + PixelMaps.CHUNK);
-                    PixelMaps.Upsampled chunk = pixelMaps.upsample(patchMap, i0, i1, true, root);
-                    System.arraycopy(chunk.maps(), 0, maps, i0, i1 - i0);
-                    System.arraycopy(chunk.scores(), 0, before, i0, i1 - i0);
-                }
-                t = lap(nanos, "maps", t);
-                float[] after = pipeline.rescore(before, tokens.imageFeatureRows());
-                t = lap(nanos, "RsCIN", t);
 
                 List<Sample> samples = decoded.category().samples();
                 byte[][] masks = new byte[n][];

@@ -43,6 +43,21 @@ public final class FeatureExtractor {
         this.batchSize = batchSize;
     }
 
+    /** Patches per side of the grid the tokens are on. */
+    public int grid() {
+        return backbone.spec().grid(imageSize);
+    }
+
+    /** Channels C of a token. */
+    public int channels() {
+        return backbone.spec().hiddenSize();
+    }
+
+    /** Tapped layers. */
+    public int layers() {
+        return taps.length;
+    }
+
     /** The input recipe this extractor uses. */
     public Preprocessing preprocessing() {
         return preprocessing;

@@ -2,7 +2,6 @@ package io.musc4j.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import io.musc4j.common.image.ImageDecoder;
 import io.musc4j.common.image.RgbImage;
 import io.musc4j.engine.lnamd.Aggregation;
@@ -10,9 +9,6 @@ import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
-import io.musc4j.engine.store.ResidentTokens;
-import io.musc4j.engine.store.SpilledTokens;
-import io.musc4j.engine.store.TokenStore;
 import io.musc4j.models.Backbone;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.BackboneOptions.DeviceChoice;
@@ -24,8 +20,6 @@ import io.musc4j.models.hub.ModelResolver;
 import io.musc4j.models.layout.ModelLayout;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,15 +44,16 @@ public final class MuSc implements AutoCloseable {
     private final boolean ownsBackbone;
     private final MuscConfig config;
     private final int[] layers;
-    private final ProgressListener progress;
+    private final MuscPipeline pipeline;
     private final ImageDecoder decoder;
 
-    private MuSc(MuscConfig config, Backbone backbone, boolean owns, ProgressListener progress, ImageDecoder decoder) {
+    private MuSc(MuscConfig config, Backbone backbone, boolean owns, ProgressListener progress, StageListener stages,
+            ImageDecoder decoder) {
         this.backbone = backbone;
         this.ownsBackbone = owns;
         this.config = config;
         this.layers = config.layers().stream().mapToInt(Integer::intValue).toArray();
-        this.progress = progress;
+        this.pipeline = new MuscPipeline(config, progress, stages);
         this.decoder = decoder != null ? decoder : ImageDecoder.installed();
     }
 
@@ -80,85 +75,12 @@ public final class MuSc implements AutoCloseable {
     }
 
     /**
-     * Scores {@code count} images supplied one at a time, so a caller never holds them all decoded.
-     * With a {@link Division}, each subset runs through the pipeline up to its image scores on its own,
-     * and RsCIN then runs over all images.
+     * Scores {@code count} images supplied one at a time, so a caller never holds them all decoded
+     * ({@link MuscPipeline#scoreSource}: with a {@link Division}, each subset runs through the pipeline
+     * up to its image scores on its own, and RsCIN then runs over all images).
      */
     public synchronized ScoredSet scoreSource(int count, FeatureExtractor.ImageSource source) throws IOException {
-        if (count < 2) {
-            throw new IllegalArgumentException("MuSc scores images against each other and needs at least 2, got "
-                    + count);
-        }
-        int[][] subsets = config.division().split(count);
-        List<MuscResult> parts = new ArrayList<>();
-        double[] scores = new double[count];
-        float[][] features = new float[count][];
-        long done = 0;
-        for (int p = 0; p < subsets.length; p++) {
-            int[] subset = subsets[p];
-            MuscPipeline pipeline = new MuscPipeline(config, scoringProgress(p, subsets.length));
-            FeatureExtractor.ImageSource part = k -> source.image(subset[k]);
-            ProgressListener extraction = shift(done, count);
-            MuscResult result;
-            float[][] rows;
-            try (NDManager scope = NDManager.newBaseManager(backbone.device())) {
-                if (spills(subset.length)) {
-                    int grid = grid();
-                    try (SpilledTokens store = SpilledTokens.create(config.spillDirectory(), subset.length,
-                            layers.length, grid, grid, backbone.spec().hiddenSize())) {
-                        List<float[]> gathered = new ArrayList<>();
-                        extractor().extract(subset.length, part, scope, (tokens, f) -> {
-                            store.append(tokens);
-                            gathered.addAll(Arrays.asList(PatchTokens.rows(f)));
-                        }, extraction);
-                        result = scoreWithoutRscin(pipeline, store, scope);
-                        rows = gathered.toArray(float[][]::new);
-                    }
-                } else {
-                    try (PatchTokens tokens = extractor().extract(subset.length, part, scope, extraction)) {
-                        result = scoreWithoutRscin(pipeline, new ResidentTokens(tokens.layers(), tokens.gridH(),
-                                tokens.gridW()), scope);
-                        rows = tokens.imageFeatureRows();
-                    }
-                }
-            }
-            double[] before = result.scoresBeforeRscin();
-            for (int k = 0; k < subset.length; k++) {
-                scores[subset[k]] = before[k];
-                features[subset[k]] = rows[k];
-            }
-            parts.add(result);
-            done += subset.length;
-        }
-        float[] rescored = new MuscPipeline(config).rescore(scores, features);
-        return new ScoredSet(parts, subsets, scores, rescored, backbone.device());
-    }
-
-    /** Up to the image scores before RsCIN, which runs once over the whole set. */
-    private static MuscResult scoreWithoutRscin(MuscPipeline pipeline, TokenStore tokens, NDManager scope) {
-        return pipeline.combine(pipeline.scorePasses(tokens, scope), tokens.images(), tokens.gridH(), tokens.gridW(),
-                scope);
-    }
-
-    private int grid() {
-        return backbone.spec().grid(config.imageSize());
-    }
-
-    /** Whether a subset's tokens exceed the token budget and go to a file while it is scored. */
-    private boolean spills(int images) {
-        int grid = grid();
-        return MemoryPlan.spills(images, (long) grid * grid, backbone.spec().hiddenSize(), layers.length, Float.BYTES,
-                config.tokenBudgetBytes());
-    }
-
-    /** Feature extraction counts images of the whole set. */
-    private ProgressListener shift(long offset, long total) {
-        return (stage, d, t) -> progress.progress(stage, offset + d, total);
-    }
-
-    /** Scoring counts passes of subset {@code index} among {@code subsets}. */
-    private ProgressListener scoringProgress(int index, int subsets) {
-        return (stage, d, t) -> progress.progress(stage, (long) index * t + d, (long) subsets * t);
+        return pipeline.scoreSource(extractor(), count, source, backbone.device());
     }
 
     /** A feature extractor with this instance's backbone, size, layers and batch size. */
@@ -166,9 +88,9 @@ public final class MuSc implements AutoCloseable {
         return new FeatureExtractor(backbone, config.imageSize(), layers, config.batchSize());
     }
 
-    /** The pipeline of this instance's configuration (aggregation to RsCIN on tokens). */
+    /** The pipeline of this instance's configuration, the one {@link #scoreSource} runs. */
     public MuscPipeline pipeline() {
-        return new MuscPipeline(config);
+        return pipeline;
     }
 
     /** RsCIN windows applied over each whole scored set. */
@@ -223,6 +145,7 @@ public final class MuSc implements AutoCloseable {
         private MuscConfig.Builder config = MuscConfig.builder();
         private Backbone backbone;
         private ProgressListener progress = ProgressListener.none();
+        private StageListener stages = StageListener.none();
         private DownloadProgress downloadProgress = DownloadProgress.silent();
         private ImageDecoder decoder;
 
@@ -247,11 +170,8 @@ public final class MuSc implements AutoCloseable {
             return this;
         }
 
-        /** Network input size S (default: the model's trained size). */
+        /** Network input size S (default: the model's trained size); checked by {@link MuscConfig.Builder#imageSize}. */
         public Builder imageSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("image size must be positive, got " + size);
-            }
             config.imageSize(size);
             return this;
         }
@@ -298,7 +218,7 @@ public final class MuSc implements AutoCloseable {
             return this;
         }
 
-        /** Images per backbone pass (default 4). */
+        /** Images per backbone pass (default 8). */
         public Builder batchSize(int images) {
             config.batchSize(images);
             return this;
@@ -349,6 +269,12 @@ public final class MuSc implements AutoCloseable {
             return this;
         }
 
+        /** Told as each stage of the pipeline ends (see {@link StageListener}). */
+        public Builder stages(StageListener listener) {
+            this.stages = Objects.requireNonNull(listener, "stages");
+            return this;
+        }
+
         /** How image files are decoded (default: {@link ImageDecoder#installed()}, OpenCV when
          *  musc4j-datasets is on the classpath, else the JDK's for 8-bit images). */
         public Builder imageDecoder(ImageDecoder d) {
@@ -379,7 +305,7 @@ public final class MuSc implements AutoCloseable {
                 throw new IllegalArgumentException("set exactly one of model(...) and backbone(...)");
             }
             if (backbone != null) {
-                return new MuSc(resolve(c, backbone), backbone, false, progress, decoder);
+                return new MuSc(resolve(c, backbone), backbone, false, progress, stages, decoder);
             }
             Device device = c.device().resolve(Engine.getInstance().getGpuCount());
             if (c.precision() == MsmPrecision.FP16 && !device.isGpu()) {
@@ -396,7 +322,7 @@ public final class MuSc implements AutoCloseable {
             }
             Backbone loaded = Backbones.load(folder, options.build());
             try {
-                return new MuSc(resolve(c, loaded), loaded, true, progress, decoder);
+                return new MuSc(resolve(c, loaded), loaded, true, progress, stages, decoder);
             } catch (RuntimeException e) {
                 loaded.close();
                 throw e;

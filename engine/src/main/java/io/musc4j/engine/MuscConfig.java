@@ -1,6 +1,11 @@
 package io.musc4j.engine;
 
 import ai.djl.Device;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.engine.msm.MsmPrecision;
@@ -26,6 +31,15 @@ import java.util.Set;
  * records it and a resumed run compares it.
  */
 public final class MuscConfig {
+
+    /**
+     * The largest image size S: the ViT's tokens grow with S², attention with S⁴, and sizes far beyond
+     * this overflow the backbone's int-sized buffers (the paper uses 518).
+     */
+    public static final int MAX_IMAGE_SIZE = 2048;
+
+    /** One line, nulls kept (a configuration without a model says so), no HTML escapes. */
+    private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
     private final String model;
     private final int imageSize;
@@ -161,51 +175,75 @@ public final class MuscConfig {
     /**
      * The canonical description: one line of JSON with the options that decide the numbers, in a fixed
      * order. Left out are where spilled tokens wait and when they spill (a spilled set scores like one
-     * in memory) and whether per-layer scores are kept.
+     * in memory) and whether per-layer scores are kept. {@link #parse} reads it back.
      */
     public String describe() {
-        StringBuilder json = new StringBuilder("{");
-        field(json, "model", model == null ? "null" : quote(model));
-        field(json, "image_size", Integer.toString(imageSize));
-        field(json, "layers", layers.toString().replace(" ", ""));
-        field(json, "degrees", degrees.toString().replace(" ", ""));
-        field(json, "interval", "[" + interval.low() + "," + interval.high() + "]");
-        field(json, "scoring", quote(scoring.toString()));
-        field(json, "aggregation", quote(aggregation.name().toLowerCase(Locale.ROOT)));
-        field(json, "rscin", quote(rscin.isOff() ? "off" : rscin.windows().toString().replace(" ", "")));
-        field(json, "divide", Integer.toString(division.parts()));
-        field(json, "divide_mode", quote(division.mode().name().toLowerCase(Locale.ROOT)));
-        field(json, "divide_seed", Long.toString(division.seed()));
-        field(json, "batch", Integer.toString(batchSize));
-        field(json, "device", quote(device.toString()));
-        field(json, "precision", quote(precision.name().toLowerCase(Locale.ROOT)));
-        field(json, "memory_budget_bytes", Long.toString(memoryBudgetBytes));
-        return json.append('}').toString();
+        return GSON.toJson(json());
     }
 
-    private static void field(StringBuilder json, String key, String value) {
-        if (json.length() > 1) {
-            json.append(',');
-        }
-        json.append('"').append(key).append("\":").append(value);
+    /** {@link #describe()} as a JSON object, for a caller that records more beside it. */
+    public JsonObject json() {
+        JsonObject json = new JsonObject();
+        json.addProperty("model", model);
+        json.addProperty("image_size", imageSize);
+        json.add("layers", GSON.toJsonTree(layers));
+        json.add("degrees", GSON.toJsonTree(degrees));
+        json.add("interval", GSON.toJsonTree(new double[] {interval.low(), interval.high()}));
+        json.addProperty("scoring", scoring.toString());
+        json.addProperty("aggregation", aggregation.name().toLowerCase(Locale.ROOT));
+        json.addProperty("rscin", rscin.isOff() ? "off" : rscin.windows().toString().replace(" ", ""));
+        json.addProperty("divide", division.parts());
+        json.addProperty("divide_mode", division.mode().name().toLowerCase(Locale.ROOT));
+        json.addProperty("divide_seed", division.seed());
+        json.addProperty("batch", batchSize);
+        json.addProperty("device", device.toString());
+        json.addProperty("precision", precision.name().toLowerCase(Locale.ROOT));
+        json.addProperty("memory_budget_bytes", memoryBudgetBytes);
+        return json;
     }
 
-    private static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char ch : text.toCharArray()) {
-            switch (ch) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (ch < 0x20) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-                    } else {
-                        out.append(ch);
-                    }
-                }
+    /**
+     * The configuration a {@link #describe()} text describes (with the default spill settings), checked as
+     * the builder checks it: how a configuration crosses to another process.
+     *
+     * @throws IllegalArgumentException if the text is not such a description
+     */
+    public static MuscConfig parse(String description) {
+        try {
+            JsonObject j = JsonParser.parseString(description).getAsJsonObject();
+            Builder b = builder();
+            if (!j.get("model").isJsonNull()) {
+                b.model(j.get("model").getAsString());
             }
+            b.imageSize(j.get("image_size").getAsInt());
+            List<Integer> layers = ints(j.getAsJsonArray("layers"));
+            if (!layers.isEmpty()) {
+                b.layers(layers);
+            }
+            b.degrees(ints(j.getAsJsonArray("degrees")));
+            b.interval(j.getAsJsonArray("interval").get(0).getAsDouble(), j.getAsJsonArray("interval").get(1)
+                    .getAsDouble());
+            b.scoring(ScoringKernel.parse(j.get("scoring").getAsString()));
+            b.aggregation(Aggregation.parse(j.get("aggregation").getAsString()));
+            String rscin = j.get("rscin").getAsString();
+            b.rscin(rscin.equals("off") ? RscinWindows.off() : new RscinWindows(ints(JsonParser.parseString(rscin)
+                    .getAsJsonArray())));
+            b.division(new Division(j.get("divide").getAsInt(), Division.Mode.valueOf(j.get("divide_mode")
+                    .getAsString().toUpperCase(Locale.ROOT)), j.get("divide_seed").getAsLong()));
+            b.batchSize(j.get("batch").getAsInt());
+            b.device(DeviceChoice.parse(j.get("device").getAsString()));
+            b.precision(MsmPrecision.valueOf(j.get("precision").getAsString().toUpperCase(Locale.ROOT)));
+            b.memoryBudgetBytes(j.get("memory_budget_bytes").getAsLong());
+            return b.build();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a configuration's description: " + e.getMessage(), e);
         }
-        return out.append('"').toString();
+    }
+
+    private static List<Integer> ints(JsonArray array) {
+        List<Integer> out = new ArrayList<>();
+        array.forEach(e -> out.add(e.getAsInt()));
+        return out;
     }
 
     @Override
@@ -281,10 +319,15 @@ public final class MuscConfig {
             return this;
         }
 
-        /** Network input size S in pixels (default 0: the model's trained size). */
+        /** Network input size S in pixels, at most {@value MuscConfig#MAX_IMAGE_SIZE} (default 0: the model's
+         *  trained size). */
         public Builder imageSize(int size) {
             if (size < 0) {
                 throw new IllegalArgumentException("image size must be positive, got " + size);
+            }
+            if (size > MAX_IMAGE_SIZE) {
+                throw new IllegalArgumentException("image size must be between 1 and " + MAX_IMAGE_SIZE
+                        + " pixels, got " + size);
             }
             this.imageSize = size;
             return this;

@@ -3,23 +3,34 @@ package io.musc4j.engine;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import io.musc4j.common.image.RgbImage;
+import io.musc4j.engine.StageListener.Stage;
 import io.musc4j.engine.lnamd.Aggregator;
 import io.musc4j.engine.maps.PixelMaps;
 import io.musc4j.engine.msm.FeatureChunks;
+import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.msm.PatchScorer;
 import io.musc4j.engine.msm.ScoringPlan;
 import io.musc4j.engine.rscin.Rscin;
 import io.musc4j.engine.store.ResidentTokens;
+import io.musc4j.engine.store.SpilledTokens;
 import io.musc4j.engine.store.TokenStore;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * MuSc's stage chain, composed here and nowhere else: the tapped tokens of N unlabeled images in,
- * anomaly maps and image scores out.
+ * MuSc's chain of stages, run here and nowhere else: images (or their tapped tokens) in, anomaly maps
+ * and image scores out.
  *
  * <ol>
+ *   <li><b>backbone</b> ({@link FeatureExtractor}): per tapped layer the tokens of every image, and the
+ *       image features RsCIN uses;</li>
  *   <li><b>aggregation</b> ({@link Aggregator}: LNAMD or SNAMD): per tapped layer, feature sets
  *       (N, L, C), read a block of images at a time;</li>
  *   <li><b>patch scoring</b> ({@link PatchScorer}: full MSM, aligned MSM, or against a bank): per
@@ -31,11 +42,13 @@ import java.util.List;
  *   <li><b>image re-scoring</b> ({@link #rescore}: RsCIN with the image features, or off).</li>
  * </ol>
  *
- * <p>{@link #score} runs them all on one set. Each stage can also run on its own, so that the work can
- * be spread: a worker computes {@link #scoreBlock} (aggregation and scoring of query images [from, to)
- * of one pass against the whole set); whoever gathers the blocks runs {@link #combine} (averaging, maps
- * and image scores) and {@link #rescore}. {@link MuSc} adds backbone, division and spilling around it;
- * the inspector feeds it a bank scorer instead of a set's ({@link #scorePasses}).
+ * <p>Every way of running MuSc goes through these methods: a whole set, divided or not, its tokens in
+ * memory or spilled ({@link #scoreSource}, which {@link MuSc} calls); the parts of a production line
+ * against a bank of earlier parts ({@link #scoreQueries}, {@link #scoreHeld}: the inspector); a set
+ * split over workers ({@link #aggregateUnits} on each worker's images, {@link #hold} and
+ * {@link #scoreBlock} of query blocks against the held features of all images, then {@link #finish}
+ * on the gathered scores); and a set whose tokens are arrays ({@link #score}). A
+ * {@link StageListener} is told as each stage ends, which is how the benchmarks time them.
  *
  * <p>Memory: only one pass is worked on at a time, its features going chunk by chunk from the token
  * store into the scorer ({@link MemoryPlan}); every aggregation and scorer streams this way.
@@ -45,19 +58,22 @@ public final class MuscPipeline {
     private final MuscConfig config;
     private final Aggregator aggregation;
     private final ProgressListener progress;
+    private final StageListener stages;
+    private final Scorers scorers;
 
     /** A pipeline of a configuration whose image size is known (the pixel maps' side S). */
     public MuscPipeline(MuscConfig config) {
-        this(config, ProgressListener.none());
+        this(config, ProgressListener.none(), StageListener.none());
     }
 
     /**
-     * A pipeline that reports {@link ProgressListener#SCORING} after each scored pass: MSM is the long
-     * part of a large set, minutes on a CPU.
+     * A pipeline that reports {@link ProgressListener#FEATURES} as images pass the backbone and
+     * {@link ProgressListener#SCORING} after each scored pass (MSM is the long part of a large set,
+     * minutes on a CPU), and tells {@code stages} as each stage ends.
      *
      * @throws IllegalArgumentException if the configuration's image size is not resolved (0)
      */
-    public MuscPipeline(MuscConfig config, ProgressListener progress) {
+    public MuscPipeline(MuscConfig config, ProgressListener progress, StageListener stages) {
         if (config.imageSize() < 1) {
             throw new IllegalArgumentException("the pipeline needs the image size S of the pixel maps; the"
                     + " configuration leaves it to the model (0)");
@@ -65,6 +81,21 @@ public final class MuscPipeline {
         this.config = config;
         this.aggregation = config.aggregation().over(config.degrees());
         this.progress = progress;
+        this.stages = stages;
+        this.scorers = new Scorers(config);
+    }
+
+    private MuscPipeline(MuscPipeline of, StageListener stages) {
+        this.config = of.config;
+        this.aggregation = of.aggregation;
+        this.progress = of.progress;
+        this.stages = stages;
+        this.scorers = of.scorers;
+    }
+
+    /** This pipeline (its scorer included) telling another listener as its stages end. */
+    public MuscPipeline withStages(StageListener listener) {
+        return new MuscPipeline(this, listener);
     }
 
     /** The configuration. */
@@ -77,10 +108,9 @@ public final class MuscPipeline {
         return aggregation;
     }
 
-    /** The patch-scoring stage for a set on an h×w patch grid (the configuration's kernel). */
+    /** The patch-scoring stage for a set on an h×w patch grid (the configuration's kernel), made once. */
     public PatchScorer scorer(int gridH, int gridW) {
-        return config.scoring().scorer(gridH, gridW, config.interval(), config.memoryBudgetBytes(),
-                config.precision());
+        return scorers.of(gridH, gridW);
     }
 
     /** The maps stage for an h×w patch grid. */
@@ -117,40 +147,107 @@ public final class MuscPipeline {
         return aggregation.features(tokens, pass.layer(), pass.set());
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // A whole set
+
     /**
-     * Aggregation and scoring of query images [from, to) of one pass against the whole set: what one
-     * worker computes on its own.
+     * Every stage on {@code count} images supplied one at a time, so a caller never holds them all
+     * decoded. With the configuration's {@link Division}, each subset runs up to its image scores on its
+     * own, and RsCIN then runs over all images. A subset whose tokens exceed the token budget keeps them
+     * in a file in the spill folder while it is scored.
      *
-     * @return (to − from, L) float64 on {@code manager}
+     * @param device where the upsampling and scoring run (the backbone's)
      */
-    public NDArray scoreBlock(TokenStore tokens, Pass pass, long from, long to, NDManager manager) {
-        MemoryPlan plan = plan(tokens, manager.getDevice());
-        PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
-        if (scoresLayers(tokens, manager.getDevice())) {
-            // the whole run's kernel (every set of the layer, this pass's kept), so that gathered blocks
-            // give its numbers
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray rows = scorer.scoreNeighbourhoodsBlock(aggregation.neighbourhoods(tokens, pass.layer()),
-                        plan.lnamdChunk(), from, to, scope).get(pass.set());
-                rows.attach(manager);
-                return rows;
-            }
+    public ScoredSet scoreSource(FeatureExtractor extractor, int count, FeatureExtractor.ImageSource source,
+            Device device) throws IOException {
+        if (count < 2) {
+            throw new IllegalArgumentException("MuSc scores images against each other and needs at least 2, got "
+                    + count);
         }
-        return scorer.scoreBlock(pass, features(tokens, pass), plan.lnamdChunk(), from, to, manager);
+        int[][] subsets = config.division().split(count);
+        List<MuscResult> parts = new ArrayList<>();
+        double[] scores = new double[count];
+        float[][] features = new float[count][];
+        long done = 0;
+        for (int p = 0; p < subsets.length; p++) {
+            int[] subset = subsets[p];
+            int index = p;
+            long offset = done;
+            // extraction counts images of the whole set, scoring the passes of every subset
+            ProgressListener extraction = (stage, d, t) -> progress.progress(stage, offset + d, count);
+            ProgressListener scoring = (stage, d, t) -> progress.progress(stage, (long) index * t + d,
+                    (long) subsets.length * t);
+            FeatureExtractor.ImageSource part = k -> source.image(subset[k]);
+            MuscResult result;
+            float[][] rows;
+            try (NDManager scope = NDManager.newBaseManager(device)) {
+                int grid = extractor.grid();
+                if (MemoryPlan.spills(subset.length, (long) grid * grid, extractor.channels(), extractor.layers(),
+                        Float.BYTES, config.tokenBudgetBytes())) {
+                    try (SpilledTokens store = SpilledTokens.create(config.spillDirectory(), subset.length,
+                            extractor.layers(), grid, grid, extractor.channels())) {
+                        List<float[]> gathered = new ArrayList<>();
+                        extractor.extract(subset.length, part, scope, (tokens, f) -> {
+                            store.append(tokens);
+                            gathered.addAll(Arrays.asList(PatchTokens.rows(f)));
+                        }, extraction);
+                        finished(Stage.BACKBONE, null);
+                        result = combine(scorePasses(store, scope, scoring), store.images(), grid, grid, scope);
+                        rows = gathered.toArray(float[][]::new);
+                    }
+                } else {
+                    try (PatchTokens tokens = extractor.extract(subset.length, part, scope, extraction)) {
+                        finished(Stage.BACKBONE, tokens.imageFeatures());
+                        TokenStore store = new ResidentTokens(tokens.layers(), tokens.gridH(), tokens.gridW());
+                        result = combine(scorePasses(store, scope, scoring), store.images(), tokens.gridH(),
+                                tokens.gridW(), scope);
+                        rows = tokens.imageFeatureRows();
+                    }
+                }
+            }
+            double[] before = result.scoresBeforeRscin();
+            for (int k = 0; k < subset.length; k++) {
+                scores[subset[k]] = before[k];
+                features[subset[k]] = rows[k];
+            }
+            parts.add(result);
+            done += subset.length;
+        }
+        return new ScoredSet(parts, subsets, scores, rescore(scores, features), device);
     }
 
     /**
-     * Whether a set of N images of h×w patches with C channels is scored a layer at a time: every feature
-     * set of a layer from one product, where the aggregation gives its sets as one map (LNAMD with several
-     * degrees) and the scorer takes them so ({@link PatchScorer#scoresNeighbourhoods}).
+     * Every stage after the backbone on one set of images, from a token store, one pass at a time (see
+     * {@link MemoryPlan}).
+     *
+     * @param tokens the set's tokens
+     * @param imageFeatures N rows of image features for RsCIN; may be null when RsCIN is off
+     * @param manager its device runs aggregation, scoring and upsampling; nothing stays on it
+     * @return the immutable result
      */
-    public boolean scoresLayers(long images, int gridH, int gridW, long channels, Device device) {
-        return aggregation.givesNeighbourhoods() && scorer(gridH, gridW).scoresNeighbourhoods(images,
-                (long) gridH * gridW, channels, aggregation.featureSets().size(), device);
+    public MuscResult score(TokenStore tokens, float[][] imageFeatures, NDManager manager) {
+        int n = tokens.images();
+        if (n < 2) {
+            throw new IllegalArgumentException("MuSc needs at least 2 images to score each other, got " + n);
+        }
+        checkRscinFeatures(n, imageFeatures);
+        return finish(scorePasses(tokens, manager), n, tokens.gridH(), tokens.gridW(), imageFeatures, manager);
     }
 
-    private boolean scoresLayers(TokenStore tokens, Device device) {
-        return scoresLayers(tokens.images(), tokens.gridH(), tokens.gridW(), tokens.channels(), device);
+    /**
+     * Every stage after the backbone on one set of images whose tokens are arrays.
+     *
+     * @param layerTokens per tapped layer, tokens (N, 1+h·w, C) float32 (token 0 is ignored)
+     * @param gridH patch rows h
+     * @param gridW patch columns w
+     * @param imageFeatures (N, D) image features for RsCIN; may be null when RsCIN is off
+     * @return the immutable result
+     */
+    public MuscResult score(List<NDArray> layerTokens, int gridH, int gridW, NDArray imageFeatures) {
+        TokenStore tokens = new ResidentTokens(layerTokens, gridH, gridW);
+        float[][] features = config.rscin().isOff() || imageFeatures == null ? null
+                : rows(imageFeatures, tokens.images());
+        return score(tokens, features, layerTokens.get(0).getManager());
     }
 
     /**
@@ -160,25 +257,36 @@ public final class MuscPipeline {
      * @return [feature set][layer] (N·L) float64 row-major
      */
     public double[][][] scorePasses(TokenStore tokens, NDManager manager) {
+        return scorePasses(tokens, manager, progress);
+    }
+
+    private double[][][] scorePasses(TokenStore tokens, NDManager manager, ProgressListener told) {
         MemoryPlan plan = plan(tokens, manager.getDevice());
         PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
-        if (!scoresLayers(tokens, manager.getDevice())) {
-            return scorePasses(tokens.layers(), pass -> features(tokens, pass), scorer, plan.lnamdChunk(), manager);
+        if (!scoresLayers(tokens.images(), tokens.gridH(), tokens.gridW(), tokens.channels(), manager.getDevice())) {
+            return scorePasses(tokens.layers(), pass -> features(tokens, pass), scorer, plan.lnamdChunk(), manager,
+                    told);
         }
         // every feature set of a layer from one product: the same passes in the same order, a layer at a time
         int sets = aggregation.featureSets().size();
         int layers = tokens.layers();
         double[][][] msm = new double[sets][layers][];
-        progress.progress(ProgressListener.SCORING, 0, sets * layers);
+        told.progress(ProgressListener.SCORING, 0, sets * layers);
         for (int layer = 0; layer < layers; layer++) {
             try (NDManager scope = manager.newSubManager()) {
-                NDArray scores = scorer.scoreNeighbourhoods(aggregation.neighbourhoods(tokens, layer),
-                        plan.lnamdChunk(), scope);
+                NeighbourhoodMaps maps = aggregation.neighbourhoods(tokens, layer);
+                if (stages.separatesStages()) {
+                    NeighbourhoodMaps.Block whole = maps.read(0, tokens.images(), scope);
+                    finished(Stage.AGGREGATION, whole.inverseNorms());
+                    maps = NeighbourhoodMaps.of(whole, tokens.gridH(), tokens.gridW(), aggregation.featureSets());
+                }
+                NDArray scores = scorer.scoreNeighbourhoods(maps, plan.lnamdChunk(), scope);
                 for (int set = 0; set < sets; set++) {
                     msm[set][layer] = scores.get(set).toDoubleArray();
                 }
             }
-            progress.progress(ProgressListener.SCORING, (layer + 1) * sets, sets * layers);
+            finished(Stage.SCORING, null);
+            told.progress(ProgressListener.SCORING, (layer + 1) * sets, sets * layers);
         }
         return msm;
     }
@@ -200,17 +308,28 @@ public final class MuscPipeline {
      */
     public double[][][] scorePasses(int layers, PassFeatures features, PatchScorer scorer, int chunkImages,
             NDManager manager) {
+        return scorePasses(layers, features, scorer, chunkImages, manager, progress);
+    }
+
+    private double[][][] scorePasses(int layers, PassFeatures features, PatchScorer scorer, int chunkImages,
+            NDManager manager, ProgressListener told) {
         int sets = aggregation.featureSets().size();
         double[][][] msm = new double[sets][layers][];
         List<Pass> passes = passes(layers);
         int step = 0;
-        progress.progress(ProgressListener.SCORING, 0, passes.size());
+        told.progress(ProgressListener.SCORING, 0, passes.size());
         for (Pass pass : passes) {
             try (NDManager scope = manager.newSubManager()) {
-                msm[pass.set()][pass.layer()] = scorer.score(pass, features.features(pass), chunkImages, scope)
-                        .toDoubleArray();
+                FeatureChunks z = features.features(pass);
+                if (stages.separatesStages()) {
+                    NDArray whole = z.read(0, z.images(), scope);
+                    finished(Stage.AGGREGATION, whole);
+                    z = FeatureChunks.of(whole);
+                }
+                msm[pass.set()][pass.layer()] = scorer.score(pass, z, chunkImages, scope).toDoubleArray();
             }
-            progress.progress(ProgressListener.SCORING, ++step, passes.size());
+            finished(Stage.SCORING, null);
+            told.progress(ProgressListener.SCORING, ++step, passes.size());
         }
         return msm;
     }
@@ -231,18 +350,30 @@ public final class MuscPipeline {
 
     /**
      * Averaging, maps and image scores of a set from the scores of all its passes; the final scores
-     * are those before RsCIN (as float32) until {@link #rescore} (see {@link #score}).
+     * are those before RsCIN (as float32) until {@link #rescore} (see {@link #finish}).
      *
      * @param msm [feature set][layer] (N·L) float64, as {@link #scorePasses} gives them
      * @param manager its device upsamples; nothing stays on it
      */
     public MuscResult combine(double[][][] msm, int images, int gridH, int gridW, NDManager manager) {
+        return combine(msm, images, gridH, gridW, false, manager).result();
+    }
+
+    /** What {@link #combine} computed, with the pixel maps where they were kept. */
+    private record Combined(MuscResult result, float[][] maps) {
+    }
+
+    private Combined combine(double[][][] msm, int images, int gridH, int gridW, boolean keepMaps,
+            NDManager manager) {
         double[][] layerMeans = layerMeans(msm);
         double[] patchMap = patchMap(layerMeans);
         PixelMaps maps = pixelMaps(gridH, gridW);
-        double[] before = maps.scores(patchMap, images, manager);
-        return new MuscResult(images, gridH, gridW, aggregation.featureSets(), msm[0].length,
+        PixelMaps.Upsampled upsampled = maps.all(patchMap, images, keepMaps, manager);
+        double[] before = upsampled.scores();
+        MuscResult result = new MuscResult(images, gridH, gridW, aggregation.featureSets(), msm[0].length,
                 config.keepLayerScores() ? msm : null, layerMeans, patchMap, before, Rscin.unchanged(before), maps);
+        finished(Stage.MAPS, null);
+        return new Combined(result, upsampled.maps());
     }
 
     /**
@@ -253,51 +384,244 @@ public final class MuscPipeline {
      * @param imageFeatures N rows of image features; may be null when RsCIN is off
      */
     public float[] rescore(double[] scoresBeforeRscin, float[][] imageFeatures) {
+        float[] out;
         if (config.rscin().isOff()) {
-            return Rscin.unchanged(scoresBeforeRscin);
+            out = Rscin.unchanged(scoresBeforeRscin);
+        } else {
+            checkRscinFeatures(scoresBeforeRscin.length, imageFeatures);
+            out = Rscin.rescore(scoresBeforeRscin, imageFeatures, config.rscin());
         }
-        if (imageFeatures == null || imageFeatures.length != scoresBeforeRscin.length) {
-            throw new IllegalArgumentException("RsCIN needs image features of " + scoresBeforeRscin.length
-                    + " images, got " + (imageFeatures == null ? "none" : imageFeatures.length));
-        }
-        return Rscin.rescore(scoresBeforeRscin, imageFeatures, config.rscin());
+        finished(Stage.RESCORING, null);
+        return out;
     }
 
     /**
-     * Every stage on one set of images, from a token store, one pass at a time (see {@link MemoryPlan}).
+     * The stages after patch scoring: averaging, maps, image scores and RsCIN, from the scores of all
+     * passes of a set (computed here, or gathered from workers' {@link #scoreBlock}s).
      *
-     * @param tokens the set's tokens
-     * @param imageFeatures N rows of image features for RsCIN; may be null when RsCIN is off
-     * @param manager its device runs aggregation, scoring and upsampling; nothing stays on it
-     * @return the immutable result
+     * @param msm [feature set][layer] (N·L) float64
+     * @param imageFeatures N rows of image features; may be null when RsCIN is off
+     * @param manager its device upsamples; nothing stays on it
      */
-    public MuscResult score(TokenStore tokens, float[][] imageFeatures, NDManager manager) {
-        int n = tokens.images();
-        if (n < 2) {
-            throw new IllegalArgumentException("MuSc needs at least 2 images to score each other, got " + n);
-        }
+    public MuscResult finish(double[][][] msm, int images, int gridH, int gridW, float[][] imageFeatures,
+            NDManager manager) {
+        MuscResult result = combine(msm, images, gridH, gridW, manager);
+        return result.withScores(rescore(result.scoresBeforeRscin(), imageFeatures));
+    }
+
+    private void checkRscinFeatures(int n, float[][] imageFeatures) {
         if (!config.rscin().isOff() && (imageFeatures == null || imageFeatures.length != n)) {
             throw new IllegalArgumentException("RsCIN needs image features of " + n + " images, got "
                     + (imageFeatures == null ? "none" : imageFeatures.length));
         }
-        MuscResult result = combine(scorePasses(tokens, manager), n, tokens.gridH(), tokens.gridW(), manager);
-        return result.withScores(rescore(result.scoresBeforeRscin(), imageFeatures));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Parts against a bank
+
+    /**
+     * What {@link #scoreQueries} computed for q parts.
+     *
+     * @param features [feature set][layer] (q, L, C) features of the parts, owned by the call's manager
+     * @param maps the parts' pixel maps and their maxima (the scores before RsCIN); null where there
+     *     were no references to score against
+     */
+    public record Queried(NDArray[][] features, PixelMaps.Upsampled maps) {
     }
 
     /**
-     * Every stage on one set of images whose tokens are arrays.
+     * The stages up to the pixel maps for q images scored against references held elsewhere (an
+     * inspector's bank) rather than against each other; there is no RsCIN, which needs a whole set.
      *
-     * @param layerTokens per tapped layer, tokens (N, 1+h·w, C) float32 (token 0 is ignored)
-     * @param gridH patch rows h
-     * @param gridW patch columns w
-     * @param imageFeatures (N, D) image features for RsCIN; may be null when RsCIN is off
-     * @return the immutable result
+     * @param references the patch scorer holding the references; null where there are none yet (the
+     *     features are still computed, so that the images can become references)
+     * @param manager owner of the features; its device computes
      */
-    public MuscResult score(List<NDArray> layerTokens, int gridH, int gridW, NDArray imageFeatures) {
-        TokenStore tokens = new ResidentTokens(layerTokens, gridH, gridW);
-        float[][] features = config.rscin().isOff() || imageFeatures == null ? null
-                : rows(imageFeatures, tokens.images());
-        return score(tokens, features, layerTokens.get(0).getManager());
+    public Queried scoreQueries(FeatureExtractor extractor, List<RgbImage> images, PatchScorer references,
+            NDManager manager) throws IOException {
+        int q = images.size();
+        try (PatchTokens tokens = extractor.extract(q, images::get, manager, ProgressListener.none())) {
+            finished(Stage.BACKBONE, tokens.imageFeatures());
+            TokenStore store = new ResidentTokens(tokens.layers(), tokens.gridH(), tokens.gridW());
+            int layers = store.layers();
+            NDArray[][] z = new NDArray[aggregation.featureSets().size()][layers];
+            NDArray last = null;
+            for (Pass pass : passes(layers)) {
+                last = features(store, pass).read(0, q, manager);
+                z[pass.set()][pass.layer()] = last;
+            }
+            finished(Stage.AGGREGATION, last);
+            if (references == null) {
+                return new Queried(z, null);
+            }
+            double[][][] msm = scorePasses(layers, pass -> FeatureChunks.of(z[pass.set()][pass.layer()]), references,
+                    q, manager, ProgressListener.none());
+            Combined c = combine(msm, q, tokens.gridH(), tokens.gridW(), true, manager);
+            return new Queried(z, new PixelMaps.Upsampled(c.maps(), c.result().scoresBeforeRscin()));
+        }
+    }
+
+    /**
+     * The stages from patch scoring to the image scores before RsCIN on a set whose features are held
+     * already (an inspector's bank scored mutually), with the configuration's scorer.
+     *
+     * @param manager its device computes; nothing stays on it
+     */
+    public MuscResult scoreHeld(int images, int layers, PassFeatures features, int gridH, int gridW,
+            NDManager manager) {
+        return combine(scorePasses(layers, features, scorer(gridH, gridW), images, manager, ProgressListener.none()),
+                images, gridH, gridW, manager);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // A set split over workers
+
+    /**
+     * Whether a set of N images of h×w patches with C channels is scored a layer at a time: every feature
+     * set of a layer from one product, where the aggregation gives its sets as one map (LNAMD with several
+     * degrees) and the scorer takes them so ({@link PatchScorer#scoresNeighbourhoods}). A worker of a
+     * split set then scores a layer (a unit) at a time too, else a pass.
+     */
+    public boolean scoresLayers(long images, int gridH, int gridW, long channels, Device device) {
+        return aggregation.givesNeighbourhoods() && scorer(gridH, gridW).scoresNeighbourhoods(images,
+                (long) gridH * gridW, channels, aggregation.featureSets().size(), device);
+    }
+
+    /** Receives what a worker's images give per scoring unit, batch by batch; the arrays are freed after
+     *  each call. */
+    public interface UnitSink {
+        /** Pass {@code unit} (in {@link #passes} order): the batch's features (b, L, C) float32. */
+        void pass(int unit, NDArray features) throws IOException;
+
+        /** Tapped layer {@code layer}: the batch's layer-normed map, its box sums' inverse norms and the
+         *  squares of its unit features. */
+        void layer(int layer, NeighbourhoodMaps.Block maps) throws IOException;
+
+        /** The batch's image features (b, D). */
+        void imageFeatures(NDArray features) throws IOException;
+    }
+
+    /**
+     * Backbone and aggregation of some of a set's images, per scoring unit: a layer where {@code layered}
+     * ({@link #scoresLayers} of the whole set), else a pass. Batches of the extractor's size, so that a
+     * worker whose images start at a multiple of it sees the batches the whole set does.
+     */
+    public void aggregateUnits(FeatureExtractor extractor, List<RgbImage> images, boolean layered, UnitSink sink,
+            NDManager manager) throws IOException {
+        int grid = extractor.grid();
+        extractor.extract(images.size(), images::get, manager, (tokens, f) -> {
+            ResidentTokens batch = new ResidentTokens(tokens, grid, grid);
+            if (layered) {
+                for (int layer = 0; layer < tokens.size(); layer++) {
+                    try (NDManager unit = manager.newSubManager()) {
+                        sink.layer(layer, aggregation.neighbourhoods(batch, layer).read(0, batch.images(), unit));
+                    }
+                }
+            } else {
+                List<Pass> passes = passes(tokens.size());
+                for (int k = 0; k < passes.size(); k++) {
+                    try (NDManager unit = manager.newSubManager()) {
+                        sink.pass(k, features(batch, passes.get(k)).read(0, batch.images(), unit)
+                                .toType(DataType.FLOAT32, false));
+                    }
+                }
+            }
+            sink.imageFeatures(f);
+        }, ProgressListener.none());
+    }
+
+    /**
+     * The features of all N images of one pass, held in the form the scorer reads them, so that a worker
+     * scores many query blocks against them without converting them each time.
+     *
+     * @param chunkImages images per read of {@code features}
+     * @param manager owner of what is held; close it to free it
+     */
+    public FeatureChunks hold(FeatureChunks features, int chunkImages, int gridH, int gridW, NDManager manager) {
+        return scorer(gridH, gridW).hold(features, chunkImages, manager);
+    }
+
+    /**
+     * Patch scoring of query images [from, to) of one pass against all N images held by {@link #hold}:
+     * what one worker computes on its own.
+     *
+     * @return (to − from, L) float64 on {@code manager}
+     */
+    public NDArray scoreBlock(Pass pass, FeatureChunks held, int gridH, int gridW, long from, long to,
+            NDManager manager) {
+        return scorer(gridH, gridW).scoreBlock(pass, held, Math.toIntExact(held.images()), from, to, manager);
+    }
+
+    /**
+     * Patch scoring of query images [from, to) of every feature set of one layer against all N images:
+     * (sets, to − from, L) float64 on {@code manager}.
+     */
+    public NDArray scoreBlock(NeighbourhoodMaps maps, long from, long to, NDManager manager) {
+        return scorer(maps.gridH(), maps.gridW()).scoreNeighbourhoodsBlock(maps, Math.toIntExact(maps.images()),
+                from, to, manager);
+    }
+
+    /**
+     * Aggregation and scoring of query images [from, to) of one pass against the whole set, from the
+     * set's tokens.
+     *
+     * @return (to − from, L) float64 on {@code manager}
+     */
+    public NDArray scoreBlock(TokenStore tokens, Pass pass, long from, long to, NDManager manager) {
+        MemoryPlan plan = plan(tokens, manager.getDevice());
+        PatchScorer scorer = scorer(tokens.gridH(), tokens.gridW());
+        if (scoresLayers(tokens.images(), tokens.gridH(), tokens.gridW(), tokens.channels(), manager.getDevice())) {
+            // the whole run's kernel (every set of the layer, this pass's kept), so that gathered blocks
+            // give its numbers
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray rows = scorer.scoreNeighbourhoodsBlock(aggregation.neighbourhoods(tokens, pass.layer()),
+                        plan.lnamdChunk(), from, to, scope).get(pass.set());
+                rows.attach(manager);
+                return rows;
+            }
+        }
+        return scorer.scoreBlock(pass, features(tokens, pass), plan.lnamdChunk(), from, to, manager);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** Tells the listener that {@code stage} ended, first waiting for the device where the stages are
+     *  timed apart ({@code sync}: an array the stage computed, or null where its results are on the host). */
+    private void finished(Stage stage, NDArray sync) {
+        if (sync != null && stages.separatesStages()) {
+            await(sync);
+        }
+        stages.finished(stage);
+    }
+
+    /** Waits for an asynchronous device by reading one element back. */
+    private static void await(NDArray a) {
+        int dims = a.getShape().dimension();
+        NDArray first = dims == 0 ? a : a.get(new NDIndex(String.join(",", Collections.nCopies(dims, "0"))));
+        first.toType(DataType.FLOAT32, false).toFloatArray();
+    }
+
+    /** The patch scorer of the configuration, made once per grid and shared by the pipelines derived
+     *  with {@link #withStages}. */
+    private static final class Scorers {
+        private final MuscConfig config;
+        private PatchScorer scorer;
+        private int gridH;
+        private int gridW;
+
+        Scorers(MuscConfig config) {
+            this.config = config;
+        }
+
+        synchronized PatchScorer of(int h, int w) {
+            if (scorer == null || h != gridH || w != gridW) {
+                scorer = config.scoring().scorer(h, w, config.interval(), config.memoryBudgetBytes(),
+                        config.precision());
+                gridH = h;
+                gridW = w;
+            }
+            return scorer;
+        }
     }
 
     private static float[][] rows(NDArray features, int n) {

@@ -124,6 +124,12 @@ public final class MuscResult {
         return pixelMaps.upsample(patchMap, from, to, true, manager);
     }
 
+    /** Every image's pixel map (float32) and its maximum, upsampled on {@code manager}'s device a
+     *  {@link PixelMaps#CHUNK} of images at a time. */
+    public PixelMaps.Upsampled pixelMaps(NDManager manager) {
+        return pixelMaps.all(patchMap, images, true, manager);
+    }
+
     private int degreeIndex(int degree) {
         int i = degrees.indexOf(degree);
         if (i < 0) {

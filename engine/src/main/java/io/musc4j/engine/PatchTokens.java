@@ -27,7 +27,7 @@ public record PatchTokens(List<NDArray> layers, NDArray imageFeatures, int gridH
     }
 
     /** Rows of an (n, D) array as float32. */
-    static float[][] rows(NDArray features) {
+    public static float[][] rows(NDArray features) {
         int n = Math.toIntExact(features.getShape().get(0));
         int d = Math.toIntExact(features.getShape().get(1));
         float[] flat = features.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();

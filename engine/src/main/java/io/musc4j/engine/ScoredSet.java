@@ -83,13 +83,9 @@ public final class ScoredSet {
         float[][] out = new float[size()][];
         try (NDManager scope = NDManager.newBaseManager(device)) {
             for (int p = 0; p < parts.size(); p++) {
-                MuscResult part = parts.get(p);
-                for (int k0 = 0; k0 < part.images(); k0 += PixelMaps.CHUNK) {
-                    int k1 = Math.min(part.images(), k0 + PixelMaps.CHUNK);
-                    float[][] chunk = part.pixelMaps(k0, k1, scope).maps();
-                    for (int k = k0; k < k1; k++) {
-                        out[subsets[p][k]] = chunk[k - k0];
-                    }
+                float[][] part = parts.get(p).pixelMaps(scope).maps();
+                for (int k = 0; k < part.length; k++) {
+                    out[subsets[p][k]] = part[k];
                 }
             }
         }

@@ -1,10 +1,19 @@
 package io.musc4j.run;
 
+import io.musc4j.datasets.DatasetFormat;
+import io.musc4j.engine.Division;
+import io.musc4j.engine.MuscConfig;
+import io.musc4j.engine.msm.MsmPrecision;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code musc run}: scores every image of one or more categories and writes results and pictures. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Versions.class, sortOptions = false,
@@ -41,8 +50,9 @@ public final class RunCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
+            converter = LowerCase.Formats.class, completionCandidates = LowerCase.Formats.class,
             description = "Layout of ROOT: ${COMPLETION-CANDIDATES}.")
-    Format format;
+    DatasetFormat format;
 
     @Option(names = "--category", paramLabel = "NAME[,NAME...]|ALL", hideParamSyntax = true, split = ",",
             defaultValue = "ALL",
@@ -55,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--image-size", paramLabel = "S", description = "Network input size in pixels, at most "
-            + RunJob.MAX_IMAGE_SIZE + " (default: the model's trained size).")
+            + MuscConfig.MAX_IMAGE_SIZE + " (default: the model's trained size).")
     Integer imageSize;
 
     @Option(names = "--layers", split = ",", paramLabel = "I,J,...", hideParamSyntax = true,
@@ -92,9 +102,10 @@ public final class RunCommand implements Callable<Integer> {
     int divide;
 
     @Option(names = "--divide-mode", paramLabel = "MODE", defaultValue = "random",
+            converter = LowerCase.DivideModes.class, completionCandidates = LowerCase.DivideModes.class,
             description = "How --divide picks subsets: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
                     + "random is seeded, so runs repeat).")
-    DivideMode divideMode;
+    Division.Mode divideMode;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Images per backbone pass (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -105,8 +116,9 @@ public final class RunCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            converter = LowerCase.Precisions.class, completionCandidates = LowerCase.Precisions.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; fp16 on CUDA only).")
-    PrecisionChoice precision;
+    MsmPrecision precision;
 
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder (created if needed).")
     Path out;
@@ -143,14 +155,50 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces on errors and DJL's log.")
     boolean verbose;
 
-    /** Dataset layouts the command reads. */
-    public enum Format { mvtec, visa, btad, mvtec2, folder }
+    /**
+     * The domain's enums on the command line by their lower-case names: each converter parses a name,
+     * and, as an Iterable, lists the names for help and completion.
+     */
+    abstract static class LowerCase<E extends Enum<E>> implements ITypeConverter<E>, Iterable<String> {
+        private final Class<E> type;
 
-    /** How --divide splits a category. */
-    public enum DivideMode { random, sequential }
+        LowerCase(Class<E> type) {
+            this.type = type;
+        }
 
-    /** Compute precision. */
-    public enum PrecisionChoice { fp32, fp16 }
+        @Override
+        public E convert(String value) {
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(value.trim())) {
+                    return e;
+                }
+            }
+            throw new TypeConversionException("expected one of " + String.join(", ", this) + ", got '" + value + "'");
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).iterator();
+        }
+
+        static final class Formats extends LowerCase<DatasetFormat> {
+            Formats() {
+                super(DatasetFormat.class);
+            }
+        }
+
+        static final class DivideModes extends LowerCase<Division.Mode> {
+            DivideModes() {
+                super(Division.Mode.class);
+            }
+        }
+
+        static final class Precisions extends LowerCase<MsmPrecision> {
+            Precisions() {
+                super(MsmPrecision.class);
+            }
+        }
+    }
 
     /** Heatmap normalisation. */
     public enum HeatmapMode { single, whole, none }

@@ -3,7 +3,6 @@ package io.musc4j.run;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.musc4j.batch.CategoryChecks;
 import io.musc4j.batch.FormatDefaults;
 import io.musc4j.batch.InputFingerprint;
@@ -20,7 +19,6 @@ import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.lnamd.Aggregation;
-import io.musc4j.engine.msm.MsmPrecision;
 import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.BackboneOptions;
@@ -48,19 +46,23 @@ public final class RunJob {
     /** Seed of {@code --divide-mode random}; recorded in run.json so a split can be repeated. */
     static final long DIVIDE_SEED = 42;
 
-    /**
-     * The largest {@code --image-size}: the ViT's tokens grow with S², attention with S⁴, and sizes far
-     * beyond this overflow the backbone's int-sized buffers (the paper uses 518).
-     */
-    static final int MAX_IMAGE_SIZE = 2048;
-
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
             .disableHtmlEscaping().create();
 
     private final RunCommand o;
+    private final MuscConfig config;
+    private final CategoryRun.Outputs outputs;
 
+    /**
+     * The job of a parsed command line, its options checked and turned into the run's configuration
+     * and outputs once, before any dataset or model is read.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the option that does not fit
+     */
     public RunJob(RunCommand options) {
         this.o = options;
+        this.config = configuration(options.format);
+        this.outputs = outputs(options);
     }
 
     /**
@@ -146,10 +148,7 @@ public final class RunJob {
      * {@code --out}), failing (one line) before any model loads when an option does not fit.
      */
     public List<Category> categories(Warnings warnings) {
-        DatasetFormat format = format();
-        configuration(format);
-        outputs();
-        return Datasets.categories(format, o.data, o.categories, Optional.of(o.out), warnings);
+        return Datasets.categories(o.format, o.data, o.categories, Optional.of(o.out), warnings);
     }
 
     /**
@@ -167,7 +166,6 @@ public final class RunJob {
 
     /** What a category must satisfy, in words naming only the options given. */
     CategoryChecks checks() {
-        MuscConfig config = configuration(format());
         RscinWindows rscin = config.rscin();
         String origin = o.rscin != null ? "--rscin " + o.rscin : "the " + format().cliName() + " default "
                 + rscin.windows().stream().map(String::valueOf).collect(Collectors.joining(","));
@@ -176,6 +174,10 @@ public final class RunJob {
 
     /** The per-category outputs and threshold rules the options ask for. */
     CategoryRun.Outputs outputs() {
+        return outputs;
+    }
+
+    private static CategoryRun.Outputs outputs(RunCommand o) {
         ThresholdRule threshold = option("--threshold", () -> ThresholdRule.parse(o.threshold));
         ThresholdRule pixel = o.pixelThreshold == null ? threshold
                 : option("--pixel-threshold", () -> ThresholdRule.parse(o.pixelThreshold));
@@ -184,12 +186,12 @@ public final class RunJob {
 
     /** The dataset layout of {@code --format}. */
     public DatasetFormat format() {
-        return DatasetFormat.parse(o.format.name());
+        return o.format;
     }
 
     /** A MuSc builder with the command's configuration (the model is loaded by {@code build()}). */
     public MuSc.Builder builder(ProgressListener progress) {
-        return MuSc.builder().config(configuration(format())).progress(progress);
+        return MuSc.builder().config(config).progress(progress);
     }
 
     /**
@@ -200,11 +202,12 @@ public final class RunJob {
         MuscConfig.Builder c = MuscConfig.builder();
         option("--model", () -> c.model(o.model));
         if (o.imageSize != null) {
-            if (o.imageSize > MAX_IMAGE_SIZE) {
-                throw new IllegalArgumentException("--image-size must be between 1 and " + MAX_IMAGE_SIZE
-                        + " pixels, got " + o.imageSize);
+            try {
+                c.imageSize(o.imageSize);
+            } catch (IllegalArgumentException e) {
+                // the builder's own words, the option named where they name the value
+                throw new IllegalArgumentException(e.getMessage().replaceFirst("^image size", "--image-size"), e);
             }
-            option("--image-size", () -> c.imageSize(o.imageSize));
         }
         if (o.layers != null) {
             option("--layers", () -> c.layers(o.layers));
@@ -215,12 +218,10 @@ public final class RunJob {
         }
         option("--interval", () -> c.interval(o.interval[0], o.interval[1]));
         c.scoring(scoring(o.scoring)).aggregation(aggregation(o.aggregation)).rscin(rscin(o.rscin, format));
-        option("--divide", () -> c.division(new Division(o.divide,
-                o.divideMode == RunCommand.DivideMode.random ? Division.Mode.RANDOM : Division.Mode.SEQUENTIAL,
-                DIVIDE_SEED)));
+        option("--divide", () -> c.division(new Division(o.divide, o.divideMode, DIVIDE_SEED)));
         option("--batch", () -> c.batchSize(o.batch));
         option("--device", () -> c.device(BackboneOptions.DeviceChoice.parse(o.device)));
-        c.precision(o.precision == RunCommand.PrecisionChoice.fp16 ? MsmPrecision.FP16 : MsmPrecision.FP32);
+        c.precision(o.precision);
         return option("--precision", c::build);
     }
 
@@ -235,7 +236,7 @@ public final class RunJob {
 
     /** Scores and writes one category at a time with {@code musc}. */
     public CategoryRun categoryRun(MuSc musc, Warnings warnings) {
-        return new CategoryRun(musc.imageSize(), format(), outputs(), checks(), warnings, musc);
+        return new CategoryRun(musc.imageSize(), o.format, outputs, checks(), warnings, musc);
     }
 
     /** The text of {@link #config}: what category.json records and {@code --resume} compares (a category
@@ -308,12 +309,11 @@ public final class RunJob {
      * input and output options of the command line.
      */
     public JsonObject config(MuSc musc) {
-        JsonObject c = JsonParser.parseString(musc.config().describe()).getAsJsonObject();
+        JsonObject c = musc.config().json();
         c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
-        c.addProperty("format", o.format.name());
+        c.addProperty("format", o.format.cliName());
         c.addProperty("heatmaps", o.heatmaps.name());
         c.addProperty("save_maps", o.saveMaps);
-        CategoryRun.Outputs outputs = outputs();
         c.addProperty("save_masks", o.saveMasks);
         c.addProperty("threshold", outputs.threshold().canonical());
         c.addProperty("pixel_threshold", outputs.pixelThreshold().canonical());

@@ -90,7 +90,7 @@ final class SparkRun {
                     results.putAll(outcome.results());
                     failures.putAll(outcome.failures());
                 } else {
-                    checkSplit(job, musc);
+                    checkSplit(job);
                     Path split = scratch.resolve("split");
                     for (Category c : todo) {
                         try {
@@ -128,12 +128,15 @@ final class SparkRun {
         }
     }
 
-    /** Split mode computes full MSM over LNAMD features of the whole category. */
-    private static void checkSplit(RunJob job, MuSc musc) {
-        if (job.options().divide() != 1 || musc.config().scoring().isAligned()
-                || musc.config().aggregation() != io.musc4j.engine.lnamd.Aggregation.LNAMD) {
-            throw new IllegalArgumentException("--spark-mode split computes full MSM over LNAMD features without "
-                    + "--divide; use --spark-mode categories for --divide, --scoring aligned or --aggregation snamd");
+    /**
+     * Split mode runs any scorer and aggregation of the plain run; a divided category is not split: its
+     * executors hold one reference of all the category's images per unit, where --divide scores each
+     * subset against itself.
+     */
+    private static void checkSplit(RunJob job) {
+        if (job.options().divide() != 1) {
+            throw new IllegalArgumentException("--spark-mode split holds one reference of the whole category per "
+                    + "unit, and --divide scores each subset against itself; use --spark-mode categories with --divide");
         }
     }
 

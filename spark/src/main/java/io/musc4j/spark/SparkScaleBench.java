@@ -56,8 +56,10 @@ public final class SparkScaleBench implements Callable<Integer> {
         long fileBytes = (long) images * passes.imageBytes();
         System.out.printf(Locale.ROOT, "spark-scale: N=%d L=%d C=%d, one pass; features %.1f MiB in %d chunk files%n",
                 images, patches, channels, fileBytes / 1048576.0, bounds.length - 1);
-        SplitJob.MsmSettings settings = new SplitJob.MsmSettings(0, 0.3, 1L << 30,
-                io.musc4j.engine.msm.MsmPrecision.FP32, -1);
+        // one pass of full MSM: one degree, the pixel maps' size is not used
+        io.musc4j.engine.MuscConfig config = io.musc4j.engine.MuscConfig.builder().imageSize(patches).degrees(1)
+                .device(ai.djl.Device.cpu()).build();
+        SplitJob.MsmSettings settings = new SplitJob.MsmSettings(config.describe(), -1);
         // libtorch loads once per JVM; loaded here, so that it is not timed as part of the first run
         ai.djl.engine.Engine.getEngine("PyTorch");
         double secondsPerPairCore = 0;
@@ -74,8 +76,8 @@ public final class SparkScaleBench implements Callable<Integer> {
                             block, settings, read);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     long peak = peakKiB();
-                    long reference = StageRunner.referenceBytes(passes, settings.precision());
-                    long perTask = StageRunner.blockBytes(passes, block, settings.config(), settings.device());
+                    long reference = StageRunner.referenceBytes(passes, config.precision());
+                    long perTask = StageRunner.blockBytes(passes, block, config, settings.device());
                     System.out.printf(Locale.ROOT, "local[%d]: %.1f s, query blocks of %d, peak RSS %.0f MiB "
                                     + "(formula: reference %.0f MiB + %d x block %.0f MiB), read %.1f MiB%n",
                             k, seconds, block, peak / 1024.0, reference / 1048576.0, k, perTask / 1048576.0,

@@ -13,8 +13,7 @@ import io.musc4j.datasets.image.ImageIo;
 import ai.djl.Device;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
-import io.musc4j.engine.msm.MsmInterval;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.metrics.Metrics;
 import io.musc4j.models.preprocess.Preprocessing;
 import java.io.BufferedOutputStream;
@@ -224,7 +223,8 @@ final class SplitJob {
                 for (String relative : part.images()) {
                     images.add(preprocessing.resize(ImageIo.readRgb(image(relative, scratch)), musc.imageSize()));
                 }
-                int passes = layered ? musc.layers().length : musc.layers().length * musc.config().degrees().size();
+                int passes = layered ? musc.layers().length
+                        : musc.pipeline().passes(musc.layers().length).size();
                 Path[] local = new Path[passes + 1];
                 OutputStream[] outs = new OutputStream[passes + 1];
                 try {
@@ -288,22 +288,18 @@ final class SplitJob {
     }
 
     /**
-     * What stage 2 computes with, as plain values: the MSM interval, the workspace budget that sizes
-     * the kernel's tiles, the product precision, and the GPU the executors score on (its index, or −1
-     * for the CPU).
+     * What stage 2 computes with: the run's configuration as its canonical description (how it crosses to
+     * the executors, which build the same {@link MuscPipeline} from it) and the GPU the executors score on
+     * (its index, or −1 for the CPU).
      */
-    record MsmSettings(double low, double high, long budgetBytes, MsmPrecision precision, int gpu)
-            implements Serializable {
+    record MsmSettings(String config, int gpu) implements Serializable {
 
         static MsmSettings of(MuSc musc) {
-            MuscConfig c = musc.config();
-            return new MsmSettings(c.interval().low(), c.interval().high(), c.memoryBudgetBytes(), c.precision(),
-                    musc.device().isGpu() ? musc.device().getDeviceId() : -1);
+            return new MsmSettings(musc.config().describe(), musc.device().isGpu() ? musc.device().getDeviceId() : -1);
         }
 
-        MuscConfig config() {
-            return MuscConfig.builder().interval(new MsmInterval(low, high)).memoryBudgetBytes(budgetBytes)
-                    .precision(precision).build();
+        MuscPipeline pipeline() {
+            return new MuscPipeline(MuscConfig.parse(config));
         }
 
         Device device() {
@@ -334,22 +330,22 @@ final class SplitJob {
         @Override
         public double[] call(Block block) throws Exception {
             org.apache.hadoop.fs.Path w = new org.apache.hadoop.fs.Path(work);
-            MuscConfig config = settings.config();
+            MuscPipeline pipeline = settings.pipeline();
             try (ExecutorCache.Lease lease = ExecutorCache.reference(work + "#" + block.unit(),
-                    () -> StageRunner.load(passes, bounds, (from, to) -> {
+                    () -> StageRunner.load(passes, block.unit(), bounds, (from, to) -> {
                         byte[] bytes = storage.read(Chunks.features(w, block.unit(), from, to));
                         bytesRead.add(bytes.length);
                         return ByteBuffer.wrap(bytes);
-                    }, config.precision(), settings.device()))) {
+                    }, pipeline, settings.device()))) {
                 Faults.check("msm", null);
-                return StageRunner.scoreBlock(lease.reference(), block.from(), block.to(), config);
+                return StageRunner.scoreBlock(lease.reference(), block.from(), block.to(), pipeline);
             }
         }
     }
 
     /**
      * Stage 2 for every unit: one Spark job per unit (so an executor holds one unit's reference at a
-     * time), query blocks of {@code block} images; returns msm[degree][layer] (N·L float64 row-major).
+     * time), query blocks of {@code block} images; returns msm[feature set][layer] (N·L float64 row-major).
      */
     static double[][][] msm(JavaSparkContext sc, Storage storage, String work, StageRunner.Passes passes,
             int[] bounds, int block, MsmSettings settings, LongAccumulator bytesRead) {

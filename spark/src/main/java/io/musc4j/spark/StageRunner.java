@@ -9,19 +9,17 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.common.image.RgbImage;
-import io.musc4j.engine.FeatureExtractor;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.MuscResult;
-import io.musc4j.engine.ProgressListener;
-import io.musc4j.engine.maps.PixelMaps;
+import io.musc4j.engine.PatchTokens;
+import io.musc4j.engine.msm.FeatureChunks;
 import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.MsmPrecision;
-import io.musc4j.engine.msm.NearestPatchMinima;
 import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.msm.Pass;
-import io.musc4j.engine.store.ResidentTokens;
+import io.musc4j.engine.msm.ScoringPlan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,23 +27,23 @@ import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
- * The only class of musc4j-spark that calls the engine's internals: the three stages of one category
- * split over a cluster, each computing exactly what {@link MuscPipeline} computes for the whole set
- * (stages 1 and 3 are the pipeline's own; stage 2 scores against features an executor keeps loaded).
+ * The only class of musc4j-spark that calls the engine: the three stages of one category split over a
+ * cluster, each one of {@link MuscPipeline}'s own ways to run a set in parts, so that the gathered
+ * blocks give the numbers of the whole run with any scorer and aggregation the configuration names.
  *
  * <ol>
- * <li>{@link #extract}: backbone and LNAMD of a partition of the images, per scoring unit: where the
- * pipeline scores a layer at a time ({@link MuscPipeline#scoresLayers}: LNAMD with several degrees) a
- * unit is a tapped layer, and the task writes its layer-normed map (n, L, C), the inverse norms of its
- * box sums and the squares of its unit features ((n, D, L) each); otherwise a unit is a pass (tapped
- * layer, degree r), and the task writes its features (n, L, C). Also the (n, D) image features RsCIN
+ * <li>{@link #extract}: backbone and aggregation of a partition of the images, per scoring unit
+ * ({@link MuscPipeline#aggregateUnits}): where the pipeline scores a layer at a time
+ * ({@link MuscPipeline#scoresLayers}: LNAMD with several degrees) a unit is a tapped layer, and the task
+ * writes its layer-normed map (n, L, C), the inverse norms of its box sums and the squares of its unit
+ * features ((n, D, L) each); otherwise a unit is a pass (tapped layer, feature set: an LNAMD degree or
+ * SNAMD's one set), and the task writes its features (n, L, C). Also the (n, D) image features RsCIN
  * uses.</li>
- * <li>{@link #scoreBlock}: MSM of a block of query images [i0, i1) against all N images of one unit,
- * each pair oriented as the engine's query-block form orients it, then the interval average:
- * (sets, i1 − i0, L) float64. The N images' features are held as the kernel reads them
- * ({@link Reference}), which an executor loads once per unit and keeps for all its blocks.</li>
- * <li>{@link #finish}: the patch map's upsampling to S×S (bilinear, align corners), the image
- * scores (maxima of the pixel maps) and RsCIN.</li>
+ * <li>{@link #scoreBlock}: patch scoring of a block of query images [i0, i1) against all N images of one
+ * unit ({@link MuscPipeline#scoreBlock}): (sets, i1 − i0, L) float64. The N images' features are held
+ * as the scorer reads them ({@link Reference}, {@link MuscPipeline#hold}), which an executor loads once
+ * per unit and keeps for all its blocks.</li>
+ * <li>{@link #finish}: averaging, pixel maps, image scores and RsCIN ({@link MuscPipeline#finish}).</li>
  * </ol>
  *
  * Only plain Java arrays enter and leave; every NDArray lives in a scope closed here.
@@ -69,7 +67,8 @@ final class StageRunner {
      * @param gridW patch columns w
      * @param channels C
      * @param layers tapped layers
-     * @param degrees LNAMD degrees r, in the configuration's order
+     * @param degrees the degree each feature set of a layer is recorded under (LNAMD: the configuration's
+     *     degrees; SNAMD: its one set)
      */
     record Passes(int images, int gridH, int gridW, long channels, int layers, List<Integer> degrees, boolean layered)
             implements java.io.Serializable {
@@ -114,8 +113,10 @@ final class StageRunner {
         static Passes of(MuSc musc, int images) {
             int grid = musc.backboneSpec().grid(musc.imageSize());
             long channels = musc.backboneSpec().hiddenSize();
-            return new Passes(images, grid, grid, channels, musc.layers().length, musc.config().degrees(),
-                    musc.pipeline().scoresLayers(images, grid, grid, channels, musc.device()));
+            MuscPipeline pipeline = musc.pipeline();
+            return new Passes(images, grid, grid, channels, musc.layers().length,
+                    pipeline.aggregation().featureSets(), pipeline.scoresLayers(images, grid, grid, channels,
+                    musc.device()));
         }
     }
 
@@ -132,69 +133,53 @@ final class StageRunner {
 
     /**
      * Stage 1: the backbone over {@code images} (batches of the model's batch size, so a partition
-     * that starts at a multiple of it sees the batches the whole set does) and LNAMD per pass.
+     * that starts at a multiple of it sees the batches the whole set does) and aggregation per unit.
      */
     static void extract(MuSc musc, List<RgbImage> images, boolean layered, FeatureSink sink) throws IOException {
-        FeatureExtractor extractor = musc.extractor();
-        MuscPipeline pipeline = musc.pipeline();
-        int grid = musc.backboneSpec().grid(musc.imageSize());
         try (NDManager scope = NDManager.newBaseManager(musc.device())) {
-            extractor.extract(images.size(), images::get, scope, (tokens, f) -> {
-                ResidentTokens batch = new ResidentTokens(tokens, grid, grid);
-                if (layered) {
-                    for (int layer = 0; layer < tokens.size(); layer++) {
-                        try (NDManager unit = scope.newSubManager()) {
-                            NeighbourhoodMaps.Block b = pipeline.aggregation().neighbourhoods(batch, layer)
-                                    .read(0, batch.images(), unit);
-                            // image-major norms, so that the batches of a partition concatenate
-                            NDArray all = NDArrays.concat(new NDList(b.map().reshape(batch.images(), -1),
-                                    b.inverseNorms().transpose(1, 0, 2).reshape(batch.images(), -1),
-                                    b.unitSquares().transpose(1, 0, 2).reshape(batch.images(), -1)), 1);
-                            sink.features(layer, all.toFloatArray());
-                        }
-                    }
-                } else {
-                    List<Pass> passes = pipeline.passes(tokens.size());
-                    for (int k = 0; k < passes.size(); k++) {
-                        try (NDManager pass = scope.newSubManager()) {
-                            NDArray z = pipeline.features(batch, passes.get(k)).read(0, batch.images(), pass);
-                            sink.features(k, z.toType(DataType.FLOAT32, false).toFloatArray());
-                        }
-                    }
+            musc.pipeline().aggregateUnits(musc.extractor(), images, layered, new MuscPipeline.UnitSink() {
+                @Override
+                public void pass(int unit, NDArray features) throws IOException {
+                    sink.features(unit, features.toFloatArray());
                 }
-                sink.imageFeatures(rows(f));
-            }, ProgressListener.none());
-        }
-    }
 
-    private static float[][] rows(NDArray features) {
-        int n = Math.toIntExact(features.getShape().get(0));
-        int d = Math.toIntExact(features.getShape().get(1));
-        float[] flat = features.toType(DataType.FLOAT32, false).toFloatArray();
-        float[][] rows = new float[n][d];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(flat, i * d, rows[i], 0, d);
+                @Override
+                public void layer(int layer, NeighbourhoodMaps.Block b) throws IOException {
+                    long n = b.map().getShape().get(0);
+                    // image-major norms, so that the batches of a partition concatenate
+                    NDArray all = NDArrays.concat(new NDList(b.map().reshape(n, -1),
+                            b.inverseNorms().transpose(1, 0, 2).reshape(n, -1),
+                            b.unitSquares().transpose(1, 0, 2).reshape(n, -1)), 1);
+                    sink.features(layer, all.toFloatArray());
+                }
+
+                @Override
+                public void imageFeatures(NDArray features) throws IOException {
+                    sink.imageFeatures(PatchTokens.rows(features));
+                }
+            }, scope);
         }
-        return rows;
     }
 
     /**
-     * The N images' features of one unit as the MSM kernel reads them, on a device: a pass's features in
-     * product form, or a layer's maps with their inverse norms and unit squares. An executor keeps it
-     * while it scores blocks of that unit. Close it to free it.
+     * The N images' features of one unit as the scorer reads them, on a device: a pass's features held
+     * by the scorer ({@link MuscPipeline#hold}: full MSM's product form), or a layer's maps with their
+     * inverse norms and unit squares. An executor keeps it while it scores blocks of that unit. Close it
+     * to free it.
      */
     static final class Reference implements AutoCloseable {
         private final NDManager manager;
-        private final NearestPatchMinima.ProductForm form;
+        private final FeatureChunks held;
         private final NeighbourhoodMaps maps;
         private final Passes passes;
+        private final int unit;
 
-        private Reference(NDManager manager, NearestPatchMinima.ProductForm form, NeighbourhoodMaps maps,
-                Passes passes) {
+        private Reference(NDManager manager, FeatureChunks held, NeighbourhoodMaps maps, Passes passes, int unit) {
             this.manager = manager;
-            this.form = form;
+            this.held = held;
             this.maps = maps;
             this.passes = passes;
+            this.unit = unit;
         }
 
         @Override
@@ -210,71 +195,93 @@ final class StageRunner {
     }
 
     /**
-     * Loads one unit's reference features from its chunks ({@code bounds}: image ranges [b_k, b_{k+1})
-     * in order): into the product form in {@code precision}, or as a layer's maps, on {@code device}.
+     * Loads unit {@code unit}'s reference features from its chunks ({@code bounds}: image ranges
+     * [b_k, b_{k+1}) in order, all but the last of one size): held by the pipeline's scorer, or as a
+     * layer's maps, on {@code device}.
      */
-    static Reference load(Passes passes, int[] bounds, ChunkReader chunks, MsmPrecision precision, Device device)
-            throws IOException {
+    static Reference load(Passes passes, int unit, int[] bounds, ChunkReader chunks, MuscPipeline pipeline,
+            Device device) throws IOException {
         NDManager manager = NDManager.newBaseManager(device);
         try {
+            if (!passes.layered()) {
+                FeatureChunks files = new ChunkFeatures(passes, bounds, chunks);
+                FeatureChunks held = pipeline.hold(files, bounds[1] - bounds[0], passes.gridH(), passes.gridW(),
+                        manager);
+                return new Reference(manager, held, null, passes, unit);
+            }
             long l = passes.patches();
             long c = passes.channels();
             int d = passes.degrees().size();
-            NearestPatchMinima.ProductForm form = passes.layered() ? null : NearestPatchMinima.ProductForm.empty(
-                    passes.images(), l, c, precision, manager);
-            NDArray map = passes.layered() ? manager.create(new Shape(passes.images(), l, c), DataType.FLOAT32) : null;
-            NDArray inverse = passes.layered() ? manager.create(new Shape(d, passes.images(), l), DataType.FLOAT32)
-                    : null;
-            NDArray squares = passes.layered() ? manager.create(new Shape(d, passes.images(), l), DataType.FLOAT32)
-                    : null;
+            NDArray map = manager.create(new Shape(passes.images(), l, c), DataType.FLOAT32);
+            NDArray inverse = manager.create(new Shape(d, passes.images(), l), DataType.FLOAT32);
+            NDArray squares = manager.create(new Shape(d, passes.images(), l), DataType.FLOAT32);
             for (int k = 0; k + 1 < bounds.length; k++) {
                 int from = bounds[k];
                 int to = bounds[k + 1];
                 FloatBuffer values = chunks.read(from, to).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
                 try (NDManager part = manager.newSubManager()) {
-                    if (passes.layered()) {
-                        NDArray rows = part.create(values, new Shape(to - from, l * (c + 2L * d)));
-                        map.set(new NDIndex("{}:{}", from, to), rows.get(":, :{}", l * c).reshape(to - from, l, c));
-                        inverse.set(new NDIndex(":, {}:{}", from, to), rows.get(":, {}:{}", l * c, l * (c + d))
-                                .reshape(to - from, d, l).transpose(1, 0, 2));
-                        squares.set(new NDIndex(":, {}:{}", from, to), rows.get(":, {}:", l * (c + d))
-                                .reshape(to - from, d, l).transpose(1, 0, 2));
-                    } else {
-                        form.set(from, part.create(values, new Shape(to - from, l, c)));
-                    }
+                    NDArray rows = part.create(values, new Shape(to - from, l * (c + 2L * d)));
+                    map.set(new NDIndex("{}:{}", from, to), rows.get(":, :{}", l * c).reshape(to - from, l, c));
+                    inverse.set(new NDIndex(":, {}:{}", from, to), rows.get(":, {}:{}", l * c, l * (c + d))
+                            .reshape(to - from, d, l).transpose(1, 0, 2));
+                    squares.set(new NDIndex(":, {}:{}", from, to), rows.get(":, {}:", l * (c + d))
+                            .reshape(to - from, d, l).transpose(1, 0, 2));
                 }
             }
-            NeighbourhoodMaps maps = passes.layered() ? NeighbourhoodMaps.of(
-                    new NeighbourhoodMaps.Block(map, inverse, squares), passes.gridH(), passes.gridW(), passes.degrees())
-                    : null;
-            return new Reference(manager, form, maps, passes);
+            NeighbourhoodMaps maps = NeighbourhoodMaps.of(new NeighbourhoodMaps.Block(map, inverse, squares),
+                    passes.gridH(), passes.gridW(), passes.degrees());
+            return new Reference(manager, null, maps, passes, unit);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
+    /** A pass's features in the chunk files, read a chunk at a time (ranges on the chunks' bounds). */
+    private record ChunkFeatures(Passes passes, int[] bounds, ChunkReader chunks) implements FeatureChunks {
+        @Override
+        public long images() {
+            return passes.images();
+        }
+
+        @Override
+        public long patches() {
+            return passes.patches();
+        }
+
+        @Override
+        public long channels() {
+            return passes.channels();
+        }
+
+        @Override
+        public NDArray read(long from, long to, NDManager manager) {
+            int k = java.util.Arrays.binarySearch(bounds, (int) from);
+            if (k < 0 || k + 1 >= bounds.length || bounds[k + 1] != to) {
+                throw new IllegalArgumentException("features of images [" + from + ", " + to
+                        + ") are not one chunk of " + java.util.Arrays.toString(bounds));
+            }
+            try {
+                FloatBuffer values = chunks.read((int) from, (int) to).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                return manager.create(values, new Shape(to - from, patches(), channels()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     /**
-     * Stage 2: MSM scores (sets, i1 − i0, L) float64 row-major of query images [i0, i1) against all N
-     * images of the reference's unit: nearest-patch distances to every other image, then the interval
-     * average over the N − 1 of them.
+     * Stage 2: the scores (sets, i1 − i0, L) float64 row-major of query images [i0, i1) against all N
+     * images of the reference's unit.
      */
-    static double[] scoreBlock(Reference ref, int i0, int i1, MuscConfig config) {
+    static double[] scoreBlock(Reference ref, int i0, int i1, MuscPipeline pipeline) {
         Passes p = ref.passes;
-        FullMsm scoring = new FullMsm(config.interval(), config.memoryBudgetBytes(), config.precision());
         try (NDManager scope = ref.manager.newSubManager()) {
             if (ref.maps != null) {
-                return scoring.scoreNeighbourhoodsBlock(ref.maps, p.images(), i0, i1, scope).toDoubleArray();
+                return pipeline.scoreBlock(ref.maps, i0, i1, scope).toDoubleArray();
             }
-            NearestPatchMinima kernel = scoring.kernel(p.patches(), p.channels());
-            NDArray queries = ref.form.product().get(scope, new NDIndex("{}:{}, :, :{}", i0, i1, p.channels()))
-                    .toType(DataType.FLOAT32, true);
-            NDArray minima = kernel.cross(queries, ref.form);
-            for (int i = i0; i < i1; i++) {
-                // an image is not its own candidate
-                minima.set(new NDIndex("{}, {}, :", i - i0, i), Float.POSITIVE_INFINITY);
-            }
-            return config.interval().average(minima, p.images() - 1).toDoubleArray();
+            Pass pass = new Pass(p.layer(ref.unit), ref.unit % p.degrees().size());
+            return pipeline.scoreBlock(pass, ref.held, p.gridH(), p.gridW(), i0, i1, scope).toDoubleArray();
         }
     }
 
@@ -284,6 +291,12 @@ final class StageRunner {
      * queries' features and their product form.
      */
     static long blockBytes(Passes p, int block, MuscConfig config, Device device) {
+        if (config.scoring().isAligned()) {
+            // the scorer's grid layouts of the held features, one chunk of queries, and the block's scores
+            ScoringPlan plan = config.scoring().plan(p.images(), p.patches(), p.channels(), 1, config.interval(),
+                    config.memoryBudgetBytes(), config.precision(), device);
+            return plan.referenceBytes() + plan.bytes() + (long) block * p.patches() * Double.BYTES;
+        }
         FullMsm scoring = new FullMsm(config.interval(), config.memoryBudgetBytes(), config.precision());
         long distances = (long) block * p.images() * p.patches();
         if (p.layered()) {
@@ -296,8 +309,9 @@ final class StageRunner {
         return queries + distances * BLOCK_BYTES_PER_DISTANCE + tile;
     }
 
-    /** Native bytes of one unit's reference features: N·L·(C+2) elements in product form, or a layer's
-     *  maps, inverse norms and unit squares, N·L·(C+2D) float32. */
+    /** Native bytes of one unit's reference features: N·L·(C+2) elements in full MSM's product form, or a
+     *  layer's maps, inverse norms and unit squares, N·L·(C+2D) float32 (aligned MSM's float32 features,
+     *  N·L·C, are less). */
     static long referenceBytes(Passes p, MsmPrecision precision) {
         return p.layered() ? (long) p.images() * p.imageBytes()
                 : (long) p.images() * p.patches() * (p.channels() + 2) * precision.bytes();
@@ -314,23 +328,15 @@ final class StageRunner {
     }
 
     /**
-     * Stage 3, the pipeline's: averaging over layers then degrees, pixel maps, image scores (their
+     * Stage 3, the pipeline's: averaging over layers then feature sets, pixel maps, image scores (their
      * maxima) and RsCIN with {@code imageFeatures}.
      *
-     * @param msm [degree][layer] (N·L) float64 row-major MSM scores of every pass
+     * @param msm [feature set][layer] (N·L) float64 row-major scores of every pass
      */
     static Finished finish(MuSc musc, Passes p, double[][][] msm, float[][] imageFeatures) {
-        int n = p.images();
-        MuscPipeline pipeline = musc.pipeline();
-        float[][] maps = new float[n][];
         try (NDManager scope = NDManager.newBaseManager(musc.device())) {
-            MuscResult result = pipeline.combine(msm, n, p.gridH(), p.gridW(), scope);
-            for (int i0 = 0; i0 < n; i0 += PixelMaps.CHUNK) {
-                int i1 = Math.min(n, i0 + PixelMaps.CHUNK);
-                System.arraycopy(result.pixelMaps(i0, i1, scope).maps(), 0, maps, i0, i1 - i0);
-            }
-            double[] before = result.scoresBeforeRscin();
-            return new Finished(before, pipeline.rescore(before, imageFeatures), maps);
+            MuscResult result = musc.pipeline().finish(msm, p.images(), p.gridH(), p.gridW(), imageFeatures, scope);
+            return new Finished(result.scoresBeforeRscin(), result.scores(), result.pixelMaps(scope).maps());
         }
     }
 }

@@ -144,6 +144,23 @@ class SparkRunTest {
         assertSame(plain, out, "brick");
     }
 
+    /** Aligned scoring and SNAMD run split as in the plain run: the executors score through the same pipeline. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--scoring aligned:1", "--aggregation snamd"})
+    void splitModeRunsEveryScorerAndAggregation(String option) throws Exception {
+        String name = option.replaceAll("[^a-z0-9]", "");
+        Path plain = tmp.resolve("plain-" + name);
+        List<String> args = common("dinov2-tiny", plain, "brick");
+        args.addAll(List.of(option.split(" ")));
+        assertEquals(0, new CommandLine(new RunCommand()).setExecutionExceptionHandler(new OneLineErrors())
+                .execute(args.toArray(String[]::new)));
+        Path out = tmp.resolve("split-" + name);
+        List<String> split = new ArrayList<>(List.of(option.split(" ")));
+        split.addAll(List.of("--spark-mode", "split", "--query-block", "5"));
+        assertEquals(0, spark("dinov2-tiny", out, "brick", split.toArray(String[]::new)));
+        assertSame(plain, out, "brick");
+    }
+
     @Test
     void aFailedTaskIsRetriedAndTheResultIsUnchanged() throws Exception {
         Path out = tmp.resolve("retried");

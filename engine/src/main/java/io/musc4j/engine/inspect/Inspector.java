@@ -9,12 +9,8 @@ import io.musc4j.engine.FeatureExtractor;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscPipeline;
-import io.musc4j.engine.PatchTokens;
-import io.musc4j.engine.ProgressListener;
-import io.musc4j.engine.maps.PixelMaps;
-import io.musc4j.engine.msm.FeatureChunks;
-import io.musc4j.engine.msm.Pass;
-import io.musc4j.engine.store.ResidentTokens;
+import io.musc4j.engine.StageListener;
+import io.musc4j.engine.StageListener.Stage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -73,7 +69,6 @@ public final class Inspector implements AutoCloseable {
     private final Device device;
     private final MuscConfig config;
     private final MuscPipeline pipeline;
-    private final PixelMaps pixelMaps;
     private final int capacity;
     private final int warmUp;
     private final double fixedThreshold;
@@ -114,7 +109,6 @@ public final class Inspector implements AutoCloseable {
         this.gridW = gridH;
         this.layers = b.musc.layers().length;
         this.sets = pipeline.aggregation().featureSets().size();
-        this.pixelMaps = pipeline.pixelMaps(gridH, gridW);
         this.bank = new FeatureBank(capacity, sets, layers, config.precision(), device);
         this.scoring = new BankMsm(config, bank);
     }
@@ -152,67 +146,68 @@ public final class Inspector implements AutoCloseable {
         double threshold = judged ? threshold() : Double.NaN;
         int bankParts = bank.size();
         try (NDManager call = NDManager.newBaseManager(device)) {
-            long t0 = System.nanoTime();
-            NDArray[][] z = new NDArray[sets][layers];
-            try (PatchTokens tokens = extractor.extract(q, parts::get, call, ProgressListener.none())) {
-                long t1 = System.nanoTime();
-                ResidentTokens store = new ResidentTokens(tokens.layers(), gridH, gridW);
-                for (Pass pass : pipeline.passes(layers)) {
-                    z[pass.set()][pass.layer()] = pipeline.features(store, pass).read(0, q, call);
-                }
-                long t2 = System.nanoTime();
-                double[] patchMaps = bankParts == 0 ? null : MuscPipeline.patchMap(MuscPipeline.layerMeans(
-                        pipeline.scorePasses(layers, pass -> FeatureChunks.of(z[pass.set()][pass.layer()]), scoring,
-                                q, call)));
-                long t3 = System.nanoTime();
-                double[] scores = new double[q];
-                float[][] maps = new float[q][];
-                if (patchMaps == null) {
-                    Arrays.fill(scores, Double.NaN);
-                    for (int i = 0; i < q; i++) {
-                        maps[i] = new float[s * s];
-                        Arrays.fill(maps[i], Float.NaN);
-                    }
-                } else {
-                    pixelMaps(patchMaps, q, call, scores, maps);
-                }
-                Verdict[] verdicts = new Verdict[q];
-                List<List<Region>> regions = new ArrayList<>(q);
+            StageClock clock = new StageClock();
+            MuscPipeline.Queried scored = pipeline.withStages(clock).scoreQueries(extractor, parts,
+                    bankParts == 0 ? null : scoring, call);
+            NDArray[][] z = scored.features();
+            double[] scores = new double[q];
+            float[][] maps = new float[q][];
+            if (scored.maps() == null) {
+                Arrays.fill(scores, Double.NaN);
                 for (int i = 0; i < q; i++) {
-                    verdicts[i] = !judged ? Verdict.WARMING_UP
-                            : scores[i] > threshold ? Verdict.ANOMALOUS : Verdict.NORMAL;
-                    regions.add(judged ? AnomalyRegions.find(maps[i], s, s, threshold) : List.of());
+                    maps[i] = new float[s * s];
+                    Arrays.fill(maps[i], Float.NaN);
                 }
-                long t4 = System.nanoTime();
-                for (int i = 0; i < q; i++) {
-                    admit(z, i, scores[i], verdicts[i], call);
-                }
-                long t5 = System.nanoTime();
-                Inspection.Timing timing = new Inspection.Timing(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, q);
-                List<Inspection> out = new ArrayList<>(q);
-                for (int i = 0; i < q; i++) {
-                    RgbImage image = parts.get(i);
-                    out.add(new Inspection(inspected + i + 1, scores[i], maps[i], s, verdicts[i], threshold,
-                            regions.get(i), bankParts, image.width(), image.height(), timing));
-                }
-                inspected += q;
-                return out;
+            } else {
+                scores = scored.maps().scores();
+                maps = scored.maps().maps();
             }
+            Verdict[] verdicts = new Verdict[q];
+            List<List<Region>> regions = new ArrayList<>(q);
+            for (int i = 0; i < q; i++) {
+                verdicts[i] = !judged ? Verdict.WARMING_UP
+                        : scores[i] > threshold ? Verdict.ANOMALOUS : Verdict.NORMAL;
+                regions.add(judged ? AnomalyRegions.find(maps[i], s, s, threshold) : List.of());
+            }
+            long judgedAt = System.nanoTime();
+            for (int i = 0; i < q; i++) {
+                admit(z, i, scores[i], verdicts[i], call);
+            }
+            Inspection.Timing timing = new Inspection.Timing(clock.nanos(Stage.BACKBONE), clock.nanos(Stage.AGGREGATION),
+                    clock.nanos(Stage.SCORING), clock.nanos(Stage.MAPS) + judgedAt - clock.last(),
+                    System.nanoTime() - judgedAt, q);
+            List<Inspection> out = new ArrayList<>(q);
+            for (int i = 0; i < q; i++) {
+                RgbImage image = parts.get(i);
+                out.add(new Inspection(inspected + i + 1, scores[i], maps[i], s, verdicts[i], threshold,
+                        regions.get(i), bankParts, image.width(), image.height(), timing));
+            }
+            inspected += q;
+            return out;
         } catch (IOException e) {
             // the images are in memory: the extractor's source cannot fail
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The pipeline's maps stage: pixel maps and, as each one's maximum, the scores. */
-    private void pixelMaps(double[] patchMaps, int n, NDManager parent, double[] scores, float[][] maps) {
-        for (int i0 = 0; i0 < n; i0 += PixelMaps.CHUNK) {
-            int i1 = Math.min(n, i0 + PixelMaps.CHUNK);
-            PixelMaps.Upsampled chunk = pixelMaps.upsample(patchMaps, i0, i1, maps != null, parent);
-            System.arraycopy(chunk.scores(), 0, scores, i0, i1 - i0);
-            if (maps != null) {
-                System.arraycopy(chunk.maps(), 0, maps, i0, i1 - i0);
-            }
+    /** The time of each stage of one call, from the pipeline's stage ends. */
+    private static final class StageClock implements StageListener {
+        private final long[] nanos = new long[Stage.values().length];
+        private long last = System.nanoTime();
+
+        @Override
+        public void finished(Stage stage) {
+            long now = System.nanoTime();
+            nanos[stage.ordinal()] += now - last;
+            last = now;
+        }
+
+        long nanos(Stage stage) {
+            return nanos[stage.ordinal()];
+        }
+
+        long last() {
+            return last;
         }
     }
 
@@ -233,11 +228,8 @@ public final class Inspector implements AutoCloseable {
 
     /** The reference scores start as MuSc on the bank: each part scored against all the others. */
     private void seedReferenceScores(NDManager call) {
-        int n = bank.size();
-        double[] maps = MuscPipeline.patchMap(MuscPipeline.layerMeans(pipeline.scorePasses(layers,
-                pass -> bank.features(pass.set(), pass.layer()), pipeline.scorer(gridH, gridW), n, call)));
-        double[] scores = new double[n];
-        pixelMaps(maps, n, call, scores, null);
+        double[] scores = pipeline.scoreHeld(bank.size(), layers, pass -> bank.features(pass.set(), pass.layer()),
+                gridH, gridW, call).scoresBeforeRscin();
         for (double score : scores) {
             remember(score);
         }

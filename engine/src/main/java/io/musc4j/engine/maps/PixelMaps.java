@@ -50,12 +50,28 @@ public final class PixelMaps {
      * @return (n) maxima of the pixel maps
      */
     public double[] scores(double[] patchMaps, int n, NDManager manager) {
-        double[] out = new double[n];
+        return all(patchMaps, n, false, manager).scores();
+    }
+
+    /**
+     * Pixel maps and scores of all n images, {@link #CHUNK} images at a time: the one loop over a set's
+     * maps.
+     *
+     * @param keepMaps whether the float32 maps are returned (else only the scores)
+     * @param manager its device upsamples; nothing stays on it
+     */
+    public Upsampled all(double[] patchMaps, int n, boolean keepMaps, NDManager manager) {
+        double[] scores = new double[n];
+        float[][] maps = keepMaps ? new float[n][] : null;
         for (int i0 = 0; i0 < n; i0 += CHUNK) {
             int i1 = Math.min(n, i0 + CHUNK);
-            System.arraycopy(upsample(patchMaps, i0, i1, false, manager).scores(), 0, out, i0, i1 - i0);
+            Upsampled chunk = upsample(patchMaps, i0, i1, keepMaps, manager);
+            System.arraycopy(chunk.scores(), 0, scores, i0, i1 - i0);
+            if (keepMaps) {
+                System.arraycopy(chunk.maps(), 0, maps, i0, i1 - i0);
+            }
         }
-        return out;
+        return new Upsampled(maps, scores);
     }
 
     /**
@@ -72,8 +88,8 @@ public final class PixelMaps {
     }
 
     /**
-     * Pixel maps and scores of images [from, to) in one pass; a caller bounds {@code to − from} (e.g. by
-     * {@link #CHUNK}).
+     * Pixel maps and scores of images [from, to) in one pass; a caller bounds {@code to − from} (a set's
+     * maps go through {@link #all}).
      *
      * @param patchMaps (n·h·w) row-major patch maps of a set
      * @param keepMaps whether the float32 maps are returned (else only the scores)

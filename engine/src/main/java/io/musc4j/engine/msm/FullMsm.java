@@ -142,6 +142,13 @@ public final class FullMsm implements PatchScorer {
         return scoreRows(z, chunkImages, from, to, false, plan, manager);
     }
 
+    /** The references in the kernel's product form, which {@link #scoreBlock} then reads as they are. */
+    @Override
+    public FeatureChunks hold(FeatureChunks features, int chunkImages, NDManager manager) {
+        NearestPatchMinima kernel = kernel(features.patches(), features.channels());
+        return NearestPatchMinima.ProductForm.of(features, kernel.precision(), chunkImages, manager).asFeatures();
+    }
+
     /**
      * Full MSM can score every degree of a layer from one product ({@link NeighbourhoodMinima}) where the
      * products are float32 (box sums of half-precision products would lose the digits the unit features

@@ -293,6 +293,9 @@ public final class NearestPatchMinima {
     public record ProductForm(NDArray product, long patches, long width) {
 
         static ProductForm of(FeatureChunks features, MsmPrecision precision, int chunk, NDManager scope) {
+            if (features instanceof Held held && held.form.product.getDataType() == precision.dataType()) {
+                return held.form;
+            }
             long n = features.images();
             ProductForm form = empty(n, features.patches(), features.channels(), precision, scope);
             for (long j0 = 0; j0 < n; j0 += chunk) {
@@ -335,6 +338,12 @@ public final class NearestPatchMinima {
             }
         }
 
+        /** These images as features that {@link #of} takes back as they are (their values are
+         *  {@link #features}). */
+        FeatureChunks asFeatures() {
+            return new Held(this);
+        }
+
         /** The first n images: a view owned by {@code scope}. */
         public ProductForm head(long n, NDManager scope) {
             return new ProductForm(product.get(scope, new NDIndex("0:{}", n)), patches, width);
@@ -364,6 +373,30 @@ public final class NearestPatchMinima {
         /** b' of images [j0, j1): (j1−j0, L, C+2), a view owned by {@code scope}. */
         NDArray right(long j0, long j1, NDManager scope) {
             return product.get(scope, new NDIndex("{}:{}", j0, j1));
+        }
+
+        /** Features held in product form: read back as the features the product form was built from. */
+        private record Held(ProductForm form) implements FeatureChunks {
+            @Override
+            public long images() {
+                return form.images();
+            }
+
+            @Override
+            public long patches() {
+                return form.patches;
+            }
+
+            @Override
+            public long channels() {
+                return form.width - 2;
+            }
+
+            @Override
+            public NDArray read(long from, long to, NDManager manager) {
+                return form.product.get(manager, new NDIndex("{}:{}, :, :{}", from, to, form.width - 2))
+                        .toType(DataType.FLOAT32, true);
+            }
         }
     }
 }

@@ -3,6 +3,9 @@ package io.musc4j.engine.msm;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The patch-scoring stage of MuSc: the (N, L, C) features of one {@link Pass} in, an anomaly score per
@@ -37,6 +40,25 @@ public interface PatchScorer {
      * @return (to − from, L) float64 on {@code manager}
      */
     NDArray scoreBlock(Pass pass, FeatureChunks features, int chunkImages, long from, long to, NDManager manager);
+
+    /**
+     * The features of all N reference images held in the form this scorer reads them, so that many
+     * {@link #scoreBlock}s against them convert them once: by default a resident float32 copy.
+     *
+     * @param chunkImages images per read of {@code features}
+     * @param manager owner of what is held
+     */
+    default FeatureChunks hold(FeatureChunks features, int chunkImages, NDManager manager) {
+        NDArray all = manager.create(new Shape(features.images(), features.patches(), features.channels()),
+                DataType.FLOAT32);
+        for (long j0 = 0; j0 < features.images(); j0 += chunkImages) {
+            long j1 = Math.min(features.images(), j0 + chunkImages);
+            try (NDManager part = manager.newSubManager()) {
+                all.set(new NDIndex("{}:{}", j0, j1), features.read(j0, j1, part).toType(DataType.FLOAT32, false));
+            }
+        }
+        return FeatureChunks.of(all);
+    }
 
     /** How scoring N images of L patches with C channels uses memory on {@code device}. */
     ScoringPlan plan(long images, long patches, long channels, Device device);
