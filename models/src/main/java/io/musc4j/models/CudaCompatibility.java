@@ -30,7 +30,8 @@ public final class CudaCompatibility {
      * @param pytorch PyTorch version, e.g. 2.7.1
      * @param flavor CUDA flavor as DJL names it, e.g. cu128
      * @param archs sm_XY (machine code) and compute_XY (PTX) entries
-     * @param howToSelect the build settings that give it, for the one-line fix
+     * @param howToSelect the build settings that give it, for the one-line fix; they name the pair, so
+     *     that the fix holds whichever pair pom.xml makes the default
      */
     public record Build(String pytorch, String flavor, List<String> archs, String howToSelect) {
 
@@ -98,7 +99,8 @@ public final class CudaCompatibility {
     /** The default pair's CUDA natives, which DJL fetches at first use (models' cuda profile). */
     public static final Build CU128 = new Build("2.7.1", "cu128",
             List.of("sm_75", "sm_80", "sm_86", "sm_90", "sm_100", "sm_120", "compute_120"),
-            "MUSC_CUDA=1 ./musc, or PYTORCH_LIBRARY_PATH at a pip torch==2.7.1+cu128's torch/lib");
+            "MUSC_CUDA=1 MUSC_MAVEN_ARGS=\"-Ddjl.version=0.36.0 -Dpytorch.version=2.7.1\" ./musc, or PYTORCH_LIBRARY_PATH"
+                    + " at a pip torch==2.7.1+cu128's torch/lib");
     /** The builds musc4j knows the architectures of, the newest first. */
     public static final List<Build> PUBLISHED = List.of(CU128, CU124);
 

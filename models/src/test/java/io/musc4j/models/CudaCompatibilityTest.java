@@ -61,7 +61,8 @@ class CudaCompatibilityTest {
         String line = CudaCompatibility.problem(1, Capability.parse("120"), CudaCompatibility.CU124).orElseThrow();
         assertEquals("GPU 1 has compute capability 12.0, which the PyTorch 2.5.1 CUDA 12.4 natives cannot run"
                 + " (built for sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90); the PyTorch 2.7.1 CUDA 12.8 natives drive"
-                + " it (MUSC_CUDA=1 ./musc, or PYTORCH_LIBRARY_PATH at a pip torch==2.7.1+cu128's torch/lib;"
+                + " it (MUSC_CUDA=1 MUSC_MAVEN_ARGS=\"-Ddjl.version=0.36.0 -Dpytorch.version=2.7.1\" ./musc, or"
+                + " PYTORCH_LIBRARY_PATH at a pip torch==2.7.1+cu128's torch/lib;"
                 + " docs/runtimes.md), or use --device cpu", line);
         assertFalse(line.contains("\n"));
     }
