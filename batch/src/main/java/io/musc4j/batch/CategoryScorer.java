@@ -87,7 +87,7 @@ public final class CategoryScorer {
     }
 
     private static void requireNumbers(ScoredSet result, Category category, CategoryChecks checks) {
-        double[] before = result.scoresBeforeRscin();
+        double[] before = result.mapMax();
         float[] after = result.scores();
         for (int i = 0; i < before.length; i++) {
             if (!Double.isFinite(before[i])) {

@@ -1,5 +1,6 @@
 package io.musc4j.batch;
 
+import io.musc4j.engine.threshold.ThresholdRule;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,7 +20,11 @@ public record Verdicts(double threshold, boolean[] anomalous) {
 
     /** The verdicts of {@code scores} under {@code rule}. */
     public static Verdicts of(double[] scores, ThresholdRule rule) {
-        double t = rule.apply(scores);
+        return at(scores, rule.apply(scores));
+    }
+
+    /** The verdicts of {@code scores} at threshold {@code t}: anomalous when above it. */
+    public static Verdicts at(double[] scores, double t) {
         boolean[] above = new boolean[scores.length];
         for (int i = 0; i < scores.length; i++) {
             above[i] = scores[i] > t;

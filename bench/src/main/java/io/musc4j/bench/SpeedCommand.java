@@ -10,7 +10,7 @@ import io.musc4j.datasets.DecodedCategory;
 import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.MaskPreprocessor;
-import io.musc4j.batch.ThresholdRule;
+import io.musc4j.engine.threshold.ThresholdRule;
 import io.musc4j.batch.Verdicts;
 import io.musc4j.datasets.output.HeatmapNorm;
 import io.musc4j.datasets.output.Heatmaps;
@@ -131,7 +131,7 @@ final class SpeedCommand implements Callable<Integer> {
                 t = clock;
                 float[][] maps = set.maps();
                 t = lap(nanos, "maps", t);
-                double[] before = set.scoresBeforeRscin();
+                double[] before = set.mapMax();
                 float[] after = set.scores();
                 int n = imgs.size();
                 int grid = vit.spec().grid(size);
@@ -159,12 +159,12 @@ final class SpeedCommand implements Callable<Integer> {
                 Path out = tmp.resolve("out");
                 List<ScoreRow> rows = new ArrayList<>();
                 List<String> keys = ResultPaths.keys(samples);
-                Verdicts verdicts = Verdicts.of(scores, ThresholdRule.DEFAULT);
+                Verdicts verdicts = Verdicts.of(before, ThresholdRule.DEFAULT);
                 HeatmapNorm whole = HeatmapNorm.of(List.of(maps));
                 for (int i = 0; i < n; i++) {
                     Sample s = samples.get(i);
-                    rows.add(new ScoreRow(s.relativePath(), s.label(), before[i], after[i], verdicts.threshold(),
-                            verdicts.anomalous(i)));
+                    rows.add(new ScoreRow(s.relativePath(), s.label(), after[i], before[i], verdicts.threshold(),
+                            ThresholdRule.DEFAULT.canonical(), verdicts.anomalous(i)));
                     Heatmaps.write(ResultPaths.heatmap(out, keys.get(i)), imgs.get(i), maps[i], size, whole, masks[i],
                             Double.NaN);
                 }

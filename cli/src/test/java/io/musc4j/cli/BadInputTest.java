@@ -128,7 +128,7 @@ class BadInputTest {
 
     @Test
     void thresholdRuleGarbage() {
-        assertEquals("musc: --threshold: expected mad[:K], fixed:X or rate:P, got 'median'",
+        assertEquals("musc: --threshold: expected mixture[:K], mad[:K], fixed:X or rate:P, got 'median'",
                 oneLineError(run("--threshold", "median")));
         assertEquals("musc: --pixel-threshold: rate:P needs 0 < P < 1 (a fraction, e.g. rate:0.05), got 5",
                 oneLineError(run("--pixel-threshold", "rate:5")));
@@ -185,8 +185,8 @@ class BadInputTest {
                 && h.contains("--degrees=R,...") && h.contains("(default: 1,3,5)") && h.contains("report.html"), h);
         assertFalse(h.contains("[,1,3,5...]") || h.contains("[,i,j"), h);
         String flat = h.replaceAll("\\s+", " ");
-        for (String says : List.of("Higher scores mean more anomalous", "score_rscin (the final score, after RsCIN",
-                "verdict (anomalous when score_rscin > threshold, else normal)", "Exit codes: 0 every category scored",
+        for (String says : List.of("Higher scores mean more anomalous", "score (the final score, after RsCIN",
+                "verdict (anomalous when map_max > threshold, else normal)", "Exit codes: 0 every category scored",
                 "3 some categories could not be scored", "HF_HUB_CACHE", "HF_HUB_OFFLINE=1", "HF_TOKEN", "JAVA_OPTS",
                 "MUSC_CUDA=1", "--threshold=RULE", "mad:K", "rate:P", "--save-masks", "(default: whole)")) {
             assertTrue(flat.contains(says), "run --help says " + says + ":\n" + h);

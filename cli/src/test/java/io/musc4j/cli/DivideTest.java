@@ -46,8 +46,8 @@ class DivideTest {
                 .rscin(RscinWindows.off()).build()) {
             ScoredSet first = musc.score(paths.subList(0, n / 2));
             ScoredSet second = musc.score(paths.subList(n / 2, n));
-            System.arraycopy(first.scoresBeforeRscin(), 0, halves, 0, n / 2);
-            System.arraycopy(second.scoresBeforeRscin(), 0, halves, n / 2, n - n / 2);
+            System.arraycopy(first.mapMax(), 0, halves, 0, n / 2);
+            System.arraycopy(second.mapMax(), 0, halves, n / 2, n - n / 2);
         }
         // The reference's own image features of the same 18 images (float32, N×D).
         Npy.Array f = Npy.read(Cli.PARITY.resolve("runs").resolve(ID).resolve("image_features.npy"));
@@ -64,14 +64,14 @@ class DivideTest {
         double[] undivided = RunParityTest.reference(ID, "score_pre_rscin.npy");
         double moved = 0;
         for (int i = 0; i < n; i++) {
-            errScore = Math.max(errScore, Math.abs(halves[i] - rows.get(i).score()));
-            errRscin = Math.max(errRscin, Math.abs(rescored[i] - rows.get(i).scoreRscin()));
-            moved = Math.max(moved, Math.abs(undivided[i] - rows.get(i).score()));
+            errScore = Math.max(errScore, Math.abs(halves[i] - rows.get(i).mapMax()));
+            errRscin = Math.max(errRscin, Math.abs(rescored[i] - rows.get(i).score()));
+            moved = Math.max(moved, Math.abs(undivided[i] - rows.get(i).mapMax()));
         }
-        System.out.printf("e2e divide score max abs err %.3e, score_rscin %.3e; differs from undivided by %.3e%n",
+        System.out.printf("e2e divide map_max max abs err %.3e, score %.3e; differs from undivided by %.3e%n",
                 errScore, errRscin, moved);
-        assertTrue(errScore <= TOLERANCE, "score " + errScore);
-        assertTrue(errRscin <= TOLERANCE, "score_rscin " + errRscin);
+        assertTrue(errScore <= TOLERANCE, "map_max " + errScore);
+        assertTrue(errRscin <= TOLERANCE, "score " + errRscin);
         assertTrue(moved > 1e-3, "halves scored alone must differ from the whole set scored together: " + moved);
         assertEquals("sequential", RunParityTest.json(out.resolve("run.json")).getAsJsonObject("config")
                 .get("divide_mode").getAsString());

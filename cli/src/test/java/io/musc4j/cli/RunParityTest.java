@@ -101,11 +101,11 @@ class RunParityTest {
             ScoresFile.Row row = csv.rows().get(order.get(i));
             assertNotNull(row, order.get(i) + " missing from scores.csv");
             assertEquals(Long.toString(labels[i]), row.label(), order.get(i) + " label");
-            errPre = Math.max(errPre, Math.abs(pre[i] - row.score()));
-            errRscin = Math.max(errRscin, Math.abs(rscin[i] - row.scoreRscin()));
+            errPre = Math.max(errPre, Math.abs(pre[i] - row.mapMax()));
+            errRscin = Math.max(errRscin, Math.abs(rscin[i] - row.score()));
         }
-        check(id, "score", errPre);
-        check(id, "score_rscin", errRscin);
+        check(id, "map_max", errPre);
+        check(id, "score", errRscin);
     }
 
     @ParameterizedTest
@@ -190,8 +190,9 @@ class RunParityTest {
     }
 
     /**
-     * The label-free decision on a labelled category: the default threshold is median + 3·1.4826·MAD of
-     * the final scores, the verdicts follow it, and metrics.json sets what it achieved beside F1-max.
+     * The label-free decision on a labelled category: the default rule (mixture:3) decides on map_max, the
+     * verdicts follow it, the pixel threshold is the image threshold, and metrics.json sets what the
+     * verdicts achieved beside F1-max (0.92 and 0.80 on these runs), at least 0.5.
      */
     @ParameterizedTest
     @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123"})
@@ -199,34 +200,64 @@ class RunParityTest {
         String category = manifest(id).get("category").getAsString();
         Path out = output(id);
         List<ScoresFile.Row> rows = ScoresFile.read(out.resolve(category).resolve("scores.csv")).list();
-        double[] finals = rows.stream().mapToDouble(ScoresFile.Row::scoreRscin).toArray();
-        double threshold = ByHand.mad(finals, 3);
+        double threshold = rows.get(0).threshold();
+        double[] mapMax = rows.stream().mapToDouble(ScoresFile.Row::mapMax).toArray();
+        assertTrue(threshold > Arrays.stream(mapMax).min().orElseThrow()
+                && threshold < Arrays.stream(mapMax).max().orElseThrow(), "inside the observed map maxima");
         boolean[] anomalous = new boolean[rows.size()];
         int[] labels = new int[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             ScoresFile.Row r = rows.get(i);
-            assertEquals(threshold, r.threshold(), 1e-12, r.image());
-            anomalous[i] = r.scoreRscin() > threshold;
+            assertEquals(threshold, r.threshold(), 0, r.image());
+            assertEquals("mixture:3", r.rule());
+            anomalous[i] = r.mapMax() > threshold;
             assertEquals(anomalous[i] ? "anomalous" : "normal", r.verdict(), r.image());
             labels[i] = Integer.parseInt(r.label());
         }
         JsonObject metrics = json(out.resolve("metrics.json")).getAsJsonObject("categories").getAsJsonObject(category);
-        assertEquals(ByHand.f1(anomalous, labels), metrics.get("image_f1_at_threshold").getAsDouble(), 1e-12);
-        assertTrue(metrics.get("image_f1_at_threshold").getAsDouble() <= metrics.get("image_f1_max").getAsDouble() + 1e-12,
-                "no threshold beats the best one");
+        double f1 = metrics.get("image_f1_at_threshold").getAsDouble();
+        assertEquals(ByHand.f1(anomalous, labels), f1, 1e-12);
+        // the target of docs/thresholds.md: no F1 under 0.5 where F1-max is 0.8 or more
+        assertTrue(f1 >= 0.5, "F1 " + f1 + " beside F1-max " + metrics.get("image_f1_max"));
         assertTrue(metrics.has("image_precision_at_threshold") && metrics.has("image_recall_at_threshold"));
         assertTrue(Files.readString(out.resolve("metrics.md")).contains("Image F1 at threshold"));
 
         JsonObject run = json(out.resolve("run.json"));
-        assertEquals("mad:3", run.getAsJsonObject("config").get("threshold").getAsString());
+        assertEquals("mixture:3", run.getAsJsonObject("config").get("rule").getAsString());
+        assertEquals("image", run.getAsJsonObject("config").get("pixel_rule").getAsString());
         JsonObject decision = run.getAsJsonObject("thresholds").getAsJsonObject(category);
-        assertEquals(threshold, decision.get("threshold").getAsDouble(), 1e-12);
+        assertEquals(threshold, decision.get("threshold").getAsDouble(), 0);
         long flagged = java.util.stream.IntStream.range(0, anomalous.length).filter(i -> anomalous[i]).count();
         assertEquals(flagged, decision.get("anomalous").getAsLong());
-        // the pixel threshold: the same rule over the maps' maxima, the scores before RsCIN
-        double pixel = ByHand.mad(rows.stream().mapToDouble(ScoresFile.Row::score).toArray(), 3);
-        assertEquals(pixel, decision.get("pixelThreshold").getAsDouble(), 1e-12);
+        assertEquals(threshold, decision.get("pixel_threshold").getAsDouble(), 0, "the image threshold itself");
+        assertTrue(decision.get("how").getAsString().startsWith("two groups"), decision::toString);
         assertEquals(json(out.resolve(category).resolve("category.json")).getAsJsonObject("decision"), decision);
+    }
+
+    /**
+     * Every rejected part shows why: brick's good/000.png was judged anomalous on the final score while its
+     * map had no region above the separate pixel threshold. Now an anomalous part always lists its regions
+     * (its map_max is above the threshold, which is the pixel threshold) and a normal part lists none.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"brick_dinov2-tiny_r135_k123", "brick256_clip-tiny_r135_k123"})
+    void anAnomalousPartAlwaysShowsWhereAndANormalOneNothing(String id) throws IOException {
+        String category = manifest(id).get("category").getAsString();
+        JsonObject summary = json(output(id).resolve(category).resolve("category.json"));
+        double threshold = summary.getAsJsonObject("decision").get("threshold").getAsDouble();
+        boolean seen = false;
+        for (var e : summary.getAsJsonArray("images")) {
+            JsonObject image = e.getAsJsonObject();
+            boolean anomalous = image.get("verdict").getAsString().equals("anomalous");
+            var regions = image.getAsJsonArray("regions");
+            assertEquals(anomalous, regions.size() > 0, image.toString());
+            assertEquals(image.get("map_max").getAsDouble() / threshold, image.get("ratio").getAsDouble(), 1e-9);
+            for (var r : regions) {
+                assertTrue(r.getAsJsonObject().get("peak").getAsDouble() > threshold, image.toString());
+            }
+            seen |= image.get("image").getAsString().endsWith("good/000.png");
+        }
+        assertTrue(seen, "good/000.png is among the parts");
     }
 
     /** By default every heatmap of a category shares one colour scale: the min..max of all its maps. */

@@ -4,17 +4,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A {@code scores.csv} read back: image path → row, in file order. */
+/**
+ * A {@code scores.csv} read back by its documented column names (docs/thresholds.md, "Names"): image path
+ * → row, in file order.
+ */
 record ScoresFile(Map<String, Row> rows) {
 
-    static final String HEADER = "image,label,score,score_rscin,threshold,verdict";
+    static final String HEADER = "image,label,score,map_max,threshold,ratio,rule,verdict";
 
-    /** One line of the file. */
-    record Row(String image, String label, double score, double scoreRscin, double threshold, String verdict) {
+    /** One line of the file: score is the final score (after RsCIN), mapMax the map's maximum before it. */
+    record Row(String image, String label, double score, double mapMax, double threshold, String rule,
+               String verdict) {
     }
 
     static ScoresFile read(Path file) {
@@ -23,11 +28,14 @@ record ScoresFile(Map<String, Row> rows) {
             if (!lines.get(0).equals(HEADER)) {
                 throw new AssertionError(file + ": unexpected header " + lines.get(0));
             }
+            List<String> names = Arrays.asList(lines.get(0).split(","));
             Map<String, Row> rows = new LinkedHashMap<>();
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split(",", -1);
-                rows.put(f[0], new Row(f[0], f[1], Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                        Double.parseDouble(f[4]), f[5]));
+                rows.put(f[0], new Row(f[names.indexOf("image")], f[names.indexOf("label")],
+                        Double.parseDouble(f[names.indexOf("score")]), Double.parseDouble(f[names.indexOf("map_max")]),
+                        Double.parseDouble(f[names.indexOf("threshold")]), f[names.indexOf("rule")],
+                        f[names.indexOf("verdict")]));
             }
             return new ScoresFile(rows);
         } catch (IOException e) {
@@ -39,7 +47,7 @@ record ScoresFile(Map<String, Row> rows) {
         return List.copyOf(rows.values());
     }
 
-    double[] scoresRscin() {
-        return rows.values().stream().mapToDouble(Row::scoreRscin).toArray();
+    double[] scores() {
+        return rows.values().stream().mapToDouble(Row::score).toArray();
     }
 }

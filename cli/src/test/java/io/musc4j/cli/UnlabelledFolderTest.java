@@ -59,7 +59,7 @@ class UnlabelledFolderTest {
         Files.createDirectories(out.resolve("line/heatmaps"));
         Files.copy(brick.resolve("test/good/000.png"), out.resolve("line/heatmaps/good_000.png"));
         run = Cli.musc("run", "--data", line, "--format", "folder", "--model", Cli.DINOV2, "--image-size", 112,
-                "--out", out, "--save-masks");
+                "--out", out, "--save-masks", "--threshold", "mad:3");
     }
 
     @Test
@@ -92,13 +92,13 @@ class UnlabelledFolderTest {
     @Test
     void verdictsFollowTheLabelFreeThreshold() {
         List<ScoresFile.Row> rows = ScoresFile.read(out.resolve("line/scores.csv")).list();
-        double threshold = ByHand.mad(rows.stream().mapToDouble(ScoresFile.Row::scoreRscin).toArray(), K);
+        double threshold = ByHand.mad(rows.stream().mapToDouble(ScoresFile.Row::mapMax).toArray(), K);
         int flagged = 0;
         for (ScoresFile.Row r : rows) {
             assertEquals("", r.label(), "unlabelled");
             assertEquals(threshold, r.threshold(), 1e-12);
-            assertEquals(r.scoreRscin() > threshold ? "anomalous" : "normal", r.verdict(), r.image());
-            flagged += r.scoreRscin() > threshold ? 1 : 0;
+            assertEquals(r.mapMax() > threshold ? "anomalous" : "normal", r.verdict(), r.image());
+            flagged += r.mapMax() > threshold ? 1 : 0;
         }
         assertTrue(flagged > 0 && flagged < rows.size(), "some parts flagged, not all: " + flagged);
         JsonObject decision = RunParityTest.json(out.resolve("run.json")).getAsJsonObject("thresholds")
@@ -111,13 +111,13 @@ class UnlabelledFolderTest {
     @Test
     void masksAndRegionsComeFromThePixelThreshold() throws IOException {
         JsonObject summary = RunParityTest.json(out.resolve("line/category.json"));
-        double pixel = summary.getAsJsonObject("decision").get("pixelThreshold").getAsDouble();
+        double pixel = summary.getAsJsonObject("decision").get("pixel_threshold").getAsDouble();
         List<ScoresFile.Row> rows = ScoresFile.read(out.resolve("line/scores.csv")).list();
-        assertEquals(ByHand.mad(rows.stream().mapToDouble(ScoresFile.Row::score).toArray(), K), pixel, 1e-12);
+        assertEquals(ByHand.mad(rows.stream().mapToDouble(ScoresFile.Row::mapMax).toArray(), K), pixel, 1e-12);
         Set<String> seen = new HashSet<>();
         for (JsonElement e : summary.getAsJsonArray("images")) {
             JsonObject image = e.getAsJsonObject();
-            double score = image.get("score").getAsDouble();
+            double score = image.get("map_max").getAsDouble();
             int area = 0;
             for (JsonElement r : image.getAsJsonArray("regions")) {
                 JsonObject box = r.getAsJsonObject();
@@ -147,10 +147,11 @@ class UnlabelledFolderTest {
     @Test
     void theReportShowsVerdictsWithoutGroundTruth() throws IOException {
         String html = Files.readString(out.resolve("report.html"));
-        assertTrue(html.contains("19 images scored, 1 unreadable skipped. Threshold <b>"), "counts and threshold");
+        assertTrue(html.contains("19 images scored, 1 unreadable skipped: <b>"), "counts");
+        assertTrue(html.contains("normal. Image threshold <b>"), "threshold");
         assertFalse(html.contains("ground truth:"), "no ground truth where none exists");
         assertEquals(19, count(html, "<div class=\"card "));
-        assertTrue(html.contains("<title>threshold "), "threshold on the histogram");
+        assertTrue(html.contains("<title>image threshold "), "threshold on the histogram");
         assertTrue(html.contains("one colour scale for the whole category"), "the default scale is the category's");
         assertNotNull(RunParityTest.json(out.resolve("line/category.json")).get("heatmapScale"));
         JsonObject config = RunParityTest.json(out.resolve("run.json")).getAsJsonObject("config");

@@ -61,26 +61,28 @@ class WritersTest {
         List<ScoreRow> rows = new ArrayList<>();
         for (int i = 0; i < c.samples().size(); i++) {
             Sample s = c.samples().get(i);
-            rows.add(new ScoreRow(s.relativePath(), i == 17 ? OptionalInt.empty() : s.label(), pre[i], post[i], 0.5,
-                    post[i] > 0.5));
+            rows.add(new ScoreRow(s.relativePath(), i == 17 ? OptionalInt.empty() : s.label(), post[i], pre[i], 0.5,
+                    "fixed:0.5", pre[i] > 0.5));
         }
-        rows.add(new ScoreRow("odd,name \"x\".png", OptionalInt.of(0), 1.5, 2.5, 3.25, false));
+        rows.add(new ScoreRow("odd,name \"x\".png", OptionalInt.of(0), 1.5, 2.5, 3.25, "mixture:3", false));
         Path csv = out.resolve("brick/scores.csv");
         ScoresCsv.write(csv, rows);
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("image,label,score,score_rscin,threshold,verdict", lines.get(0));
+        assertEquals("image,label,score,map_max,threshold,ratio,rule,verdict", lines.get(0));
         assertEquals(20, lines.size());
         for (int i = 0; i < c.samples().size(); i++) {
             String[] f = lines.get(i + 1).split(",");
             assertEquals(c.samples().get(i).relativePath(), f[0]);
-            assertEquals(pre[i], Double.parseDouble(f[2]));
-            assertEquals(post[i], Double.parseDouble(f[3]));
+            assertEquals(post[i], Double.parseDouble(f[2]), "score: the final score, after RsCIN");
+            assertEquals(pre[i], Double.parseDouble(f[3]), "map_max: before RsCIN");
             assertEquals(0.5, Double.parseDouble(f[4]));
-            assertEquals(post[i] > 0.5 ? "anomalous" : "normal", f[5]);
+            assertEquals(pre[i] / 0.5, Double.parseDouble(f[5]), 5e-5, "ratio = map_max / threshold");
+            assertEquals("fixed:0.5", f[6]);
+            assertEquals(pre[i] > 0.5 ? "anomalous" : "normal", f[7]);
         }
         assertEquals("1", lines.get(1).split(",")[1]);
         assertTrue(lines.get(18).startsWith("brick/test/scratch/002.png,,"), lines.get(18));
-        assertEquals("\"odd,name \"\"x\"\".png\",0,1.5,2.5,3.25,normal", lines.get(19));
+        assertEquals("\"odd,name \"\"x\"\".png\",0,1.5,2.5,3.25,0.7692,mixture:3,normal", lines.get(19));
         assertNoTemporaries(out);
         assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(csv)));
     }
@@ -239,22 +241,24 @@ class WritersTest {
         Category c = brick();
         float[] maps = Npy.read(RUN.resolve("pixel_maps.npy")).toFloats();
         double[] post = Npy.read(RUN.resolve("score_rscin.npy")).toDoubles();
+        double[] pre = Npy.read(RUN.resolve("score_pre_rscin.npy")).toDoubles();
         List<String> keys = ResultPaths.keys(c.samples());
-        double threshold = 0.5;
+        double threshold = 0.25;
         List<ReportImage> images = new ArrayList<>();
         for (int i = 0; i < c.samples().size(); i++) {
             Sample s = c.samples().get(i);
             Path hm = ResultPaths.heatmap(out.resolve("brick"), keys.get(i));
             Heatmaps.write(hm, ImageIo.readRgb(s.image()), map(maps, i), S, HeatmapNorm.of(map(maps, i)),
                     MaskPreprocessor.load(s.mask(), S, MaskRule.FULL_WINDOW), Double.NaN);
-            images.add(new ReportImage(s.relativePath(), s.label(), post[i], post[i] > threshold, Optional.of(hm)));
+            images.add(new ReportImage(s.relativePath(), s.label(), post[i], pre[i], pre[i] > threshold, Optional.of(hm),
+                    false));
         }
         long flagged = images.stream().filter(ReportImage::anomalous).count();
         Map<String, Double> metrics = Map.of("image_auroc", 0.9722222222222222, "image_f1_max", 0.9230769230769231,
                 "image_f1_at_threshold", 0.8, "image_precision_at_threshold", 1.0, "image_recall_at_threshold", 2 / 3.0);
         Path file = out.resolve("report.html");
         HtmlReport.builder().title("brick <run>").metrics(Map.of("brick", metrics))
-                .category(new ReportCategory("brick", images, 1, threshold, "fixed:0.5", 0.3, Optional.empty(), metrics))
+                .category(new ReportCategory("brick", images, 1, threshold, "fixed:0.25", 0.3, Optional.empty(), metrics))
                 .failure("cable", "only 1 image: MuSc needs at least 2")
                 .maxImages(5).notes(List.of("1 warning: x.png & y")).build().write(file);
         String html = Files.readString(file);
@@ -262,12 +266,16 @@ class WritersTest {
         assertTrue(html.contains("<td>97.22</td>") && html.contains("<td>80.00</td>"), "F1 at threshold in the table");
         assertTrue(html.contains("1 warning: x.png &amp; y"));
         assertTrue(html.contains("<b>cable</b>: only 1 image"), "failed categories are named with the reason");
-        assertTrue(html.contains("18 images scored, 1 unreadable skipped. Threshold <b>0.5000</b> (fixed:0.5): <b>"
-                + flagged + " anomalous</b>, " + (18 - flagged) + " normal."), "threshold and verdict counts");
-        assertTrue(html.contains("precision 1.00, recall 0.67, F1 0.80 (F1-max with the labels: 0.92)"), html);
+        assertTrue(html.contains("18 images scored, 1 unreadable skipped: <b>" + flagged + " anomalous</b>, "
+                + (18 - flagged) + " normal. Image threshold <b>0.2500</b> on map_max, the anomaly map's maximum before "
+                + "RsCIN (fixed:0.25); a part is anomalous when its map_max is above it. Pixel threshold <b>0.3000</b> "
+                + "on the anomaly map's values (the same scale)"), "both thresholds with their scales, verdict counts");
+        assertTrue(html.contains(HtmlReport.EXPLAINED.substring(0, 60)), "MuSc, RsCIN and the rule in plain words");
+        assertTrue(html.contains("precision 1.00, recall 0.67, F1 0.80 (F1-max of the score with the labels: 0.92)"), html);
         assertEquals(5, count(html, "src=\"data:image/jpeg;base64,"));
         assertTrue(html.contains("the 5 highest of 18"), "says that more images exist");
         assertFalse(html.contains("src=\"/") || html.contains("src=\"heatmaps"), "self-contained");
+        assertEquals(5, count(html, "<a href=\"brick/heatmaps/"), "each thumbnail links to its full picture");
         List<String> shown = new ArrayList<>();
         List<String> verdicts = new ArrayList<>();
         Matcher m = Pattern.compile("<div class=\"card (\\w+)\">.*?<div class=\"name\">([^<]+)</div>").matcher(html);
@@ -275,21 +283,26 @@ class WritersTest {
             verdicts.add(m.group(1));
             shown.add(m.group(2));
         }
-        List<ReportImage> top = images.stream().sorted((a, b) -> Double.compare(b.score(), a.score())).limit(5).toList();
+        List<ReportImage> top = images.stream().sorted((a, b) -> Double.compare(b.mapMax(), a.mapMax())).limit(5).toList();
         assertEquals(top.stream().map(ReportImage::image).toList(), shown);
         assertEquals(top.stream().map(r -> r.anomalous() ? "anomalous" : "normal").toList(), verdicts);
         assertEquals(5, count(html, "<div class=\"gt\">ground truth: "), "every shown image is labelled");
         assertEquals(1, count(html, "<svg"));
-        assertTrue(html.contains(">normal</text>") && html.contains(">anomalous</text>"));
-        assertTrue(html.contains("<title>threshold 0.5000</title>"), "threshold on the histogram");
+        assertTrue(html.contains(">bar: verdict normal</text>") && html.contains(">bar: verdict anomalous</text>"));
+        assertTrue(html.contains(">mark: truly anomalous</text>") && html.contains(">mark: truly normal</text>"),
+                "the ground truth is a second marker, with a legend");
+        assertEquals(6, count(html, "<path class=\"truth-anomalous\""));
+        assertEquals(12, count(html, "<circle class=\"truth-normal\""));
+        assertTrue(html.contains("<title>image threshold 0.2500</title>"), "threshold on the histogram");
         assertTrue(html.contains("each heatmap has its own colour scale"), "per-image scales are said to be so");
-        // 18 images in the histogram: the bar counts (in the tooltips) add up to 18.
-        Matcher bars = Pattern.compile("<title>(normal|anomalous): (\\d+)</title>").matcher(html);
-        int total = 0;
+        // 18 images in the histogram: the bars are the verdicts, their counts (in the tooltips) add up
+        Matcher bars = Pattern.compile("<title>verdict (normal|anomalous): (\\d+)</title>").matcher(html);
+        int[] total = new int[2];
         while (bars.find()) {
-            total += Integer.parseInt(bars.group(2));
+            total[bars.group(1).equals("anomalous") ? 1 : 0] += Integer.parseInt(bars.group(2));
         }
-        assertEquals(18, total);
+        assertEquals(flagged, total[1]);
+        assertEquals(18 - flagged, total[0]);
     }
 
     @Test
@@ -303,17 +316,18 @@ class WritersTest {
             Arrays.fill(map, 1f + i);
             Path hm = out.resolve("heatmaps").resolve(names[i]);
             Heatmaps.write(hm, new RgbImage(16, 16, new byte[16 * 16 * 3]), map, 16, scale, null, 1.5);
-            images.add(new ReportImage(names[i], OptionalInt.empty(), scores[i], scores[i] > 0.6, Optional.of(hm)));
+            images.add(new ReportImage(names[i], OptionalInt.empty(), scores[i] / 10, scores[i], scores[i] > 0.6,
+                    Optional.of(hm), false));
         }
         String html = HtmlReport.builder().category(new ReportCategory("parts", images, 0, 0.6, "mad:3", 1.5,
                 Optional.of(scale), Map.of())).build().render();
         assertEquals(3, count(html, "src=\"data:image/jpeg;base64,"));
         assertFalse(html.contains("Metrics (%)"), "no metrics without labels");
         assertFalse(html.contains("ground truth:"), "no ground truth where none exists");
-        assertFalse(html.contains(">normal</text>") || html.contains(">anomalous</text>"));
-        assertTrue(html.contains(">unlabelled</text>"));
+        assertFalse(html.contains("mark: truly"), "no ground-truth markers without labels");
+        assertTrue(html.contains(">bar: verdict anomalous</text>"));
         assertTrue(html.indexOf("<div class=\"name\">b.png") < html.indexOf("<div class=\"name\">c.png")
-                && html.indexOf("<div class=\"name\">c.png") < html.indexOf("<div class=\"name\">a.png"), "by score");
+                && html.indexOf("<div class=\"name\">c.png") < html.indexOf("<div class=\"name\">a.png"), "by map_max");
         assertEquals(1, count(html, "<div class=\"card anomalous\">"));
         assertTrue(html.contains("<b>1 anomalous</b>, 2 normal"));
         // the colour bar spans 1..3 and marks the pixel threshold 1.5 a quarter along

@@ -1,15 +1,15 @@
 package io.musc4j.engine;
 
 /**
- * What MuSc says about one image.
+ * What MuSc says about one image (the names of docs/thresholds.md, "Names").
  *
  * @param score the final image score: after RsCIN (on the set's [0, 1] scale), or, with RsCIN off,
- *     {@code scoreBeforeRscin} unchanged (as float32)
- * @param scoreBeforeRscin the maximum of the pixel map
+ *     {@code mapMax} unchanged (as float32)
+ * @param mapMax the maximum of the pixel map, the image score before RsCIN
  * @param map the pixel anomaly map, S×S row-major
  * @param size S
  */
-public record ImageResult(float score, double scoreBeforeRscin, float[] map, int size) {
+public record ImageResult(float score, double mapMax, float[] map, int size) {
 
     /** The map as rows: {@code map()[y][x]}. */
     public float[][] mapRows() {

@@ -11,8 +11,8 @@ import java.util.List;
  * subsets}, each scored on its own, with RsCIN over the whole set). Pixel maps are computed on demand
  * from the patch maps (an S×S map per image adds up quickly), so holding a result is cheap.
  *
- * <p>{@link #scores()} are the final image scores (after RsCIN); {@link #scoresBeforeRscin()} the
- * maxima of the pixel maps, which RsCIN re-scores.
+ * <p>{@link #scores()} are the final image scores (after RsCIN); {@link #mapMax()} the maxima of the
+ * pixel maps, which RsCIN re-scores (the names of docs/thresholds.md, "Names").
  */
 public final class ScoredSet {
 
@@ -63,8 +63,8 @@ public final class ScoredSet {
         return scores.clone();
     }
 
-    /** Image scores before RsCIN (the maximum of each pixel map), in input order. */
-    public double[] scoresBeforeRscin() {
+    /** Each pixel map's maximum, the image score before RsCIN, in input order. */
+    public double[] mapMax() {
         return scoresBefore.clone();
     }
 

@@ -41,7 +41,7 @@ class MuScApiTest {
             ScoredSet r = musc.score(paths);
             assertEquals(paths.size(), r.size());
             assertEquals(224, r.imageSize());
-            report(id, "api score", maxAbs(run.array("score_pre_rscin.npy").toDoubles(), r.scoresBeforeRscin()));
+            report(id, "api score", maxAbs(run.array("score_pre_rscin.npy").toDoubles(), r.mapMax()));
             report(id, "api score rscin", maxAbs(run.array("score_rscin.npy").toDoubles(), toDoubles(r.scores())));
             int[] subset = run.subset("pixel_maps");
             double[] pixels = run.array("pixel_maps.npy").toDoubles();
@@ -49,7 +49,7 @@ class MuScApiTest {
             double err = 0;
             for (int s = 0; s < subset.length; s++) {
                 ImageResult image = r.image(subset[s]);
-                assertEquals(r.scoresBeforeRscin()[subset[s]], image.scoreBeforeRscin());
+                assertEquals(r.mapMax()[subset[s]], image.mapMax());
                 assertEquals(r.scores()[subset[s]], image.score());
                 err = Math.max(err, maxAbs(Arrays.copyOfRange(pixels, s * per, (s + 1) * per), toDoubles(image.map())));
             }
@@ -130,7 +130,7 @@ class MuScApiTest {
                 for (float v : maps[i]) {
                     max = Math.max(max, v);
                 }
-                assertEquals((float) r.scoresBeforeRscin()[i], max, "the score before RsCIN is the map's maximum");
+                assertEquals((float) r.mapMax()[i], max, "the score before RsCIN is the map's maximum");
             }
         }
     }

@@ -34,8 +34,8 @@ class MuscSpillTest {
                 .tokenBudgetBytes(0).spillDirectory(spill).memoryBudgetBytes(1).build()) {
             spilled = musc.score(images);
         }
-        double[] a = inMemory.scoresBeforeRscin();
-        double[] b = spilled.scoresBeforeRscin();
+        double[] a = inMemory.mapMax();
+        double[] b = spilled.mapMax();
         for (int i = 0; i < a.length; i++) {
             assertEquals(a[i], b[i], 1e-6, "score of image " + i);
         }

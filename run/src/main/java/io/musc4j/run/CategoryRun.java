@@ -4,7 +4,7 @@ import io.musc4j.batch.CategoryChecks;
 import io.musc4j.batch.CategoryDecision;
 import io.musc4j.batch.CategoryScorer;
 import io.musc4j.batch.InputFingerprint;
-import io.musc4j.batch.ThresholdRule;
+import io.musc4j.engine.threshold.ThresholdRule;
 import io.musc4j.common.image.RgbImage;
 import io.musc4j.common.io.AtomicFiles;
 import io.musc4j.datasets.Category;
@@ -45,8 +45,8 @@ public final class CategoryRun {
      * @param heatmaps       the heatmaps' colour scale, or none
      * @param saveMaps       raw S×S maps as .npy
      * @param saveMasks      binary masks at the pixel threshold, and their regions
-     * @param threshold      the image threshold rule
-     * @param pixelThreshold the pixel threshold rule
+     * @param threshold      the image threshold rule, on map_max
+     * @param pixelThreshold the pixel threshold rule, on map_max; null: the image threshold itself
      */
     record Outputs(RunCommand.HeatmapMode heatmaps, boolean saveMaps, boolean saveMasks, ThresholdRule threshold,
                    ThresholdRule pixelThreshold) {
@@ -93,7 +93,7 @@ public final class CategoryRun {
     public CategorySummary run(Category category, Path folder, String fingerprint) throws IOException {
         CategoryScorer.Scored s = CategoryScorer.score(musc, category, format, checks, warnings);
         return write(category, new Scored(s.category(), s.images(), s.maps(), s.masks(),
-                s.result().scoresBeforeRscin(), s.result().scores(), s.metrics(), s.timingsMs()), folder, fingerprint);
+                s.result().mapMax(), s.result().scores(), s.metrics(), s.timingsMs()), folder, fingerprint);
     }
 
     /**
@@ -107,16 +107,17 @@ public final class CategoryRun {
         List<String> keys = ResultPaths.keys(samples);
         float[][] maps = scored.maps();
         byte[][] masks = scored.masks();
-        double[] scores = scored.scoresBeforeRscin();
-        float[] scoresRscin = scored.scores();
-        CategoryDecision decision = CategoryDecision.of(scored.category(), scores, scoresRscin, outputs.threshold(),
+        double[] mapMax = scored.scoresBeforeRscin();
+        float[] scores = scored.scores();
+        CategoryDecision decision = CategoryDecision.of(scored.category(), mapMax, outputs.threshold(),
                 outputs.pixelThreshold());
-        double threshold = decision.verdicts().threshold();
+        decision.outsideRange(category.name().isEmpty() ? "(all images)" : category.name()).ifPresent(warnings::add);
+        double threshold = decision.threshold();
         HeatmapNorm whole = outputs.heatmaps() == RunCommand.HeatmapMode.whole ? HeatmapNorm.of(List.of(maps)) : null;
         // each image's pictures are independent: rendering and encoding them on every core
         SampleFiles[] files = new SampleFiles[samples.size()];
         try {
-            IntStream.range(0, samples.size()).parallel().forEach(i -> files[i] = writeFiles(folder, keys.get(i),
+            IntStream.range(0, samples.size()).parallel().forEach(i -> files[i] = writeFiles(folder, keys.get(i), i,
                     samples.get(i), scored.images().get(i), maps[i], masks != null ? masks[i] : null, whole, decision));
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -126,9 +127,11 @@ public final class CategoryRun {
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
             boolean anomalous = decision.verdicts().anomalous(i);
-            rows.add(new ScoreRow(s.relativePath(), s.label(), scores[i], scoresRscin[i], threshold, anomalous));
+            ScoreRow row = new ScoreRow(s.relativePath(), s.label(), scores[i], mapMax[i], threshold,
+                    outputs.threshold().canonical(), anomalous);
+            rows.add(row);
             entries.add(new CategorySummary.Entry(s.relativePath(), s.label().isPresent() ? s.label().getAsInt() : null,
-                    scores[i], scoresRscin[i], anomalous ? "anomalous" : "normal", files[i].heatmap(),
+                    scores[i], mapMax[i], row.ratio(), anomalous ? "anomalous" : "normal", files[i].heatmap(),
                     files[i].mask(), files[i].regions()));
         }
         ScoresCsv.write(folder.resolve("scores.csv"), rows);
@@ -140,8 +143,9 @@ public final class CategoryRun {
         }
         int anomalous = decision.verdicts().count();
         CategorySummary.Decision d = new CategorySummary.Decision(outputs.threshold().canonical(), threshold,
-                outputs.threshold().describe(), outputs.pixelThreshold().canonical(), decision.pixelThreshold(),
-                anomalous, samples.size() - anomalous);
+                outputs.threshold().describe(), decision.how(),
+                outputs.pixelThreshold() == null ? "image" : outputs.pixelThreshold().canonical(),
+                decision.pixelThreshold(), anomalous, samples.size() - anomalous);
         CategorySummary summary = new CategorySummary(category.name(), fingerprint, InputFingerprint.of(category), d,
                 entries, metrics, timings, category.samples().size() - samples.size(), whole);
         summary.write(folder);
@@ -152,35 +156,60 @@ public final class CategoryRun {
     private record SampleFiles(String heatmap, String mask, List<CategorySummary.Box> regions) {
     }
 
-    /** Writes one image's raw map, heatmap and predicted mask as {@link #outputs} asks. */
-    private SampleFiles writeFiles(Path folder, String key, Sample s, RgbImage image, float[] map, byte[] truthMask,
-            HeatmapNorm whole, CategoryDecision decision) {
+    /**
+     * Writes one image's raw map, heatmap and predicted mask as {@link #outputs} asks. Its regions are an
+     * anomalous part's (always listed), a normal part's only with --save-masks; the heatmap outlines them.
+     */
+    private SampleFiles writeFiles(Path folder, String key, int i, Sample s, RgbImage image, float[] map,
+            byte[] truthMask, HeatmapNorm whole, CategoryDecision decision) {
         try {
             if (outputs.saveMaps()) {
                 RawMaps.write(ResultPaths.map(folder, key), map, size);
             }
+            List<CategoryDecision.Found> found = decision.regions(i, map, size, outputs.saveMasks());
             String heatmap = null;
             if (outputs.heatmaps() != RunCommand.HeatmapMode.none) {
                 HeatmapNorm norm = whole != null ? whole : HeatmapNorm.of(map);
                 byte[] truth = truthMask != null && s.mask().isPresent() ? truthMask : null;
                 Path file = ResultPaths.heatmap(folder, key);
-                Heatmaps.write(file, image, map, size, norm, truth, decision.pixelThreshold());
+                Heatmaps.write(file, image, map, size, norm, truth, predicted(found, map, size, decision),
+                        decision.pixelThreshold());
                 heatmap = relative(folder, file);
             }
+            List<CategorySummary.Box> regions = new ArrayList<>();
+            for (CategoryDecision.Found f : found) {
+                Region r = f.region();
+                regions.add(new CategorySummary.Box(r.box().x0(), r.box().y0(), r.box().x1(), r.box().y1(),
+                        r.area(), r.peak(), f.belowPixelThreshold()));
+            }
             if (!outputs.saveMasks()) {
-                return new SampleFiles(heatmap, null, null);
+                return new SampleFiles(heatmap, null, regions);
             }
             Path file = ResultPaths.mask(folder, key);
             AtomicFiles.write(file, Heatmaps.maskPng(decision.mask(map), size));
-            List<CategorySummary.Box> regions = new ArrayList<>();
-            for (Region r : decision.regions(map, size)) {
-                regions.add(new CategorySummary.Box(r.box().x0(), r.box().y0(), r.box().x1(), r.box().y1(),
-                        r.area(), r.peak()));
-            }
             return new SampleFiles(heatmap, relative(folder, file), regions);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The pixels of the regions shown, as an S×S 0/1 mask for the heatmap's outline; null for none. */
+    private static byte[] predicted(List<CategoryDecision.Found> found, float[] map, int size, CategoryDecision d) {
+        if (found.isEmpty()) {
+            return null;
+        }
+        boolean weak = found.get(0).belowPixelThreshold();
+        byte[] mask = weak ? new byte[map.length] : d.mask(map);
+        if (weak) {
+            // only the strongest region above the image threshold: its box's pixels above that threshold
+            Region.Box b = found.get(0).region().box();
+            for (int y = b.y0(); y < b.y1(); y++) {
+                for (int x = b.x0(); x < b.x1(); x++) {
+                    mask[y * size + x] = map[y * size + x] > d.threshold() ? (byte) 1 : 0;
+                }
+            }
+        }
+        return mask;
     }
 
     private static String relative(Path dir, Path file) {

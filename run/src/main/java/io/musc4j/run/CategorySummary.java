@@ -1,6 +1,7 @@
 package io.musc4j.run;
 
 import com.google.gson.JsonParseException;
+import com.google.gson.annotations.SerializedName;
 import io.musc4j.batch.InputFingerprint;
 import io.musc4j.common.io.AtomicFiles;
 import io.musc4j.datasets.Warnings;
@@ -35,38 +36,50 @@ public record CategorySummary(String category, String config, InputFingerprint i
     public static final String FILE = "category.json";
 
     /**
-     * The label-free decision.
+     * The label-free decision; the names are those of docs/thresholds.md ("Names").
      *
-     * @param rule           the image threshold rule, e.g. {@code mad:3}
-     * @param threshold      the threshold on score_rscin
+     * @param rule           the image threshold rule, e.g. {@code mixture:3}
+     * @param threshold      the threshold on map_max
      * @param ruleInWords    the rule explained, for the report
-     * @param pixelRule      the pixel threshold rule, applied to the maps' maxima
-     * @param pixelThreshold the threshold on map values
-     * @param anomalous      images above the threshold
+     * @param how            how the rule found the threshold in this category
+     * @param pixelRule      the pixel threshold rule, applied to the maps' maxima ({@code image}: the image
+     *                       threshold itself)
+     * @param pixelThreshold the threshold on map values (the scale of map_max)
+     * @param anomalous      images whose map_max is above the threshold
      * @param normal         the others
      */
-    public record Decision(String rule, double threshold, String ruleInWords, String pixelRule, double pixelThreshold,
-                    int anomalous, int normal) {
+    public record Decision(String rule, double threshold, @SerializedName("rule_in_words") String ruleInWords,
+                           String how, @SerializedName("pixel_rule") String pixelRule,
+                           @SerializedName("pixel_threshold") double pixelThreshold, int anomalous, int normal) {
     }
 
     /**
-     * One scored image.
+     * One scored image; the names are those of scores.csv.
      *
+     * @param score   the final score, after RsCIN (relative to the category, 0 to 1)
+     * @param mapMax  the map's maximum, before RsCIN, on which the verdict is decided
+     * @param ratio   map_max / threshold: above 1 anomalous
      * @param verdict {@code anomalous} or {@code normal}
      * @param heatmap the heatmap panel, relative to the category folder (null when none was drawn)
      * @param mask    the binary mask, relative to the category folder (with --save-masks)
-     * @param regions the regions above the pixel threshold, S×S map coordinates (with --save-masks)
+     * @param regions where the part is anomalous, S×S map coordinates: an anomalous part's regions, a
+     *                normal part's only with --save-masks
      */
-    public record Entry(String image, Integer label, double score, double scoreRscin, String verdict, String heatmap,
-                 String mask, List<Box> regions) {
+    public record Entry(String image, Integer label, double score, @SerializedName("map_max") double mapMax,
+                        double ratio, String verdict, String heatmap, String mask, List<Box> regions) {
 
         public boolean anomalous() {
             return "anomalous".equals(verdict);
         }
     }
 
-    /** A region: box [x0, x1) × [y0, y1) in map pixels, its area in pixels and its highest map value. */
-    public record Box(int x0, int y0, int x1, int y1, int area, float peak) {
+    /**
+     * A region: box [x0, x1) × [y0, y1) in map pixels, its area in pixels and its highest map value;
+     * {@code belowPixelThreshold} when it is an anomalous part's strongest region above the image
+     * threshold, shown because no pixel of its map is above the pixel threshold.
+     */
+    public record Box(int x0, int y0, int x1, int y1, int area, float peak,
+                      @SerializedName("below_pixel_threshold") boolean belowPixelThreshold) {
     }
 
     public Optional<Map<String, Double>> metricsIfAny() {
@@ -79,10 +92,12 @@ public record CategorySummary(String category, String config, InputFingerprint i
 
     ReportCategory reportCategory(Path categoryOut) {
         List<ReportImage> shown = images.stream().map(e -> new ReportImage(e.image(),
-                e.label() == null ? OptionalInt.empty() : OptionalInt.of(e.label()), e.scoreRscin(), e.anomalous(),
-                Optional.ofNullable(e.heatmap()).map(categoryOut::resolve))).toList();
-        return new ReportCategory(category, shown, skipped, decision.threshold(), decision.ruleInWords(),
-                decision.pixelThreshold(), Optional.ofNullable(heatmapScale), metrics == null ? Map.of() : metrics);
+                e.label() == null ? OptionalInt.empty() : OptionalInt.of(e.label()), e.score(), e.mapMax(),
+                e.anomalous(), Optional.ofNullable(e.heatmap()).map(categoryOut::resolve),
+                e.regions() != null && e.regions().stream().anyMatch(Box::belowPixelThreshold))).toList();
+        return new ReportCategory(category, shown, skipped, decision.threshold(),
+                decision.ruleInWords() + "; " + decision.how(), decision.pixelThreshold(),
+                Optional.ofNullable(heatmapScale), metrics == null ? Map.of() : metrics);
     }
 
     public void write(Path categoryOut) throws IOException {

@@ -24,10 +24,10 @@ import picocli.CommandLine.TypeConversionException;
         footer = {"",
                 "Output, under OUT/<category>/:",
                 "  scores.csv    one row per image: image (path relative to ROOT), label (0 normal, 1 anomalous, "
-                        + "empty when unknown), score (the anomaly map's maximum, before RsCIN), score_rscin (the final "
-                        + "score, after RsCIN; min-max rescaled to 0..1 per category unless --rscin off), threshold "
-                        + "(the category's, on score_rscin), verdict (anomalous when score_rscin > threshold, else "
-                        + "normal).",
+                        + "empty when unknown), score (the final score, after RsCIN; min-max rescaled to 0..1 per "
+                        + "category unless --rscin off), map_max (the anomaly map's maximum, before RsCIN), threshold "
+                        + "(the category's, on map_max), ratio (map_max / threshold), rule (the threshold rule), "
+                        + "verdict (anomalous when map_max > threshold, else normal).",
                 "  heatmaps/<type>/<stem>.png  the input beside the anomaly map over it, with a colour bar; "
                         + "maps/<type>/<stem>.npy with --save-maps; masks/<type>/<stem>.png with --save-masks.",
                 "  category.json  scores, verdicts, thresholds, metrics, timings, the input files.",
@@ -123,16 +123,19 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder (created if needed).")
     Path out;
 
-    @Option(names = "--threshold", paramLabel = "RULE", defaultValue = "mad:3",
-            description = "How each category's threshold on score_rscin is chosen, without labels: mad:K "
-                    + "(median + K x 1.4826 x MAD of the category's scores, about K standard deviations above the "
-                    + "typical part; lower K flags more), fixed:X (the value X), or rate:P (the highest fraction P "
-                    + "of the scores are anomalous) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threshold", paramLabel = "RULE", defaultValue = "mixture:3",
+            description = "How each category's threshold on map_max (the anomaly map's maximum) is chosen, without "
+                    + "labels: mixture:K (the normal parts' group of a two-group mixture on the log map maxima, K "
+                    + "standard deviations above its mean, whatever the share of defects), mad:K (median + K x "
+                    + "1.4826 x MAD of the map maxima; assumes defects are a small minority), fixed:X (the value "
+                    + "X), or rate:P (the highest fraction P of the parts are anomalous); lower K flags more "
+                    + "(default: ${DEFAULT-VALUE}).")
     String threshold;
 
     @Option(names = "--pixel-threshold", paramLabel = "RULE",
             description = "The threshold on anomaly-map values for --save-masks and the colour bar's tick: a rule "
-                    + "as for --threshold, applied to the maps' maxima (default: the --threshold rule).")
+                    + "as for --threshold, applied to the maps' maxima (default: the image threshold itself, so a part is anomalous exactly "
+                    + "when its map has a region).")
     String pixelThreshold;
 
     @Option(names = "--save-maps", description = "Also write the raw float32 S×S maps as .npy.")

@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import io.musc4j.batch.CategoryChecks;
 import io.musc4j.batch.FormatDefaults;
 import io.musc4j.batch.InputFingerprint;
-import io.musc4j.batch.ThresholdRule;
+import io.musc4j.engine.threshold.ThresholdRule;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
@@ -179,7 +179,7 @@ public final class RunJob {
 
     private static CategoryRun.Outputs outputs(RunCommand o) {
         ThresholdRule threshold = option("--threshold", () -> ThresholdRule.parse(o.threshold));
-        ThresholdRule pixel = o.pixelThreshold == null ? threshold
+        ThresholdRule pixel = o.pixelThreshold == null ? null
                 : option("--pixel-threshold", () -> ThresholdRule.parse(o.pixelThreshold));
         return new CategoryRun.Outputs(o.heatmaps, o.saveMaps, o.saveMasks, threshold, pixel);
     }
@@ -315,8 +315,8 @@ public final class RunJob {
         c.addProperty("heatmaps", o.heatmaps.name());
         c.addProperty("save_maps", o.saveMaps);
         c.addProperty("save_masks", o.saveMasks);
-        c.addProperty("threshold", outputs.threshold().canonical());
-        c.addProperty("pixel_threshold", outputs.pixelThreshold().canonical());
+        c.addProperty("rule", outputs.threshold().canonical());
+        c.addProperty("pixel_rule", outputs.pixelThreshold() == null ? "image" : outputs.pixelThreshold().canonical());
         return c;
     }
 

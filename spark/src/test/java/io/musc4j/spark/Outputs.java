@@ -20,14 +20,16 @@ final class Outputs {
     private Outputs() {
     }
 
-    /** scores.csv of a category: image → {score, score_rscin}. */
+    /** scores.csv of a category: image → {map_max, score}, read by the documented column names. */
     static Map<String, double[]> scores(Path categoryOut) throws IOException {
         List<String> lines = Files.readAllLines(categoryOut.resolve("scores.csv"));
-        assertEquals("image,label,score,score_rscin,threshold,verdict", lines.get(0));
+        assertEquals("image,label,score,map_max,threshold,ratio,rule,verdict", lines.get(0));
+        List<String> names = List.of(lines.get(0).split(","));
         Map<String, double[]> rows = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
-            rows.put(f[0], new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
+            rows.put(f[0], new double[] {Double.parseDouble(f[names.indexOf("map_max")]),
+                Double.parseDouble(f[names.indexOf("score")])});
         }
         return rows;
     }

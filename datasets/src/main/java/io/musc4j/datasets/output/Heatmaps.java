@@ -23,8 +23,9 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Heatmap pictures. {@link #overlay} is the anomaly map in the JET colour map blended half and half
  * with the input image as the network saw it (resized to S×S), the ground-truth region outlined in
- * white when a mask exists. {@link #panel} puts the plain input beside that overlay, so the part
- * stays visible, and adds a colour bar labelled with the scale's ends and the pixel threshold:
+ * white when a mask exists and the predicted regions outlined in magenta. {@link #panel} puts the plain
+ * input beside that overlay, so the part stays visible, and adds a colour bar labelled with the scale's
+ * ends and the pixel threshold ("pixel thr"):
  * {@code [input S×S] [overlay S×S] [bar]}, S rows high.
  */
 public final class Heatmaps {
@@ -34,6 +35,8 @@ public final class Heatmaps {
     private static final int BAR = 10;
     private static final Scalar WHITE = new Scalar(255, 255, 255);
     private static final Scalar INK = new Scalar(40, 40, 40);
+    /** Predicted regions' outline (RGB): magenta, unlike any JET colour and the white ground truth. */
+    private static final Scalar PREDICTED = new Scalar(255, 0, 255);
 
     private Heatmaps() {
     }
@@ -50,7 +53,7 @@ public final class Heatmaps {
     public static RgbImage overlay(RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask) {
         OpenCv.load();
         Mat rgb = square(image, size);
-        Mat out = overlay(rgb, map, size, norm, mask);
+        Mat out = overlay(rgb, map, size, norm, mask, null);
         RgbImage result = toImage(out);
         rgb.release();
         out.release();
@@ -63,11 +66,20 @@ public final class Heatmaps {
      */
     public static RgbImage panel(RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask,
                                  double threshold) {
+        return panel(image, map, size, norm, mask, null, threshold);
+    }
+
+    /**
+     * Renders the panel with the predicted regions ({@code predicted}, S×S 0/1, null for none) outlined in
+     * magenta on the overlay.
+     */
+    public static RgbImage panel(RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask,
+                                 byte[] predicted, double threshold) {
         OpenCv.load();
         double scale = Math.max(0.3, size / 600.0);
         String top = label(norm.max());
         String bottom = label(norm.min());
-        String tick = "thr " + label(threshold);
+        String tick = "pixel thr " + label(threshold);
         int textW = 0;
         for (String s : List.of(top, bottom, tick)) {
             textW = Math.max(textW, (int) Imgproc.getTextSize(s, Imgproc.FONT_HERSHEY_SIMPLEX, scale, 1, new int[1]).width);
@@ -76,7 +88,7 @@ public final class Heatmaps {
         int width = barX + BAR + GAP + textW + 2;
         Mat canvas = new Mat(size, width, CvType.CV_8UC3, WHITE);
         Mat rgb = square(image, size);
-        Mat over = overlay(rgb, map, size, norm, mask);
+        Mat over = overlay(rgb, map, size, norm, mask, predicted);
         rgb.copyTo(canvas.submat(new Rect(0, 0, size, size)));
         over.copyTo(canvas.submat(new Rect(size + GAP, 0, size, size)));
         Mat bar = colourBar(size);
@@ -104,7 +116,13 @@ public final class Heatmaps {
     /** Renders the panel and writes it to {@code file} as PNG (see {@link ResultPaths#heatmap}). */
     public static void write(Path file, RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask,
                              double threshold) throws IOException {
-        AtomicFiles.write(file, png(panel(image, map, size, norm, mask, threshold)));
+        write(file, image, map, size, norm, mask, null, threshold);
+    }
+
+    /** Renders the panel with the predicted regions outlined and writes it to {@code file} as PNG. */
+    public static void write(Path file, RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask,
+                             byte[] predicted, double threshold) throws IOException {
+        AtomicFiles.write(file, png(panel(image, map, size, norm, mask, predicted, threshold)));
     }
 
     /** Encodes an RGB image as PNG. */
@@ -156,7 +174,7 @@ public final class Heatmaps {
         return rgb;
     }
 
-    private static Mat overlay(Mat rgb, float[] map, int size, HeatmapNorm norm, byte[] mask) {
+    private static Mat overlay(Mat rgb, float[] map, int size, HeatmapNorm norm, byte[] mask, byte[] predicted) {
         byte[] scaled = new byte[size * size];
         for (int i = 0; i < scaled.length; i++) {
             scaled[i] = (byte) norm.toByte(map[i]);
@@ -166,8 +184,11 @@ public final class Heatmaps {
         Mat jet = jet(gray);
         Mat out = new Mat();
         Core.addWeighted(jet, MAP_WEIGHT, rgb, 1 - MAP_WEIGHT, 0, out);
+        if (predicted != null) {
+            drawContour(out, predicted, size, PREDICTED, 2);
+        }
         if (mask != null) {
-            drawContour(out, mask, size);
+            drawContour(out, mask, size, WHITE, 1);
         }
         gray.release();
         jet.release();
@@ -204,13 +225,13 @@ public final class Heatmaps {
         return new RgbImage(rgb.cols(), rgb.rows(), px);
     }
 
-    private static void drawContour(Mat out, byte[] mask, int size) {
+    private static void drawContour(Mat out, byte[] mask, int size, Scalar colour, int thickness) {
         Mat m = new Mat(size, size, CvType.CV_8UC1);
         m.put(0, 0, mask);
         List<MatOfPoint> contours = new ArrayList<>();
         Mat hierarchy = new Mat();
         Imgproc.findContours(m, contours, hierarchy, Imgproc.RETR_LIST, Imgproc.CHAIN_APPROX_NONE);
-        Imgproc.drawContours(out, contours, -1, WHITE, 1);
+        Imgproc.drawContours(out, contours, -1, colour, thickness);
         m.release();
         hierarchy.release();
         contours.forEach(Mat::release);

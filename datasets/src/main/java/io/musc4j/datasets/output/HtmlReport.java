@@ -22,10 +22,12 @@ import org.opencv.imgproc.Imgproc;
 /**
  * A self-contained {@code report.html} for one run: inline CSS, thumbnails embedded as base64 JPEG and
  * histograms as inline SVG, so the single file can be mailed or archived. It shows the metrics table
- * (when labels exist), the categories that could not be scored, then per category its threshold and
- * verdict counts, a score histogram with the threshold drawn on it (normal vs anomalous ground truth
- * when labels are known), the heatmaps' colour scale, and the images sorted by score, highest first,
- * each with its heatmap panel, score, verdict and, where it exists, its ground truth.
+ * (when labels exist), the categories that could not be scored, a line in plain words on how the
+ * scores and verdicts come about, then per category its two thresholds with their scales and the
+ * verdict counts, a histogram of map_max coloured by verdict with the ground truth as markers below it
+ * and the image threshold drawn on it, the heatmaps' colour scale, and the images sorted by map_max,
+ * highest first, each with its heatmap panel (linked to the full picture; predicted regions and ground
+ * truth outlined), map_max, score, verdict and, where it exists, its ground truth.
  */
 public final class HtmlReport {
 
@@ -126,13 +128,26 @@ public final class HtmlReport {
         }
     }
 
-    /** Writes the report atomically. */
+    /** In plain words, how the scores and verdicts come about (the report's first paragraph). */
+    public static final String EXPLAINED = "How to read this: MuSc compares every image of a category with the others "
+            + "of the same category, without training: a small patch that finds no close match in the other images "
+            + "is unusual. The anomaly map shows this per pixel, and its maximum is the image's map_max. RsCIN then "
+            + "smooths each image's map_max over its most similar images and rescales the category to 0–1: that is "
+            + "the score, which ranks the images (and gives the metrics). The verdict compares map_max with the "
+            + "category's threshold, found from the map maxima alone, without labels, by the threshold rule; the "
+            + "pixel threshold, on the same scale, draws the regions.";
+
+    /** Writes the report atomically; thumbnails link to their pictures relative to {@code file}'s folder. */
     public void write(Path file) throws IOException {
-        AtomicFiles.writeString(file, render());
+        AtomicFiles.writeString(file, render(file.toAbsolutePath().getParent()));
     }
 
-    /** The whole page as text. */
+    /** The whole page as text; thumbnails link to their pictures by absolute path. */
     public String render() {
+        return render(null);
+    }
+
+    private String render(Path base) {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title>\n<style>\n")
@@ -149,7 +164,9 @@ public final class HtmlReport {
                 .append(".scale{display:flex;align-items:center;gap:6px;font-size:12px;margin:0.5em 0}")
                 .append(".bar{position:relative;width:320px;height:14px;background:").append(JET_CSS).append("}")
                 .append(".tick{position:absolute;top:-3px;width:2px;height:20px;background:#000}\n")
-                .append("</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n");
+                .append(".legend{font-size:12px;color:#444}.weak{color:#a60}\n")
+                .append("</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n<p class=\"explained\">")
+                .append(esc(EXPLAINED)).append("</p>\n");
         if (!metrics.isEmpty()) {
             metricsTable(h);
         }
@@ -159,7 +176,7 @@ public final class HtmlReport {
                     .append("</li>\n"));
             h.append("</ul></div>\n");
         }
-        categories.forEach(c -> category(h, c));
+        categories.forEach(c -> category(h, c, base));
         if (!notes.isEmpty()) {
             h.append("<h2>Notes</h2>\n<ul>\n");
             notes.forEach(n -> h.append("<li>").append(esc(n)).append("</li>\n"));
@@ -169,8 +186,9 @@ public final class HtmlReport {
     }
 
     private void metricsTable(StringBuilder h) {
-        h.append("<h2>Metrics (%)</h2>\n<p>F1-max picks the best threshold with the labels; F1 at threshold is "
-                + "what the label-free threshold achieved.</p>\n<table><tr><th>Category</th>");
+        h.append("<h2>Metrics (%)</h2>\n<p>Image metrics rank the score; F1-max picks the best threshold on it "
+                + "with the labels. F1 at threshold is what the label-free verdicts (on map_max) achieved, so it can "
+                + "exceed F1-max when map_max separates the parts better than the score.</p>\n<table><tr><th>Category</th>");
         MetricsFiles.HEADERS.forEach(m -> h.append("<th>").append(esc(m)).append("</th>"));
         h.append("</tr>\n");
         metrics.forEach((name, m) -> metricsRow(h, name, m, ""));
@@ -184,28 +202,32 @@ public final class HtmlReport {
         h.append("</tr>\n");
     }
 
-    private void category(StringBuilder h, ReportCategory c) {
+    private void category(StringBuilder h, ReportCategory c, Path base) {
         List<ReportImage> images = c.images();
         h.append("<h2>").append(esc(c.name().isEmpty() ? "(all images)" : c.name())).append("</h2>\n<p>")
                 .append(images.size()).append(" images scored");
         if (c.skipped() > 0) {
             h.append(", ").append(c.skipped()).append(" unreadable skipped");
         }
-        h.append(". Threshold <b>").append(number(c.threshold())).append("</b> (").append(esc(c.rule()))
-                .append("): <b>").append(c.anomalous()).append(" anomalous</b>, ").append(images.size() - c.anomalous())
-                .append(" normal.");
+        h.append(": <b>").append(c.anomalous()).append(" anomalous</b>, ").append(images.size() - c.anomalous())
+                .append(" normal. Image threshold <b>").append(number(c.threshold()))
+                .append("</b> on map_max, the anomaly map's maximum before RsCIN (").append(esc(c.rule()))
+                .append("); a part is anomalous when its map_max is above it. Pixel threshold <b>")
+                .append(number(c.pixelThreshold())).append("</b> on the anomaly map's values (the same scale)")
+                .append(c.pixelThreshold() == c.threshold() ? ", equal to the image threshold: an anomalous part's "
+                        + "regions are its pixels above it" : "; regions are the pixels above it").append('.');
         Double f1 = c.metrics().get("image_f1_at_threshold");
         if (f1 != null && !f1.isNaN()) {
             h.append(" Against the ground truth: precision ").append(fraction(c.metrics().get("image_precision_at_threshold")))
                     .append(", recall ").append(fraction(c.metrics().get("image_recall_at_threshold")))
-                    .append(", F1 ").append(fraction(f1)).append(" (F1-max with the labels: ")
+                    .append(", F1 ").append(fraction(f1)).append(" (F1-max of the score with the labels: ")
                     .append(fraction(c.metrics().get("image_f1_max"))).append(").");
         }
         h.append("</p>\n").append(histogram(images, c.threshold()));
         colourScale(h, c);
-        List<ReportImage> sorted = images.stream().sorted(Comparator.comparingDouble(ReportImage::score).reversed())
+        List<ReportImage> sorted = images.stream().sorted(Comparator.comparingDouble(ReportImage::mapMax).reversed())
                 .limit(maxImages).toList();
-        h.append("<h3>Images by score, highest first");
+        h.append("<h3>Images by map_max, highest first");
         if (sorted.size() < images.size()) {
             h.append(" (the ").append(sorted.size()).append(" highest of ").append(images.size())
                     .append("; every score is in scores.csv)");
@@ -218,11 +240,19 @@ public final class HtmlReport {
             ReportImage r = sorted.get(i);
             h.append("<div class=\"card ").append(r.anomalous() ? "anomalous" : "normal").append("\">");
             if (thumbnails[i] != null) {
-                h.append("<img alt=\"\" src=\"").append(thumbnails[i]).append("\">");
+                Path full = r.heatmap().get().toAbsolutePath();
+                String href = base != null ? base.relativize(full).toString().replace('\\', '/') : full.toUri().toString();
+                h.append("<a href=\"").append(esc(href)).append("\" title=\"full picture\"><img alt=\"")
+                        .append(esc(r.image())).append("\" src=\"").append(thumbnails[i]).append("\"></a>");
             }
             h.append("<div class=\"name\">").append(esc(r.image())).append("</div><div><span class=\"verdict\">")
-                    .append(r.anomalous() ? "anomalous" : "normal").append("</span> score ")
-                    .append(String.format(Locale.ROOT, "%.4f", r.score())).append("</div>");
+                    .append(r.anomalous() ? "anomalous" : "normal").append("</span> map_max ")
+                    .append(String.format(Locale.ROOT, "%.4g (%.2f × threshold)", r.mapMax(), r.mapMax() / c.threshold()))
+                    .append(", score ").append(String.format(Locale.ROOT, "%.4f", r.score())).append("</div>");
+            if (r.weakRegion()) {
+                h.append("<div class=\"weak\">outlined: its strongest region above the image threshold; no pixel is "
+                        + "above the pixel threshold</div>");
+            }
             if (r.label().isPresent()) {
                 boolean bad = r.label().getAsInt() == 1;
                 h.append("<div class=\"gt\">ground truth: ").append(bad ? "anomalous" : "normal");
@@ -242,14 +272,16 @@ public final class HtmlReport {
             return;
         }
         if (c.scale().isEmpty()) {
-            h.append("<p>Heatmaps: left the input, right the anomaly map over it; each heatmap has its own colour "
-                    + "scale (its colour bar).</p>\n");
+            h.append("<p>Heatmaps: left the input, right the anomaly map over it, an anomalous part's regions outlined "
+                    + "in magenta, the ground truth in white where a mask exists; each heatmap has its own colour "
+                    + "scale (its colour bar, \"pixel thr\" marking the pixel threshold).</p>\n");
             return;
         }
         HeatmapNorm n = c.scale().get();
         boolean truth = c.images().stream().anyMatch(i -> i.label().isPresent());
-        h.append("<p>Heatmaps: left the input, right the anomaly map over it")
-                .append(truth ? " (ground truth outlined in white where a mask exists)" : "")
+        h.append("<p>Heatmaps: left the input, right the anomaly map over it, an anomalous part's regions outlined "
+                + "in magenta")
+                .append(truth ? ", the ground truth outlined in white where a mask exists" : "")
                 .append("; one colour scale for the whole category, so normal parts stay blue:</p>\n")
                 .append("<div class=\"scale\"><span>").append(number(n.min())).append("</span><div class=\"bar\">");
         double t = c.pixelThreshold();
@@ -258,7 +290,7 @@ public final class HtmlReport {
             h.append(String.format(Locale.ROOT, "<div class=\"tick\" style=\"left:%.1f%%\" title=\"pixel threshold %s\">"
                     + "</div>", at, number(t)));
         }
-        h.append("</div><span>").append(number(n.max())).append("</span><span>anomaly map value; pixel threshold ")
+        h.append("</div><span>").append(number(n.max())).append("</span><span>anomaly map value (map_max's scale); pixel threshold ")
                 .append(number(t)).append("</span></div>\n");
     }
 
@@ -283,76 +315,102 @@ public final class HtmlReport {
     }
 
     /**
-     * Inline SVG histogram of the scores; normal and anomalous ground truth overlaid when labels are
-     * known, the threshold as a vertical dashed line.
+     * Inline SVG histogram of map_max, the verdicts' scale: stacked bars coloured by verdict (green normal,
+     * red anomalous), the image threshold as a vertical dashed line, and, where labels exist, the ground
+     * truth as a second marker: one tick per image under the axis at its map_max (a red triangle for an
+     * anomalous part, a hollow circle for a normal one). A legend says which is which.
      */
     static String histogram(List<ReportImage> images, double threshold) {
         if (images.isEmpty()) {
             return "";
         }
-        double lo = images.stream().mapToDouble(ReportImage::score).min().orElse(0);
-        double hi = images.stream().mapToDouble(ReportImage::score).max().orElse(1);
+        double lo = images.stream().mapToDouble(ReportImage::mapMax).min().orElse(0);
+        double hi = images.stream().mapToDouble(ReportImage::mapMax).max().orElse(1);
         if (Double.isFinite(threshold)) {
             lo = Math.min(lo, threshold);
             hi = Math.max(hi, threshold);
         }
         double width = hi > lo ? hi - lo : 1;
-        int[][] counts = new int[3][BINS]; // normal, anomalous, unknown
+        int[][] counts = new int[2][BINS]; // verdict normal, anomalous
         for (ReportImage r : images) {
-            int bin = Math.min(BINS - 1, (int) ((r.score() - lo) / width * BINS));
-            int series = r.label().isPresent() ? r.label().getAsInt() == 1 ? 1 : 0 : 2;
-            counts[series][bin]++;
+            counts[r.anomalous() ? 1 : 0][bin(r.mapMax(), lo, width)]++;
         }
         int max = 1;
-        for (int[] s : counts) {
-            for (int c : s) {
-                max = Math.max(max, c);
-            }
+        for (int b = 0; b < BINS; b++) {
+            max = Math.max(max, counts[0][b] + counts[1][b]);
         }
+        boolean labels = images.stream().anyMatch(r -> r.label().isPresent());
         int w = 480;
         int hgt = 160;
         int barW = w / BINS;
+        int strip = labels ? 16 : 0;
         StringBuilder s = new StringBuilder();
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w + 60).append("\" height=\"").append(hgt + 40)
-                .append("\" font-size=\"11\"><g transform=\"translate(30,10)\">")
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w + 200).append("\" height=\"")
+                .append(hgt + 44 + strip).append("\" font-size=\"11\"><g transform=\"translate(30,14)\">")
                 .append("<line x1=\"0\" y1=\"").append(hgt).append("\" x2=\"").append(w).append("\" y2=\"").append(hgt)
                 .append("\" stroke=\"#444\"/>");
-        String[] colours = {"#1f77b4", "#d62728", "#7f7f7f"};
-        String[] names = {"normal", "anomalous", "unlabelled"};
-        List<String> legend = new ArrayList<>();
-        for (int series = 0; series < 3; series++) {
-            boolean any = false;
-            for (int b = 0; b < BINS; b++) {
-                int c = counts[series][b];
+        String[] colours = {"#2ca02c", "#d62728"};
+        String[] names = {"verdict normal", "verdict anomalous"};
+        for (int b = 0; b < BINS; b++) {
+            int y = hgt;
+            for (int v = 0; v < 2; v++) {
+                int c = counts[v][b];
                 if (c == 0) {
                     continue;
                 }
-                any = true;
                 int bh = Math.round((float) c / max * hgt);
-                s.append("<rect x=\"").append(b * barW + 1).append("\" y=\"").append(hgt - bh).append("\" width=\"")
-                        .append(barW - 2).append("\" height=\"").append(bh).append("\" fill=\"").append(colours[series])
-                        .append("\" fill-opacity=\"0.55\"><title>").append(names[series]).append(": ").append(c)
-                        .append("</title></rect>");
+                y -= bh;
+                s.append("<rect class=\"").append(v == 1 ? "anomalous" : "normal").append("\" x=\"").append(b * barW + 1)
+                        .append("\" y=\"").append(y).append("\" width=\"").append(barW - 2).append("\" height=\"")
+                        .append(bh).append("\" fill=\"").append(colours[v]).append("\" fill-opacity=\"0.7\"><title>")
+                        .append(names[v]).append(": ").append(c).append("</title></rect>");
             }
-            if (any) {
-                legend.add(names[series]);
-                s.append("<text x=\"").append(w - 90).append("\" y=\"").append(12 + 14 * (legend.size() - 1))
-                        .append("\" fill=\"").append(colours[series]).append("\">").append(names[series]).append("</text>");
+        }
+        if (labels) {
+            for (ReportImage r : images) {
+                if (r.label().isEmpty()) {
+                    continue;
+                }
+                double x = (r.mapMax() - lo) / width * w;
+                if (r.label().getAsInt() == 1) {
+                    s.append(String.format(Locale.ROOT, "<path class=\"truth-anomalous\" d=\"M%.1f %d l-4 8 h8 z\" "
+                            + "fill=\"#d62728\"/>", x, hgt + 4));
+                } else {
+                    s.append(String.format(Locale.ROOT, "<circle class=\"truth-normal\" cx=\"%.1f\" cy=\"%d\" r=\"3.5\" "
+                            + "fill=\"none\" stroke=\"#2ca02c\"/>", x, hgt + 8));
+                }
             }
         }
         if (Double.isFinite(threshold)) {
             double x = (threshold - lo) / width * w;
             s.append(String.format(Locale.ROOT, "<line class=\"threshold\" x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" "
-                    + "stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"4,3\"><title>threshold %s</title></line>"
-                    + "<text x=\"%.1f\" y=\"-1\" text-anchor=\"middle\">threshold %s</text>", x, x, hgt,
-                    number(threshold), x, number(threshold)));
+                    + "stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"4,3\"><title>image threshold %s</title>"
+                    + "</line><text x=\"%.1f\" y=\"-3\" text-anchor=\"middle\">image threshold %s</text>", x, x,
+                    hgt + strip, number(threshold), x, number(threshold)));
         }
-        s.append("<text x=\"0\" y=\"").append(hgt + 14).append("\">").append(String.format(Locale.ROOT, "%.4f", lo))
-                .append("</text><text x=\"").append(w).append("\" y=\"").append(hgt + 14).append("\" text-anchor=\"end\">")
-                .append(String.format(Locale.ROOT, "%.4f", hi)).append("</text><text x=\"-4\" y=\"8\" text-anchor=\"end\">")
-                .append(max).append("</text><text x=\"").append(w / 2).append("\" y=\"").append(hgt + 28)
-                .append("\" text-anchor=\"middle\">image score (higher = more anomalous)</text></g></svg>\n");
+        int lx = w + 14;
+        s.append("<rect x=\"").append(lx).append("\" y=\"4\" width=\"10\" height=\"10\" fill=\"").append(colours[0])
+                .append("\"/><text x=\"").append(lx + 14).append("\" y=\"13\">bar: verdict normal</text>")
+                .append("<rect x=\"").append(lx).append("\" y=\"20\" width=\"10\" height=\"10\" fill=\"")
+                .append(colours[1]).append("\"/><text x=\"").append(lx + 14).append("\" y=\"29\">bar: verdict anomalous</text>");
+        if (labels) {
+            s.append("<path d=\"M").append(lx + 5).append(" 38 l-4 8 h8 z\" fill=\"#d62728\"/><text x=\"").append(lx + 14)
+                    .append("\" y=\"46\">mark: truly anomalous</text><circle cx=\"").append(lx + 5)
+                    .append("\" cy=\"58\" r=\"3.5\" fill=\"none\" stroke=\"#2ca02c\"/><text x=\"").append(lx + 14)
+                    .append("\" y=\"62\">mark: truly normal</text>");
+        }
+        int base = hgt + strip;
+        s.append("<text x=\"0\" y=\"").append(base + 14).append("\">").append(number(lo))
+                .append("</text><text x=\"").append(w).append("\" y=\"").append(base + 14).append("\" text-anchor=\"end\">")
+                .append(number(hi)).append("</text><text x=\"-4\" y=\"8\" text-anchor=\"end\">")
+                .append(max).append("</text><text x=\"").append(w / 2).append("\" y=\"").append(base + 28)
+                .append("\" text-anchor=\"middle\">map_max, the anomaly map's maximum (higher = more anomalous)</text>")
+                .append("</g></svg>\n");
         return s.toString();
+    }
+
+    private static int bin(double v, double lo, double width) {
+        return Math.max(0, Math.min(BINS - 1, (int) ((v - lo) / width * BINS)));
     }
 
     private static String number(double v) {

@@ -10,9 +10,9 @@ import java.util.Optional;
  * @param name           the category name
  * @param images         its images, in any order
  * @param skipped        images that could not be read
- * @param threshold      the threshold on the image score; images above it are anomalous
+ * @param threshold      the image threshold on map_max; images whose map_max is above it are anomalous
  * @param rule           how the threshold was chosen, in words
- * @param pixelThreshold the threshold on map values (the tick on the colour bar)
+ * @param pixelThreshold the threshold on map values, the scale of map_max (the tick on the colour bar)
  * @param scale          the heatmaps' common colour range, empty when each heatmap has its own (or none
  *                       was drawn)
  * @param metrics        metric name → value (see {@link MetricsFiles#METRICS}), empty without labels

@@ -6,13 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes a category's {@code scores.csv}: header {@code image,label,score,score_rscin,threshold,verdict},
- * one row per image; the verdict is {@code anomalous} or {@code normal}.
+ * Writes a category's {@code scores.csv}: header {@code image,label,score,map_max,threshold,ratio,rule,verdict}
+ * ({@link ScoreRow} says what each is), one row per image; the verdict is {@code anomalous} or
+ * {@code normal}, decided by {@code map_max > threshold}; ratio = map_max / threshold (empty unless the
+ * threshold is positive).
  */
 public final class ScoresCsv {
 
     /** The header line. */
-    public static final String HEADER = "image,label,score,score_rscin,threshold,verdict";
+    public static final String HEADER = "image,label,score,map_max,threshold,ratio,rule,verdict";
 
     private ScoresCsv() {
     }
@@ -24,8 +26,11 @@ public final class ScoresCsv {
             sb.append(quote(r.image())).append(',')
                     .append(r.label().isPresent() ? Integer.toString(r.label().getAsInt()) : "").append(',')
                     .append(r.score()).append(',')
-                    .append(r.scoreRscin()).append(',')
+                    .append(r.mapMax()).append(',')
                     .append(r.threshold()).append(',')
+                    .append(Double.isNaN(r.ratio()) ? "" : String.format(java.util.Locale.ROOT, "%.4f", r.ratio()))
+                    .append(',')
+                    .append(quote(r.rule())).append(',')
                     .append(r.anomalous() ? "anomalous" : "normal").append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());

@@ -11,6 +11,7 @@ import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.StageListener;
 import io.musc4j.engine.StageListener.Stage;
+import io.musc4j.engine.threshold.ThresholdRule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -43,8 +44,9 @@ import java.util.Objects;
  * admitted. Parts inspected after the bank has reached W are judged.
  *
  * <p><b>Threshold.</b> Either fixed by the user ({@link Builder#threshold(double)}, an absolute
- * score), or adaptive ({@link Builder#madFactor(double)}, the default with k = 3):
- * {@code median + k · 1.4826 · MAD} of the <i>reference scores</i> ({@link RobustThreshold}). The
+ * score), or a label-free {@link ThresholdRule} ({@link Builder#rule}, the batch run's family; the
+ * default {@code mixture:3} holds whatever the share of defects; {@link Builder#madFactor(double)} is
+ * {@code mad:k}) applied to the <i>reference scores</i>. The
  * reference scores start, when the bank first holds W parts, as the MuSc scores of those parts
  * scored mutually (each against the other W−1, i.e. MuSc on the bank). From then on each part
  * admitted to the bank appends its score and the oldest is dropped beyond M, so the window holds at
@@ -72,7 +74,7 @@ public final class Inspector implements AutoCloseable {
     private final int capacity;
     private final int warmUp;
     private final double fixedThreshold;
-    private final double madFactor;
+    private final ThresholdRule rule;
     private final boolean admitAnomalous;
     private final int gridH;
     private final int gridW;
@@ -102,7 +104,7 @@ public final class Inspector implements AutoCloseable {
                     + ", got " + warmUp);
         }
         this.fixedThreshold = b.fixedThreshold;
-        this.madFactor = b.madFactor;
+        this.rule = b.rule;
         this.admitAnomalous = b.admitAnomalous;
         int size = b.musc.imageSize();
         this.gridH = b.musc.backboneSpec().grid(size);
@@ -246,7 +248,7 @@ public final class Inspector implements AutoCloseable {
         if (!Double.isNaN(fixedThreshold)) {
             return fixedThreshold;
         }
-        return RobustThreshold.of(referenceScores.stream().mapToDouble(Double::doubleValue).toArray(), madFactor);
+        return rule.apply(referenceScores.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** The threshold the next part will be judged against; NaN while warming up. */
@@ -289,7 +291,7 @@ public final class Inspector implements AutoCloseable {
         private int bankSize = 64;
         private int warmUp;
         private double fixedThreshold = Double.NaN;
-        private double madFactor = 3.0;
+        private ThresholdRule rule = ThresholdRule.DEFAULT;
         private boolean admitAnomalous = true;
 
         private Builder(MuSc musc) {
@@ -323,12 +325,17 @@ public final class Inspector implements AutoCloseable {
             return this;
         }
 
-        /** k of the adaptive threshold median + k·1.4826·MAD (default 3); clears a fixed threshold. */
+        /** The adaptive threshold median + k·1.4826·MAD ({@code mad:k}); clears a fixed threshold. */
         public Builder madFactor(double k) {
             if (!(k >= 0) || Double.isInfinite(k)) {
                 throw new IllegalArgumentException("MAD factor must be finite and >= 0, got " + k);
             }
-            this.madFactor = k;
+            return rule(new ThresholdRule(ThresholdRule.Kind.MAD, k));
+        }
+
+        /** The rule of the adaptive threshold (default {@code mixture:3}); clears a fixed threshold. */
+        public Builder rule(ThresholdRule adaptive) {
+            this.rule = Objects.requireNonNull(adaptive, "rule");
             this.fixedThreshold = Double.NaN;
             return this;
         }

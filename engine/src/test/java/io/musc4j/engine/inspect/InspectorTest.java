@@ -90,7 +90,7 @@ class InspectorTest {
         float[] map = ref.map(at);
         float[] gotMap = got.map();
         assertEquals(map.length, gotMap.length);
-        double err = Math.abs(got.score() - ref.scoresBeforeRscin()[at]);
+        double err = Math.abs(got.score() - ref.mapMax()[at]);
         for (int p = 0; p < map.length; p++) {
             err = Math.max(err, Math.abs(gotMap[p] - map[p]));
         }
@@ -162,7 +162,7 @@ class InspectorTest {
                 inspector.inspect(part);
             }
             // seed: each bank part scored by MuSc against the other three
-            double[] seed = dinov2.scoreImages(bank).scoresBeforeRscin();
+            double[] seed = dinov2.scoreImages(bank).mapMax();
             assertArrayEquals(seed, inspector.referenceScores(), TOLERANCE);
             double first = expectedThreshold(seed, k);
             assertEquals(first, inspector.currentThreshold(), TOLERANCE);
@@ -171,7 +171,7 @@ class InspectorTest {
             assertEquals(first, defect.threshold(), TOLERANCE);
             assertEquals(defect.score() > first ? Verdict.ANOMALOUS : Verdict.NORMAL, defect.verdict());
             double defectScore = dinov2.scoreImages(List.of(defects.get(0), bank.get(0), bank.get(1), bank.get(2),
-                    bank.get(3))).scoresBeforeRscin()[0];
+                    bank.get(3))).mapMax()[0];
 
             // the window keeps the last M reference scores: the oldest seed score makes way
             double[] window = {seed[1], seed[2], seed[3], defectScore};
