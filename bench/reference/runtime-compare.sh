@@ -6,7 +6,8 @@
 # IMAGES images at 224², layers 2,5,8,11, --device cpu) and `./musc bench speed --images IMAGES`, the
 # order of the two versions alternating from round to round (old,new then new,old) so that a drift of
 # the machine weighs on both alike. Prints the per-run figures, then the median of each stage per
-# version and their ratio, and checks that both versions give the same scores (max |Δ| <= TOL).
+# version and their ratio, and checks that both versions give the same scores (max |Δ| <= TOL; exit 1
+# otherwise).
 #   bench/reference/runtime-compare.sh [N]         (default N=5)
 # Environment: WORK (default /tmp/musc-runtimes; the copies, the data, the model, the outputs),
 # OLD / NEW (Maven arguments of each build; default "-Ddjl.version=0.33.0 -Dpytorch.version=2.5.1" and
@@ -119,11 +120,24 @@ for metric in order:
     print(f"{metric:<26} {mo:15.2f} {mn:15.2f} {ratio}")
 EOF
 
-# Same scores from both pairs on the perf work (one round's outputs; every category)
-status=0
-for csv in "$work/out/old-1/run"/*/scores.csv; do
-  cat="$(basename "$(dirname "$csv")")"
-  echo "scores, $cat (old vs new, round 1):"
-  /usr/bin/python3 "$here/compare_scores.py" "$csv" "$work/out/new-1/run/$cat/scores.csv" "$tol" || status=1
-done
-exit "$status"
+# Same scores from both pairs on the perf work (round 1's outputs, every category): the same images in
+# the same order, and max |Δ| of each score column both scores.csv have
+/usr/bin/python3 - "$work/out/old-1/run" "$work/out/new-1/run" "$tol" <<'EOF'
+import csv, glob, os, sys
+old_root, new_root, tol = sys.argv[1], sys.argv[2], float(sys.argv[3])
+status = 0
+for old_csv in sorted(glob.glob(os.path.join(old_root, "*", "scores.csv"))):
+    cat = os.path.basename(os.path.dirname(old_csv))
+    rows = [list(csv.DictReader(open(p, newline=""))) for p in (old_csv, os.path.join(new_root, cat, "scores.csv"))]
+    if [r["image"] for r in rows[0]] != [r["image"] for r in rows[1]]:
+        print(f"scores, {cat}: the two pairs list different images")
+        status = 1
+        continue
+    for col in ("score", "map_max", "score_rscin"):
+        if col in rows[0][0] and col in rows[1][0]:
+            d = max(abs(float(a[col]) - float(b[col])) for a, b in zip(*rows))
+            print(f"scores, {cat}: max |Δ {col}| old vs new = {d:.3e} over {len(rows[0])} images"
+                  f" ({'OK' if d <= tol else 'ABOVE'} {tol:g})")
+            status |= d > tol
+sys.exit(status)
+EOF
