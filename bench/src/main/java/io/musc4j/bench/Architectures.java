@@ -1,8 +1,8 @@
 package io.musc4j.bench;
 
 import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.profile.ModelConfig;
 import io.musc4j.models.vit.Mlp;
-import io.musc4j.models.ModelConfig;
 import java.util.Locale;
 
 /**

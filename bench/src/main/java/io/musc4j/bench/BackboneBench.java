@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.musc4j.models.StageTimes;
+import io.musc4j.models.VisionTransformer;
+import io.musc4j.models.VitWeights;
 import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.profile.ModelConfig;
 import io.musc4j.models.vit.Mlp;
-import io.musc4j.models.ModelConfig;
-import io.musc4j.models.vit.StageTimes;
-import io.musc4j.models.vit.VisionTransformer;
-import io.musc4j.models.vit.VitWeights;
 
 /**
  * Backbone forward time in ms/image on this CPU, for full-size networks with random weights (no download):

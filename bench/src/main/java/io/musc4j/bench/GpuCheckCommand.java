@@ -9,7 +9,7 @@ import io.musc4j.engine.inspect.Inspection;
 import io.musc4j.models.BackboneOptions.Precision;
 import io.musc4j.models.BackboneSpec;
 import io.musc4j.models.CudaCompatibility;
-import io.musc4j.models.ModelConfig;
+import io.musc4j.models.profile.ModelConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

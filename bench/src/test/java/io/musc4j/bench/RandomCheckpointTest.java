@@ -2,13 +2,14 @@ package io.musc4j.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.musc4j.models.profile.BackboneProfiles;
-import io.musc4j.models.vit.Mlp;
 import io.musc4j.models.Backbone;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.Backbones;
-import io.musc4j.models.ModelConfig;
 import io.musc4j.models.io.Safetensors;
+import io.musc4j.models.layout.ModelLayout;
+import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.profile.ModelConfig;
+import io.musc4j.models.vit.Mlp;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,7 @@ class RandomCheckpointTest {
                 ? new ModelConfig(BackboneProfiles.DINOV2, 32, 2, 2, 128, 14, 56, 1e-6, Mlp.GELU, 0, 0)
                 : new ModelConfig(BackboneProfiles.CLIP, 32, 3, 2, 64, 14, 56, 1e-5, Mlp.QUICK_GELU, 16, 0);
         new RandomCheckpoint(cfg).write(dir, 1);
-        assertEquals(cfg, ModelConfig.read(dir.resolve("config.json")));
+        assertEquals(cfg, ModelLayout.readConfig(dir.resolve("config.json")));
         try (Backbone b = Backbones.load(dir, BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build())) {
             assertEquals(cfg.profile(), b.spec().profile());
             assertEquals(cfg.layers(), b.spec().blocks());

@@ -14,7 +14,7 @@ import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.BackboneOptions.DeviceChoice;
 import io.musc4j.models.BackboneSpec;
 import io.musc4j.models.Backbones;
-import io.musc4j.models.ModelConfig;
+import io.musc4j.models.profile.ModelConfig;
 import io.musc4j.models.hub.DownloadProgress;
 import io.musc4j.models.hub.ModelResolver;
 import io.musc4j.models.layout.ModelLayout;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.common.io.Npy;
-import io.musc4j.models.vit.VisionTransformer;
+import io.musc4j.models.VisionTransformer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import io.musc4j.models.io.SafetensorsWriter;
 import io.musc4j.models.layout.ModelLayout;
 import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.profile.ModelConfig;
 import io.musc4j.models.vit.Mlp;
 import java.io.IOException;
 import java.nio.file.Files;

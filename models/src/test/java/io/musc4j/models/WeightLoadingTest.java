@@ -14,6 +14,7 @@ import io.musc4j.models.io.Safetensors;
 import io.musc4j.models.io.SafetensorsWriter;
 import io.musc4j.models.io.WeightFileException;
 import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.profile.ModelConfig;
 import io.musc4j.models.vit.Mlp;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -151,7 +152,7 @@ class WeightLoadingTest {
     void dinoConfigIsReadWithTheReferenceEps() throws IOException {
         Path config = MODELS.resolve("dino-tiny/config.json");
         assertTrue(Files.readString(config).contains("\"layer_norm_eps\": 1e-12"));
-        ModelConfig c = ModelConfig.read(config);
+        ModelConfig c = io.musc4j.models.layout.ModelLayout.readConfig(config);
         assertEquals(new ModelConfig(BackboneProfiles.DINO, 64, 8, 4, 256, 16, 224, 1e-6, Mlp.GELU, 0, 0), c);
     }
 
@@ -160,7 +161,7 @@ class WeightLoadingTest {
         Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"clip\",\"projection_dim\":768,"
                 + "\"vision_config\":{\"hidden_size\":1024,\"num_hidden_layers\":24,\"num_attention_heads\":16,"
                 + "\"intermediate_size\":4096,\"patch_size\":14,\"image_size\":336,\"hidden_act\":\"quick_gelu\"}}");
-        ModelConfig c = ModelConfig.read(dir.resolve("config.json"));
+        ModelConfig c = io.musc4j.models.layout.ModelLayout.readConfig(dir.resolve("config.json"));
         assertEquals(new ModelConfig(BackboneProfiles.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5, Mlp.QUICK_GELU, 768, 0), c);
         assertEquals(24, c.trainedGrid());
     }

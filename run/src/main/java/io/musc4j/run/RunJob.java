@@ -22,7 +22,7 @@ import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.BackboneOptions;
-import io.musc4j.models.hub.DownloadProgress;
+import io.musc4j.models.hub.ConsoleProgress;
 import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
 import java.time.Instant;
@@ -87,7 +87,7 @@ public final class RunJob {
             failures.forEach((name, why) -> System.err.println("musc: " + name + ": not scored: " + why));
             out.clearRunFiles();
             ConsoleBars bars = ConsoleBars.onStderr();
-            try (MuSc musc = builder(bars).downloadProgress(DownloadProgress.console()).build()) {
+            try (MuSc musc = builder(bars).downloadProgress(ConsoleProgress.onStderr()).build()) {
                 System.err.printf(Locale.ROOT, "musc: device %s; %s, %d blocks, layers %s, image size %d%n",
                         describe(musc.device()), musc.backboneSpec().profile(), musc.backboneSpec().blocks(),
                         Arrays.toString(musc.layers()), musc.imageSize());

@@ -37,9 +37,4 @@ public interface DownloadProgress {
             }
         };
     }
-
-    /** A progress bar on standard error; plain lines every few seconds when there is no terminal. */
-    static DownloadProgress console() {
-        return ConsoleProgress.onStderr();
-    }
 }

@@ -1,8 +1,8 @@
 package io.musc4j.models.hub;
 
-import io.musc4j.models.ModelConfig;
 import io.musc4j.models.layout.ModelFiles;
 import io.musc4j.models.layout.ModelLayout;
+import io.musc4j.models.profile.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -39,7 +39,7 @@ public final class ModelResolver {
 
     private ModelResolver(Builder b) {
         this.settings = b.settings != null ? b.settings : HubSettings.fromEnvironment();
-        this.progress = b.progress != null ? b.progress : DownloadProgress.console();
+        this.progress = b.progress != null ? b.progress : ConsoleProgress.onStderr();
         this.configCheck = b.configCheck;
     }
 
@@ -106,7 +106,11 @@ public final class ModelResolver {
             fetched.put(choice.config(), blobs.fetch(cache, config.get()));
             if (configCheck != null) {
                 // a configuration that cannot serve the run fails before hundreds of megabytes of weights come
-                configCheck.check(ModelLayout.readConfig(fetched.get(choice.config()), choice.config()));
+                // (a timm configuration that leaves sizes to the weights is checked when the folder loads)
+                Optional<ModelConfig> stated = ModelLayout.stated(fetched.get(choice.config()), choice.config());
+                if (stated.isPresent()) {
+                    configCheck.check(stated.get());
+                }
             }
             fetched.put(choice.weights(), blobs.fetch(cache, weights.get()));
             if (choice.sharded()) {

@@ -1,8 +1,8 @@
 package io.musc4j.models.layout;
 
-import io.musc4j.models.ModelConfig;
 import io.musc4j.models.io.WeightFileException;
 import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.profile.ModelConfig;
 import io.musc4j.models.vit.Mlp;
 import io.musc4j.models.vit.WeightMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 /**
- * The ViT forward pass on DJL NDArray ops, shared by every family.
- *
- * <p>In: canonical tensors ({@link io.musc4j.models.vit.CanonicalTensors}, shapes in
- * {@link io.musc4j.models.vit.WeightMap}) loaded into {@link io.musc4j.models.vit.VitWeights}, and
- * (B, 3, S, S) images. Out: per requested layer (B, 1+L, C) tokens and (B, D) image features, as the
- * family's {@link io.musc4j.models.vit.VitRecipe} says; position embeddings resized per input grid by
- * {@link io.musc4j.models.vit.PosEmbedResize} ((1+M², C) to (1+g², C)).
+ * The parts of the ViT forward pass every family shares, below the network that composes them
+ * ({@link io.musc4j.models.VisionTransformer}): the fused attention kernel
+ * ({@link io.musc4j.models.vit.FusedAttention}), position embeddings resized per input grid
+ * ({@link io.musc4j.models.vit.PosEmbedResize}: (1+M², C) to (1+g², C)), the block MLP
+ * ({@link io.musc4j.models.vit.Mlp}), what a family's pass taps and returns
+ * ({@link io.musc4j.models.vit.VitRecipe}), and canonical tensor names with their shapes
+ * ({@link io.musc4j.models.vit.WeightMap}, {@link io.musc4j.models.vit.CanonicalTensors}).
  */
 package io.musc4j.models.vit;

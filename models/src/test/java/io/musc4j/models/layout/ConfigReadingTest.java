@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.musc4j.models.ModelConfig;
 import io.musc4j.models.io.WeightFileException;
 import io.musc4j.models.profile.BackboneProfiles;
+import io.musc4j.models.profile.ModelConfig;
 import io.musc4j.models.vit.Mlp;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ class ConfigReadingTest {
     private ModelConfig read(String name, String json) throws IOException {
         Path file = dir.resolve(name);
         Files.writeString(file, json);
-        return ModelConfig.read(file);
+        return ModelLayout.readConfig(file);
     }
 
     private String error(String name, String json) {

@@ -9,8 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.common.io.Npy;
-import io.musc4j.models.ModelConfig;
+import io.musc4j.models.VitWeights;
 import io.musc4j.models.layout.ModelLayout;
+import io.musc4j.models.profile.ModelConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.musc4j.models.BackboneParityTest;
+import io.musc4j.models.VitWeights;
 import io.musc4j.models.io.Safetensors;
 import io.musc4j.models.io.SafetensorsWriter;
 import io.musc4j.models.io.TensorSource;

@@ -1,11 +1,7 @@
-package io.musc4j.models;
+package io.musc4j.models.profile;
 
-import io.musc4j.models.layout.ModelLayout;
-import io.musc4j.models.profile.BackboneProfile;
 import io.musc4j.models.vit.Mlp;
 import io.musc4j.models.vit.VitRecipe;
-import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * The numbers that define a ViT backbone, whatever layout its files come in.
@@ -36,15 +32,6 @@ public record ModelConfig(BackboneProfile profile, int hiddenSize, int layers, i
             throw new IllegalArgumentException(profile + " needs a projection width exactly when its image"
                     + " feature is projected, got " + projectionDim);
         }
-    }
-
-    /**
-     * Reads the configuration of the model folder that holds {@code configFile} in whichever layout it is
-     * (transformers {@code config.json}, timm {@code config.json}, {@code open_clip_config.json}); problems
-     * are one-line errors naming the file.
-     */
-    public static ModelConfig read(Path configFile) throws IOException {
-        return ModelLayout.readConfig(configFile);
     }
 
     /** Patch grid side the position embedding was trained for. */

@@ -1,4 +1,4 @@
-package io.musc4j.models.vit;
+package io.musc4j.models;
 
 /** Accumulated wall time of a ViT's stages, for benchmarks: attention, MLP, and norms/residuals in blocks. */
 public final class StageTimes {

@@ -1,4 +1,4 @@
-package io.musc4j.models.vit;
+package io.musc4j.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -7,8 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.musc4j.models.ModelConfig;
 import io.musc4j.models.io.WeightFileException;
+import io.musc4j.models.profile.ModelConfig;
+import io.musc4j.models.vit.CanonicalTensors;
+import io.musc4j.models.vit.PosEmbedResize;
+import io.musc4j.models.vit.VitRecipe;
+import io.musc4j.models.vit.WeightMap;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.musc4j.models.vit;
+package io.musc4j.models;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -11,10 +11,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.LayerNorm;
-import io.musc4j.models.Backbone;
-import io.musc4j.models.BackboneSpec;
-import io.musc4j.models.Features;
-import io.musc4j.models.ModelConfig;
+import io.musc4j.models.profile.ModelConfig;
+import io.musc4j.models.vit.FusedAttention;
+import io.musc4j.models.vit.VitRecipe;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
