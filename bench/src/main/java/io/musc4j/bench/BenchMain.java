@@ -138,6 +138,10 @@ public final class BenchMain implements Runnable {
             new PlainMain("msm-shapes", "MSM tile shapes compared in one process, and where a tile's time goes:"
                     + " [N] [rounds] [L] [C] [k:chunk ...]", MsmShapesBench::main),
             new PlainMain("metrics", "Metrics time and memory: [images] [size] [rounds] [double]", MetricsBench::main),
+            new PlainMain("serve-load", "musc serve on loopback, 2 stations, C clients x N parts: nothing lost or "
+                    + "answered twice, p50/p99 latency, parts/s: [model folder] [clients=4] [parts=500]", ServeBench::load),
+            new PlainMain("serve-soak", "musc serve on loopback, 2 stations, 4 clients, P parts in all: resident "
+                    + "memory (native included) every 500 parts, flat or not: [model folder] [parts=5000]", ServeBench::soak),
             new PlainMain("inspector", "Factory-line Inspector latency per part: [M] [timed calls] [parts per call,...]",
                     InspectorBench::main),
             new PlainMain("options", "Aligned MSM and SNAMD: speed and effect on the fixtures: [all|speed|fixtures]"

@@ -4,6 +4,7 @@ import io.musc4j.run.RunCommand;
 import io.musc4j.run.Versions;
 import io.musc4j.run.OneLineErrors;
 import io.musc4j.run.ExitCodes;
+import io.musc4j.serve.ServeCommand;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,9 +15,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "musc", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Zero-shot industrial anomaly detection (MuSc) on the JVM.",
-        footer = {"", "Start with 'musc demo'; then 'musc run --help'.",
+        footer = {"", "Start with 'musc demo'; then 'musc run --help'; a production line: 'musc serve --help'.",
                 "Exit codes: 0 success, 1 error, 2 bad command line, 3 some categories not scored (musc run)."},
-        subcommands = {RunCommand.class, DemoCommand.class, Main.Bench.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ServeCommand.class, Main.Bench.class, CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.Utils;
 
 /**
  * What every task of a run is given, as plain values: the {@code musc run} arguments, the data and
@@ -73,9 +76,18 @@ record RunContext(ArrayList<String> runArgs, String data, String out, String fin
         return new Warnings(lines::add);
     }
 
-    /** A fresh local scratch folder of a task. */
+    /**
+     * A fresh local scratch folder. In a task it lies in one of Spark's local folders of the application
+     * (standalone, YARN and Kubernetes delete them when the application ends), not in the executor's
+     * temporary folder: a task whose executor is killed cannot delete it, and its copies of the data
+     * and unpublished outputs would stay on the node for good. On the driver it is a temporary folder.
+     */
     static Path scratch(String prefix) throws IOException {
-        return Files.createTempDirectory(prefix);
+        if (TaskContext.get() == null) {
+            return Files.createTempDirectory(prefix);
+        }
+        // Spark's own choice among spark.local.dir, SPARK_LOCAL_DIRS and the cluster manager's folders
+        return Files.createTempDirectory(Path.of(Utils.getLocalDir(SparkEnv.get().conf())), prefix);
     }
 
     /** Deletes a scratch folder. */
@@ -86,7 +98,7 @@ record RunContext(ArrayList<String> runArgs, String data, String out, String fin
         try (Stream<Path> all = Files.walk(folder)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            // scratch space; the OS's tmp cleaning takes what is left
+            // scratch space; what is left goes with Spark's local folders or the OS's tmp cleaning
         }
     }
 }

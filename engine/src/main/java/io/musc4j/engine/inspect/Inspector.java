@@ -14,6 +14,7 @@ import io.musc4j.engine.StageListener.Stage;
 import io.musc4j.engine.threshold.ThresholdRule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,6 +60,10 @@ import java.util.Objects;
  * parts judged ANOMALOUS are kept out of the bank and out of the reference scores, so a run of
  * defects cannot become the reference; warming-up parts are always admitted.
  *
+ * <p><b>Restarts.</b> {@link #save} writes the whole state (bank, reference window, sequence, warm-up)
+ * into a folder, {@link #restore} carries on from it bit for bit; a state saved under another model or
+ * configuration is refused.
+ *
  * <p><b>Resources and threads.</b> The bank lives in its own native manager and has a fixed size once
  * the first part is in (new parts overwrite the oldest in place); all per-call work happens in a
  * manager closed before the call returns. {@link #inspect} calls are synchronized and run one at a
@@ -83,6 +88,7 @@ public final class Inspector implements AutoCloseable {
     private final BankMsm scoring;
     private final FeatureBank bank;
     private final ArrayDeque<Double> referenceScores = new ArrayDeque<>();
+    private final InspectorState state;
     private boolean warm;
     private long inspected;
     private boolean closed;
@@ -113,6 +119,8 @@ public final class Inspector implements AutoCloseable {
         this.sets = pipeline.aggregation().featureSets().size();
         this.bank = new FeatureBank(capacity, sets, layers, config.precision(), device);
         this.scoring = new BankMsm(config, bank);
+        this.state = new InspectorState(stateConfiguration(b.musc, capacity, warmUp, fixedThreshold, rule,
+                admitAnomalous));
     }
 
     /** A builder on a MuSc instance, whose backbone and scoring configuration the inspector uses. */
@@ -269,6 +277,79 @@ public final class Inspector implements AutoCloseable {
     /** Parts inspected so far. */
     public synchronized long inspected() {
         return inspected;
+    }
+
+    /**
+     * Saves the inspector's state into {@code folder}: the bank in the kernel's product form, the
+     * threshold's reference window, the sequence number, whether warm-up is over, and the configuration
+     * it belongs to, each file with a checksum. Saving after every call writes only the parts admitted
+     * since the last save into the same folder, and an interrupted save leaves the previous state
+     * whole ({@link InspectorState}). The folder belongs to this inspector: keep nothing else in it.
+     *
+     * @throws IOException naming the file that could not be written
+     */
+    public synchronized void save(Path folder) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the inspector is closed");
+        }
+        state.save(folder, new InspectorState.Snapshot(inspected, warm, referenceScores()), bank);
+    }
+
+    /**
+     * An inspector configured by {@code builder} that carries on where the one saved in {@code folder}
+     * left off: every later verdict, score and map is bit for bit what the saved inspector would have
+     * given, with no new warm-up.
+     *
+     * @throws IOException with one line naming the file and the problem: no state, a damaged file, or
+     *     a state saved under another model or configuration (the first setting that differs)
+     */
+    public static Inspector restore(Path folder, Builder builder) throws IOException {
+        Inspector inspector = builder.build();
+        try {
+            InspectorState.Snapshot saved = inspector.state.restore(folder, inspector.bank);
+            synchronized (inspector) {
+                inspector.inspected = saved.inspected();
+                inspector.warm = saved.warm();
+                for (double score : saved.referenceScores()) {
+                    inspector.referenceScores.addLast(score);
+                }
+            }
+            return inspector;
+        } catch (IOException | RuntimeException e) {
+            inspector.close();
+            throw e;
+        }
+    }
+
+    /** Whether {@code folder} holds a state {@link #save} wrote (complete: a save writes its state file last). */
+    public static boolean isSaved(Path folder) {
+        return Files.isRegularFile(folder.resolve(InspectorState.STATE));
+    }
+
+    /**
+     * What a saved state must match to be restored, one setting a line: the model and its backbone,
+     * every option that shapes a score, and the inspector's own.
+     */
+    private static String stateConfiguration(MuSc musc, int capacity, int warmUp, double fixedThreshold,
+            ThresholdRule rule, boolean admitAnomalous) {
+        MuscConfig c = musc.config();
+        return String.join("\n",
+                "model=" + c.model(),
+                "backbone=" + musc.backboneSpec(),
+                "image_size=" + musc.imageSize(),
+                "layers=" + Arrays.toString(musc.layers()),
+                "degrees=" + c.degrees(),
+                "interval=" + c.interval().low() + "," + c.interval().high(),
+                "scoring=" + c.scoring(),
+                "aggregation=" + c.aggregation(),
+                "precision=" + c.precision(),
+                "device=" + musc.device(),
+                "batch=" + c.batchSize(),
+                "memory_budget_bytes=" + c.memoryBudgetBytes(),
+                "bank=" + capacity,
+                "warm_up=" + warmUp,
+                "threshold=" + (Double.isNaN(fixedThreshold) ? rule.canonical() : "fixed:" + fixedThreshold),
+                "admit_anomalous=" + admitAnomalous);
     }
 
     /** Native arrays held by the bank (for leak checks). */

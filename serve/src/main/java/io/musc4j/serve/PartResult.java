@@ -1,0 +1,84 @@
+package io.musc4j.serve;
+
+import io.musc4j.engine.inspect.Inspection;
+import io.musc4j.engine.inspect.Region;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer for one inspected part, as the API, the hot folder's result files and the station's
+ * record carry it (JSON names in snake_case; a score or threshold that does not exist yet is null).
+ *
+ * @param station the station's name
+ * @param sequence 1-based number of the part at its station, contiguous over restarts
+ * @param verdict WARMING_UP, NORMAL or ANOMALOUS
+ * @param score the anomaly map's maximum; null for the first part (nothing to compare it with)
+ * @param threshold the threshold the part was judged against; null while warming up
+ * @param regions connected regions above the threshold, in the image's own pixels
+ * @param heatmap the heatmap's URL path, or null where there is no map (the first part)
+ * @param image the image's size
+ * @param bankParts parts the part was compared with
+ * @param timings milliseconds by stage: queue, decode, backbone, features, scoring, map, admit, save, total
+ * @param source the hot folder file the part came from, or null
+ * @param received when the part arrived (ISO-8601, UTC)
+ */
+public record PartResult(String station, long sequence, String verdict, Double score, Double threshold,
+        List<Box> regions, String heatmap, Size image, int bankParts, Map<String, Double> timings, String source,
+        String received) {
+
+    /**
+     * A region in image pixels: the bounding box [x, x + width) × [y, y + height), the area its map
+     * pixels cover scaled to image pixels, and the highest map value in it.
+     */
+    public record Box(int x, int y, int width, int height, long area, double peak) {
+    }
+
+    /** Width and height in pixels. */
+    public record Size(int width, int height) {
+    }
+
+    static PartResult of(String station, Inspection part, boolean hasHeatmap, Map<String, Double> timings,
+            String source, Instant received) {
+        List<Box> boxes = new ArrayList<>();
+        int s = part.mapSize();
+        double pixelArea = (double) part.imageWidth() * part.imageHeight() / ((double) s * s);
+        List<Region.Box> scaled = part.imageBoxes();
+        for (int i = 0; i < scaled.size(); i++) {
+            Region.Box b = scaled.get(i);
+            Region r = part.regions().get(i);
+            boxes.add(new Box(b.x0(), b.y0(), b.width(), b.height(), Math.round(r.area() * pixelArea), r.peak()));
+        }
+        return new PartResult(station, part.sequence(), part.verdict().name(), finite(part.score()),
+                finite(part.threshold()), boxes,
+                hasHeatmap ? "/v1/stations/" + station + "/parts/" + part.sequence() + "/heatmap.png" : null,
+                new Size(part.imageWidth(), part.imageHeight()), part.bankParts(), timings, source,
+                received.toString());
+    }
+
+    private static Double finite(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    /** Milliseconds of each stage, in the order the docs list them. */
+    static Map<String, Double> timings(long queueNanos, long decodeNanos, Inspection.Timing t, long saveNanos,
+            long totalNanos) {
+        Map<String, Double> ms = new LinkedHashMap<>();
+        ms.put("queue", millis(queueNanos));
+        ms.put("decode", millis(decodeNanos));
+        ms.put("backbone", millis(t.backboneNanos()));
+        ms.put("features", millis(t.lnamdNanos()));
+        ms.put("scoring", millis(t.bankScoringNanos()));
+        ms.put("map", millis(t.mapNanos()));
+        ms.put("admit", millis(t.admitNanos()));
+        ms.put("save", millis(saveNanos));
+        ms.put("total", millis(totalNanos));
+        return ms;
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 1e4) / 100.0;
+    }
+}
