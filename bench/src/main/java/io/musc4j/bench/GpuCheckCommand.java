@@ -6,9 +6,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.util.cuda.CudaUtils;
 import io.musc4j.common.image.RgbImage;
 import io.musc4j.engine.inspect.Inspection;
-import io.musc4j.models.BackboneOptions.Precision;
+import io.musc4j.models.Precision;
+import io.musc4j.models.BackboneOptions.DeviceChoice;
 import io.musc4j.models.BackboneSpec;
-import io.musc4j.models.profile.ModelConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,7 +95,7 @@ final class GpuCheckCommand implements Callable<Integer> {
         boolean gpu = dev.isGpu();
         Architectures a = Architectures.parse(arch != null ? arch : gpu ? "clip-large-336" : "tiny");
         int s = size != null ? size : gpu ? 518 : 112;
-        List<Precision> precisionList = precisions(gpu);
+        List<Precision> precisionList = precisions(dev);
         Set<Section> todo = sections();
         int[] taps = layers != null ? layers.clone() : defaultTaps(a);
         long budget = (budgetMiB != null ? budgetMiB : gpu ? 16384 : 1024) << 20;
@@ -105,7 +105,7 @@ final class GpuCheckCommand implements Callable<Integer> {
         double[] peaks = new double[precisionList.size()];
         for (int i = 0; i < precisionList.size(); i++) {
             Precision p = precisionList.get(i);
-            peaks[i] = PipelineProbe.matmulPeak(dev, peakSize != null ? peakSize : gpu ? 8192 : 512, dataType(p), 5);
+            peaks[i] = PipelineProbe.matmulPeak(dev, peakSize != null ? peakSize : gpu ? 8192 : 512, p.dataType(), 5);
             System.out.printf("matmul peak on %s, %s: %s%n", dev, name(p), rate(peaks[i]));
         }
         try (CpuReference cpu = todo.contains(Section.PARITY) ? new CpuReference(setup) : null) {
@@ -362,20 +362,15 @@ final class GpuCheckCommand implements Callable<Integer> {
     }
 
     private static int[] defaultTaps(Architectures a) {
-        ModelConfig c = a.config();
-        return new BackboneSpec(c.profile(), c.patchSize(), c.hiddenSize(), c.layers(), c.imageSize(), 0)
-                .defaultTaps();
+        return BackboneSpec.of(a.config()).defaultTaps();
     }
 
     private static String name(Precision p) {
         return p.name().toLowerCase(Locale.ROOT);
     }
 
-    private static DataType dataType(Precision p) {
-        return p == Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
-    }
-
-    private List<Precision> precisions(boolean gpu) {
+    private List<Precision> precisions(Device parsed) {
+        boolean gpu = parsed.isGpu();
         List<String> names = precisions != null ? precisions : gpu ? List.of("fp32", "fp16") : List.of("fp32");
         List<Precision> out = new ArrayList<>();
         for (String n : names) {
@@ -384,8 +379,10 @@ final class GpuCheckCommand implements Callable<Integer> {
                 case "fp16" -> Precision.FP16;
                 default -> throw new IllegalArgumentException("--precision: expected fp32 or fp16, got '" + n + "'");
             };
-            if (p == Precision.FP16 && !gpu) {
-                throw new IllegalArgumentException("--precision fp16 needs a CUDA device; --device is " + device);
+            try {
+                DeviceChoice.of(parsed).checkRuns(p);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--precision: " + e.getMessage());
             }
             out.add(p);
         }

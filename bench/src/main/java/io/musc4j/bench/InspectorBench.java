@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.musc4j.common.image.RgbImage;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.inspect.Inspection;
 import io.musc4j.engine.inspect.Inspector;
 import io.musc4j.engine.rscin.RscinWindows;
@@ -51,8 +52,8 @@ public final class InspectorBench {
                 ai.djl.pytorch.jni.JniUtils.getNumThreads(), SIZE, m, calls);
         try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
                 weights, DataType.FLOAT32, SIZE);
-             MuSc musc = MuSc.builder().backbone(vit).imageSize(SIZE).layers(2, 5, 8, 11).degrees(1, 3, 5)
-                     .rscin(RscinWindows.off()).batchSize(8).build();
+             MuSc musc = MuSc.builder().backbone(vit).config(MuscConfig.builder().imageSize(SIZE).layers(2, 5, 8, 11)
+                     .degrees(1, 3, 5).rscin(RscinWindows.off()).batchSize(8).build()).build();
              Inspector inspector = Inspector.builder(musc).bankSize(m).build()) {
             long fill = System.nanoTime();
             while (inspector.bankSize() < m) {

@@ -7,7 +7,7 @@ import io.musc4j.engine.lnamd.Lnamd;
 import io.musc4j.engine.metrics.MetricsEvaluator;
 import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.msm.MsmInterval;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import io.musc4j.engine.msm.FullMsm;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -48,7 +48,7 @@ public class KernelBenchmarks {
     private NDArray tokens;
     private NDArray z;
     private final Lnamd lnamd = new Lnamd(GRID, GRID);
-    private final FullMsm msm = new FullMsm(MsmInterval.DEFAULT, 1L << 30, MsmPrecision.FP32);
+    private final FullMsm msm = new FullMsm(MsmInterval.DEFAULT, 1L << 30, Precision.FP32);
     private int[] labels;
     private double[] scores;
     private float[][] maps;

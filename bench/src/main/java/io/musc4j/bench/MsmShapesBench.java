@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import io.musc4j.engine.msm.NearestPatchMinima;
 import io.musc4j.engine.msm.NearestPatchMinima.TilePlan;
 import io.musc4j.models.script.ScriptModule;
@@ -43,7 +43,7 @@ public final class MsmShapesBench {
         int rounds = plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 5;
         int l = plain.size() > 2 ? Integer.parseInt(plain.get(2)) : 256;
         int c = plain.size() > 3 ? Integer.parseInt(plain.get(3)) : 768;
-        NearestPatchMinima kernel = new NearestPatchMinima(1L << 30, MsmPrecision.FP32);
+        NearestPatchMinima kernel = new NearestPatchMinima(1L << 30, Precision.FP32);
         MachineInfo.print(l, c, kernel);
         TilePlan chosen = kernel.plan(l, c, ai.djl.Device.cpu());
         Map<String, TilePlan> plans = new LinkedHashMap<>();

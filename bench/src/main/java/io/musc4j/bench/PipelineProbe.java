@@ -21,13 +21,12 @@ import io.musc4j.engine.inspect.Inspector;
 import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.metrics.PixelScores;
 import io.musc4j.engine.metrics.RankingScores;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.msm.ScoringPlan;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.engine.store.ResidentTokens;
 import io.musc4j.engine.store.TokenStore;
-import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.VisionTransformer;
 import io.musc4j.models.VitWeights;
 import io.musc4j.models.profile.ModelConfig;
@@ -67,24 +66,22 @@ final class PipelineProbe implements AutoCloseable {
 
     private final Setup setup;
     private final Device device;
-    private final BackboneOptions.Precision precision;
+    private final Precision precision;
     private final VisionTransformer vit;
     private final NDManager root;
     private final long weightBytes;
 
     /**
      * A backbone with the random weights of {@code seed} on {@code device}: the same seed gives the
-     * same weights on every device (drawn in Java, then copied to the device and cast).
+     * same weights on every device (drawn in Java, then copied to the device and cast). The command
+     * has checked its precision against the device ({@link io.musc4j.models.BackboneOptions.DeviceChoice#checkRuns}).
      */
-    PipelineProbe(Setup setup, Device device, BackboneOptions.Precision precision, long seed) {
-        if (precision == BackboneOptions.Precision.FP16 && !device.isGpu()) {
-            throw new IllegalArgumentException("fp16 runs on a CUDA device only; " + device + " is not one");
-        }
+    PipelineProbe(Setup setup, Device device, Precision precision, long seed) {
         this.setup = setup;
         this.device = device;
         this.precision = precision;
         ModelConfig cfg = setup.arch().config();
-        DataType type = precision == BackboneOptions.Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
+        DataType type = precision.dataType();
         NDManager weights = NDManager.newBaseManager(device);
         try {
             this.vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, type, seed), weights, type, setup.size());
@@ -101,7 +98,7 @@ final class PipelineProbe implements AutoCloseable {
         return device;
     }
 
-    BackboneOptions.Precision precision() {
+    Precision precision() {
         return precision;
     }
 
@@ -110,14 +107,10 @@ final class PipelineProbe implements AutoCloseable {
         return weightBytes;
     }
 
-    private MsmPrecision msmPrecision() {
-        return precision == BackboneOptions.Precision.FP16 ? MsmPrecision.FP16 : MsmPrecision.FP32;
-    }
-
     private MuscConfig config(boolean keepLayerScores) {
         return MuscConfig.builder().imageSize(setup.size()).layers(setup.taps()).degrees(setup.degrees()).rscin(RSCIN)
                 .batchSize(setup.batch()).memoryBudgetBytes(setup.budgetBytes())
-                .tokenBudgetBytes(setup.tokenBudgetBytes()).precision(msmPrecision()).keepLayerScores(keepLayerScores)
+                .tokenBudgetBytes(setup.tokenBudgetBytes()).precision(precision).keepLayerScores(keepLayerScores)
                 .build();
     }
 

@@ -7,6 +7,7 @@ import io.musc4j.datasets.Datasets;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.batch.CategoryScorer;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.rscin.RscinWindows;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,13 +56,13 @@ final class ReproduceCommand implements Callable<Integer> {
         Warnings warnings = new Warnings(m -> System.err.println("warning: " + m));
         List<Category> categories = Datasets.categories(fmt, data, List.of("ALL"), warnings);
         RscinWindows rscin = FormatDefaults.rscinWindows(fmt);
-        MuSc.Builder builder = MuSc.builder().model(model).imageSize(imageSize).degrees(1, 3, 5).interval(0, 0.3)
-                .rscin(rscin).batchSize(batch);
+        MuscConfig.Builder config = MuscConfig.builder().model(model).imageSize(imageSize).degrees(1, 3, 5)
+                .interval(0, 0.3).rscin(rscin).batchSize(batch);
         if (layers != null) {
-            builder.layers(layers);
+            config.layers(layers);
         }
         Map<String, Map<String, Double>> ours = new LinkedHashMap<>();
-        try (MuSc musc = builder.build()) {
+        try (MuSc musc = MuSc.builder().config(config.build()).build()) {
             for (Category c : categories) {
                 long t = System.nanoTime();
                 ours.put(c.name(), evaluate(musc, c, fmt, warnings));

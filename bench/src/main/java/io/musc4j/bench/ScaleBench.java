@@ -8,7 +8,7 @@ import io.musc4j.engine.MemoryPlan;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscResult;
 import io.musc4j.engine.MuscPipeline;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import io.musc4j.engine.store.ResidentTokens;
 import io.musc4j.engine.store.SpilledTokens;
 import io.musc4j.engine.store.TokenStore;
@@ -161,7 +161,7 @@ public final class ScaleBench {
         }
         System.out.println("on paper, GPU: N=200, L=1369 (37x37, ViT-L/14 at 518), C=1024, 4 layers, degrees 1,3,5,"
                 + " scoring budget 4 GiB, tokens resident on the device");
-        for (MsmPrecision precision : MsmPrecision.values()) {
+        for (Precision precision : Precision.values()) {
             MuscConfig config = MuscConfig.builder().precision(precision).device(Device.gpu()).memoryBudgetBytes(4L << 30)
                     .imageSize(518).build();
             MemoryPlan plan = MemoryPlan.of(200, 1369, 1024, 4, config, precision.bytes(), true, Device.gpu());

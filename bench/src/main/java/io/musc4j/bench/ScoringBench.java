@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.engine.lnamd.Lnamd;
 import io.musc4j.engine.msm.MsmInterval;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.NearestPatchMinima;
 import io.musc4j.engine.msm.NeighbourhoodMaps;
@@ -69,7 +69,7 @@ public final class ScoringBench {
     private static void small(NDManager manager, long budget) {
         long l = (long) SMALL_GRID * SMALL_GRID;
         Lnamd lnamd = new Lnamd(SMALL_GRID, SMALL_GRID);
-        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, Precision.FP32);
         double flops = msmFlops(SMALL_N, l, SMALL_C) * SMALL_LAYERS;
         for (int round = 0; round < 1 + SMALL_ROUNDS; round++) { // round 0 warms up the native kernels
             long[] byLayer = new long[3]; // LNAMD ns, MSM ns, MSM CPU ticks
@@ -124,7 +124,7 @@ public final class ScoringBench {
 
     private static void large(NDManager manager, int n, long budget) throws IOException {
         long l = (long) LARGE_GRID * LARGE_GRID;
-        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, Precision.FP32);
         NearestPatchMinima.TilePlan plan = msm.plan(n, l, LARGE_C, manager.getDevice()).tile();
         try (NDManager scope = manager.newSubManager()) {
             NDArray z = scope.randomNormal(new Shape(n, l, LARGE_C));

@@ -26,7 +26,9 @@ import io.musc4j.engine.metrics.MetricsEvaluator;
 import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.MsmInterval;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
+import io.musc4j.engine.metrics.MetricsEvaluator;
+import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.engine.threshold.ThresholdRule;
 import io.musc4j.models.VisionTransformer;
@@ -95,7 +97,7 @@ final class SpeedCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), System.getenv("THP_MEM_ALLOC_ENABLE"));
         long patches = (long) (size / cfg.patchSize()) * (size / cfg.patchSize());
         MachineInfo.print(patches, cfg.hiddenSize(),
-                new FullMsm(MsmInterval.DEFAULT, budgetMiB << 20, MsmPrecision.FP32).kernel(patches, cfg.hiddenSize()));
+                new FullMsm(MsmInterval.DEFAULT, budgetMiB << 20, Precision.FP32).kernel(patches, cfg.hiddenSize()));
         double peak = matmulPeak(device);
         NDManager weights = NDManager.newBaseManager(device);
         try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),

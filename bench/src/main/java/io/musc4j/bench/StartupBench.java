@@ -45,7 +45,7 @@ public final class StartupBench {
         if (args.length > 0) {
             Path dir = Path.of(args[0]);
             t = System.nanoTime();
-            try (Backbone b = Backbones.load(dir, BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build())) {
+            try (Backbone b = Backbones.load(dir, BackboneOptions.on(ai.djl.Device.cpu()).build())) {
                 System.out.printf("weights of %s (%s, %.0f MB of files): loaded in %d ms%n", dir, b.spec().profile(),
                         folderBytes(dir) / 1e6, (System.nanoTime() - t) / 1_000_000);
             }

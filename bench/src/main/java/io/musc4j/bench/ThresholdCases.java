@@ -6,6 +6,7 @@ import io.musc4j.common.image.RgbImage;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.demo.DemoDataset;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.ScoredSet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -148,8 +149,8 @@ final class ThresholdCases {
 
     /** A MuSc for a backbone folder as {@code musc run --format mvtec --image-size 224} builds it. */
     static MuSc musc(Path model) throws IOException {
-        return MuSc.builder().model(model.toString()).imageSize(224)
-                .rscin(FormatDefaults.rscinWindows(DatasetFormat.MVTEC)).build();
+        return MuSc.builder().config(MuscConfig.builder().model(model.toString()).imageSize(224)
+                .rscin(FormatDefaults.rscinWindows(DatasetFormat.MVTEC)).build()).build();
     }
 
     private static RgbImage mirror(RgbImage image, boolean leftRight, boolean topBottom) {

@@ -65,7 +65,7 @@ class GpuCheckCommandTest {
     void fp16OnTheCpuIsAOneLineError() {
         Result r = run("gpu-check", "--device", "cpu", "--precision", "fp16");
         assertEquals(1, r.code);
-        assertEquals("musc bench: --precision fp16 needs a CUDA device; --device is cpu", r.message());
+        assertEquals("musc bench: --precision: fp16 precision needs a CUDA device; the device is cpu", r.message());
     }
 
     @Test

@@ -30,7 +30,7 @@ class RandomCheckpointTest {
                 : new ModelConfig(BackboneProfiles.CLIP, 32, 3, 2, 64, 14, 56, 1e-5, Mlp.QUICK_GELU, 16, 0);
         new RandomCheckpoint(cfg).write(dir, 1);
         assertEquals(cfg, ModelLayout.readConfig(dir.resolve("config.json")));
-        try (Backbone b = Backbones.load(dir, BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build())) {
+        try (Backbone b = Backbones.load(dir, BackboneOptions.on(ai.djl.Device.cpu()).build())) {
             assertEquals(cfg.profile(), b.spec().profile());
             assertEquals(cfg.layers(), b.spec().blocks());
         }

@@ -9,6 +9,7 @@ import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Datasets;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,8 +27,8 @@ class ReproduceParityTest {
         Warnings warnings = new Warnings(m -> { });
         Category brick = Datasets.categories(DatasetFormat.MVTEC, parity.resolve("data"), List.of("brick"), warnings).get(0);
         // the reference run's settings: S=224, layers 1,3,5,7, r 1,3,5, RsCIN 1,2,3 (its manifest.json)
-        try (MuSc musc = MuSc.builder().model(parity.resolve("models/dinov2-tiny").toString()).imageSize(224)
-                .layers(1, 3, 5, 7).build()) {
+        try (MuSc musc = MuSc.builder().config(MuscConfig.builder().model(parity.resolve("models/dinov2-tiny")
+                .toString()).imageSize(224).layers(1, 3, 5, 7).build()).build()) {
             Map<String, Double> ours = ReproduceCommand.evaluate(musc, brick, DatasetFormat.MVTEC, warnings);
             double worst = 0;
             for (String m : PublishedResults.METRICS) {

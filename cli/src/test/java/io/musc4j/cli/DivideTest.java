@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.musc4j.engine.ScoredSet;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.rscin.Rscin;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.common.io.Npy;
@@ -42,8 +43,8 @@ class DivideTest {
         int n = paths.size();
 
         double[] halves = new double[n];
-        try (MuSc musc = MuSc.builder().model(Cli.DINOV2.toString()).layers(1, 3, 5, 7).imageSize(224)
-                .rscin(RscinWindows.off()).build()) {
+        try (MuSc musc = MuSc.builder().config(MuscConfig.builder().model(Cli.DINOV2.toString()).layers(1, 3, 5, 7)
+                .imageSize(224).rscin(RscinWindows.off()).build()).build()) {
             ScoredSet first = musc.score(paths.subList(0, n / 2));
             ScoredSet second = musc.score(paths.subList(n / 2, n));
             System.arraycopy(first.mapMax(), 0, halves, 0, n / 2);

@@ -32,10 +32,9 @@ public final class FeatureExtractor {
     private final int[] taps;
     private final int batchSize;
 
+    /** An extractor of resolved values ({@link RunPlan}: the taps exist, S is at least one patch, the
+     *  batch size is positive). */
     public FeatureExtractor(Backbone backbone, int imageSize, int[] taps, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-        }
         this.backbone = backbone;
         this.preprocessing = backbone.spec().preprocessing();
         this.imageSize = imageSize;

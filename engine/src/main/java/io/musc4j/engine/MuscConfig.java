@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.MsmInterval;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.BackboneOptions.DeviceChoice;
@@ -23,7 +23,7 @@ import java.util.Set;
 /**
  * Every option of a MuSc run, backbone options included, validated when it is set or built: nothing
  * that can be checked without the model waits for the model to load (what needs the model's
- * {@code config.json}, layers beyond its depth and an image smaller than a patch, {@link MuSc.Builder}
+ * {@code config.json}, layers beyond its depth and an image smaller than a patch, {@link RunPlan}
  * checks right after reading it, before the weights load). Immutable; {@link #toBuilder()} derives
  * another.
  *
@@ -52,7 +52,7 @@ public final class MuscConfig {
     private final Division division;
     private final int batchSize;
     private final DeviceChoice device;
-    private final MsmPrecision precision;
+    private final Precision precision;
     private final long memoryBudgetBytes;
     private final long tokenBudgetBytes;
     private final Path spillDirectory;
@@ -79,7 +79,7 @@ public final class MuscConfig {
 
     /**
      * A builder with the paper's defaults: the model's trained image size and four evenly spaced layers,
-     * degrees r = 1, 3, 5, interval [0, 0.3], RsCIN [1, 2, 3], full MSM, LNAMD, no division, batches of 4,
+     * degrees r = 1, 3, 5, interval [0, 0.3], RsCIN [1, 2, 3], full MSM, LNAMD, no division, batches of 8,
      * the AUTO device, FP32, 1 GiB scoring and token budgets, spilling to java.io.tmpdir.
      */
     public static Builder builder() {
@@ -148,7 +148,7 @@ public final class MuscConfig {
     }
 
     /** Arithmetic of the backbone and of the MSM products (FP16: CUDA only). */
-    public MsmPrecision precision() {
+    public Precision precision() {
         return precision;
     }
 
@@ -232,7 +232,7 @@ public final class MuscConfig {
                     .getAsString().toUpperCase(Locale.ROOT)), j.get("divide_seed").getAsLong()));
             b.batchSize(j.get("batch").getAsInt());
             b.device(DeviceChoice.parse(j.get("device").getAsString()));
-            b.precision(MsmPrecision.valueOf(j.get("precision").getAsString().toUpperCase(Locale.ROOT)));
+            b.precision(Precision.valueOf(j.get("precision").getAsString().toUpperCase(Locale.ROOT)));
             b.memoryBudgetBytes(j.get("memory_budget_bytes").getAsLong());
             return b.build();
         } catch (RuntimeException e) {
@@ -281,7 +281,7 @@ public final class MuscConfig {
          *  at 224² hold about 100 MB of activations. The reference's 4 leaves the numbers as they are. */
         private int batchSize = 8;
         private DeviceChoice device = DeviceChoice.AUTO;
-        private MsmPrecision precision = MsmPrecision.FP32;
+        private Precision precision = Precision.FP32;
         private long memoryBudgetBytes = 1L << 30;
         private long tokenBudgetBytes = 1L << 30;
         private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
@@ -433,7 +433,7 @@ public final class MuscConfig {
         }
 
         /** FP32 (default) or FP16 (CUDA only), for the backbone and the MSM products. */
-        public Builder precision(MsmPrecision p) {
+        public Builder precision(Precision p) {
             this.precision = Objects.requireNonNull(p, "precision");
             return this;
         }
@@ -475,9 +475,7 @@ public final class MuscConfig {
          * @throws IllegalArgumentException with a one-line message if options contradict each other
          */
         public MuscConfig build() {
-            if (precision == MsmPrecision.FP16 && device.kind() == DeviceChoice.Kind.CPU) {
-                throw new IllegalArgumentException("fp16 precision needs a CUDA device; the device is cpu");
-            }
+            device.checkRuns(precision);
             return new MuscConfig(this);
         }
     }

@@ -91,7 +91,8 @@ class DeviceDisciplineTest {
         List<RgbImage> images = images(5);
         for (String model : List.of("dinov2-tiny", "clip-tiny")) {
             try (Backbone backbone = cpuBackbone(model);
-                 MuSc musc = MuSc.builder().backbone(backbone).imageSize(224).layers(1, 3, 5).build()) {
+                 MuSc musc = MuSc.builder().backbone(backbone)
+                         .config(MuscConfig.builder().imageSize(224).layers(1, 3, 5).build()).build()) {
                 assertEquals(Device.cpu(), musc.device());
                 ScoredSet set = musc.scoreImages(images);
                 assertEquals(images.size(), set.maps().length);
@@ -108,12 +109,13 @@ class DeviceDisciplineTest {
     void spilledTokensDivisionsAndTheScoringOptionsToo() throws Exception {
         List<RgbImage> images = images(5);
         try (Backbone backbone = cpuBackbone("dinov2-tiny")) {
-            List<MuSc.Builder> runs = List.of(
+            List<MuscConfig.Builder> runs = List.of(
                     // tokens through a file, and the set scored in two subsets
-                    MuSc.builder().tokenBudgetBytes(0).division(new Division(2, Division.Mode.SEQUENTIAL, 0)),
-                    MuSc.builder().scoring(ScoringKernel.aligned(1)).aggregation(Aggregation.SNAMD));
-            for (MuSc.Builder b : runs) {
-                try (MuSc musc = b.backbone(backbone).imageSize(224).layers(1, 3).build()) {
+                    MuscConfig.builder().tokenBudgetBytes(0).division(new Division(2, Division.Mode.SEQUENTIAL, 0)),
+                    MuscConfig.builder().scoring(ScoringKernel.aligned(1)).aggregation(Aggregation.SNAMD));
+            for (MuscConfig.Builder b : runs) {
+                try (MuSc musc = MuSc.builder().backbone(backbone).config(b.imageSize(224).layers(1, 3).build())
+                        .build()) {
                     ScoredSet set = musc.scoreImages(images);
                     assertEquals(images.size(), set.maps().length);
                 }
@@ -123,7 +125,7 @@ class DeviceDisciplineTest {
 
     private static Backbone cpuBackbone(String model) throws Exception {
         return Backbones.load(PARITY.resolve("models").resolve(model),
-                BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).imageSize(224).build());
+                BackboneOptions.on(ai.djl.Device.cpu()).imageSize(224).build());
     }
 
     private static List<RgbImage> images(int n) throws Exception {

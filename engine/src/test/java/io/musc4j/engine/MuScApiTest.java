@@ -34,8 +34,8 @@ class MuScApiTest {
         List<Path> paths = Files.readAllLines(run.dir().resolve("image_order.txt")).stream()
                 .filter(l -> !l.isBlank()).map(PARITY.resolve("data")::resolve).toList();
         int[] layers = run.ints("feature_layers").stream().mapToInt(Integer::intValue).toArray();
-        try (MuSc musc = MuSc.builder().model(PARITY.resolve("models").resolve(model).toString()).layers(layers)
-                .imageSize(224).build()) {
+        try (MuSc musc = open(MuscConfig.builder().model(PARITY.resolve("models").resolve(model).toString())
+                .layers(layers).imageSize(224))) {
             assertEquals(224, musc.imageSize());
             assertTrue(Arrays.equals(layers, musc.layers()));
             ScoredSet r = musc.score(paths);
@@ -61,14 +61,14 @@ class MuScApiTest {
     void builderNamesWhatIsWrong() throws IOException {
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> MuSc.builder().build());
         assertTrue(none.getMessage().contains("model("), none.getMessage());
-        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class, () -> MuSc.builder().batchSize(0));
+        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class, () -> MuscConfig.builder().batchSize(0));
         assertEquals("batch size must be positive, got 0", batch.getMessage());
-        IllegalArgumentException noLayers = assertThrows(IllegalArgumentException.class, () -> MuSc.builder().layers());
+        IllegalArgumentException noLayers = assertThrows(IllegalArgumentException.class, () -> MuscConfig.builder().layers());
         assertTrue(noLayers.getMessage().contains("layer"), noLayers.getMessage());
         IllegalArgumentException layer = assertThrows(IllegalArgumentException.class,
-                () -> MuSc.builder().model(DINOV2.toString()).layers(1, 8).build());
+                () -> open(MuscConfig.builder().model(DINOV2.toString()).layers(1, 8)));
         assertEquals("layer 8 does not exist: the backbone has blocks 0..7", layer.getMessage());
-        try (MuSc musc = MuSc.builder().model(DINOV2.toString()).build()) {
+        try (MuSc musc = open(MuscConfig.builder().model(DINOV2.toString()))) {
             IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
                     () -> musc.score(List.of(PARITY.resolve("data/brick/test/good/000.png"))));
             assertTrue(one.getMessage().contains("at least 2"), one.getMessage());
@@ -87,21 +87,21 @@ class MuScApiTest {
         Files.copy(DINOV2.resolve("config.json"), configOnly.resolve("config.json"));
         Files.write(configOnly.resolve("model.safetensors"), new byte[] {1, 2, 3});
         IllegalArgumentException layer = assertThrows(IllegalArgumentException.class,
-                () -> MuSc.builder().model(configOnly.toString()).layers(1, 8).build());
+                () -> open(MuscConfig.builder().model(configOnly.toString()).layers(1, 8)));
         assertEquals("layer 8 does not exist: the backbone has blocks 0..7", layer.getMessage());
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> MuSc.builder().model(configOnly.toString()).imageSize(13).build());
+                () -> open(MuscConfig.builder().model(configOnly.toString()).imageSize(13)));
         assertEquals("image size 13 is smaller than one patch (14 px)", size.getMessage());
         // with fitting options the same folder gets as far as its weights
-        IOException weights = assertThrows(IOException.class, () -> MuSc.builder().model(configOnly.toString()).build());
+        IOException weights = assertThrows(IOException.class, () -> open(MuscConfig.builder().model(configOnly.toString())));
         assertTrue(weights.getMessage().contains("model.safetensors"), weights.getMessage());
     }
 
     /** The configuration a MuSc reports is resolved against the model, RsCIN included (not forced off). */
     @Test
     void theConfigurationIsResolvedAndKeepsRscin() throws IOException {
-        try (MuSc musc = MuSc.builder().model(DINOV2.toString()).rscin(RscinWindows.of(1, 3)).degrees(1, 3)
-                .device(ai.djl.Device.cpu()).build()) {
+        try (MuSc musc = open(MuscConfig.builder().model(DINOV2.toString()).rscin(RscinWindows.of(1, 3)).degrees(1, 3)
+                .device(ai.djl.Device.cpu()))) {
             MuscConfig c = musc.config();
             assertEquals(RscinWindows.of(1, 3), c.rscin());
             assertEquals(224, c.imageSize());
@@ -117,8 +117,8 @@ class MuScApiTest {
         ParityRun run = ParityRun.load("brick_dinov2-tiny_r135_k123");
         List<Path> paths = Files.readAllLines(run.dir().resolve("image_order.txt")).stream()
                 .filter(l -> !l.isBlank()).map(PARITY.resolve("data")::resolve).toList();
-        try (MuSc musc = MuSc.builder().model(DINOV2.toString()).layers(1, 7).degrees(1)
-                .division(new Division(2, Division.Mode.RANDOM, 7)).build()) {
+        try (MuSc musc = open(MuscConfig.builder().model(DINOV2.toString()).layers(1, 7).degrees(1)
+                .division(new Division(2, Division.Mode.RANDOM, 7)))) {
             ScoredSet r = musc.score(paths);
             float[][] maps = r.maps();
             assertEquals(paths.size(), maps.length);
@@ -138,13 +138,17 @@ class MuScApiTest {
     @Test
     void missingModelFolderOrImageIsNamed(@TempDir Path tmp) throws IOException {
         Path nowhere = tmp.resolve("no-model");
-        HubException model = assertThrows(HubException.class, () -> MuSc.builder().model(nowhere.toString()).build());
+        HubException model = assertThrows(HubException.class, () -> open(MuscConfig.builder().model(nowhere.toString())));
         assertTrue(model.getMessage().contains(nowhere.toString()), model.getMessage());
         Path missing = tmp.resolve("missing.png");
-        try (MuSc musc = MuSc.builder().model(DINOV2.toString()).build()) {
+        try (MuSc musc = open(MuscConfig.builder().model(DINOV2.toString()))) {
             IOException image = assertThrows(IOException.class,
                     () -> musc.score(List.of(PARITY.resolve("data/brick/test/good/000.png"), missing)));
             assertTrue(image.getMessage().contains(missing.toString()), image.getMessage());
         }
+    }
+
+    private static MuSc open(MuscConfig.Builder options) throws IOException {
+        return MuSc.builder().config(options.build()).build();
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.musc4j.engine.lnamd.Aggregation;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.BackboneOptions.DeviceChoice;
@@ -38,7 +38,7 @@ class MuscConfigTest {
         assertEquals("MSM interval bounds must be finite and >= 0, got [-0.1, 0.3]",
                 error(() -> MuscConfig.builder().interval(-0.1, 0.3)));
         assertEquals("fp16 precision needs a CUDA device; the device is cpu",
-                error(() -> MuscConfig.builder().precision(MsmPrecision.FP16).device(Device.cpu()).build()));
+                error(() -> MuscConfig.builder().precision(Precision.FP16).device(Device.cpu()).build()));
     }
 
     @Test
@@ -67,7 +67,7 @@ class MuscConfigTest {
                 .degrees(List.of(1, 3)).interval(0.1, 0.5).scoring(ScoringKernel.aligned(2))
                 .aggregation(Aggregation.SNAMD).rscin(RscinWindows.off())
                 .division(new Division(3, Division.Mode.RANDOM, 42)).batchSize(8).device(Device.gpu(1))
-                .precision(MsmPrecision.FP16).memoryBudgetBytes(1 << 20).build();
+                .precision(Precision.FP16).memoryBudgetBytes(1 << 20).build();
         assertEquals("{\"model\":\"C:\\\\models\\\\my \\\"vit\\\"\",\"image_size\":518,\"layers\":[5,11],"
                 + "\"degrees\":[1,3],\"interval\":[0.1,0.5],\"scoring\":\"aligned:2\",\"aggregation\":\"snamd\","
                 + "\"rscin\":\"off\",\"divide\":3,\"divide_mode\":\"random\",\"divide_seed\":42,\"batch\":8,"
@@ -93,9 +93,14 @@ class MuscConfigTest {
 
     @Test
     void theMuScBuilderHoldsNoSecondCopyOfTheOptions() throws Exception {
-        // the MuSc builder checks through the configuration: an even degree fails at once, not in LNAMD
+        // the options are the configuration's alone: an even degree fails at once, not in LNAMD
         assertEquals("aggregation degrees must be odd and >= 1, got 4",
-                error(() -> MuSc.builder().degrees(1, 4)));
+                error(() -> MuscConfig.builder().degrees(1, 4)));
+        for (java.lang.reflect.Method m : MuSc.Builder.class.getDeclaredMethods()) {
+            assertTrue(java.util.Set.of("config", "backbone", "progress", "stages", "imageDecoder",
+                    "downloadProgress", "build").contains(m.getName()) || m.isSynthetic(),
+                    "MuSc.Builder." + m.getName() + " twins an option of MuscConfig.Builder");
+        }
         MuscConfig config = MuscConfig.builder().degrees(3).rscin(RscinWindows.of(1, 2)).build();
         assertEquals("set exactly one of model(...) and backbone(...)",
                 assertThrows(IllegalArgumentException.class, () -> MuSc.builder().config(config).build()).getMessage());

@@ -27,11 +27,12 @@ class MuscSpillTest {
         int[] layers = run.layers().stream().mapToInt(Integer::intValue).toArray();
         ScoredSet inMemory;
         ScoredSet spilled;
-        try (MuSc musc = MuSc.builder().model(model.toString()).imageSize(run.imageSize()).layers(layers).build()) {
+        MuscConfig config = MuscConfig.builder().model(model.toString()).imageSize(run.imageSize()).layers(layers).build();
+        try (MuSc musc = MuSc.builder().config(config).build()) {
             inMemory = musc.score(images);
         }
-        try (MuSc musc = MuSc.builder().model(model.toString()).imageSize(run.imageSize()).layers(layers)
-                .tokenBudgetBytes(0).spillDirectory(spill).memoryBudgetBytes(1).build()) {
+        try (MuSc musc = MuSc.builder().config(config.toBuilder().tokenBudgetBytes(0).spillDirectory(spill)
+                .memoryBudgetBytes(1).build()).build()) {
             spilled = musc.score(images);
         }
         double[] a = inMemory.mapMax();

@@ -99,7 +99,7 @@ public record ParityRun(Path dir, JsonObject manifest) {
         Path data = RUNS.resolveSibling("data");
         int size = imageSize();
         try (Backbone backbone = Backbones.load(dir.resolve(manifest.get("model_dir").getAsString()).normalize(),
-                BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build())) {
+                BackboneOptions.on(ai.djl.Device.cpu()).build())) {
             List<String> order = Files.readAllLines(dir.resolve("image_order.txt")).stream()
                     .filter(l -> !l.isBlank()).toList();
             float[] input = new float[order.size() * 3 * size * size];

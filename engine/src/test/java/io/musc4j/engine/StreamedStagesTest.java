@@ -16,7 +16,7 @@ import io.musc4j.engine.msm.AlignedMsm;
 import io.musc4j.engine.msm.FeatureChunks;
 import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.engine.msm.MsmInterval;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
@@ -78,7 +78,7 @@ class StreamedStagesTest {
             for (int s = 0; s < sets; s++) {
                 NDArray scores = kernel.isAligned()
                         ? new AlignedMsm(grid, grid, kernel.window(), MsmInterval.DEFAULT, 1L << 30).score(z.get(s))
-                        : new FullMsm(MsmInterval.DEFAULT, 1L << 30, MsmPrecision.FP32).score(z.get(s));
+                        : new FullMsm(MsmInterval.DEFAULT, 1L << 30, Precision.FP32).score(z.get(s));
                 msm[s][l] = scores.toDoubleArray();
             }
         }

@@ -3,8 +3,9 @@ package io.musc4j.models;
 import ai.djl.Device;
 
 /**
- * How to load a backbone: device, precision and the input size the position embedding is prepared for.
- * Build with {@link #builder()}.
+ * How to load a backbone: the device (resolved), precision and the input size the position embedding
+ * is prepared for. Build with {@link #on(Device)}; {@link DeviceChoice} is the user's choice of device
+ * before it is resolved.
  */
 public final class BackboneOptions {
 
@@ -99,6 +100,18 @@ public final class BackboneOptions {
             }
         }
 
+        /**
+         * The one place that knows which devices a precision runs on: FP16 needs CUDA (an AUTO choice is
+         * checked again once resolved, as the device it resolved to).
+         *
+         * @throws IllegalArgumentException with a one-line message if this is the CPU and {@code p} is FP16
+         */
+        public void checkRuns(Precision p) {
+            if (p == Precision.FP16 && kind == Kind.CPU) {
+                throw new IllegalArgumentException("fp16 precision needs a CUDA device; the device is cpu");
+            }
+        }
+
         /** {@code auto}, {@code cpu} or {@code gpu:N}, the form {@link #parse} reads. */
         @Override
         public String toString() {
@@ -106,15 +119,7 @@ public final class BackboneOptions {
         }
     }
 
-    /** Arithmetic precision of weights and activations. */
-    public enum Precision {
-        /** float32 everywhere (what the reference fixtures use). */
-        FP32,
-        /** float16 weights and activations, CUDA only (like the reference's autocast on GPU); outputs are float32. */
-        FP16
-    }
-
-    private final DeviceChoice device;
+    private final Device device;
     private final Precision precision;
     private final int imageSize;
 
@@ -124,20 +129,21 @@ public final class BackboneOptions {
         this.imageSize = b.imageSize;
     }
 
-    /** A builder with defaults: AUTO device, FP32, the model's trained image size. */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * A builder for a backbone on {@code device}, a device already resolved from the user's choice
+     * ({@link DeviceChoice#resolve}); defaults: FP32, the model's trained image size.
+     */
+    public static Builder on(Device device) {
+        return new Builder(device);
     }
 
-    /** Defaults: AUTO device, FP32, the model's trained image size. */
-    public static BackboneOptions defaults() {
-        return builder().build();
-    }
-
-    public DeviceChoice device() {
+    /** Where the weights live. */
+    public Device device() {
         return device;
     }
 
+    /** Arithmetic of the weights and activations; the caller has checked it fits the device
+     *  ({@link DeviceChoice#checkRuns}). */
     public Precision precision() {
         return precision;
     }
@@ -149,16 +155,12 @@ public final class BackboneOptions {
 
     /** Builder for {@link BackboneOptions}. */
     public static final class Builder {
-        private DeviceChoice device = DeviceChoice.AUTO;
+        private final Device device;
         private Precision precision = Precision.FP32;
         private int imageSize;
 
-        private Builder() {
-        }
-
-        public Builder device(DeviceChoice d) {
-            this.device = java.util.Objects.requireNonNull(d);
-            return this;
+        private Builder(Device device) {
+            this.device = java.util.Objects.requireNonNull(device, "device");
         }
 
         public Builder precision(Precision p) {

@@ -2,6 +2,7 @@ package io.musc4j.models;
 
 import io.musc4j.models.preprocess.Preprocessing;
 import io.musc4j.models.profile.BackboneProfile;
+import io.musc4j.models.profile.ModelConfig;
 
 /**
  * What a loaded backbone is.
@@ -15,6 +16,11 @@ import io.musc4j.models.profile.BackboneProfile;
  */
 public record BackboneSpec(BackboneProfile profile, int patchSize, int hiddenSize, int blocks,
         int trainedImageSize, int featureDim) {
+
+    /** The facts a run needs about the backbone these numbers define. */
+    public static BackboneSpec of(ModelConfig c) {
+        return new BackboneSpec(c.profile(), c.patchSize(), c.hiddenSize(), c.layers(), c.imageSize(), c.featureDim());
+    }
 
     /**
      * Four evenly spaced blocks ending at the last: tap i (i = 0..3) is ⌊(i+1)·n/4⌋ − 1, duplicates
@@ -37,6 +43,14 @@ public record BackboneSpec(BackboneProfile profile, int patchSize, int hiddenSiz
     /** How images become this backbone's input (SPEC §1). */
     public Preprocessing preprocessing() {
         return profile.preprocessing();
+    }
+
+    /**
+     * The input size S of a run that asks for {@code requested} pixels: the request, or the trained size
+     * when it asks for none (0). The one place this default is made.
+     */
+    public int imageSize(int requested) {
+        return requested > 0 ? requested : trainedImageSize;
     }
 
     /** Patch-grid side for a square input of {@code imageSize} pixels (the conv drops leftover pixels). */

@@ -52,8 +52,7 @@ public final class VisionTransformer implements Backbone {
         this.weightsManager = weightsManager;
         this.type = type;
         this.recipe = cfg.profile().recipe();
-        this.spec = new BackboneSpec(cfg.profile(), cfg.patchSize(), cfg.hiddenSize(), cfg.layers(),
-                cfg.imageSize(), cfg.featureDim());
+        this.spec = BackboneSpec.of(cfg);
         positionEmbedding(spec.grid(imageSize));
     }
 

@@ -25,7 +25,7 @@ public class BackboneParityTest {
     private static final double TOL = 1e-4;
 
     static Backbone load(Path modelDir) throws IOException {
-        return Backbones.load(modelDir, BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build());
+        return Backbones.load(modelDir, BackboneOptions.on(ai.djl.Device.cpu()).build());
     }
 
     @Test

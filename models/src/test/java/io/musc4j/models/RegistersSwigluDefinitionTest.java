@@ -195,7 +195,7 @@ class RegistersSwigluDefinitionTest {
 
         Path timm = timm(Files.createDirectory(tmp.resolve("timm")));
         assertEquals(cfg, ModelLayout.locate(timm).config());
-        BackboneOptions cpu = BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build();
+        BackboneOptions cpu = BackboneOptions.on(ai.djl.Device.cpu()).build();
         try (Backbone a = Backbones.load(hf, cpu); Backbone b = Backbones.load(timm, cpu);
                 NDManager m = NDManager.newBaseManager()) {
             for (int s : new int[] {4, 6}) {
@@ -214,7 +214,7 @@ class RegistersSwigluDefinitionTest {
     private void check(Path dir, float[] image, int s, float[] pos) throws IOException {
         int g = s / P;
         double[][][] expected = reference(image, s, pos);
-        try (Backbone bb = Backbones.load(dir, BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU)
+        try (Backbone bb = Backbones.load(dir, BackboneOptions.on(ai.djl.Device.cpu())
                 .imageSize(s).build()); NDManager m = NDManager.newBaseManager()) {
             Features f = bb.forward(m.create(image, new Shape(1, 3, s, s)), new int[] {0, 1});
             double err = 0;

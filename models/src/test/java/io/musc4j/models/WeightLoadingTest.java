@@ -29,7 +29,7 @@ class WeightLoadingTest {
     private static final Path RUN = BackboneParityTest.PARITY.resolve("runs/brick_dinov2-tiny_r135_k123");
 
     private static BackboneOptions cpu() {
-        return BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build();
+        return BackboneOptions.on(ai.djl.Device.cpu()).build();
     }
 
     /** A copy of dinov2-tiny whose weights are {@code weights}. */
@@ -72,16 +72,20 @@ class WeightLoadingTest {
         assertTrue(msg.startsWith(dir.resolve("config.json").toString()) && msg.contains("vit_mae"), msg);
     }
 
+    /**
+     * The precision and the device are checked where the user's choice of device is resolved, once, not
+     * by the loader: fp16 is refused on the CPU, and a GPU that DJL does not see is refused.
+     */
     @Test
     void fp16IsRefusedOnCpuAndGpuIsRefusedWithoutOne() {
-        BackboneOptions fp16 = BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU)
-                .precision(BackboneOptions.Precision.FP16).build();
-        String msg = assertThrows(WeightFileException.class, () -> Backbones.load(MODELS.resolve("dinov2-tiny"), fp16))
-                .getMessage();
+        String msg = assertThrows(IllegalArgumentException.class,
+                () -> BackboneOptions.DeviceChoice.CPU.checkRuns(Precision.FP16)).getMessage();
         assertTrue(msg.contains("fp16") && msg.contains("CUDA"), msg);
+        BackboneOptions.DeviceChoice.GPU.checkRuns(Precision.FP16);
+        BackboneOptions.DeviceChoice.CPU.checkRuns(Precision.FP32);
         assumeTrue(Engine.getInstance().getGpuCount() == 0, "a GPU is present");
-        BackboneOptions gpu = BackboneOptions.builder().device(BackboneOptions.DeviceChoice.GPU).build();
-        msg = assertThrows(WeightFileException.class, () -> Backbones.load(MODELS.resolve("dinov2-tiny"), gpu)).getMessage();
+        msg = assertThrows(IllegalArgumentException.class,
+                () -> BackboneOptions.DeviceChoice.GPU.resolve(Engine.getInstance().getGpuCount())).getMessage();
         assertTrue(msg.contains("GPU was requested"), msg);
     }
 
@@ -113,8 +117,8 @@ class WeightLoadingTest {
     @Test
     void largerInputsGetResizedPositionEmbeddings() throws IOException {
         for (String model : new String[] {"dinov2-tiny", "clip-tiny"}) {
-            try (Backbone bb = Backbones.load(MODELS.resolve(model), BackboneOptions.builder()
-                    .device(BackboneOptions.DeviceChoice.CPU).imageSize(518).build());
+            try (Backbone bb = Backbones.load(MODELS.resolve(model), BackboneOptions.on(ai.djl.Device.cpu())
+                    .imageSize(518).build());
                     NDManager m = NDManager.newBaseManager()) {
                 int g = bb.spec().grid(518); // 37 for patch 14, 32 for patch 16 (6 pixels unused)
                 Features f = bb.forward(m.randomNormal(new Shape(2, 3, 518, 518)), new int[] {1});

@@ -3,7 +3,7 @@ package io.musc4j.run;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.engine.Division;
 import io.musc4j.engine.MuscConfig;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -120,7 +120,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
             converter = LowerCase.Precisions.class, completionCandidates = LowerCase.Precisions.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; fp16 on CUDA only).")
-    MsmPrecision precision;
+    Precision precision;
 
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder (created if needed).")
     Path out;
@@ -202,9 +202,9 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
 
-        static final class Precisions extends LowerCase<MsmPrecision> {
+        static final class Precisions extends LowerCase<Precision> {
             Precisions() {
-                super(MsmPrecision.class);
+                super(Precision.class);
             }
         }
     }

@@ -16,7 +16,7 @@ import io.musc4j.engine.MuscResult;
 import io.musc4j.engine.PatchTokens;
 import io.musc4j.engine.msm.FeatureChunks;
 import io.musc4j.engine.msm.FullMsm;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.msm.ScoringPlan;
@@ -312,7 +312,7 @@ final class StageRunner {
     /** Native bytes of one unit's reference features: N·L·(C+2) elements in full MSM's product form, or a
      *  layer's maps, inverse norms and unit squares, N·L·(C+2D) float32 (aligned MSM's float32 features,
      *  N·L·C, are less). */
-    static long referenceBytes(Passes p, MsmPrecision precision) {
+    static long referenceBytes(Passes p, Precision precision) {
         return p.layered() ? (long) p.images() * p.imageBytes()
                 : (long) p.images() * p.patches() * (p.channels() + 2) * precision.bytes();
     }

@@ -7,7 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.engine.msm.FeatureChunks;
-import io.musc4j.engine.msm.MsmPrecision;
+import io.musc4j.models.Precision;
 import io.musc4j.engine.msm.NearestPatchMinima.ProductForm;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -26,7 +26,7 @@ final class FeatureBank implements AutoCloseable {
 
     private final NDManager manager;
     private final int capacity;
-    private final MsmPrecision precision;
+    private final Precision precision;
     private final ProductForm[][] rings;
     /** Per slot, the admission number of the part it holds (1-based, counted over the bank's life). */
     private final long[] admissions;
@@ -34,7 +34,7 @@ final class FeatureBank implements AutoCloseable {
     private int size;
     private int next;
 
-    FeatureBank(int capacity, int sets, int layers, MsmPrecision precision, Device device) {
+    FeatureBank(int capacity, int sets, int layers, Precision precision, Device device) {
         this.manager = NDManager.newBaseManager(device);
         this.capacity = capacity;
         this.precision = precision;

@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -38,7 +39,7 @@ public final class FullMsm implements PatchScorer {
      *  stays near the cache size anyway). */
     static final int TILE_SHARE = 4;
 
-    private final MsmPrecision precision;
+    private final Precision precision;
     private final MsmInterval interval;
     private final long budgetBytes;
     /** The device tiles are planned for; null: the one that computes. */
@@ -50,7 +51,7 @@ public final class FullMsm implements PatchScorer {
      *     average. A budget too small for one image pair's tile and one query image is exceeded by
      *     those.
      */
-    public FullMsm(MsmInterval interval, long budgetBytes, MsmPrecision precision) {
+    public FullMsm(MsmInterval interval, long budgetBytes, Precision precision) {
         this(interval, budgetBytes, precision, null);
     }
 
@@ -58,7 +59,7 @@ public final class FullMsm implements PatchScorer {
      * MSM whose tiles are planned for {@code plannedFor} whatever device computes them: a test runs the
      * tiles a GPU would get on a CPU, where the numbers can be checked.
      */
-    FullMsm(MsmInterval interval, long budgetBytes, MsmPrecision precision, Device plannedFor) {
+    FullMsm(MsmInterval interval, long budgetBytes, Precision precision, Device plannedFor) {
         this.precision = precision;
         this.interval = interval;
         this.budgetBytes = budgetBytes;
@@ -255,7 +256,7 @@ public final class FullMsm implements PatchScorer {
      *  temporaries; null where the kernel cannot score the maps (half-precision products, fewer than two
      *  images, or a query image that would have to be split). */
     private NearestPatchMinima.TilePlan neighbourhoodTile(long images, long patches, long channels, Device device) {
-        if (precision != MsmPrecision.FP32 || images < 2) {
+        if (precision != Precision.FP32 || images < 2) {
             return null;
         }
         long pair = (3 * (channels + 2) + patches) * patches * precision.bytes();

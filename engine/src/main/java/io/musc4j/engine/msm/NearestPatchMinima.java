@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -41,13 +42,13 @@ import io.musc4j.models.script.ScriptModule;
 public final class NearestPatchMinima {
 
     private final long budgetBytes;
-    private final MsmPrecision precision;
+    private final Precision precision;
 
     /**
      * @param budgetBytes the largest workspace one tile may use (see {@link #plan})
      * @param precision arithmetic of the products
      */
-    public NearestPatchMinima(long budgetBytes, MsmPrecision precision) {
+    public NearestPatchMinima(long budgetBytes, Precision precision) {
         if (budgetBytes < 1) {
             throw new IllegalArgumentException("MSM memory budget must be positive, got " + budgetBytes);
         }
@@ -56,7 +57,7 @@ public final class NearestPatchMinima {
     }
 
     /** Arithmetic of the products. */
-    public MsmPrecision precision() {
+    public Precision precision() {
         return precision;
     }
 
@@ -292,7 +293,7 @@ public final class NearestPatchMinima {
      */
     public record ProductForm(NDArray product, long patches, long width) {
 
-        static ProductForm of(FeatureChunks features, MsmPrecision precision, int chunk, NDManager scope) {
+        static ProductForm of(FeatureChunks features, Precision precision, int chunk, NDManager scope) {
             if (features instanceof Held held && held.form.product.getDataType() == precision.dataType()) {
                 return held.form;
             }
@@ -308,7 +309,7 @@ public final class NearestPatchMinima {
         }
 
         /** Room for {@code images} images of L patches with C channels (all zero), owned by {@code manager}. */
-        public static ProductForm empty(long images, long patches, long channels, MsmPrecision precision,
+        public static ProductForm empty(long images, long patches, long channels, Precision precision,
                 NDManager manager) {
             return new ProductForm(manager.zeros(new Shape(images, patches, channels + 2), precision.dataType()),
                     patches, channels + 2);

@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -164,7 +165,7 @@ public final class ProductSizing {
     }
 
     /** What the rate depends on, as one key of the properties file. */
-    static String key(long patches, long channels, MsmPrecision precision) {
+    static String key(long patches, long channels, Precision precision) {
         CpuCaches caches = CpuCaches.detect();
         String preload = System.getenv("LD_PRELOAD");
         List<String> libs = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import ai.djl.Device;
 
 /**
@@ -69,7 +70,7 @@ public record ScoringKernel(int window) {
      * @param budgetBytes the scorer's workspace budget
      * @param precision arithmetic of full MSM's products (aligned MSM computes in float32)
      */
-    public PatchScorer scorer(int gridH, int gridW, MsmInterval interval, long budgetBytes, MsmPrecision precision) {
+    public PatchScorer scorer(int gridH, int gridW, MsmInterval interval, long budgetBytes, Precision precision) {
         if (isAligned()) {
             return new AlignedMsm(gridH, gridW, window, interval, budgetBytes);
         }
@@ -83,7 +84,7 @@ public record ScoringKernel(int window) {
      *     scoring them all at once where it can ({@link PatchScorer#scoresNeighbourhoods})
      */
     public ScoringPlan plan(long images, long patches, long channels, int degrees, MsmInterval interval,
-            long budgetBytes, MsmPrecision precision, Device device) {
+            long budgetBytes, Precision precision, Device device) {
         if (isAligned()) {
             return AlignedMsm.plan(images, patches, channels, budgetBytes);
         }

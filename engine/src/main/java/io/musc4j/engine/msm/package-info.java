@@ -6,7 +6,7 @@
  * around the same grid position), or the inspector's bank scorer; {@link io.musc4j.engine.msm.ScoringKernel}
  * is the option that picks one. Underneath: the nearest-patch kernel
  * {@link io.musc4j.engine.msm.NearestPatchMinima} ((Q, M, L) float32 distances by tiled products in
- * {@link io.musc4j.engine.msm.MsmPrecision}) and the {@link io.musc4j.engine.msm.MsmInterval} average
+ * {@link io.musc4j.models.Precision}) and the {@link io.musc4j.engine.msm.MsmInterval} average
  * over the sorted distances.
  *
  * <p>Every LNAMD degree of a layer at once: {@link io.musc4j.engine.msm.NeighbourhoodMaps} (the layer-normed

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.musc4j.common.image.ImageDecoder;
 import io.musc4j.common.image.RgbImage;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.rscin.RscinWindows;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,8 +53,9 @@ class InspectorStateTest {
     }
 
     private static MuSc musc(String model) throws IOException {
-        return MuSc.builder().model(Path.of(System.getProperty("musc4j.testdata"), "parity/models", model).toString())
-                .imageSize(112).layers(1, 3, 5).degrees(1, 3).rscin(RscinWindows.off()).build();
+        return MuSc.builder().config(MuscConfig.builder().model(Path.of(System.getProperty("musc4j.testdata"),
+                "parity/models", model).toString()).imageSize(112).layers(1, 3, 5).degrees(1, 3)
+                .rscin(RscinWindows.off()).build()).build();
     }
 
     @AfterAll

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.musc4j.common.image.ImageDecoder;
 import io.musc4j.engine.ScoredSet;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.common.image.RgbImage;
 import java.io.IOException;
@@ -63,8 +64,8 @@ class InspectorTest {
     }
 
     private static MuSc musc(String model) throws IOException {
-        return MuSc.builder().model(PARITY.resolve("models").resolve(model).toString()).imageSize(224)
-                .layers(1, 3, 5).degrees(1, 3, 5).rscin(RscinWindows.off()).build();
+        return MuSc.builder().config(MuscConfig.builder().model(PARITY.resolve("models").resolve(model).toString())
+                .imageSize(224).layers(1, 3, 5).degrees(1, 3, 5).rscin(RscinWindows.off()).build()).build();
     }
 
     private static MuSc model(String name) {

@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import static io.musc4j.engine.ParityRun.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,7 +65,7 @@ class AlignedMsmTest {
     void wholeGridWindowEqualsMutualScoring() {
         float[] f = features(6, 3);
         try (NDManager m = NDManager.newBaseManager()) {
-            double[] full = new FullMsm(MsmInterval.DEFAULT, 1L << 30, MsmPrecision.FP32)
+            double[] full = new FullMsm(MsmInterval.DEFAULT, 1L << 30, Precision.FP32)
                     .score(m.create(f, new Shape(6, H * W, C))).toDoubleArray();
             assertTrue(maxAbs(full, aligned(f, 6, Math.max(H, W) - 1, MsmInterval.DEFAULT, 1L << 30)) < 1e-5);
         }

@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import static io.musc4j.engine.ParityRun.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +27,7 @@ class FullMsmTest {
     private static double[] msm(float[] f, int n, MsmInterval interval, long budget) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray z = m.create(f, new Shape(n, L, C));
-            return new FullMsm(interval, budget, MsmPrecision.FP32).score(z).toDoubleArray();
+            return new FullMsm(interval, budget, Precision.FP32).score(z).toDoubleArray();
         }
     }
 
@@ -76,10 +77,10 @@ class FullMsmTest {
     void tinyBudgetGivesTheSameNumbersAsOneBigTile() {
         int n = 12;
         float[] f = MsmDefinition.unitFeatures(n, L, C, 4);
-        NearestPatchMinima tiny = new NearestPatchMinima(1, MsmPrecision.FP32);
+        NearestPatchMinima tiny = new NearestPatchMinima(1, Precision.FP32);
         // one query patch against one reference image per product
         assertEquals(new NearestPatchMinima.TilePlan(1, 1, 1, tiny.plan(L, C, Device.cpu()).bytes()), tiny.plan(L, C, Device.cpu()));
-        assertTrue(new NearestPatchMinima(BIG, MsmPrecision.FP32).plan(L, C, Device.cpu()).referenceImages() >= n);
+        assertTrue(new NearestPatchMinima(BIG, Precision.FP32).plan(L, C, Device.cpu()).referenceImages() >= n);
         assertTrue(maxAbs(msm(f, n, MsmInterval.DEFAULT, 1), msm(f, n, MsmInterval.DEFAULT, BIG)) < 1e-6);
     }
 
@@ -89,7 +90,7 @@ class FullMsmTest {
         float[] f = MsmDefinition.unitFeatures(n, L, C, 5);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray z = m.create(f, new Shape(n, L, C));
-            NearestPatchMinima kernel = new NearestPatchMinima(BIG, MsmPrecision.FP32);
+            NearestPatchMinima kernel = new NearestPatchMinima(BIG, Precision.FP32);
             float[] mutual = kernel.mutual(z).get(new NDIndex("0:2, 2:, :")).toFloatArray();
             float[] cross = kernel.cross(z.get("0:2"), z.get("2:")).toFloatArray();
             for (int i = 0; i < mutual.length; i++) {
@@ -104,9 +105,9 @@ class FullMsmTest {
         float[] f = MsmDefinition.unitFeatures(n, L, C, 9);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray z = m.create(f, new Shape(n, L, C));
-            NearestPatchMinima kernel = new NearestPatchMinima(BIG, MsmPrecision.FP32);
+            NearestPatchMinima kernel = new NearestPatchMinima(BIG, Precision.FP32);
             // a ring of 4 slots: images 2..8 written in turn, so slots 0..3 end up holding 6, 7, 8, 5
-            NearestPatchMinima.ProductForm ring = NearestPatchMinima.ProductForm.empty(4, L, C, MsmPrecision.FP32, m);
+            NearestPatchMinima.ProductForm ring = NearestPatchMinima.ProductForm.empty(4, L, C, Precision.FP32, m);
             for (int image = 2; image < n; image++) {
                 ring.set((image - 2) % 4, z.get(image + ":" + (image + 1)));
             }
@@ -118,7 +119,7 @@ class FullMsmTest {
             assertArrayEquals(kernel.cross(z.get("0:2"), z.get("6:9")).toFloatArray(),
                     kernel.cross(z.get("0:2"), ring.head(3, m)).toFloatArray());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new NearestPatchMinima(BIG, MsmPrecision.FP16).cross(z.get("0:2"), ring));
+                    () -> new NearestPatchMinima(BIG, Precision.FP16).cross(z.get("0:2"), ring));
             assertEquals("MSM: bank product form is float32, the kernel computes in float16", e.getMessage());
         }
     }
@@ -140,7 +141,7 @@ class FullMsmTest {
         int n = 6;
         float[] f = MsmDefinition.unitFeatures(n, L, C, 8);
         try (NDManager m = NDManager.newBaseManager()) {
-            double[] half = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP16)
+            double[] half = new FullMsm(MsmInterval.DEFAULT, BIG, Precision.FP16)
                     .score(m.create(f, new Shape(n, L, C))).toDoubleArray();
             assertTrue(maxAbs(MsmDefinition.msm(f, n, L, C, MsmInterval.DEFAULT), half) < 2e-2);
         }
@@ -150,15 +151,15 @@ class FullMsmTest {
     void queryBlocksGiveTheSameNumbersAsTheSymmetricStore() {
         int n = 11;
         float[] f = MsmDefinition.unitFeatures(n, L, C, 9);
-        FullMsm symmetric = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32);
+        FullMsm symmetric = new FullMsm(MsmInterval.DEFAULT, BIG, Precision.FP32);
         assertTrue(symmetric.plan(n, L, C, Device.cpu()).symmetric());
         // A query row holds n*L distances at 4 (store) + 24 (averaging) B = 4,928 B; the store would be
         // 11*11*16*4 = 7,744 B. Beside a one-pair tile, 10,500 B is 2.1 query rows but less than the
         // store plus one averaging row (7,744 + 4,224 B): query blocks of 2 images (2, 2, 2, 2, 2, 1).
-        long onePairTile = new FullMsm(MsmInterval.DEFAULT, 1, MsmPrecision.FP32).plan(n, L, C, Device.cpu())
+        long onePairTile = new FullMsm(MsmInterval.DEFAULT, 1, Precision.FP32).plan(n, L, C, Device.cpu())
                 .tile().bytes();
         long budget = 10_500 + onePairTile;
-        ScoringPlan blocks = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32).plan(n, L, C,
+        ScoringPlan blocks = new FullMsm(MsmInterval.DEFAULT, budget, Precision.FP32).plan(n, L, C,
                 Device.cpu());
         assertTrue(!blocks.symmetric() && blocks.rowsPerBlock() == 2, blocks.toString());
         assertTrue(blocks.bytes() <= budget);
@@ -171,7 +172,7 @@ class FullMsmTest {
 
     @Test
     void planKeepsTheStoreOnlyWhereItFitsAndOtherwiseGrowsLinearly() {
-        FullMsm gib = new FullMsm(MsmInterval.DEFAULT, 1L << 30, MsmPrecision.FP32);
+        FullMsm gib = new FullMsm(MsmInterval.DEFAULT, 1L << 30, Precision.FP32);
         // N=200, L=256: store 200*200*256*4 = 40,960,000 B, well inside 1 GiB
         ScoringPlan small = gib.plan(200, 256, 768, Device.cpu());
         assertTrue(small.symmetric());

@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import static io.musc4j.engine.ParityRun.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ class GpuTilesTest {
 
     @Test
     void theGpuPlanIsManyImagesAgainstManyWithRemainders() {
-        ScoringPlan plan = new FullMsm(MsmInterval.DEFAULT, BUDGET, MsmPrecision.FP32).plan(N, L, C, Device.gpu());
+        ScoringPlan plan = new FullMsm(MsmInterval.DEFAULT, BUDGET, Precision.FP32).plan(N, L, C, Device.gpu());
         // the kernel's quarter of 64 MiB: a pair's product is 256·256·4 = 256 KiB and one query image's left
         // operand 3·256·18·4 = 54 KiB; ⌊√(16 MiB − 54 KiB) / 256 KiB)⌋ = 7 query images, then
         // ⌊(16 MiB − 7·54 KiB) / (7·256 KiB)⌋ = 8 reference images per product
@@ -39,8 +40,8 @@ class GpuTilesTest {
     void gpuTilesOnTheCpuGiveTheDefinitionAndTheCpuTilesScores() {
         float[] f = MsmDefinition.unitFeatures(N, L, C, 21);
         double[] expected = MsmDefinition.msm(f, N, L, C, MsmInterval.DEFAULT);
-        FullMsm gpu = new FullMsm(MsmInterval.DEFAULT, BUDGET, MsmPrecision.FP32, Device.gpu());
-        FullMsm cpu = new FullMsm(MsmInterval.DEFAULT, BUDGET, MsmPrecision.FP32);
+        FullMsm gpu = new FullMsm(MsmInterval.DEFAULT, BUDGET, Precision.FP32, Device.gpu());
+        FullMsm cpu = new FullMsm(MsmInterval.DEFAULT, BUDGET, Precision.FP32);
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray z = m.create(f, new Shape(N, L, C));
             double[] mutual = gpu.score(FeatureChunks.of(z), 5, m).toDoubleArray();
@@ -61,8 +62,8 @@ class GpuTilesTest {
         // products' rounding)
         List<Integer> degrees = List.of(1, 3, 5);
         long budget = 1L << 30;
-        FullMsm gpu = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32, Device.gpu());
-        FullMsm cpu = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        FullMsm gpu = new FullMsm(MsmInterval.DEFAULT, budget, Precision.FP32, Device.gpu());
+        FullMsm cpu = new FullMsm(MsmInterval.DEFAULT, budget, Precision.FP32);
         NearestPatchMinima.TilePlan gpuTile = gpu.planNeighbourhoods(N, L, C, degrees.size(), Device.gpu()).tile();
         assertEquals(15, gpuTile.queryImages());
         assertTrue(gpuTile.queryImages() > cpu.planNeighbourhoods(N, L, C, degrees.size(), Device.cpu()).tile()

@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -68,7 +69,7 @@ class MklShimTest {
             NDArray a = m.create(gaussian(M * K, 1), new Shape(M, K));
             NDArray b = m.create(gaussian(K * N, 2), new Shape(K, N));
             float[] product = a.matMul(b).toFloatArray();
-            float[] minima = new NearestPatchMinima(1L << 30, MsmPrecision.FP32)
+            float[] minima = new NearestPatchMinima(1L << 30, Precision.FP32)
                     .mutual(m.create(features(), new Shape(IMAGES, L, C))).toFloatArray();
             return new float[][] {product, minima};
         }

@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,14 +67,14 @@ class NearestPatchMinimaTest {
         int n = 9;
         float[] f = MsmDefinition.unitFeatures(n, L, C, 11);
         double[][][] expected = direct(f, n, f, n);
-        NearestPatchMinima kernel = new NearestPatchMinima(BIG, MsmPrecision.FP32);
+        NearestPatchMinima kernel = new NearestPatchMinima(BIG, Precision.FP32);
         // (query images, reference images, query patches): one pair at a time, patch blocks of one
         // image, blocks that leave remainders, one product for everything
         int[][] shapes = {{1, 1, L}, {1, 1, 5}, {1, 4, 3}, {2, 3, L}, {3, 2, L}, {4, 4, L}, {5, 1, L}, {9, 9, L}};
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray z = m.create(f, new Shape(n, L, C));
             NearestPatchMinima.ProductForm ops = NearestPatchMinima.ProductForm.of(FeatureChunks.of(z),
-                    MsmPrecision.FP32, 4, m);
+                    Precision.FP32, 4, m);
             for (int[] s : shapes) {
                 NearestPatchMinima.TilePlan plan = new NearestPatchMinima.TilePlan(s[0], s[1], s[2], 0);
                 double mutual = maxAbs(expected, kernel.mutual(ops, plan).toFloatArray(), 0, true);
@@ -98,11 +99,11 @@ class NearestPatchMinimaTest {
         // one query image's left operand is 3·16·10·4 = 1,920 B and a pair's product 16·16·4 = 1,024 B:
         // 1,920 + 4,096 B leave room for 4 pairs, split as 2 query images; beside their two left
         // operands 2,176 B remain, one reference image per tile
-        NearestPatchMinima small = new NearestPatchMinima(1_920 + 4_096, MsmPrecision.FP32);
+        NearestPatchMinima small = new NearestPatchMinima(1_920 + 4_096, Precision.FP32);
         NearestPatchMinima.TilePlan two = small.plan(L, C, BIG);
         assertEquals(2, two.queryImages());
         assertEquals(1, two.referenceImages());
-        NearestPatchMinima big = new NearestPatchMinima(BIG, MsmPrecision.FP32);
+        NearestPatchMinima big = new NearestPatchMinima(BIG, Precision.FP32);
         assertTrue(big.plan(L, C, BIG).queryImages() >= q);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray queries = m.create(fq, new Shape(q, L, C));
@@ -116,7 +117,7 @@ class NearestPatchMinimaTest {
 
     @Test
     void planSplitsTheCacheIntoAboutAsManyQueryAsReferenceImages() {
-        NearestPatchMinima kernel = new NearestPatchMinima(BIG, MsmPrecision.FP32);
+        NearestPatchMinima kernel = new NearestPatchMinima(BIG, Precision.FP32);
         // L=256: one pair's product is 256·256·4 B = 256 KiB
         NearestPatchMinima.TilePlan twoMiB = kernel.plan(256, 768, 2L << 20);
         assertEquals(new NearestPatchMinima.TilePlan(2, 4, 256, twoMiB.bytes()), twoMiB);

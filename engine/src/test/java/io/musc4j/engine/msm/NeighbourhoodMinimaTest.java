@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,7 @@ class NeighbourhoodMinimaTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray tokens = tokens(m, 11);
             List<NDArray> unit = new Lnamd(H, W).aggregate(tokens, DEGREES);
-            FullMsm msm = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32);
+            FullMsm msm = new FullMsm(MsmInterval.DEFAULT, BIG, Precision.FP32);
             assertTrue(msm.scoresNeighbourhoods(N, H * W, C, DEGREES.size(), m.getDevice()));
             NDArray scores = msm.scoreNeighbourhoods(maps(tokens), 3, m);
             assertEquals(new Shape(DEGREES.size(), N, H * W), scores.getShape());
@@ -63,15 +64,15 @@ class NeighbourhoodMinimaTest {
     void queryBlocksAndSmallTilesGiveTheSymmetricStoresNumbers() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray tokens = tokens(m, 12);
-            double[] whole = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32)
+            double[] whole = new FullMsm(MsmInterval.DEFAULT, BIG, Precision.FP32)
                     .scoreNeighbourhoods(maps(tokens), N, m).toDoubleArray();
             // one byte: query blocks of one image, one reference image per tile, maps read one at a time
-            FullMsm tiny = new FullMsm(MsmInterval.DEFAULT, 1, MsmPrecision.FP32);
+            FullMsm tiny = new FullMsm(MsmInterval.DEFAULT, 1, Precision.FP32);
             assertTrue(tiny.scoresNeighbourhoods(N, H * W, C, DEGREES.size(), m.getDevice()));
             double[] blocks = tiny.scoreNeighbourhoods(maps(tokens), 1, m).toDoubleArray();
             assertTrue(maxAbs(whole, blocks) < 1e-6, "query blocks: " + maxAbs(whole, blocks));
             // rows [2, 5) from the queries' side, as a worker computes them
-            NDArray rows = new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP32)
+            NDArray rows = new FullMsm(MsmInterval.DEFAULT, BIG, Precision.FP32)
                     .scoreNeighbourhoodsBlock(maps(tokens), N, 2, 5, m);
             assertEquals(new Shape(DEGREES.size(), 3, H * W), rows.getShape());
             for (int d = 0; d < DEGREES.size(); d++) {
@@ -85,14 +86,14 @@ class NeighbourhoodMinimaTest {
 
     @Test
     void halfPrecisionProductsAndSplitImagesAreScoredPassByPass() {
-        assertFalse(new FullMsm(MsmInterval.DEFAULT, BIG, MsmPrecision.FP16).scoresNeighbourhoods(N, H * W, C,
+        assertFalse(new FullMsm(MsmInterval.DEFAULT, BIG, Precision.FP16).scoresNeighbourhoods(N, H * W, C,
                 DEGREES.size(), Device.cpu()));
         assertTrue(NeighbourhoodMinima.fits(new NearestPatchMinima.TilePlan(1, 1, H * W, 0), H * W));
         assertFalse(NeighbourhoodMinima.fits(new NearestPatchMinima.TilePlan(1, 1, H * W - 1, 0), H * W));
         // a store of every degree that does not fit where one pass's does: pass by pass (each pair once)
         long images = 1000;
         long budget = 1L << 30; // 3 x 1000 x 1000 x 256 x 4 B of minima do not fit, 1 x ... does
-        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, MsmPrecision.FP32);
+        FullMsm msm = new FullMsm(MsmInterval.DEFAULT, budget, Precision.FP32);
         assertFalse(msm.scoresNeighbourhoods(images, 256, 768, 3, Device.cpu()));
         assertTrue(msm.scoresNeighbourhoods(images / 2, 256, 768, 3, Device.cpu()));
     }

@@ -1,5 +1,6 @@
 package io.musc4j.engine.msm;
 
+import io.musc4j.models.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The CPU's MSM product size: measured among the candidates, remembered per key, overridable. */
 class ProductSizingTest {
 
-    private static final NearestPatchMinima KERNEL = new NearestPatchMinima(1L << 30, MsmPrecision.FP32);
+    private static final NearestPatchMinima KERNEL = new NearestPatchMinima(1L << 30, Precision.FP32);
 
     @Test
     void measuresEveryCandidateKeepsTheFastestAndRemembersIt(@TempDir Path cache) throws IOException {
@@ -25,7 +26,7 @@ class ProductSizingTest {
         System.setProperty("musc4j.cache", cache.toString());
         try {
             // a shape no other test uses, so that the key is new
-            String key = ProductSizing.key(24, 40, MsmPrecision.FP32);
+            String key = ProductSizing.key(24, 40, Precision.FP32);
             ProductSizing.Sizing first = ProductSizing.rememberedOrMeasured(KERNEL, 24, 40, key);
             long base = CpuCaches.detect().l2Of(Runtime.getRuntime().availableProcessors());
             assertTrue(List.of(base, 2 * base, 4 * base, 8 * base).contains(first.productBytes()), first.toString());
@@ -44,7 +45,7 @@ class ProductSizingTest {
             assertTrue(again.how().startsWith("measured on this machine before"), again.how());
 
             // another shape is another key, measured anew beside the first
-            String other = ProductSizing.key(24, 48, MsmPrecision.FP32);
+            String other = ProductSizing.key(24, 48, Precision.FP32);
             assertNotEquals(key, other);
             assertTrue(ProductSizing.rememberedOrMeasured(KERNEL, 24, 48, other).how().startsWith("measured now"));
             try (var in = Files.newBufferedReader(cache.resolve(ProductSizing.FILE), java.nio.charset.StandardCharsets.ISO_8859_1)) {
@@ -67,7 +68,7 @@ class ProductSizingTest {
 
     @Test
     void keyNamesWhatTheRateDependsOn() {
-        String key = ProductSizing.key(256, 768, MsmPrecision.FP16);
+        String key = ProductSizing.key(256, 768, Precision.FP16);
         assertTrue(key.startsWith(CpuCaches.cpuModel() + "|cpus=" + Runtime.getRuntime().availableProcessors() + "|l2="),
                 key);
         assertTrue(key.contains("|L=256|C=768|FP16"), key);

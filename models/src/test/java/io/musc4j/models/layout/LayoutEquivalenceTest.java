@@ -77,7 +77,7 @@ class LayoutEquivalenceTest {
     /** Every block's tokens and the image features of {@code copy} equal those of {@code original} exactly. */
     static void assertIdentical(Path original, Path copy) throws IOException {
         Npy.Array in = Npy.read(BackboneParityTest.PARITY.resolve("runs/brick_dinov2-tiny_r135_k123/inputs.npy"));
-        BackboneOptions cpu = BackboneOptions.builder().device(BackboneOptions.DeviceChoice.CPU).build();
+        BackboneOptions cpu = BackboneOptions.on(ai.djl.Device.cpu()).build();
         try (Backbone a = Backbones.load(original, cpu); Backbone b = Backbones.load(copy, cpu);
                 NDManager m = NDManager.newBaseManager()) {
             assertEquals(a.spec(), b.spec());
