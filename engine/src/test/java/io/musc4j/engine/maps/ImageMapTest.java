@@ -15,25 +15,21 @@ class ImageMapTest {
 
     private static final int S = 224;
 
-    /** A map whose value is its column index: reading it back gives the sampling position itself. */
-    private static float[] columnRamp() {
+    /** A map whose value is its column (or row) index: reading it back gives the sampling position itself. */
+    private static float[] ramp(boolean columns) {
         float[] m = new float[S * S];
-        for (int y = 0; y < S; y++) {
-            for (int x = 0; x < S; x++) {
-                m[y * S + x] = x;
-            }
+        for (int p = 0; p < m.length; p++) {
+            m[p] = columns ? p % S : p / S;
         }
         return m;
     }
 
+    private static float[] columnRamp() {
+        return ramp(true);
+    }
+
     private static float[] rowRamp() {
-        float[] m = new float[S * S];
-        for (int y = 0; y < S; y++) {
-            for (int x = 0; x < S; x++) {
-                m[y * S + x] = y;
-            }
-        }
-        return m;
+        return ramp(false);
     }
 
     @ParameterizedTest
