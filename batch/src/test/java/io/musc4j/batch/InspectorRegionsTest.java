@@ -10,6 +10,7 @@ import io.musc4j.common.image.RgbImage;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.Sample;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.inspect.Inspection;
 import io.musc4j.engine.inspect.Inspector;
 import io.musc4j.engine.inspect.Region;
@@ -43,8 +44,8 @@ class InspectorRegionsTest {
         List<RgbImage> bank = List.of(read("good/000.png", 300, 200), read("good/001.png", 300, 200),
                 read("good/002.png", 300, 200));
         RgbImage part = read("scratch/000.png", 300, 200);
-        try (MuSc musc = MuSc.builder().model(PARITY.resolve("models/dinov2-tiny").toString()).imageSize(224)
-                .layers(1, 3, 5).degrees(1, 3, 5).rscin(RscinWindows.off()).build()) {
+        try (MuSc musc = MuSc.builder().config(MuscConfig.builder().model(PARITY.resolve("models/dinov2-tiny")
+                .toString()).imageSize(224).layers(1, 3, 5).degrees(1, 3, 5).rscin(RscinWindows.off()).build()).build()) {
             double score;
             try (Inspector probe = Inspector.builder(musc).bankSize(3).warmUp(3).threshold(0.0).build()) {
                 probe.inspect(bank);
