@@ -48,9 +48,22 @@ musc_mkl_shim_build() {
   echo "$lib"
 }
 
+# The name of the build the environment asks for, which names its stamp (target/musc-build.<name>) and
+# class-data-sharing archive: "cpu", or "cuda" with MUSC_CUDA=1 (-Pcuda), followed by "-" and a checksum
+# of MUSC_MAVEN_ARGS where those are set (e.g. "-Ddjl.version=0.33.0 -Dpytorch.version=2.5.1", the
+# previous DJL/PyTorch pair), so that other arguments make another build.
+musc_build_name() {
+  local name=cpu
+  [ "${MUSC_CUDA:-0}" = "1" ] && name=cuda
+  if [ -n "${MUSC_MAVEN_ARGS:-}" ]; then
+    name="$name-$(printf '%s' "$MUSC_MAVEN_ARGS" | cksum | cut -d ' ' -f 1)"
+  fi
+  echo "$name"
+}
+
 # The class-data-sharing archive for MODULE under ROOT/target, valid while newer than STAMP (the
-# last build, target/musc-build.<profile>). Prints "use PATH", "create PATH" (this run writes it at
-# exit) or "off: <why>". A run that only prints help (ARGS... empty, or -h, --help, -V, --version)
+# last build, target/musc-build.<name> of musc_build_name). Prints "use PATH", "create PATH" (this run
+# writes it at exit) or "off: <why>". A run that only prints help (ARGS... empty, or -h, --help, -V, --version)
 # loads too few classes to be worth archiving.
 musc_cds_decision() {
   local root="$1" module="$2" stamp="$3" arg

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Compares two scores.csv files by their columns image,label,score,score_rscin: same images in the same order, same
-labels, and prints max |Δ| of the score before RsCIN and after it. Exit 1 when either exceeds the
+"""Compares two scores.csv files by their columns image,label,map_max,score (docs/thresholds.md: map_max is
+the anomaly map's maximum before RsCIN, score the final score after it): same images in the same order, same
+labels, and prints max |Δ| of both. Exit 1 when either exceeds the
 tolerance or the images differ, 2 on unreadable input."""
 import csv
 import sys
@@ -13,9 +14,9 @@ def read(path):
     except OSError as e:
         print(f"compare_scores: {path}: {e.strerror}", file=sys.stderr)
         sys.exit(2)
-    # musc4j's scores.csv has more columns (threshold, verdict); only these four are compared
-    if not rows or not {"image", "label", "score", "score_rscin"} <= set(rows[0]):
-        print(f"compare_scores: {path}: expected the columns image,label,score,score_rscin and rows", file=sys.stderr)
+    # musc4j's scores.csv has more columns (threshold, ratio, rule, verdict); only these four are compared
+    if not rows or not {"image", "label", "map_max", "score"} <= set(rows[0]):
+        print(f"compare_scores: {path}: expected the columns image,label,map_max,score and rows", file=sys.stderr)
         sys.exit(2)
     return rows
 
@@ -33,11 +34,11 @@ def main():
         sys.exit(1)
     labels = sum(r["label"] != o["label"] for r, o in zip(ref, ours))
     worst = {}
-    for key in ("score", "score_rscin"):
+    for key in ("map_max", "score"):
         d = [abs(float(r[key]) - float(o[key])) for r, o in zip(ref, ours)]
         i = max(range(len(d)), key=d.__getitem__)
         worst[key] = d[i]
-        print(f"max |Δ {key:<11}| = {d[i]:.3e}  (at {ref_images[i]}; {len(d)} images)")
+        print(f"max |Δ {key:<7}| = {d[i]:.3e}  (at {ref_images[i]}; {len(d)} images)")
     ok = labels == 0 and all(v <= tol for v in worst.values())
     if labels:
         print(f"{labels} labels differ")

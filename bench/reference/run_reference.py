@@ -238,9 +238,11 @@ def main():
         os.makedirs(os.path.join(out, cat), exist_ok=True)
         with open(os.path.join(out, cat, "scores.csv"), "w", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
-            w.writerow(["image", "label", "score", "score_rscin"])
+            # musc4j's names (docs/thresholds.md): score is the final score after RsCIN, map_max the
+            # anomaly map's maximum before it
+            w.writerow(["image", "label", "score", "map_max"])
             for (_, anomaly, path, _), s, r in zip(rows, pre, post):
-                w.writerow([os.path.relpath(path, data), int(anomaly != "good"), repr(float(s)), repr(float(r))])
+                w.writerow([os.path.relpath(path, data), int(anomaly != "good"), repr(float(r)), repr(float(s))])
         # RsCIN's other input, for telling a neighbour-choice flip from a feature difference
         np.save(os.path.join(out, cat, "image_features.npy"), features)
     wall = time.time() - START

@@ -20,8 +20,12 @@ done
 limit=$((${CARRY_LIMIT_MIB:-64} << 20))
 
 echo "prepare: building musc4j's jars (bench and the modules under it)"
-(cd "$root" && mvn -B -q -o -DskipTests package -pl bench -am) \
-  || (cd "$root" && mvn -B -q -DskipTests package -pl bench -am)
+# bench's class path is written in the same session as the jars: alone, the goal would look for
+# musc4j's own modules in the local repository, where nothing is installed
+cpfile=$(mktemp)
+trap 'rm -f "$cpfile"' EXIT
+(cd "$root" && mvn -B -q -o -DskipTests package dependency:build-classpath -Dmdep.outputFile="$cpfile" -pl bench -am) \
+  || (cd "$root" && mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile="$cpfile" -pl bench -am)
 
 rm -rf "$kit"
 cp -r "$src" "$kit"
@@ -31,17 +35,34 @@ mkdir -p "$kit/app" "$kit/cache"
 for m in common models engine batch datasets bench; do
   cp "$root/$m/target/musc4j-$m-"*.jar "$kit/app/"
 done
+classpath=$(tr ':' '\n' <"$cpfile")
+dep() { echo "$classpath" | grep "/$1-[0-9][^/]*\.jar$" | head -1; }
 # the one library musc4j's bench needs beyond the kit's DJL jars: the command-line parser
-picocli=$(cd "$root" && mvn -B -q -o dependency:build-classpath -pl bench -am -Dmdep.outputFile=/dev/stdout 2>/dev/null \
-  | tr ':' '\n' | grep '/picocli-' | head -1)
+picocli=$(dep picocli)
 [ -f "$picocli" ] || { echo "prepare: picocli jar not found in the local Maven repository" >&2; exit 2; }
 cp "$picocli" "$kit/app/"
+# The kit's DJL jars and JNI sources become those of the DJL version musc4j builds with: the JNI library
+# must define every native method of that pytorch-engine (djl-jni-<version>.patch beside this script
+# adds what the kit's sources lack).
+djl=$(basename "$(dep pytorch-engine)" .jar); djl=${djl#pytorch-engine-}
+kitdjl=$(basename "$(ls "$kit"/lib/pytorch-engine-*.jar)" .jar); kitdjl=${kitdjl#pytorch-engine-}
+if [ "$djl" != "$kitdjl" ]; then
+  [ -f "$here/djl-jni-$djl.patch" ] \
+    || { echo "prepare: the kit holds DJL $kitdjl's JNI sources and no deploy/gpu-kit/djl-jni-$djl.patch brings them to $djl" >&2; exit 2; }
+  patch -s -d "$kit" -p1 <"$here/djl-jni-$djl.patch"
+  for a in api pytorch-engine jna gson commons-compress; do
+    rm -f "$kit"/lib/"$a"-[0-9]*.jar
+    cp "$(dep "$a")" "$kit/lib/"
+  done
+  sed -i "s/$kitdjl-libdjl_torch\.so/$djl-libdjl_torch.so/g" "$kit/gpu_run.sh"
+  echo "prepare: the kit's DJL $kitdjl jars and JNI sources moved to DJL $djl"
+fi
 # a JNI library built on an earlier GPU run (gpu_run.sh leaves it in $OUT): the next run skips the compile
-so=$(find "$here/cache" -maxdepth 1 -name '*libdjl_torch.so' 2>/dev/null | head -1 || true)
+so=$(find "$here/cache" -maxdepth 1 -name "$djl-libdjl_torch.so" 2>/dev/null | head -1 || true)
 if [ -n "$so" ]; then
   ver=${GPU_TORCH_VERSION:-2.11.0}
   mkdir -p "$kit/cache/pytorch/$ver-cu130-linux-x86_64"
-  cp "$so" "$kit/cache/pytorch/$ver-cu130-linux-x86_64/0.33.0-libdjl_torch.so"
+  cp "$so" "$kit/cache/pytorch/$ver-cu130-linux-x86_64/$djl-libdjl_torch.so"
   echo "prepare: using the prebuilt $so for torch $ver"
 fi
 
@@ -72,7 +93,8 @@ printf 'prepare: tracked files %.1f MiB + bundle %.1f MiB = %.1f MiB of the %d M
 
 if [ "${1:-}" != "--no-cpu-test" ]; then
   # DJL's own extracted CPU libtorch (and its JNI library beside it), as gpu_run.sh points DJL at the pip one
-  lt=$(find "$HOME/.djl.ai/pytorch" -maxdepth 1 -type d -name '*-cpu-linux-x86_64' 2>/dev/null | head -1 || true)
+  pytorch=$(basename "$(dep pytorch-native-cpu)" .jar); pytorch=${pytorch#pytorch-native-cpu-}; pytorch=${pytorch%%-*}
+  lt=$(find "$HOME/.djl.ai/pytorch" -maxdepth 1 -type d -name "$pytorch-*cpu-linux-x86_64" 2>/dev/null | head -1 || true)
   [ -n "$lt" ] || { echo "prepare: no extracted CPU libtorch under ~/.djl.ai (run any musc4j test once)" >&2; exit 2; }
   test=$here/cpu-test
   rm -rf "$test" && mkdir -p "$test/jre"

@@ -9,6 +9,7 @@ import io.musc4j.engine.inspect.Inspection;
 import io.musc4j.models.Precision;
 import io.musc4j.models.BackboneOptions.DeviceChoice;
 import io.musc4j.models.BackboneSpec;
+import io.musc4j.models.CudaCompatibility;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -401,7 +402,10 @@ final class GpuCheckCommand implements Callable<Integer> {
         return out;
     }
 
-    /** {@code cpu}, {@code gpu} (GPU 0) or {@code gpu:K}; a GPU DJL does not see is a one-line error. */
+    /**
+     * {@code cpu}, {@code gpu} (GPU 0) or {@code gpu:K}; a GPU DJL does not see, or one the natives cannot
+     * drive ({@link CudaCompatibility}), is a one-line error.
+     */
     static Device parseDevice(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("cpu")) {
@@ -420,7 +424,9 @@ final class GpuCheckCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--device " + text + ": DJL sees " + visible + " GPU(s) (CPU-only "
                     + "natives, no CUDA driver, or, with the GPU kit, no libcudart on jna.library.path)");
         }
-        return Device.gpu(id);
+        Device gpu = Device.gpu(id);
+        CudaCompatibility.check(gpu);
+        return gpu;
     }
 
     private static String describe(Device d) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code ./musc} launcher's decisions, each a function of {@code launcher/musc-lib.sh} called with
  * a fake {@code /proc/cpuinfo} and environment: the MKL shim only on AMD with a C compiler and not when
- * turned off; the class-data-sharing archive created after a build, then used, and not when turned off.
+ * turned off; the class-data-sharing archive created after a build, then used, and not when turned off;
+ * the build's name, which changes with CUDA and the Maven arguments.
  */
 class LauncherTest {
 
@@ -126,6 +127,19 @@ class LauncherTest {
     }
 
     @Test
+    void buildNameFollowsCudaAndTheMavenArguments() throws Exception {
+        assertEquals("cpu", bash("musc_build_name", Map.of()));
+        assertEquals("cuda", bash("musc_build_name", Map.of("MUSC_CUDA", "1")));
+        String previousPair = "-Ddjl.version=0.33.0 -Dpytorch.version=2.5.1";
+        String cksum = run("bash", "-c", "printf '%s' '" + previousPair + "' | cksum").split(" ")[0];
+        assertEquals("cpu-" + cksum, bash("musc_build_name", Map.of("MUSC_MAVEN_ARGS", previousPair)));
+        assertEquals("cuda-" + cksum, bash("musc_build_name", Map.of("MUSC_MAVEN_ARGS", previousPair,
+                "MUSC_CUDA", "1")));
+        String other = bash("musc_build_name", Map.of("MUSC_MAVEN_ARGS", "-Dpytorch.version=2.7.1"));
+        assertTrue(other.startsWith("cpu-") && !other.equals("cpu-" + cksum), other);
+    }
+
+    @Test
     void classPathIsTheModuleJarThenItsLibrariesInOrder() throws Exception {
         Path root = tmp.resolve("repo");
         Path lib = Files.createDirectories(root.resolve("cli/target/lib"));
@@ -140,10 +154,10 @@ class LauncherTest {
     void djlRunsOfflineWhereTheLibrariesHoldTheNatives() throws Exception {
         Path root = tmp.resolve("repo");
         Path lib = Files.createDirectories(root.resolve("cli/target/lib"));
-        Files.writeString(lib.resolve("pytorch-engine-0.33.0.jar"), "");
+        Files.writeString(lib.resolve("pytorch-engine-0.36.0.jar"), "");
         Map<String, String> env = Map.of("R", root.toString());
         assertEquals("false", bash("musc_djl_offline \"$R\" cli", env));
-        Files.writeString(lib.resolve("pytorch-native-cpu-2.5.1-linux-x86_64.jar"), "");
+        Files.writeString(lib.resolve("pytorch-native-cpu-2.7.1-linux-x86_64.jar"), "");
         assertEquals("true", bash("musc_djl_offline \"$R\" cli", env));
     }
 

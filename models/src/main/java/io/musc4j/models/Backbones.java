@@ -39,10 +39,13 @@ public final class Backbones {
      *
      * @throws IOException with a one-line message naming the file and problem if the weights are
      *     missing, malformed or do not match the configuration
+     * @throws IllegalArgumentException with a one-line message if the device is a GPU the loaded natives
+     *     cannot drive ({@link CudaCompatibility})
      */
     public static Backbone load(ModelLayout.Checkpoint checkpoint, BackboneOptions opts) throws IOException {
         ModelConfig cfg = checkpoint.config();
         Device device = opts.device();
+        CudaCompatibility.check(device);
         DataType type = opts.precision().dataType();
         TensorSource weights = checkpoint.openWeights();
         NDManager manager = NDManager.newBaseManager(device);
