@@ -1,11 +1,10 @@
 package io.musc4j.batch;
 
 import io.musc4j.datasets.Category;
-import io.musc4j.engine.inspect.AnomalyRegions;
-import io.musc4j.engine.inspect.Region;
+import io.musc4j.engine.inspect.PartRegions;
+import io.musc4j.engine.maps.ImageMap;
 import io.musc4j.engine.threshold.ThresholdRule;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,16 +31,6 @@ public record CategoryDecision(Verdicts verdicts, String how, double pixelThresh
     public CategoryDecision {
         atThreshold = Map.copyOf(atThreshold);
         range = range.clone();
-    }
-
-    /**
-     * A region of one image's map.
-     *
-     * @param region             the pixels, box and peak
-     * @param belowPixelThreshold true for the strongest region of an anomalous part whose map has no pixel
-     *                           above the pixel threshold: the pixels above the image threshold instead
-     */
-    public record Found(Region region, boolean belowPixelThreshold) {
     }
 
     /**
@@ -84,33 +73,12 @@ public record CategoryDecision(Verdicts verdicts, String how, double pixelThresh
                 t < range[0] ? "every part is judged anomalous" : "no part is judged anomalous"));
     }
 
-    /** The S×S 0/1 mask of a map: 1 where the value is above the pixel threshold. */
-    public byte[] mask(float[] map) {
-        byte[] mask = new byte[map.length];
-        for (int p = 0; p < map.length; p++) {
-            mask[p] = map[p] > pixelThreshold ? (byte) 1 : 0;
-        }
-        return mask;
-    }
-
     /**
-     * The regions of image {@code i}'s map: the 8-connected pixels above the pixel threshold (S×S
-     * coordinates). A normal part has none unless {@code evenIfNormal}. An anomalous part always has one:
-     * when no pixel is above the pixel threshold, the strongest region above the image threshold, marked
-     * {@link Found#belowPixelThreshold}.
+     * The regions of image {@code i}, found in its map at the image's own size ({@link PartRegions}, the
+     * Inspector's rule): the 8-connected pixels above the pixel threshold. A normal part has none unless
+     * {@code evenIfNormal}; an anomalous part always has one.
      */
-    public List<Found> regions(int i, float[] map, int size, boolean evenIfNormal) {
-        boolean anomalous = verdicts.anomalous(i);
-        if (!anomalous && !evenIfNormal) {
-            return List.of();
-        }
-        List<Found> above = AnomalyRegions.find(map, size, size, pixelThreshold).stream()
-                .map(r -> new Found(r, false)).toList();
-        if (!above.isEmpty() || !anomalous) {
-            return above;
-        }
-        return AnomalyRegions.find(map, size, size, threshold()).stream()
-                .max((a, b) -> Float.compare(a.peak(), b.peak())).map(r -> List.of(new Found(r, true)))
-                .orElse(List.of());
+    public PartRegions regions(int i, ImageMap map, boolean evenIfNormal) {
+        return PartRegions.of(map, pixelThreshold, threshold(), verdicts.anomalous(i), evenIfNormal);
     }
 }

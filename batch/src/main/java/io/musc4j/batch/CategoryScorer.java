@@ -14,7 +14,7 @@ import io.musc4j.engine.metrics.Metrics;
 import io.musc4j.engine.metrics.MetricsEvaluator;
 import io.musc4j.engine.metrics.PixelData;
 import io.musc4j.engine.metrics.RankingScores;
-import io.musc4j.common.image.RgbImage;
+import io.musc4j.common.image.ImageSize;
 import io.musc4j.models.preprocess.Preprocessing;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -24,7 +24,7 @@ import java.util.Optional;
 
 /**
  * Scores one dataset category as a benchmark run does: decode every image once (resized to the
- * network size S, the only copy kept), score them together with {@link MuSc}, load the ground-truth
+ * network size S; only its own size is kept beside the scores), score them together with {@link MuSc}, load the ground-truth
  * masks as the reference preprocesses them, and compute the metrics when labels exist. Unreadable
  * images are skipped and unreadable masks treated as empty, each with a warning naming the file. A set
  * that cannot be scored (too small once unreadable images are dropped, scores that are not numbers)
@@ -39,7 +39,7 @@ public final class CategoryScorer {
      * What scoring a category produced.
      *
      * @param category the category without the images that could not be read
-     * @param images the decoded images resized to S×S, in sample order
+     * @param sizes the images' own sizes, in sample order
      * @param result scores and maps
      * @param maps the S×S pixel maps, in sample order
      * @param masks the S×S 0/1 masks, or null when the category has no mask at all
@@ -47,7 +47,7 @@ public final class CategoryScorer {
      *     (NaN otherwise)
      * @param timingsMs wall milliseconds per stage: decode, musc, maps, metrics
      */
-    public record Scored(Category category, List<RgbImage> images, ScoredSet result,
+    public record Scored(Category category, List<ImageSize> sizes, ScoredSet result,
                          float[][] maps, byte[][] masks, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
     }
 
@@ -83,7 +83,7 @@ public final class CategoryScorer {
         byte[][] masks = kept.hasMasks() ? masks(kept.samples(), size, format, warnings) : null;
         Optional<Metrics> metrics = metrics(kept, result.scores(), maps, masks, size);
         lap(timings, "metrics", clock);
-        return new Scored(kept, decoded.images(), result, maps, masks, metrics, timings);
+        return new Scored(kept, decoded.sizes(), result, maps, masks, metrics, timings);
     }
 
     private static void requireNumbers(ScoredSet result, Category category, CategoryChecks checks) {

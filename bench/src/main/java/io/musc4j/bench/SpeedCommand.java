@@ -167,8 +167,8 @@ final class SpeedCommand implements Callable<Integer> {
                     Sample s = samples.get(i);
                     rows.add(new ScoreRow(s.relativePath(), s.label(), after[i], before[i], verdicts.threshold(),
                             ThresholdRule.DEFAULT.canonical(), verdicts.anomalous(i)));
-                    Heatmaps.write(ResultPaths.heatmap(out, keys.get(i)), imgs.get(i), maps[i], size, whole, masks[i],
-                            Double.NaN);
+                    Heatmaps.write(ResultPaths.heatmap(out, keys.get(i)), imgs.get(i), maps[i], size, size, whole,
+                            masks[i], null, Double.NaN);
                 }
                 Files.createDirectories(out);
                 ScoresCsv.write(out.resolve("scores.csv"), rows);

@@ -29,9 +29,9 @@ class VocabularyTest {
 
     @TempDir
     Path tmp;
-    /** Columns and keys that name things, not quantities. */
+    /** Columns and keys that name things, not quantities (width and height: the image's own size). */
     private static final Set<String> NOT_QUANTITIES = Set.of("image", "label", "heatmap", "mask", "regions", "how",
-            "rule_in_words", "anomalous", "normal", "pixel_rule");
+            "rule_in_words", "anomalous", "normal", "pixel_rule", "width", "height", "coordinates");
 
     private static Set<String> names() throws Exception {
         Path doc = Path.of(System.getProperty("musc4j.testdata")).getParent().resolve("docs/thresholds.md");

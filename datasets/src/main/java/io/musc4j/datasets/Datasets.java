@@ -3,6 +3,7 @@ package io.musc4j.datasets;
 import io.musc4j.datasets.image.ImageIo;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.layout.LayoutReader;
+import io.musc4j.common.image.ImageSize;
 import io.musc4j.common.image.RgbImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,14 +95,15 @@ public final class Datasets {
         IntStream.range(0, samples.size()).parallel().forEach(i -> {
             try {
                 RgbImage img = ImageIo.readRgb(samples.get(i).image());
-                decoded[i] = new Decoded(img.width() + "x" + img.height(), transform.apply(img));
+                decoded[i] = new Decoded(ImageSize.of(img), transform.apply(img));
             } catch (ImageReadException e) {
                 decoded[i] = e;
             }
         });
         List<Sample> kept = new ArrayList<>();
         List<RgbImage> images = new ArrayList<>();
-        Map<String, Integer> sizes = new LinkedHashMap<>();
+        List<ImageSize> own = new ArrayList<>();
+        Map<ImageSize, Integer> sizes = new LinkedHashMap<>();
         for (int i = 0; i < samples.size(); i++) {
             if (decoded[i] instanceof ImageReadException e) {
                 warnings.add(e.getMessage() + "; skipped");
@@ -111,6 +113,7 @@ public final class Datasets {
             sizes.merge(d.size(), 1, Integer::sum);
             kept.add(withReadableMask(samples.get(i), warnings));
             images.add(d.image());
+            own.add(d.size());
         }
         if (sizes.size() > 1) {
             Set<String> list = sizes.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
@@ -121,10 +124,10 @@ public final class Datasets {
         if (kept.isEmpty()) {
             throw new DatasetException(category.root() + ": no readable test image in category '" + category.name() + "'");
         }
-        return new DecodedCategory(new Category(category.name(), category.root(), kept), images);
+        return new DecodedCategory(new Category(category.name(), category.root(), kept), images, own);
     }
 
-    private record Decoded(String size, RgbImage image) {
+    private record Decoded(ImageSize size, RgbImage image) {
     }
 
     private static Sample withReadableMask(Sample s, Warnings warnings) {

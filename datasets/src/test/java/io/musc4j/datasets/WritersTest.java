@@ -92,7 +92,7 @@ class WritersTest {
         Category c = brick();
         float[] maps = Npy.read(RUN.resolve("pixel_maps.npy")).toFloats();
         Path file = ResultPaths.map(out, ResultPaths.keys(c.samples()).get(16));
-        RawMaps.write(file, map(maps, 16), S);
+        RawMaps.write(file, map(maps, 16), S, S);
         assertEquals(out.resolve("maps/scratch/001.npy"), file);
         Npy.Array back = Npy.read(file);
         assertEquals("<f4", back.dtype());
@@ -111,7 +111,7 @@ class WritersTest {
         byte[] mask = MaskPreprocessor.load(s.mask(), S, MaskRule.FULL_WINDOW);
 
         // Without a mask: the maximum of the map is JET's top colour, RGB (128,0,0), averaged with the image.
-        RgbImage plain = Heatmaps.overlay(img, m, S, HeatmapNorm.of(m), null);
+        RgbImage plain = Heatmaps.overlay(img, m, S, S, HeatmapNorm.of(m), null);
         int argmax = 0;
         for (int p = 1; p < m.length; p++) {
             if (m[p] > m[argmax]) {
@@ -124,7 +124,7 @@ class WritersTest {
             assertEquals(expected, plain.pixels()[3 * argmax + ch] & 0xFF, 0.5 + 1e-9, "channel " + ch);
         }
         // With the mask: the first mask pixel in raster order lies on the region's outline and is white.
-        RgbImage outlined = Heatmaps.overlay(img, m, S, HeatmapNorm.of(m), mask);
+        RgbImage outlined = Heatmaps.overlay(img, m, S, S, HeatmapNorm.of(m), mask);
         int first = 0;
         while (mask[first] == 0) {
             first++;
@@ -134,7 +134,7 @@ class WritersTest {
         }
         // Whole-category normalisation: a map equal to the category minimum everywhere is JET's bottom, RGB (0,0,128).
         float[] flat = new float[S * S];
-        RgbImage low = Heatmaps.overlay(img, flat, S, new HeatmapNorm(0f, 1f), null);
+        RgbImage low = Heatmaps.overlay(img, flat, S, S, new HeatmapNorm(0f, 1f), null);
         assertEquals(0.5 * 128 + 0.5 * (img.pixels()[2] & 0xFF), low.pixels()[2] & 0xFF, 0.5 + 1e-9);
         assertEquals(new HeatmapNorm(-1f, 3f), HeatmapNorm.of(List.of(new float[] {0f, 3f}, new float[] {-1f, 2f})));
     }
@@ -151,13 +151,13 @@ class WritersTest {
         HeatmapNorm norm = new HeatmapNorm(0f, 2 * HeatmapNorm.of(m).max());
         double threshold = norm.max() / 4;
         Path file = ResultPaths.heatmap(out, ResultPaths.keys(c.samples()).get(i));
-        Heatmaps.write(file, img, m, S, norm, mask, threshold);
+        Heatmaps.write(file, img, m, S, S, norm, mask, null, threshold);
         assertEquals(out.resolve("heatmaps/scratch/000.png"), file);
         RgbImage png = ImageIo.readRgb(file);
         assertEquals(S, png.height());
         int w = png.width();
         assertTrue(w > 2 * S + 10, "input, overlay and colour bar side by side: " + w);
-        RgbImage overlay = Heatmaps.overlay(img, m, S, norm, mask);
+        RgbImage overlay = Heatmaps.overlay(img, m, S, S, norm, mask);
         for (int y = 0; y < S; y++) {
             for (int x = 0; x < S; x++) {
                 for (int ch = 0; ch < 3; ch++) {
@@ -249,8 +249,8 @@ class WritersTest {
         for (int i = 0; i < c.samples().size(); i++) {
             Sample s = c.samples().get(i);
             Path hm = ResultPaths.heatmap(out.resolve("brick"), keys.get(i));
-            Heatmaps.write(hm, ImageIo.readRgb(s.image()), map(maps, i), S, HeatmapNorm.of(map(maps, i)),
-                    MaskPreprocessor.load(s.mask(), S, MaskRule.FULL_WINDOW), Double.NaN);
+            Heatmaps.write(hm, ImageIo.readRgb(s.image()), map(maps, i), S, S, HeatmapNorm.of(map(maps, i)),
+                    MaskPreprocessor.load(s.mask(), S, MaskRule.FULL_WINDOW), null, Double.NaN);
             images.add(new ReportImage(s.relativePath(), s.label(), post[i], pre[i], pre[i] > threshold, Optional.of(hm),
                     false));
         }
@@ -316,7 +316,7 @@ class WritersTest {
             float[] map = new float[16 * 16];
             Arrays.fill(map, 1f + i);
             Path hm = out.resolve("heatmaps").resolve(names[i]);
-            Heatmaps.write(hm, new RgbImage(16, 16, new byte[16 * 16 * 3]), map, 16, scale, null, 1.5);
+            Heatmaps.write(hm, new RgbImage(16, 16, new byte[16 * 16 * 3]), map, 16, 16, scale, null, null, 1.5);
             images.add(new ReportImage(names[i], OptionalInt.empty(), scores[i] / 10, scores[i], scores[i] > 0.6,
                     Optional.of(hm), false));
         }

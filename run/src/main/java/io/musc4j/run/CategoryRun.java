@@ -6,12 +6,16 @@ import io.musc4j.batch.CategoryScorer;
 import io.musc4j.batch.DefinedMetrics;
 import io.musc4j.batch.InputFingerprint;
 import io.musc4j.engine.threshold.ThresholdRule;
-import io.musc4j.common.image.RgbImage;
+import io.musc4j.common.image.ImageSize;
+import io.musc4j.common.image.PillowResize;
 import io.musc4j.common.io.AtomicFiles;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.DatasetFormat;
 import io.musc4j.datasets.Sample;
 import io.musc4j.datasets.Warnings;
+import io.musc4j.datasets.image.GrayImage;
+import io.musc4j.datasets.image.ImageIo;
+import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.output.HeatmapNorm;
 import io.musc4j.datasets.output.Heatmaps;
 import io.musc4j.datasets.output.RawMaps;
@@ -19,7 +23,9 @@ import io.musc4j.datasets.output.ResultPaths;
 import io.musc4j.datasets.output.ScoreRow;
 import io.musc4j.datasets.output.ScoresCsv;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.inspect.PartRegions;
 import io.musc4j.engine.inspect.Region;
+import io.musc4j.engine.maps.ImageMap;
 import io.musc4j.engine.metrics.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +40,9 @@ import java.util.stream.IntStream;
 /**
  * Scores one category and writes its files: decode (once, resized to S) → MuSc → masks and metrics →
  * label-free verdicts → {@code scores.csv}, maps, heatmaps, predicted masks → {@code category.json}
- * last, which marks the category complete. {@code musc run} writes into a staging folder that replaces
+ * last, which marks the category complete. Masks, regions and heatmaps are at each image's own size:
+ * its S×S map is read back to W×H ({@link ImageMap#fromNetwork}) one image at a time, with the image
+ * read again from its file for the heatmap, so no more than one original-size map per thread is held. {@code musc run} writes into a staging folder that replaces
  * {@code OUT/<category>} only when complete ({@link OutputFolder}). A runner that scores elsewhere
  * (musc4j-spark's split of one category) writes the same files with {@link #write}.
  */
@@ -44,28 +52,27 @@ public final class CategoryRun {
      * What a run writes for each category besides the scores.
      *
      * @param heatmaps       the heatmaps' colour scale, or none
-     * @param saveMaps       raw S×S maps as .npy
+     * @param saveMaps       raw maps as .npy, and at which size
      * @param saveMasks      binary masks at the pixel threshold, and their regions
      * @param threshold      the image threshold rule, on map_max
      * @param pixelThreshold the pixel threshold rule, on map_max; null: the image threshold itself
      */
-    record Outputs(RunCommand.HeatmapMode heatmaps, boolean saveMaps, boolean saveMasks, ThresholdRule threshold,
-                   ThresholdRule pixelThreshold) {
+    record Outputs(RunCommand.HeatmapMode heatmaps, RunCommand.SavedMaps saveMaps, boolean saveMasks,
+                   ThresholdRule threshold, ThresholdRule pixelThreshold) {
     }
 
     /**
      * What a category's files are written from.
      *
      * @param category the category without the images that could not be read
-     * @param images the decoded images resized to S×S, in sample order
+     * @param sizes the images' own sizes, in sample order
      * @param maps the S×S pixel maps, in sample order
-     * @param masks the S×S 0/1 masks, or null when the category has no mask at all
      * @param scoresBeforeRscin image scores before RsCIN
      * @param scores final image scores (after RsCIN)
      * @param metrics the category's metrics, when it is labelled
      * @param timingsMs wall milliseconds per stage so far
      */
-    public record Scored(Category category, List<RgbImage> images, float[][] maps, byte[][] masks,
+    public record Scored(Category category, List<ImageSize> sizes, float[][] maps,
             double[] scoresBeforeRscin, float[] scores, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
     }
 
@@ -93,7 +100,7 @@ public final class CategoryRun {
      */
     public CategorySummary run(Category category, Path folder, String fingerprint) throws IOException {
         CategoryScorer.Scored s = CategoryScorer.score(musc, category, format, checks, warnings);
-        return write(category, new Scored(s.category(), s.images(), s.maps(), s.masks(),
+        return write(category, new Scored(s.category(), s.sizes(), s.maps(),
                 s.result().mapMax(), s.result().scores(), s.metrics(), s.timingsMs()), folder, fingerprint);
     }
 
@@ -107,7 +114,6 @@ public final class CategoryRun {
         List<Sample> samples = scored.category().samples();
         List<String> keys = ResultPaths.keys(samples);
         float[][] maps = scored.maps();
-        byte[][] masks = scored.masks();
         double[] mapMax = scored.scoresBeforeRscin();
         float[] scores = scored.scores();
         CategoryDecision decision = CategoryDecision.of(scored.category(), mapMax, outputs.threshold(),
@@ -121,8 +127,8 @@ public final class CategoryRun {
         // every task ends before a failure is reported, so none writes into a folder being removed
         IntStream.range(0, samples.size()).parallel().forEach(i -> {
             try {
-                files[i] = writeFiles(folder, keys.get(i), i, samples.get(i), scored.images().get(i), maps[i],
-                        masks != null ? masks[i] : null, whole, decision);
+                files[i] = writeFiles(folder, keys.get(i), i, samples.get(i), scored.sizes().get(i), maps[i], whole,
+                        decision);
             } catch (UncheckedIOException e) {
                 failed[i] = e.getCause();
             }
@@ -142,7 +148,8 @@ public final class CategoryRun {
             rows.add(row);
             entries.add(new CategorySummary.Entry(s.relativePath(), s.label().isPresent() ? s.label().getAsInt() : null,
                     scores[i], mapMax[i], row.ratio(), anomalous ? "anomalous" : "normal", files[i].heatmap(),
-                    files[i].mask(), files[i].regions()));
+                    files[i].mask(), scored.sizes().get(i).width(), scored.sizes().get(i).height(),
+                    CategorySummary.IMAGE_PIXELS, files[i].regions()));
         }
         ScoresCsv.write(folder.resolve("scores.csv"), rows);
         timings.put("writing", (System.nanoTime() - clock) / 1_000_000);
@@ -168,27 +175,31 @@ public final class CategoryRun {
     }
 
     /**
-     * Writes one image's raw map, heatmap and predicted mask as {@link #outputs} asks. Its regions are an
-     * anomalous part's (always listed), a normal part's only with --save-masks; the heatmap outlines them.
+     * Writes one image's raw map, heatmap and predicted mask as {@link #outputs} asks, from its map read
+     * back to the image's own size. Its regions are an anomalous part's (always listed), a normal part's
+     * only with --save-masks; the heatmap outlines them.
      */
-    private SampleFiles writeFiles(Path folder, String key, int i, Sample s, RgbImage image, float[] map,
-            byte[] truthMask, HeatmapNorm whole, CategoryDecision decision) {
+    private SampleFiles writeFiles(Path folder, String key, int i, Sample s, ImageSize own, float[] map,
+            HeatmapNorm whole, CategoryDecision decision) {
         try {
-            if (outputs.saveMaps()) {
-                RawMaps.write(ResultPaths.map(folder, key), map, size);
+            ImageMap full = ImageMap.fromNetwork(map, size, own.width(), own.height());
+            if (outputs.saveMaps() == RunCommand.SavedMaps.network) {
+                RawMaps.write(ResultPaths.map(folder, key), map, size, size);
+            } else if (outputs.saveMaps() == RunCommand.SavedMaps.original) {
+                RawMaps.write(ResultPaths.map(folder, key), full.values(), full.width(), full.height());
             }
-            List<CategoryDecision.Found> found = decision.regions(i, map, size, outputs.saveMasks());
+            PartRegions shown = decision.regions(i, full, outputs.saveMasks());
             String heatmap = null;
             if (outputs.heatmaps() != RunCommand.HeatmapMode.none) {
+                // the network map's range: reading it back cannot leave it, so colours mean the same at any size
                 HeatmapNorm norm = whole != null ? whole : HeatmapNorm.of(map);
-                byte[] truth = truthMask != null && s.mask().isPresent() ? truthMask : null;
                 Path file = ResultPaths.heatmap(folder, key);
-                Heatmaps.write(file, image, map, size, norm, truth, predicted(found, map, size, decision),
-                        decision.pixelThreshold());
+                Heatmaps.write(file, ImageIo.readRgb(s.image()), full.values(), full.width(), full.height(), norm,
+                        truth(s, own), shown.outline(full), decision.pixelThreshold());
                 heatmap = relative(folder, file);
             }
             List<CategorySummary.Box> regions = new ArrayList<>();
-            for (CategoryDecision.Found f : found) {
+            for (PartRegions.Found f : shown.found()) {
                 Region r = f.region();
                 regions.add(new CategorySummary.Box(r.box().x0(), r.box().y0(), r.box().x1(), r.box().y1(),
                         r.area(), r.peak(), f.belowPixelThreshold()));
@@ -197,30 +208,38 @@ public final class CategoryRun {
                 return new SampleFiles(heatmap, null, regions);
             }
             Path file = ResultPaths.mask(folder, key);
-            AtomicFiles.write(file, Heatmaps.maskPng(decision.mask(map), size));
+            AtomicFiles.write(file, Heatmaps.maskPng(full.above(decision.pixelThreshold()), full.width(), full.height()));
             return new SampleFiles(heatmap, relative(folder, file), regions);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The pixels of the regions shown, as an S×S 0/1 mask for the heatmap's outline; null for none. */
-    private static byte[] predicted(List<CategoryDecision.Found> found, float[] map, int size, CategoryDecision d) {
-        if (found.isEmpty()) {
+    /**
+     * The ground truth at the image's own size for the heatmap's outline: any non-zero pixel of the mask
+     * file (a mask of another size is resized, bilinear, and kept where at least half covered); null
+     * when the sample has no mask or it cannot be read (decoding already warned).
+     */
+    private static byte[] truth(Sample s, ImageSize own) {
+        if (s.mask().isEmpty()) {
             return null;
         }
-        boolean weak = found.get(0).belowPixelThreshold();
-        byte[] mask = weak ? new byte[map.length] : d.mask(map);
-        if (weak) {
-            // only the strongest region above the image threshold: its box's pixels above that threshold
-            Region.Box b = found.get(0).region().box();
-            for (int y = b.y0(); y < b.y1(); y++) {
-                for (int x = b.x0(); x < b.x1(); x++) {
-                    mask[y * size + x] = map[y * size + x] > d.threshold() ? (byte) 1 : 0;
-                }
-            }
+        GrayImage mask;
+        try {
+            mask = ImageIo.readBinaryMask(s.mask().get());
+        } catch (ImageReadException e) {
+            return null;
         }
-        return mask;
+        byte[] px = mask.pixels();
+        if (mask.width() != own.width() || mask.height() != own.height()) {
+            px = PillowResize.resize(px, mask.width(), mask.height(), 1, own.width(), own.height(),
+                    PillowResize.Filter.BILINEAR);
+        }
+        byte[] out = new byte[px.length];
+        for (int p = 0; p < px.length; p++) {
+            out[p] = (px[p] & 0xFF) >= 128 ? (byte) 1 : 0;
+        }
+        return out;
     }
 
     private static String relative(Path dir, Path file) {

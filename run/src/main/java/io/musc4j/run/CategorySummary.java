@@ -35,6 +35,9 @@ public record CategorySummary(String category, String config, InputFingerprint i
 
     public static final String FILE = "category.json";
 
+    /** The coordinate system of every region box: the image's own pixels, (0, 0) its top-left corner. */
+    public static final String IMAGE_PIXELS = "image";
+
     /**
      * The label-free decision; the names are those of docs/thresholds.md ("Names").
      *
@@ -61,12 +64,17 @@ public record CategorySummary(String category, String config, InputFingerprint i
      * @param ratio   map_max / threshold: above 1 anomalous
      * @param verdict {@code anomalous} or {@code normal}
      * @param heatmap the heatmap panel, relative to the category folder (null when none was drawn)
-     * @param mask    the binary mask, relative to the category folder (with --save-masks)
-     * @param regions where the part is anomalous, S×S map coordinates: an anomalous part's regions, a
-     *                normal part's only with --save-masks
+     * @param mask    the binary mask at the image's own size, relative to the category folder (with
+     *                --save-masks)
+     * @param width   the image's own width in pixels
+     * @param height  the image's own height in pixels
+     * @param coordinates what the region boxes are in: {@value #IMAGE_PIXELS}, the image's own pixels
+     * @param regions where the part is anomalous: an anomalous part's regions, a normal part's only with
+     *                --save-masks
      */
     public record Entry(String image, Integer label, double score, @SerializedName("map_max") double mapMax,
-                        double ratio, String verdict, String heatmap, String mask, List<Box> regions) {
+                        double ratio, String verdict, String heatmap, String mask, int width, int height,
+                        String coordinates, List<Box> regions) {
 
         public boolean anomalous() {
             return "anomalous".equals(verdict);
@@ -74,7 +82,8 @@ public record CategorySummary(String category, String config, InputFingerprint i
     }
 
     /**
-     * A region: box [x0, x1) × [y0, y1) in map pixels, its area in pixels and its highest map value;
+     * A region: box [x0, x1) × [y0, y1) in the image's own pixels, its area in those pixels and its
+     * highest value in the map read back to the image's size;
      * {@code belowPixelThreshold} when it is an anomalous part's strongest region above the image
      * threshold, shown because no pixel of its map is above the pixel threshold.
      */

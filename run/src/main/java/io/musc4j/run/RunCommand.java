@@ -28,9 +28,11 @@ import picocli.CommandLine.TypeConversionException;
                         + "category unless --rscin off), map_max (the anomaly map's maximum, before RsCIN), threshold "
                         + "(the category's, on map_max), ratio (map_max / threshold), rule (the threshold rule), "
                         + "verdict (anomalous when map_max > threshold, else normal).",
-                "  heatmaps/<type>/<stem>.png  the input beside the anomaly map over it, with a colour bar; "
-                        + "maps/<type>/<stem>.npy with --save-maps; masks/<type>/<stem>.png with --save-masks.",
-                "  category.json  scores, verdicts, thresholds, metrics, timings, the input files.",
+                "  heatmaps/<type>/<stem>.png  the image beside the anomaly map over it, at the image's own size, "
+                        + "with a colour bar; maps/<type>/<stem>.npy with --save-maps; masks/<type>/<stem>.png with "
+                        + "--save-masks, at the image's own size.",
+                "  category.json  scores, verdicts, thresholds, region boxes in image pixels, metrics, timings, "
+                        + "the input files.",
                 "and OUT/report.html, run.json, metrics.json and metrics.md (when labels exist: AUROC, AP, F1-max "
                         + "and the precision, recall and F1 the label-free threshold achieved).",
                 "",
@@ -143,11 +145,15 @@ public final class RunCommand implements Callable<Integer> {
                     + "when its map has a region).")
     String pixelThreshold;
 
-    @Option(names = "--save-maps", description = "Also write the raw float32 S×S maps as .npy.")
-    boolean saveMaps;
+    @Option(names = "--save-maps", paramLabel = "SIZE", arity = "0..1", defaultValue = "none", fallbackValue = "network",
+            description = "Also write the raw float32 anomaly maps as .npy: --save-maps alone writes them at the "
+                    + "network's S×S (the maps the metrics use), --save-maps original at each image's own W×H (read "
+                    + "back as the masks are).")
+    SavedMaps saveMaps;
 
-    @Option(names = "--save-masks", description = "Also write S×S binary masks of the map pixels above the pixel "
-            + "threshold (masks/<type>/<stem>.png, 255 = anomalous) and their regions' boxes (category.json).")
+    @Option(names = "--save-masks", description = "Also write binary masks, at each image's own size, of the map pixels "
+            + "above the pixel threshold (masks/<type>/<stem>.png, 255 = anomalous) and their regions' boxes "
+            + "(category.json), normal parts' too.")
     boolean saveMasks;
 
     @Option(names = "--heatmaps", paramLabel = "MODE", defaultValue = "whole",
@@ -210,6 +216,9 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Heatmap normalisation. */
     public enum HeatmapMode { single, whole, none }
+
+    /** {@code --save-maps}: none, the network's S×S maps, or the maps at each image's own size. */
+    public enum SavedMaps { none, network, original }
 
     /** {@code --resume}. */
     /** The output folder. */

@@ -320,7 +320,7 @@ public final class RunJob {
         c.addProperty("data", o.data.toAbsolutePath().normalize().toString());
         c.addProperty("format", o.format.cliName());
         c.addProperty("heatmaps", o.heatmaps.name());
-        c.addProperty("save_maps", o.saveMaps);
+        c.addProperty("save_maps", o.saveMaps.name());
         c.addProperty("save_masks", o.saveMasks);
         c.addProperty("rule", outputs.threshold().canonical());
         c.addProperty("pixel_rule", outputs.pixelThreshold() == null ? "image" : outputs.pixelThreshold().canonical());

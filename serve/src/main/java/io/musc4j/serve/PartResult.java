@@ -17,6 +17,8 @@ import java.util.Map;
  * @param verdict WARMING_UP, NORMAL or ANOMALOUS
  * @param score the anomaly map's maximum; null for the first part (nothing to compare it with)
  * @param threshold the threshold the part was judged against; null while warming up
+ * @param coordinates what the region boxes are in: {@code image}, the image's own pixels (as in a batch
+ *     run's category.json)
  * @param regions connected regions above the threshold, in the image's own pixels
  * @param heatmap the heatmap's URL path, or null where there is no map (the first part)
  * @param image the image's size
@@ -26,12 +28,15 @@ import java.util.Map;
  * @param received when the part arrived (ISO-8601, UTC)
  */
 public record PartResult(String station, long sequence, String verdict, Double score, Double threshold,
-        List<Box> regions, String heatmap, Size image, int bankParts, Map<String, Double> timings, String source,
+        String coordinates, List<Box> regions, String heatmap, Size image, int bankParts, Map<String, Double> timings, String source,
         String received) {
 
+    /** The coordinate system of the region boxes: the image's own pixels, (0, 0) its top-left corner. */
+    static final String IMAGE_PIXELS = "image";
+
     /**
-     * A region in image pixels: the bounding box [x, x + width) × [y, y + height), the area its map
-     * pixels cover scaled to image pixels, and the highest map value in it.
+     * A region in image pixels: the bounding box [x, x + width) × [y, y + height), its area in image
+     * pixels, and the highest value in it of the map read back to the image's size.
      */
     public record Box(int x, int y, int width, int height, long area, double peak) {
     }
@@ -43,16 +48,12 @@ public record PartResult(String station, long sequence, String verdict, Double s
     static PartResult of(String station, Inspection part, boolean hasHeatmap, Map<String, Double> timings,
             String source, Instant received) {
         List<Box> boxes = new ArrayList<>();
-        int s = part.mapSize();
-        double pixelArea = (double) part.imageWidth() * part.imageHeight() / ((double) s * s);
-        List<Region.Box> scaled = part.imageBoxes();
-        for (int i = 0; i < scaled.size(); i++) {
-            Region.Box b = scaled.get(i);
-            Region r = part.regions().get(i);
-            boxes.add(new Box(b.x0(), b.y0(), b.width(), b.height(), Math.round(r.area() * pixelArea), r.peak()));
+        for (Region r : part.regions()) {
+            Region.Box b = r.box();
+            boxes.add(new Box(b.x0(), b.y0(), b.width(), b.height(), r.area(), r.peak()));
         }
         return new PartResult(station, part.sequence(), part.verdict().name(), finite(part.score()),
-                finite(part.threshold()), boxes,
+                finite(part.threshold()), IMAGE_PIXELS, boxes,
                 hasHeatmap ? "/v1/stations/" + station + "/parts/" + part.sequence() + "/heatmap.png" : null,
                 new Size(part.imageWidth(), part.imageHeight()), part.bankParts(), timings, source,
                 received.toString());

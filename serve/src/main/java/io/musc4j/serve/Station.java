@@ -166,7 +166,7 @@ final class Station implements AutoCloseable {
             long t3 = System.nanoTime();
             latency.observe((t3 - arrived) / 1e9);
             answer.complete(new PartResult(result.station(), result.sequence(), result.verdict(), result.score(),
-                    result.threshold(), result.regions(), result.heatmap(), result.image(), result.bankParts(),
+                    result.threshold(), result.coordinates(), result.regions(), result.heatmap(), result.image(), result.bankParts(),
                     PartResult.timings(t0 - arrived, t1 - t0, part.timing(), t3 - t2, t3 - arrived), result.source(),
                     result.received()));
         } catch (Throwable e) {
@@ -183,7 +183,7 @@ final class Station implements AutoCloseable {
         float[] map = part.map();
         HeatmapNorm norm = Double.isNaN(part.threshold()) || !(part.threshold() > 0) ? HeatmapNorm.of(map)
                 : new HeatmapNorm(0f, (float) (2 * part.threshold()));
-        return Heatmaps.png(Heatmaps.overlay(image, map, part.mapSize(), norm, null));
+        return Heatmaps.png(Heatmaps.overlay(image, map, part.mapSize(), part.mapSize(), norm, null));
     }
 
     /** The heatmap of a recent part. */

@@ -18,8 +18,10 @@ final class RunArgs {
     /** Options that do not change the loaded model or its scoring. */
     private static final Set<String> OUTPUT_ONLY = Set.of("--heatmaps", "--save-maps", "--resume", "--verbose");
     /** musc run's options that take no value. */
-    private static final Set<String> FLAGS = Set.of("--save-maps", "--resume", "--verbose", "-h", "--help",
-            "-V", "--version");
+    private static final Set<String> FLAGS = Set.of("--resume", "--verbose", "-h", "--help", "-V", "--version");
+    /** musc run's options whose value may be left out ({@code --save-maps [original]}): a value is one that
+     *  does not start with '-'. */
+    private static final Set<String> OPTIONAL_VALUE = Set.of("--save-maps");
 
     private RunArgs() {
     }
@@ -66,7 +68,8 @@ final class RunArgs {
             String a = args.get(i);
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
             if (options.contains(name)) {
-                if (!a.contains("=") && !FLAGS.contains(name)) {
+                boolean valueFollows = i + 1 < args.size() && !args.get(i + 1).startsWith("-");
+                if (!a.contains("=") && !FLAGS.contains(name) && (!OPTIONAL_VALUE.contains(name) || valueFollows)) {
                     i++;
                 }
                 continue;

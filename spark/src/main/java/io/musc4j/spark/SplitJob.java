@@ -113,7 +113,7 @@ final class SplitJob {
             lap(timings, "metrics", clock);
             Path folder = localOut.resolve(category.name());
             CategorySummary summary = job.categoryRun(musc, warnings).write(category, new CategoryRun.Scored(kept,
-                    decoded.images(), f.maps(), masks, f.scoresBeforeRscin(), f.scores(), metrics, timings), folder,
+                    decoded.sizes(), f.maps(), f.scoresBeforeRscin(), f.scores(), metrics, timings), folder,
                     context.fingerprint());
             context.storage().publish(folder, new org.apache.hadoop.fs.Path(context.outLocation(), category.name()));
             return summary;

@@ -21,12 +21,13 @@ import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * Heatmap pictures. {@link #overlay} is the anomaly map in the JET colour map blended half and half
- * with the input image as the network saw it (resized to S×S), the ground-truth region outlined in
- * white when a mask exists and the predicted regions outlined in magenta. {@link #panel} puts the plain
- * input beside that overlay, so the part stays visible, and adds a colour bar labelled with the scale's
- * ends and the pixel threshold ("pixel thr"):
- * {@code [input S×S] [overlay S×S] [bar]}, S rows high.
+ * Heatmap pictures, at the size of the map they are given: a batch run gives the map read back to the
+ * image's own size, so the pictures lie over the original photo pixel for pixel. {@link #overlay} is the
+ * anomaly map in the JET colour map blended half and half with the image, the ground-truth region
+ * outlined in white when a mask exists and the predicted regions outlined in magenta. {@link #panel}
+ * puts the plain image beside that overlay, so the part stays visible, and adds a colour bar labelled
+ * with the scale's ends and the pixel threshold ("pixel thr"):
+ * {@code [image W×H] [overlay W×H] [bar]}, H rows high.
  */
 public final class Heatmaps {
 
@@ -44,16 +45,16 @@ public final class Heatmaps {
     /**
      * Renders the overlay.
      *
-     * @param image the input image; resized (area filter, display only) if it is not S×S
-     * @param map   the anomaly map, row-major S×S
-     * @param size  S
-     * @param norm  the colour range
-     * @param mask  the S×S 0/1 ground-truth mask, or null for none
+     * @param image  the image; resized (area filter, display only) if it is not {@code width × height}
+     * @param map    the anomaly map, row-major {@code width × height}
+     * @param norm   the colour range
+     * @param mask   the {@code width × height} 0/1 ground-truth mask, or null for none
      */
-    public static RgbImage overlay(RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask) {
+    public static RgbImage overlay(RgbImage image, float[] map, int width, int height, HeatmapNorm norm,
+                                   byte[] mask) {
         OpenCv.load();
-        Mat rgb = square(image, size);
-        Mat out = overlay(rgb, map, size, norm, mask, null);
+        Mat rgb = fit(image, width, height);
+        Mat out = overlay(rgb, map, width, height, norm, mask, null);
         RgbImage result = toImage(out);
         rgb.release();
         out.release();
@@ -61,21 +62,14 @@ public final class Heatmaps {
     }
 
     /**
-     * Renders the panel: the input, the overlay, and the colour bar of {@code norm} with a tick at
-     * {@code threshold} when it lies inside the range (NaN: no tick).
+     * Renders the panel: the image, the overlay with the predicted regions ({@code predicted},
+     * {@code width × height} 0/1, null for none) outlined in magenta, and the colour bar of {@code norm}
+     * with a tick at {@code threshold} when it lies inside the range (NaN: no tick).
      */
-    public static RgbImage panel(RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask,
-                                 double threshold) {
-        return panel(image, map, size, norm, mask, null, threshold);
-    }
-
-    /**
-     * Renders the panel with the predicted regions ({@code predicted}, S×S 0/1, null for none) outlined in
-     * magenta on the overlay.
-     */
-    public static RgbImage panel(RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask,
+    public static RgbImage panel(RgbImage image, float[] map, int width, int height, HeatmapNorm norm, byte[] mask,
                                  byte[] predicted, double threshold) {
         OpenCv.load();
+        int size = height;
         double scale = Math.max(0.3, size / 600.0);
         String top = label(norm.max());
         String bottom = label(norm.min());
@@ -84,13 +78,12 @@ public final class Heatmaps {
         for (String s : List.of(top, bottom, tick)) {
             textW = Math.max(textW, (int) Imgproc.getTextSize(s, Imgproc.FONT_HERSHEY_SIMPLEX, scale, 1, new int[1]).width);
         }
-        int barX = 2 * size + 2 * GAP;
-        int width = barX + BAR + GAP + textW + 2;
-        Mat canvas = new Mat(size, width, CvType.CV_8UC3, WHITE);
-        Mat rgb = square(image, size);
-        Mat over = overlay(rgb, map, size, norm, mask, predicted);
-        rgb.copyTo(canvas.submat(new Rect(0, 0, size, size)));
-        over.copyTo(canvas.submat(new Rect(size + GAP, 0, size, size)));
+        int barX = 2 * width + 2 * GAP;
+        Mat canvas = new Mat(size, barX + BAR + GAP + textW + 2, CvType.CV_8UC3, WHITE);
+        Mat rgb = fit(image, width, height);
+        Mat over = overlay(rgb, map, width, height, norm, mask, predicted);
+        rgb.copyTo(canvas.submat(new Rect(0, 0, width, height)));
+        over.copyTo(canvas.submat(new Rect(width + GAP, 0, width, height)));
         Mat bar = colourBar(size);
         bar.copyTo(canvas.submat(new Rect(barX, 0, BAR, size)));
         int textX = barX + BAR + GAP;
@@ -113,16 +106,13 @@ public final class Heatmaps {
         return result;
     }
 
-    /** Renders the panel and writes it to {@code file} as PNG (see {@link ResultPaths#heatmap}). */
-    public static void write(Path file, RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask,
-                             double threshold) throws IOException {
-        write(file, image, map, size, norm, mask, null, threshold);
-    }
-
-    /** Renders the panel with the predicted regions outlined and writes it to {@code file} as PNG. */
-    public static void write(Path file, RgbImage image, float[] map, int size, HeatmapNorm norm, byte[] mask,
-                             byte[] predicted, double threshold) throws IOException {
-        AtomicFiles.write(file, png(panel(image, map, size, norm, mask, predicted, threshold)));
+    /**
+     * Renders the panel and writes it to {@code file} as PNG (see {@link ResultPaths#heatmap}); the
+     * arguments are {@link #panel}'s.
+     */
+    public static void write(Path file, RgbImage image, float[] map, int width, int height, HeatmapNorm norm,
+                             byte[] mask, byte[] predicted, double threshold) throws IOException {
+        AtomicFiles.write(file, png(panel(image, map, width, height, norm, mask, predicted, threshold)));
     }
 
     /** Encodes an RGB image as PNG. */
@@ -130,14 +120,14 @@ public final class Heatmaps {
         return encode(image, ".png");
     }
 
-    /** Encodes a 0/1 (or 0/255) S×S mask as an 8-bit grey PNG with 0 and 255. */
-    public static byte[] maskPng(byte[] mask, int size) {
+    /** Encodes a 0/1 (or 0/255) {@code width × height} mask as an 8-bit grey PNG with 0 and 255. */
+    public static byte[] maskPng(byte[] mask, int width, int height) {
         OpenCv.load();
         byte[] px = new byte[mask.length];
         for (int i = 0; i < px.length; i++) {
             px[i] = mask[i] != 0 ? (byte) 255 : 0;
         }
-        Mat m = new Mat(size, size, CvType.CV_8UC1);
+        Mat m = new Mat(height, width, CvType.CV_8UC1);
         m.put(0, 0, px);
         MatOfByte buf = new MatOfByte();
         Imgcodecs.imencode(".png", m, buf);
@@ -165,30 +155,37 @@ public final class Heatmaps {
         return String.format(Locale.ROOT, "%.4g", v);
     }
 
-    private static Mat square(RgbImage image, int size) {
+    /** The image as an OpenCV matrix of {@code width × height}, resized (area filter) if it is not. */
+    private static Mat fit(RgbImage image, int width, int height) {
         Mat rgb = new Mat(image.height(), image.width(), CvType.CV_8UC3);
         rgb.put(0, 0, image.pixels());
-        if (image.width() != size || image.height() != size) {
-            Imgproc.resize(rgb, rgb, new Size(size, size), 0, 0, Imgproc.INTER_AREA);
+        if (image.width() != width || image.height() != height) {
+            Imgproc.resize(rgb, rgb, new Size(width, height), 0, 0, Imgproc.INTER_AREA);
         }
         return rgb;
     }
 
-    private static Mat overlay(Mat rgb, float[] map, int size, HeatmapNorm norm, byte[] mask, byte[] predicted) {
-        byte[] scaled = new byte[size * size];
+    private static Mat overlay(Mat rgb, float[] map, int width, int height, HeatmapNorm norm, byte[] mask,
+                               byte[] predicted) {
+        if (map.length != width * height) {
+            throw new IllegalArgumentException("map of " + map.length + " values is not " + width + "x" + height);
+        }
+        byte[] scaled = new byte[map.length];
         for (int i = 0; i < scaled.length; i++) {
             scaled[i] = (byte) norm.toByte(map[i]);
         }
-        Mat gray = new Mat(size, size, CvType.CV_8UC1);
+        Mat gray = new Mat(height, width, CvType.CV_8UC1);
         gray.put(0, 0, scaled);
         Mat jet = jet(gray);
         Mat out = new Mat();
         Core.addWeighted(jet, MAP_WEIGHT, rgb, 1 - MAP_WEIGHT, 0, out);
+        // outlines drawn in picture pixels: thicker on a large picture, so they stay visible in its thumbnail
+        int line = Math.max(1, Math.min(width, height) / 300);
         if (predicted != null) {
-            drawContour(out, predicted, size, PREDICTED, 2);
+            drawContour(out, predicted, width, height, PREDICTED, 2 * line);
         }
         if (mask != null) {
-            drawContour(out, mask, size, WHITE, 1);
+            drawContour(out, mask, width, height, WHITE, line);
         }
         gray.release();
         jet.release();
@@ -225,8 +222,8 @@ public final class Heatmaps {
         return new RgbImage(rgb.cols(), rgb.rows(), px);
     }
 
-    private static void drawContour(Mat out, byte[] mask, int size, Scalar colour, int thickness) {
-        Mat m = new Mat(size, size, CvType.CV_8UC1);
+    private static void drawContour(Mat out, byte[] mask, int width, int height, Scalar colour, int thickness) {
+        Mat m = new Mat(height, width, CvType.CV_8UC1);
         m.put(0, 0, mask);
         List<MatOfPoint> contours = new ArrayList<>();
         Mat hierarchy = new Mat();

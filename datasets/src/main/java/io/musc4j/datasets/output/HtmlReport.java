@@ -276,14 +276,14 @@ public final class HtmlReport {
             return;
         }
         if (c.scale().isEmpty()) {
-            h.append("<p>Heatmaps: left the input, right the anomaly map over it, an anomalous part's regions outlined "
+            h.append("<p>Heatmaps: left the image at its own size, right the anomaly map over it, an anomalous part's regions outlined "
                     + "in magenta, the ground truth in white where a mask exists; each heatmap has its own colour "
                     + "scale (its colour bar, \"pixel thr\" marking the pixel threshold).</p>\n");
             return;
         }
         HeatmapNorm n = c.scale().get();
         boolean truth = c.images().stream().anyMatch(i -> i.label().isPresent());
-        h.append("<p>Heatmaps: left the input, right the anomaly map over it, an anomalous part's regions outlined "
+        h.append("<p>Heatmaps: left the image at its own size, right the anomaly map over it, an anomalous part's regions outlined "
                 + "in magenta")
                 .append(truth ? ", the ground truth outlined in white where a mask exists" : "")
                 .append("; one colour scale for the whole category, so normal parts stay blue:</p>\n")

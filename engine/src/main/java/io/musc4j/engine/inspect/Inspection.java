@@ -1,5 +1,6 @@
 package io.musc4j.engine.inspect;
 
+import io.musc4j.engine.maps.ImageMap;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,7 +14,9 @@ import java.util.Objects;
  * @param mapSize side S of the map
  * @param verdict the judgement
  * @param threshold the threshold the part was judged against; NaN while warming up
- * @param regions connected components of the map pixels above the threshold (empty unless judged)
+ * @param regions where an anomalous part is anomalous, in the image's own pixels ({@link PartRegions}: the
+ *     map read back to the image's size, its pixels above the threshold); empty for a normal part and
+ *     while warming up
  * @param bankParts how many bank parts the part was scored against
  * @param imageWidth width of the original image
  * @param imageHeight height of the original image
@@ -38,9 +41,9 @@ public record Inspection(long sequence, double score, float[] map, int mapSize, 
         return map.clone();
     }
 
-    /** The regions' bounding boxes in the original image's pixel coordinates. */
-    public List<Region.Box> imageBoxes() {
-        return regions.stream().map(r -> r.box().scaled(mapSize, imageWidth, imageHeight)).toList();
+    /** The map read back to the image's own size ({@link ImageMap#fromNetwork}), where the regions are. */
+    public ImageMap imageMap() {
+        return ImageMap.fromNetwork(map, mapSize, imageWidth, imageHeight);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.StageListener;
 import io.musc4j.engine.StageListener.Stage;
+import io.musc4j.engine.maps.ImageMap;
 import io.musc4j.engine.threshold.ThresholdRule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,8 @@ import java.util.Objects;
  * admitted to the bank appends its score and the oldest is dropped beyond M, so the window holds at
  * most M scores. A call is judged against the threshold of the window as it stood when the call began.
  * A part is {@link Verdict#ANOMALOUS} if its score is above the threshold; its regions are the
- * 8-connected components of the map pixels above the same threshold ({@link AnomalyRegions}).
+ * 8-connected components of the pixels above the same threshold of its map read back to the image's
+ * own size, in image pixels ({@link PartRegions}, the rule of a batch run's regions).
  *
  * <p><b>Admission.</b> By default every part joins the bank, as the issue's unlabeled line model
  * asks (MSM tolerates a minority of defective references). With {@code admitAnomalous(false)}
@@ -199,7 +201,10 @@ public final class Inspector implements AutoCloseable {
             for (int i = 0; i < q; i++) {
                 verdicts[i] = !judged ? Verdict.WARMING_UP
                         : scores[i] > threshold ? Verdict.ANOMALOUS : Verdict.NORMAL;
-                regions.add(judged ? AnomalyRegions.find(maps[i], s, s, threshold) : List.of());
+                RgbImage image = parts.get(i);
+                regions.add(verdicts[i] != Verdict.ANOMALOUS ? List.of() : PartRegions.of(
+                        ImageMap.fromNetwork(maps[i], s, image.width(), image.height()), threshold, threshold,
+                        true, false).regions());
             }
             long judgedAt = System.nanoTime();
             for (int i = 0; i < q; i++) {

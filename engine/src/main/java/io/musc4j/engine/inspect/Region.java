@@ -1,11 +1,12 @@
 package io.musc4j.engine.inspect;
 
 /**
- * One anomalous region of an inspected part: a connected component (8-connectivity) of the map
- * pixels above the threshold.
+ * One anomalous region of a part: a connected component (8-connectivity) of the map pixels above a
+ * threshold. The regions a part shows ({@link PartRegions}, the {@link Inspector}'s and a batch run's)
+ * are found in the map at the image's own size, so their boxes and areas are in the image's pixels.
  *
- * @param box bounding box in map (S×S) pixel coordinates
- * @param area number of map pixels in the region
+ * @param box bounding box in the pixels of the map the region was found in
+ * @param area number of pixels in the region
  * @param peak the highest map value in the region
  */
 public record Region(Box box, int area, float peak) {
@@ -35,22 +36,6 @@ public record Region(Box box, int area, float peak) {
         /** Rows covered. */
         public int height() {
             return y1 - y0;
-        }
-
-        /**
-         * The box in the coordinates of the original image. The network input is the image resized
-         * to S×S without cropping (SPEC §1), so each axis scales on its own; the box is widened to
-         * whole pixels (start floored, end ceiled).
-         *
-         * @param mapSize side S of the map this box is in
-         * @param width original image width
-         * @param height original image height
-         */
-        public Box scaled(int mapSize, int width, int height) {
-            double sx = (double) width / mapSize;
-            double sy = (double) height / mapSize;
-            return new Box((int) Math.floor(x0 * sx), (int) Math.floor(y0 * sy),
-                    Math.min(width, (int) Math.ceil(x1 * sx)), Math.min(height, (int) Math.ceil(y1 * sy)));
         }
     }
 }

@@ -56,13 +56,4 @@ class AnomalyRegionsTest {
         assertTrue(AnomalyRegions.find(map, W, H, 1.0).isEmpty());
         assertEquals(1, AnomalyRegions.find(map, W, H, 0.99).size());
     }
-
-    @Test
-    void boxesScaleToTheOriginalImagePerAxis() {
-        // map 224x224 of a 448x112 image: x doubles, y halves; the end is rounded outwards
-        Region.Box box = new Region.Box(10, 11, 21, 33);
-        assertEquals(new Region.Box(20, 5, 42, 17), box.scaled(224, 448, 112));
-        // the last map pixel ends at the image border
-        assertEquals(new Region.Box(0, 0, 300, 300), new Region.Box(0, 0, 224, 224).scaled(224, 300, 300));
-    }
 }
