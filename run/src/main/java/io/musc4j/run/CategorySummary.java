@@ -1,6 +1,7 @@
 package io.musc4j.run;
 
 import com.google.gson.JsonParseException;
+import com.google.gson.annotations.JsonAdapter;
 import com.google.gson.annotations.SerializedName;
 import io.musc4j.batch.InputFingerprint;
 import io.musc4j.common.io.AtomicFiles;
@@ -25,12 +26,14 @@ import java.util.OptionalInt;
  * @param config       the run configuration (JSON) the results belong to
  * @param inputs       the image and mask files they were computed from
  * @param decision     the label-free thresholds and verdict counts
- * @param metrics      metric name → value, or null when the category is not labelled
+ * @param metrics      metric name → value (NaN where undefined, written as null), or null when the category
+ *                     is not labelled
  * @param skipped      images that could not be read
  * @param heatmapScale the heatmaps' common colour range, null when each has its own or none was drawn
  */
 public record CategorySummary(String category, String config, InputFingerprint inputs, Decision decision,
-                              List<Entry> images, Map<String, Double> metrics, Map<String, Long> timingsMs,
+                              List<Entry> images, @JsonAdapter(UndefinedAsNull.class) Map<String, Double> metrics,
+                              Map<String, Long> timingsMs,
                               int skipped, HeatmapNorm heatmapScale) {
 
     public static final String FILE = "category.json";
