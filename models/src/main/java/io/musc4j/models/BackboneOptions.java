@@ -177,7 +177,10 @@ public final class BackboneOptions {
             return this;
         }
 
+        /** @throws IllegalArgumentException for fp16 on the CPU ({@link DeviceChoice#checkRuns}), so that a
+         *      direct caller of {@code Backbones.load} meets the rule MuscConfig applies */
         public BackboneOptions build() {
+            DeviceChoice.of(device).checkRuns(precision);
             return new BackboneOptions(this);
         }
     }

@@ -177,7 +177,8 @@ public final class CategoryRun {
     /**
      * Writes one image's raw map, heatmap and predicted mask as {@link #outputs} asks, from its map read
      * back to the image's own size. Its regions are an anomalous part's (always listed), a normal part's
-     * only with --save-masks; the heatmap outlines them.
+     * only with --save-masks (listed and in its mask); the heatmap outlines an anomalous part's alone, as
+     * the report says.
      */
     private SampleFiles writeFiles(Path folder, String key, int i, Sample s, ImageSize own, float[] map,
             HeatmapNorm whole, CategoryDecision decision) {
@@ -189,13 +190,16 @@ public final class CategoryRun {
                 RawMaps.write(ResultPaths.map(folder, key), full.values(), full.width(), full.height());
             }
             PartRegions shown = decision.regions(i, full, outputs.saveMasks());
+            // the regions' pixels, drawn once: the mask file and an anomalous part's outline are the same
+            // pixels (a fallback region's included), so a mask never disagrees with the heatmap beside it
+            byte[] pixels = shown.outline(full);
             String heatmap = null;
             if (outputs.heatmaps() != RunCommand.HeatmapMode.none) {
                 // the network map's range: reading it back cannot leave it, so colours mean the same at any size
                 HeatmapNorm norm = whole != null ? whole : HeatmapNorm.of(map);
                 Path file = ResultPaths.heatmap(folder, key);
                 Heatmaps.write(file, ImageIo.readRgb(s.image()), full.values(), full.width(), full.height(), norm,
-                        truth(s, own), shown.outline(full), decision.pixelThreshold());
+                        truth(s, own), decision.verdicts().anomalous(i) ? pixels : null, decision.pixelThreshold());
                 heatmap = relative(folder, file);
             }
             List<CategorySummary.Box> regions = new ArrayList<>();
@@ -208,7 +212,8 @@ public final class CategoryRun {
                 return new SampleFiles(heatmap, null, regions);
             }
             Path file = ResultPaths.mask(folder, key);
-            AtomicFiles.write(file, Heatmaps.maskPng(full.above(decision.pixelThreshold()), full.width(), full.height()));
+            byte[] mask = pixels != null ? pixels : new byte[full.width() * full.height()];
+            AtomicFiles.write(file, Heatmaps.maskPng(mask, full.width(), full.height()));
             return new SampleFiles(heatmap, relative(folder, file), regions);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -93,8 +93,14 @@ class OriginalSizeOutputsTest {
     }
 
     private static CategorySummary write(Path out, RunCommand.SavedMaps saveMaps) throws IOException {
+        return write(out, saveMaps, null);
+    }
+
+    private static CategorySummary write(Path out, RunCommand.SavedMaps saveMaps, ThresholdRule pixelRule)
+            throws IOException {
         CategoryRun run = new CategoryRun(S, DatasetFormat.FOLDER, new CategoryRun.Outputs(RunCommand.HeatmapMode.whole,
-                saveMaps, true, ThresholdRule.parse("fixed:0.5"), null), CategoryChecks.none("m"), new Warnings(), null);
+                saveMaps, true, ThresholdRule.parse("fixed:0.5"), pixelRule), CategoryChecks.none("m"), new Warnings(),
+                null);
         return run.write(category, new CategoryRun.Scored(category, sizes, maps, new double[] {0.2, 1, 1},
                 new float[] {0, 1, 1}, Optional.empty(), Map.of()), out, "fingerprint");
     }
@@ -153,6 +159,27 @@ class OriginalSizeOutputsTest {
         // pixel (580, 536) samples the map at (64.52, 79.62): inside the block
         assertEquals(1f, raw.toFloats()[536 * 2000 + 580]);
         assertArrayEquals(new long[] {200, 300}, Npy.read(ResultPaths.map(out, keys.get(0))).shape());
+    }
+
+    /**
+     * A pixel threshold (2) above every map value: the anomalous parts show their strongest region above the
+     * image threshold (0.5), marked so, and their mask files hold exactly that region's pixels — the mask
+     * never says "nothing" beside a heatmap and a category.json that show a region.
+     */
+    @Test
+    void aFallbackRegionIsInTheMaskToo() throws IOException {
+        Path out = dir.resolve("fallback");
+        CategorySummary summary = write(out, RunCommand.SavedMaps.none, ThresholdRule.parse("fixed:2"));
+        CategorySummary.Box stripe = summary.images().get(2).regions().get(0);
+        assertTrue(stripe.belowPixelThreshold());
+        // the same stripe as above: 66.46 < x < 106.64 on every row
+        assertArrayEquals(new int[] {67, 0, 107, 200}, new int[] {stripe.x0(), stripe.y0(), stripe.x1(), stripe.y1()});
+        BufferedImage mask = ImageIO.read(ResultPaths.mask(out, ResultPaths.keys(category.samples()).get(2)).toFile());
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 300; x++) {
+                assertEquals(x >= 67 && x < 107 ? 255 : 0, mask.getRaster().getSample(x, y, 0), x + "," + y);
+            }
+        }
     }
 
     @Test

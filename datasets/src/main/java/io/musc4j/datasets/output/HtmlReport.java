@@ -251,7 +251,8 @@ public final class HtmlReport {
             }
             h.append("<div class=\"name\">").append(esc(r.image())).append("</div><div><span class=\"verdict\">")
                     .append(r.anomalous() ? "anomalous" : "normal").append("</span> map_max ")
-                    .append(String.format(Locale.ROOT, "%.4g (%.2f × threshold)", r.mapMax(), r.mapMax() / c.threshold()))
+                    .append(String.format(Locale.ROOT, "%.4g", r.mapMax()))
+                    .append(ratioText(ScoreRow.ratio(r.mapMax(), c.threshold())))
                     .append(", score ").append(String.format(Locale.ROOT, "%.4f", r.score())).append("</div>");
             if (r.weakRegion()) {
                 h.append("<div class=\"weak\">outlined: its strongest region above the image threshold; no pixel is "
@@ -427,5 +428,9 @@ public final class HtmlReport {
 
     static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String ratioText(double ratio) {
+        return Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, " (%.2f × threshold)", ratio);
     }
 }

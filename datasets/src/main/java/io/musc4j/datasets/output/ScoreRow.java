@@ -20,6 +20,12 @@ public record ScoreRow(String image, OptionalInt label, double score, double map
     /** How far the part is from the threshold: map_max / threshold (above 1: anomalous); NaN unless the
      *  threshold is positive. */
     public double ratio() {
+        return ratio(mapMax, threshold);
+    }
+
+    /** map_max / threshold, NaN unless the threshold is positive (a ratio to a threshold at or below 0
+     *  would read as a factor it is not). */
+    public static double ratio(double mapMax, double threshold) {
         return threshold > 0 ? mapMax / threshold : Double.NaN;
     }
 }

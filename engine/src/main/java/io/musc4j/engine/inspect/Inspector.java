@@ -234,14 +234,25 @@ public final class Inspector implements AutoCloseable {
     private void requireFinite(NDArray[][] z, int q) {
         for (NDArray[] set : z) {
             for (NDArray layer : set) {
-                for (int i = 0; i < q; i++) {
-                    try (NDArray part = layer.get(i); NDArray bad = part.isNaN().logicalOr(part.isInfinite())) {
-                        if (bad.any().getBoolean()) {
-                            throw notANumber("non-finite features", i, q);
+                // one check (and one wait for the device) per array; the parts are looked at one by one
+                // only to name the bad one
+                if (hasNonFinite(layer)) {
+                    for (int i = 0; i < q; i++) {
+                        try (NDArray part = layer.get(i)) {
+                            if (hasNonFinite(part)) {
+                                throw notANumber("non-finite features", i, q);
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+
+    private static boolean hasNonFinite(NDArray a) {
+        try (NDArray nan = a.isNaN(); NDArray inf = a.isInfinite(); NDArray bad = nan.logicalOr(inf);
+             NDArray any = bad.any()) {
+            return any.getBoolean();
         }
     }
 
