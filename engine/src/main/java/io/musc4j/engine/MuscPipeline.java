@@ -10,6 +10,7 @@ import io.musc4j.engine.StageListener.Stage;
 import io.musc4j.engine.lnamd.Aggregator;
 import io.musc4j.engine.maps.PixelMaps;
 import io.musc4j.engine.msm.FeatureChunks;
+import io.musc4j.engine.msm.HeldReferences;
 import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.msm.Pass;
 import io.musc4j.engine.msm.PatchScorer;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * MuSc's chain of stages, run here and nowhere else: images (or their tapped tokens) in, anomaly maps
@@ -267,20 +269,29 @@ public final class MuscPipeline {
             return scorePasses(tokens.layers(), pass -> features(tokens, pass), scorer, plan.lnamdChunk(), manager,
                     told);
         }
-        // every feature set of a layer from one product: the same passes in the same order, a layer at a time
+        return scoreLayers(tokens.layers(), tokens.images(), layer -> aggregation.neighbourhoods(tokens, layer), scorer,
+                plan.lnamdChunk(), manager, told);
+    }
+
+    /**
+     * Every feature set of a layer from one product: the same passes in the same order, a layer at a time.
+     *
+     * @return [feature set][layer] (N·L) float64 row-major
+     */
+    private double[][][] scoreLayers(int layers, long images, IntFunction<NeighbourhoodMaps> layerMaps,
+            PatchScorer scorer, int chunkImages, NDManager manager, ProgressListener told) {
         int sets = aggregation.featureSets().size();
-        int layers = tokens.layers();
         double[][][] msm = new double[sets][layers][];
         told.progress(ProgressListener.SCORING, 0, sets * layers);
         for (int layer = 0; layer < layers; layer++) {
             try (NDManager scope = manager.newSubManager()) {
-                NeighbourhoodMaps maps = aggregation.neighbourhoods(tokens, layer);
-                if (stages.separatesStages()) {
-                    NeighbourhoodMaps.Block whole = maps.read(0, tokens.images(), scope);
+                NeighbourhoodMaps maps = layerMaps.apply(layer);
+                if (stages.separatesStages() && maps.resident().isEmpty()) {
+                    NeighbourhoodMaps.Block whole = maps.read(0, images, scope);
                     finished(Stage.AGGREGATION, whole.inverseNorms());
-                    maps = NeighbourhoodMaps.of(whole, tokens.gridH(), tokens.gridW(), aggregation.featureSets());
+                    maps = NeighbourhoodMaps.of(whole, maps.gridH(), maps.gridW(), aggregation.featureSets());
                 }
-                NDArray scores = scorer.scoreNeighbourhoods(maps, plan.lnamdChunk(), scope);
+                NDArray scores = scorer.scoreNeighbourhoods(maps, chunkImages, scope);
                 for (int set = 0; set < sets; set++) {
                     msm[set][layer] = scores.get(set).toDoubleArray();
                 }
@@ -420,50 +431,83 @@ public final class MuscPipeline {
     // Parts against a bank
 
     /**
-     * What {@link #scoreQueries} computed for q parts.
+     * What {@link #scoreQueries} computed for q parts: their features in the references' form (exactly one
+     * of {@code features} and {@code maps} is present) and their pixel maps.
      *
-     * @param features [feature set][layer] (q, L, C) features of the parts, owned by the call's manager
+     * @param features [feature set][layer] (q, L, C) features of the parts, owned by the call's manager;
+     *     null where the references are held per layer
+     * @param layers per tapped layer the parts' maps, owned by the call's manager; null where the
+     *     references are held per pass
      * @param maps the parts' pixel maps and their maxima (the scores before RsCIN); null where there
      *     were no references to score against
      */
-    public record Queried(NDArray[][] features, PixelMaps.Upsampled maps) {
+    public record Queried(NDArray[][] features, NeighbourhoodMaps.Block[] layers, PixelMaps.Upsampled maps) {
     }
 
     /**
      * The stages up to the pixel maps for q images scored against references held elsewhere (an
      * inspector's bank) rather than against each other; there is no RsCIN, which needs a whole set.
+     * The features are aggregated in the references' form, per layer or per pass, so that the images
+     * can become references themselves.
      *
-     * @param references the patch scorer holding the references; null where there are none yet (the
-     *     features are still computed, so that the images can become references)
+     * @param references the references; with none yet ({@link HeldReferences#size} 0) the features are
+     *     still computed
      * @param manager owner of the features; its device computes
      */
-    public Queried scoreQueries(FeatureExtractor extractor, List<RgbImage> images, PatchScorer references,
+    public Queried scoreQueries(FeatureExtractor extractor, List<RgbImage> images, HeldReferences references,
             NDManager manager) throws IOException {
         int q = images.size();
+        boolean score = references.size() > 0;
         try (PatchTokens tokens = extractor.extract(q, images::get, manager, ProgressListener.none())) {
             finished(Stage.BACKBONE, tokens.imageFeatures());
             TokenStore store = new ResidentTokens(tokens.layers(), tokens.gridH(), tokens.gridW());
             int layers = store.layers();
-            NDArray[][] z = new NDArray[aggregation.featureSets().size()][layers];
-            NDArray last = null;
-            for (Pass pass : passes(layers)) {
-                last = features(store, pass).read(0, q, manager);
-                z[pass.set()][pass.layer()] = last;
+            int sets = aggregation.featureSets().size();
+            double[][][] msm = new double[sets][layers][];
+            NDArray[][] z = null;
+            NeighbourhoodMaps.Block[] blocks = null;
+            if (references.layered()) {
+                blocks = new NeighbourhoodMaps.Block[layers];
+                for (int layer = 0; layer < layers; layer++) {
+                    blocks[layer] = aggregation.neighbourhoods(store, layer).read(0, q, manager);
+                }
+                finished(Stage.AGGREGATION, blocks[layers - 1].inverseNorms());
+                for (int layer = 0; score && layer < layers; layer++) {
+                    try (NDManager scope = manager.newSubManager()) {
+                        NDArray scores = references.scoreLayer(layer, NeighbourhoodMaps.of(blocks[layer],
+                                tokens.gridH(), tokens.gridW(), aggregation.featureSets()), scope);
+                        for (int set = 0; set < sets; set++) {
+                            msm[set][layer] = scores.get(set).toDoubleArray();
+                        }
+                    }
+                }
+            } else {
+                z = new NDArray[sets][layers];
+                NDArray last = null;
+                for (Pass pass : passes(layers)) {
+                    last = features(store, pass).read(0, q, manager);
+                    z[pass.set()][pass.layer()] = last;
+                }
+                finished(Stage.AGGREGATION, last);
+                for (Pass pass : score ? passes(layers) : List.<Pass>of()) {
+                    try (NDManager scope = manager.newSubManager()) {
+                        msm[pass.set()][pass.layer()] = references.scorePass(pass, z[pass.set()][pass.layer()], scope)
+                                .toDoubleArray();
+                    }
+                }
             }
-            finished(Stage.AGGREGATION, last);
-            if (references == null) {
-                return new Queried(z, null);
+            if (!score) {
+                return new Queried(z, blocks, null);
             }
-            double[][][] msm = scorePasses(layers, pass -> FeatureChunks.of(z[pass.set()][pass.layer()]), references,
-                    q, manager, ProgressListener.none());
+            finished(Stage.SCORING, null);
             Combined c = combine(msm, q, tokens.gridH(), tokens.gridW(), true, manager);
-            return new Queried(z, new PixelMaps.Upsampled(c.maps(), c.result().scoresBeforeRscin()));
+            return new Queried(z, blocks, new PixelMaps.Upsampled(c.maps(), c.result().scoresBeforeRscin()));
         }
     }
 
     /**
      * The stages from patch scoring to the image scores before RsCIN on a set whose features are held
-     * already (an inspector's bank scored mutually), with the configuration's scorer.
+     * already per pass (an inspector's bank scored mutually), with the configuration's scorer.
      *
      * @param manager its device computes; nothing stays on it
      */
@@ -471,6 +515,17 @@ public final class MuscPipeline {
             NDManager manager) {
         return combine(scorePasses(layers, features, scorer(gridH, gridW), images, manager, ProgressListener.none()),
                 images, gridH, gridW, manager);
+    }
+
+    /**
+     * {@link #scoreHeld} for a set held per tapped layer ({@code layerMaps}: every degree of a layer as one
+     * {@link NeighbourhoodMaps}, resident), scored a layer at a time from one product; the configuration's
+     * scorer must take the maps ({@link #scoresLayers}).
+     */
+    public MuscResult scoreHeldLayers(int images, int layers, IntFunction<NeighbourhoodMaps> layerMaps, int gridH,
+            int gridW, NDManager manager) {
+        return combine(scoreLayers(layers, images, layerMaps, scorer(gridH, gridW), images, manager,
+                ProgressListener.none()), images, gridH, gridW, manager);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package io.musc4j.engine.inspect;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import io.musc4j.common.image.ImageDecoder;
 import io.musc4j.common.image.RgbImage;
 import io.musc4j.engine.FeatureExtractor;
@@ -12,6 +13,7 @@ import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.StageListener;
 import io.musc4j.engine.StageListener.Stage;
 import io.musc4j.engine.maps.ImageMap;
+import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.threshold.ThresholdRule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -129,10 +132,12 @@ public final class Inspector implements AutoCloseable {
         this.gridW = gridH;
         this.layers = b.musc.layers().length;
         this.sets = pipeline.aggregation().featureSets().size();
-        this.bank = new FeatureBank(capacity, sets, layers, config.precision(), device);
+        // per layer where the configuration's scorer scores a whole bank so (the bank's own MSM at warm-up)
+        boolean layered = pipeline.scoresLayers(capacity, gridH, gridW, b.musc.backboneSpec().hiddenSize(), device);
+        this.bank = new FeatureBank(capacity, sets, layers, layered, config.precision(), device);
         this.scoring = new BankMsm(config, bank);
         this.state = new InspectorState(stateConfiguration(b.musc, capacity, warmUp, fixedThreshold, rule,
-                admitAnomalous));
+                admitAnomalous, layered));
     }
 
     /** A builder on a MuSc instance, whose backbone and scoring configuration the inspector uses. */
@@ -175,10 +180,8 @@ public final class Inspector implements AutoCloseable {
         int bankParts = bank.size();
         try (NDManager call = NDManager.newBaseManager(device)) {
             StageClock clock = new StageClock();
-            MuscPipeline.Queried scored = pipeline.withStages(clock).scoreQueries(extractor, parts,
-                    bankParts == 0 ? null : scoring, call);
-            NDArray[][] z = scored.features();
-            requireFinite(z, q);
+            MuscPipeline.Queried scored = pipeline.withStages(clock).scoreQueries(extractor, parts, scoring, call);
+            requireFinite(scored, q);
             double[] scores = new double[q];
             float[][] maps = new float[q][];
             if (scored.maps() == null) {
@@ -208,7 +211,7 @@ public final class Inspector implements AutoCloseable {
             }
             long judgedAt = System.nanoTime();
             for (int i = 0; i < q; i++) {
-                admit(z, i, scores[i], verdicts[i], call);
+                admit(scored, i, scores[i], verdicts[i], call);
             }
             Inspection.Timing timing = new Inspection.Timing(clock.nanos(Stage.BACKBONE), clock.nanos(Stage.AGGREGATION),
                     clock.nanos(Stage.SCORING), clock.nanos(Stage.MAPS) + judgedAt - clock.last(),
@@ -231,17 +234,31 @@ public final class Inspector implements AutoCloseable {
      * Fails closed: a part whose features hold NaN or infinity would be judged against a NaN threshold
      * (NORMAL, as {@code NaN > t} is false) and would poison the bank and the threshold window.
      */
-    private void requireFinite(NDArray[][] z, int q) {
-        for (NDArray[] set : z) {
-            for (NDArray layer : set) {
-                // one check (and one wait for the device) per array; the parts are looked at one by one
-                // only to name the bad one
-                if (hasNonFinite(layer)) {
-                    for (int i = 0; i < q; i++) {
-                        try (NDArray part = layer.get(i)) {
-                            if (hasNonFinite(part)) {
-                                throw notANumber("non-finite features", i, q);
-                            }
+    private void requireFinite(MuscPipeline.Queried scored, int q) {
+        // each array with the axis of its parts: a map's or features' first, the per-degree norms' second
+        List<Map.Entry<NDArray, Integer>> arrays = new ArrayList<>();
+        if (scored.layers() != null) {
+            for (NeighbourhoodMaps.Block layer : scored.layers()) {
+                arrays.add(Map.entry(layer.map(), 0));
+                arrays.add(Map.entry(layer.inverseNorms(), 1));
+            }
+        } else {
+            for (NDArray[] set : scored.features()) {
+                for (NDArray features : set) {
+                    arrays.add(Map.entry(features, 0));
+                }
+            }
+        }
+        for (Map.Entry<NDArray, Integer> entry : arrays) {
+            NDArray array = entry.getKey();
+            int axis = entry.getValue();
+            // one check (and one wait for the device) per array; the parts are looked at one by one
+            // only to name the bad one
+            if (hasNonFinite(array)) {
+                for (int i = 0; i < q; i++) {
+                    try (NDArray part = array.get(axis == 0 ? new NDIndex("{}", i) : new NDIndex(":, {}", i))) {
+                        if (hasNonFinite(part)) {
+                            throw notANumber("non-finite features", i, q);
                         }
                     }
                 }
@@ -283,11 +300,15 @@ public final class Inspector implements AutoCloseable {
         }
     }
 
-    private void admit(NDArray[][] z, int i, double score, Verdict verdict, NDManager call) {
+    private void admit(MuscPipeline.Queried scored, int i, double score, Verdict verdict, NDManager call) {
         if (verdict == Verdict.ANOMALOUS && !admitAnomalous) {
             return;
         }
-        bank.add(z, i);
+        if (bank.layered()) {
+            bank.add(scored.layers(), i);
+        } else {
+            bank.add(scored.features(), i);
+        }
         if (warm) {
             remember(score);
         } else if (bank.size() >= warmUp) {
@@ -300,8 +321,11 @@ public final class Inspector implements AutoCloseable {
 
     /** The reference scores start as MuSc on the bank: each part scored against all the others. */
     private void seedReferenceScores(NDManager call) {
-        double[] scores = pipeline.scoreHeld(bank.size(), layers, pass -> bank.features(pass.set(), pass.layer()),
-                gridH, gridW, call).scoresBeforeRscin();
+        double[] scores = (bank.layered()
+                ? pipeline.scoreHeldLayers(bank.size(), layers, layer -> NeighbourhoodMaps.of(bank.maps(layer, call),
+                        gridH, gridW, pipeline.aggregation().featureSets()), gridH, gridW, call)
+                : pipeline.scoreHeld(bank.size(), layers, pass -> bank.features(pass.set(), pass.layer()), gridH,
+                        gridW, call)).scoresBeforeRscin();
         for (double score : scores) {
             remember(score);
         }
@@ -393,7 +417,7 @@ public final class Inspector implements AutoCloseable {
      * every option that shapes a score, and the inspector's own.
      */
     private static String stateConfiguration(MuSc musc, int capacity, int warmUp, double fixedThreshold,
-            ThresholdRule rule, boolean admitAnomalous) {
+            ThresholdRule rule, boolean admitAnomalous, boolean layered) {
         MuscConfig c = musc.config();
         return String.join("\n",
                 "model=" + c.model(),
@@ -407,6 +431,8 @@ public final class Inspector implements AutoCloseable {
                 "precision=" + c.precision(),
                 "device=" + musc.device(),
                 "batch=" + c.batchSize(),
+                // the form the bank's parts are saved in (the scoring path's, see FeatureBank)
+                "bank_form=" + (layered ? "layers" : "passes"),
                 "memory_budget_bytes=" + c.memoryBudgetBytes(),
                 "bank=" + capacity,
                 "warm_up=" + warmUp,

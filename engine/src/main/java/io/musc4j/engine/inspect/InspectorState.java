@@ -31,8 +31,8 @@ import java.util.zip.CRC32C;
  *       inspector option), the parts inspected, whether warm-up is over, the threshold's reference
  *       window, which part is in which bank slot and the checksum of each part's file; its own
  *       checksum last.</li>
- *   <li>{@code bank/<lineage>-<admission>.part}: one admitted part's rows of the bank's product form
- *       for every pass, the kernel's bytes as they are, so a restored bank is bit for bit the saved one.</li>
+ *   <li>{@code bank/<lineage>-<admission>.part}: one admitted part's rows of every array of the bank
+ *       ({@link FeatureBank}), the bytes as they are, so a restored bank is bit for bit the saved one.</li>
  * </ul>
  *
  * <p>A part's file never changes once written: a later save writes only the parts admitted since
@@ -46,7 +46,8 @@ final class InspectorState {
 
     static final String STATE = "inspector.state";
     private static final byte[] MAGIC = "musc4j inspector state\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    /** 2: a bank per layer (maps and their norms) beside the per-pass product form. */
+    private static final int VERSION = 2;
 
     /** What the inspector is besides its bank. */
     record Snapshot(long inspected, boolean warm, double[] referenceScores) {

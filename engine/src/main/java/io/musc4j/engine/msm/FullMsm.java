@@ -218,6 +218,55 @@ public final class FullMsm implements PatchScorer {
         }
     }
 
+    /**
+     * Every degree of one layer of query images scored against M reference images that are not among
+     * them (an inspector's bank): per patch, the interval average of its M nearest-image distances, from
+     * one product per tile as {@link #scoreNeighbourhoods}.
+     *
+     * @param queries the query images' maps (scored whole: they are few)
+     * @param references the references' maps, resident (as a bank holds them) or read in chunks
+     * @return (D, Q, L) float64 on {@code manager}, degrees in the maps' order
+     * @throws UnsupportedOperationException where the kernel cannot take the maps ({@link #scoresNeighbourhoods})
+     */
+    public NDArray scoreNeighbourhoodsAgainst(NeighbourhoodMaps queries, NeighbourhoodMaps references,
+            NDManager manager) {
+        if (queries.patches() != references.patches() || queries.channels() != references.channels()
+                || !queries.degrees().equals(references.degrees())) {
+            throw new IllegalArgumentException("MSM: query maps (" + queries.patches() + " patches, "
+                    + queries.channels() + " channels, degrees " + queries.degrees() + ") and reference maps ("
+                    + references.patches() + ", " + references.channels() + ", " + references.degrees() + ") differ");
+        }
+        long m = references.images();
+        Device device = plannedFor != null ? plannedFor : manager.getDevice();
+        // one more image than the references: the kernel's tile is that of a set of queries and references
+        NearestPatchMinima.TilePlan tile = neighbourhoodTile(m + 1, references.patches(), references.channels(),
+                device);
+        if (tile == null) {
+            throw new UnsupportedOperationException("MSM: these maps are scored pass by pass (" + precision
+                    + " products, " + m + " references of " + references.patches() + " patches)");
+        }
+        long k = queries.images();
+        if (k < tile.queryImages()) {
+            // fewer queries than the tile was planned for (one part on the line): more references per
+            // product, so that the product keeps the size measured fastest
+            tile = new NearestPatchMinima.TilePlan((int) k,
+                    (int) Math.min(m, (long) tile.referenceImages() * tile.queryImages() / k), tile.queryPatches(),
+                    tile.bytes());
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NeighbourhoodMinima.Form q = NeighbourhoodMinima.Form.of(queries, Math.toIntExact(k), scope);
+            NeighbourhoodMinima.Form r = NeighbourhoodMinima.Form.of(references, tile.referenceImages(), scope);
+            NDArray minima = NeighbourhoodMinima.cross(q, r, tile, scope);
+            NDList perDegree = new NDList();
+            for (int d = 0; d < queries.degrees().size(); d++) {
+                perDegree.add(interval.average(minima.get(scope, new NDIndex("{}", d)), Math.toIntExact(m)));
+            }
+            NDArray scores = NDArrays.stack(perDegree);
+            scores.attach(manager);
+            return scores;
+        }
+    }
+
     /** The nearest-image distances of query images [i0, i1), (sets, i1 − i0, N, L), owned by {@code block}. */
     @FunctionalInterface
     private interface BlockMinima {

@@ -41,6 +41,9 @@ final class NeighbourhoodMinima {
      */
     private static final ScriptModule TILE = new ScriptModule(NeighbourhoodMinima.class, "nearest_patch_boxes.py",
             "NearestPatchBoxes");
+    /** {@link #TILE} for the row minima only ({@link #cross}). */
+    private static final ScriptModule ROWS = new ScriptModule(NeighbourhoodMinima.class, "nearest_patch_boxes.py",
+            "NearestPatchBoxRows");
 
     private NeighbourhoodMinima() {
     }
@@ -185,16 +188,48 @@ final class NeighbourhoodMinima {
         }
     }
 
+    /**
+     * Query images against reference images that are not among them (an inspector's bank), from the
+     * queries' side only: (D, Q, M, L) float32 owned by {@code scope}, no +∞ entries. Query images are
+     * blocks of the plan's query images, references chunks of its reference images.
+     */
+    static NDArray cross(Form queries, Form references, NearestPatchMinima.TilePlan plan, NDManager scope) {
+        long q = queries.images();
+        long m = references.images();
+        NDArray minima = scope.create(new Shape(queries.degrees(), q, m, queries.patches()), DataType.FLOAT32);
+        try (NDManager ws = scope.newSubManager()) {
+            NDArray work = workspace(plan, queries, ws);
+            for (long q0 = 0; q0 < q; q0 += plan.queryImages()) {
+                long q1 = Math.min(q, q0 + plan.queryImages());
+                for (long j0 = 0; j0 < m; j0 += plan.referenceImages()) {
+                    long j1 = Math.min(m, j0 + plan.referenceImages());
+                    try (NDManager tile = ws.newSubManager()) {
+                        NDArray rows = tile(ROWS, queries, q0, q1, references, j0, j1, work, tile).singletonOrThrow();
+                        minima.set(new NDIndex(":, {}:{}, {}:{}, :", q0, q1, j0, j1), rows);
+                    }
+                }
+            }
+        }
+        return minima;
+    }
+
     /** Left images [a0, a1) against right images [b0, b1): row minima (D, a, b, L) and column minima
      *  (D, b, a, L), owned by {@code scope}. */
     private static NDList tile(Form form, long a0, long a1, long b0, long b1, NDArray work, NDManager scope) {
-        NDArray a = form.map().get(scope, new NDIndex("{}:{}", a0, a1));
-        NDArray ia = form.inverseNorms().get(scope, new NDIndex(":, {}:{}", a0, a1));
-        NDArray na = form.unitSquares().get(scope, new NDIndex(":, {}:{}", a0, a1));
-        NDArray b = form.map().get(scope, new NDIndex("{}:{}", b0, b1));
-        NDArray ib = form.inverseNorms().get(scope, new NDIndex(":, {}:{}", b0, b1));
-        NDArray nb = form.unitSquares().get(scope, new NDIndex(":, {}:{}", b0, b1));
-        NDList out = TILE.forward(new NDList(a, b, ia, ib, na, nb, form.grid(), work));
+        return tile(TILE, form, a0, a1, form, b0, b1, work, scope);
+    }
+
+    /** One tile of {@code module} (one of this kernel's): images [a0, a1) of {@code left} against images
+     *  [b0, b1) of {@code right}, its outputs owned by {@code scope}. */
+    private static NDList tile(ScriptModule module, Form left, long a0, long a1, Form right, long b0, long b1,
+            NDArray work, NDManager scope) {
+        NDArray a = left.map().get(scope, new NDIndex("{}:{}", a0, a1));
+        NDArray ia = left.inverseNorms().get(scope, new NDIndex(":, {}:{}", a0, a1));
+        NDArray na = left.unitSquares().get(scope, new NDIndex(":, {}:{}", a0, a1));
+        NDArray b = right.map().get(scope, new NDIndex("{}:{}", b0, b1));
+        NDArray ib = right.inverseNorms().get(scope, new NDIndex(":, {}:{}", b0, b1));
+        NDArray nb = right.unitSquares().get(scope, new NDIndex(":, {}:{}", b0, b1));
+        NDList out = module.forward(new NDList(a, b, ia, ib, na, nb, left.grid(), work));
         out.attach(scope);
         return out;
     }

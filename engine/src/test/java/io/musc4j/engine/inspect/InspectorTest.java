@@ -241,7 +241,7 @@ class InspectorTest {
         try (Inspector inspector = Inspector.builder(dinov2).bankSize(4).warmUp(2).build()) {
             inspector.inspect(good.get(0));
             int arrays = inspector.bankArrays();
-            assertEquals(9, arrays, "one ring per (degree, layer): 3 degrees x 3 layers");
+            assertEquals(9, arrays, "three arrays per layer (maps, their norms, unit squares) x 3 layers");
             for (int i = 1; i <= 50; i++) {
                 RgbImage part = i % 7 == 0 ? defects.get(i % defects.size()) : good.get(i % good.size());
                 Inspection got = inspector.inspect(part);
