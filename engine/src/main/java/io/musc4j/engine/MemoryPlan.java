@@ -48,7 +48,7 @@ public record MemoryPlan(long images, long patches, long channels, int layers, i
         Aggregator aggregation = config.aggregation().over(config.degrees());
         ScoringPlan msm = config.scoring().plan(images, patches, channels,
                 aggregation.givesNeighbourhoods() ? aggregation.featureSets().size() : 1, config.interval(),
-                config.memoryBudgetBytes(), config.precision(), device);
+                config.memoryBudgetBytes(), config.precision().products(), device);
         return of(images, patches, channels, layers, aggregation, msm, config.memoryBudgetBytes(), tokenElementBytes,
                 tokensResident, device);
     }

@@ -671,7 +671,7 @@ public final class MuscPipeline {
         synchronized PatchScorer of(int h, int w) {
             if (scorer == null || h != gridH || w != gridW) {
                 scorer = config.scoring().scorer(h, w, config.interval(), config.memoryBudgetBytes(),
-                        config.precision());
+                        config.precision().products());
                 gridH = h;
                 gridW = w;
             }

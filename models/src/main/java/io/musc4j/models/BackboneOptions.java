@@ -101,14 +101,20 @@ public final class BackboneOptions {
         }
 
         /**
-         * The one place that knows which devices a precision runs on: FP16 needs CUDA (an AUTO choice is
-         * checked again once resolved, as the device it resolved to).
+         * The one place that knows which devices a precision runs on: FP16 needs CUDA; BF16 needs CUDA or a
+         * CPU with native bfloat16 products ({@link CpuFeatures#bf16}), without which libtorch emulates them
+         * many times slower than float32 (an AUTO choice is checked again once resolved, as the device it
+         * resolved to).
          *
-         * @throws IllegalArgumentException with a one-line message if this is the CPU and {@code p} is FP16
+         * @throws IllegalArgumentException with a one-line message if the precision does not run here
          */
         public void checkRuns(Precision p) {
             if (p == Precision.FP16 && kind == Kind.CPU) {
                 throw new IllegalArgumentException("fp16 precision needs a CUDA device; the device is cpu");
+            }
+            if (p == Precision.BF16 && kind == Kind.CPU && !CpuFeatures.bf16()) {
+                throw new IllegalArgumentException("bf16 precision needs a CPU with bfloat16 products (AVX512-BF16 "
+                        + "or AMX) or a CUDA device; this CPU (" + CpuFeatures.model() + ") has neither: use fp32");
             }
         }
 

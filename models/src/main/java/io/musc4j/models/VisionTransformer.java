@@ -12,6 +12,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.LayerNorm;
 import io.musc4j.models.profile.ModelConfig;
+import io.musc4j.models.vit.Casts;
 import io.musc4j.models.vit.FusedAttention;
 import io.musc4j.models.vit.VitRecipe;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ public final class VisionTransformer implements Backbone {
         try (NDManager batch = caller.newSubManager(device())) {
             NDArray input = images.toDevice(device(), true);
             input.attach(batch);
-            NDArray x = embed(input.toType(type, false), batch);
+            NDArray x = embed(Casts.to(input, type), batch);
             NDArray[] tapped = new NDArray[taps.length];
             boolean xIsTap = false;
             for (int b = 0; b < cfg.layers(); b++) {
@@ -137,10 +138,10 @@ public final class VisionTransformer implements Backbone {
         int p = cfg.patchSize();
         NDArray patches = Conv2d.conv2d(images, w.patchWeight(), w.patchBias(), new Shape(p, p)).singletonOrThrow()
                 .reshape(bsz, c, (long) g * g).transpose(0, 2, 1);
-        NDArray cls = batch.zeros(new Shape(bsz, 1, c), type).add(w.cls());
+        NDArray cls = Casts.to(batch.zeros(new Shape(bsz, 1, c)), type).add(w.cls());
         NDArray x = NDArrays.concat(new NDList(cls, patches), 1).add(positionEmbedding(g));
         if (w.registers() != null) {
-            NDArray registers = batch.zeros(new Shape(bsz, cfg.registers(), c), type).add(w.registers());
+            NDArray registers = Casts.to(batch.zeros(new Shape(bsz, cfg.registers(), c)), type).add(w.registers());
             x = NDArrays.concat(new NDList(x.get(":, :1, :"), registers, x.get(":, 1:, :")), 1);
         }
         if (w.preNormWeight() != null) {
@@ -155,7 +156,7 @@ public final class VisionTransformer implements Backbone {
             int m = cfg.trainedGrid();
             int c = cfg.hiddenSize();
             float[] pos = recipe.positions().resize(w.posEmbed(), m, c, grid);
-            return weightsManager.create(pos, new Shape(1, 1 + (long) grid * grid, c)).toType(type, false);
+            return Casts.to(weightsManager.create(pos, new Shape(1, 1 + (long) grid * grid, c)), type);
         });
     }
 
@@ -240,7 +241,7 @@ public final class VisionTransformer implements Backbone {
             case FINAL_NORM_ZERO_CLS -> {
                 NDArray normed = layerNorm(tokens, w.finalNormWeight(), w.finalNormBias());
                 long bsz = normed.getShape().get(0);
-                NDArray zero = normed.getManager().zeros(new Shape(bsz, 1, cfg.hiddenSize()), normed.getDataType());
+                NDArray zero = Casts.to(normed.getManager().zeros(new Shape(bsz, 1, cfg.hiddenSize())), type);
                 yield NDArrays.concat(new NDList(zero, normed.get(":, 1:, :")), 1);
             }
         };

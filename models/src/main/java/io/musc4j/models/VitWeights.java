@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.models.io.WeightFileException;
 import io.musc4j.models.profile.ModelConfig;
+import io.musc4j.models.vit.Casts;
 import io.musc4j.models.vit.CanonicalTensors;
 import io.musc4j.models.vit.PosEmbedResize;
 import io.musc4j.models.vit.VitRecipe;
@@ -135,7 +136,7 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
         }
 
         NDArray zeros(long n) {
-            return manager.zeros(new Shape(n), type);
+            return Casts.to(manager.zeros(new Shape(n)), type);
         }
 
         /** A stored (out, in) linear weight as the (in, out) matrix the forward pass multiplies by. */
@@ -204,7 +205,7 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
                     return w.transpose();
                 }
                 try (NDArray t = w.transpose()) {
-                    return t.toType(type, false);
+                    return Casts.to(t, type);
                 }
             }
         }
@@ -215,7 +216,7 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
                 return w;
             }
             try (w) {
-                return w.toType(type, false);
+                return Casts.to(w, type);
             }
         }
     }

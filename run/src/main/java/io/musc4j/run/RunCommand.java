@@ -119,7 +119,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
             converter = LowerCase.Precisions.class, completionCandidates = LowerCase.Precisions.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; fp16 on CUDA only).")
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; fp16 on CUDA only; bf16: the "
+                    + "backbone in bfloat16 on CUDA or a CPU with bfloat16 products, MSM in fp32).")
     Precision precision;
 
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder (created if needed).")

@@ -61,7 +61,7 @@ record ExecutorMemory(long bytes, int cores, String source) {
      * @throws IllegalArgumentException (one line) when even the requested or a one-image block does not fit
      */
     int block(StageRunner.Passes p, MuscConfig config, ai.djl.Device device, int requested, int totalCores) {
-        long reference = StageRunner.referenceBytes(p, config.precision());
+        long reference = StageRunner.referenceBytes(p, config.precision().products());
         if (requested > 0) {
             check(p, config, device, Math.min(requested, p.images()), reference);
             return Math.min(requested, p.images());

@@ -76,7 +76,7 @@ public final class SparkScaleBench implements Callable<Integer> {
                             block, settings, read);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     long peak = peakKiB();
-                    long reference = StageRunner.referenceBytes(passes, config.precision());
+                    long reference = StageRunner.referenceBytes(passes, config.precision().products());
                     long perTask = StageRunner.blockBytes(passes, block, config, settings.device());
                     System.out.printf(Locale.ROOT, "local[%d]: %.1f s, query blocks of %d, peak RSS %.0f MiB "
                                     + "(formula: reference %.0f MiB + %d x block %.0f MiB), read %.1f MiB%n",

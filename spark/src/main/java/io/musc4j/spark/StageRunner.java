@@ -294,10 +294,10 @@ final class StageRunner {
         if (config.scoring().isAligned()) {
             // the scorer's grid layouts of the held features, one chunk of queries, and the block's scores
             ScoringPlan plan = config.scoring().plan(p.images(), p.patches(), p.channels(), 1, config.interval(),
-                    config.memoryBudgetBytes(), config.precision(), device);
+                    config.memoryBudgetBytes(), config.precision().products(), device);
             return plan.referenceBytes() + plan.bytes() + (long) block * p.patches() * Double.BYTES;
         }
-        FullMsm scoring = new FullMsm(config.interval(), config.memoryBudgetBytes(), config.precision());
+        FullMsm scoring = new FullMsm(config.interval(), config.memoryBudgetBytes(), config.precision().products());
         long distances = (long) block * p.images() * p.patches();
         if (p.layered()) {
             return distances * (p.setsPerUnit() * Float.BYTES + BLOCK_BYTES_PER_DISTANCE - Float.BYTES)
@@ -305,7 +305,7 @@ final class StageRunner {
         }
         long tile = scoring.kernel(p.patches(), p.channels()).plan(p.patches(), p.channels(), device).bytes();
         long queries = (long) block * p.patches() * (p.channels() * Float.BYTES
-                + (p.channels() + 2) * config.precision().bytes());
+                + (p.channels() + 2) * config.precision().products().bytes());
         return queries + distances * BLOCK_BYTES_PER_DISTANCE + tile;
     }
 

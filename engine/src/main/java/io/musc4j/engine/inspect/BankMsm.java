@@ -27,8 +27,8 @@ final class BankMsm implements HeldReferences {
 
     BankMsm(MuscConfig config, FeatureBank bank) {
         this.interval = config.interval();
-        this.kernel = new NearestPatchMinima(config.memoryBudgetBytes(), config.precision());
-        this.layers = new FullMsm(config.interval(), config.memoryBudgetBytes(), config.precision());
+        this.kernel = new NearestPatchMinima(config.memoryBudgetBytes(), config.precision().products());
+        this.layers = new FullMsm(config.interval(), config.memoryBudgetBytes(), config.precision().products());
         this.bank = bank;
     }
 

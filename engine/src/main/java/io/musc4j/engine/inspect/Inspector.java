@@ -134,7 +134,7 @@ public final class Inspector implements AutoCloseable {
         this.sets = pipeline.aggregation().featureSets().size();
         // per layer where the configuration's scorer scores a whole bank so (the bank's own MSM at warm-up)
         boolean layered = pipeline.scoresLayers(capacity, gridH, gridW, b.musc.backboneSpec().hiddenSize(), device);
-        this.bank = new FeatureBank(capacity, sets, layers, layered, config.precision(), device);
+        this.bank = new FeatureBank(capacity, sets, layers, layered, config.precision().products(), device);
         this.scoring = new BankMsm(config, bank);
         this.state = new InspectorState(stateConfiguration(b.musc, capacity, warmUp, fixedThreshold, rule,
                 admitAnomalous, layered));

@@ -20,6 +20,23 @@ def box_sums(x: Tensor,
       out.narrow(dim, s, n - s).add_(x.narrow(dim, 0, n - s))
   return out
 
+def box_products(g: Tensor,
+    k: int,
+    j: int,
+    h: int,
+    w: int,
+    r: int,
+    spare: List[Tensor]) -> Tensor:
+  # the products of the degree-r box sums: g (j*L, k*L) box-summed over both grids, the query grid's
+  # first, in spare[1] (g itself where r = 1)
+  l = h * w
+  if r < 2:
+    return g
+  s = __torch__.box_sums(g.view([j * l * k, h, w]), 1, r, spare[0])
+  s = __torch__.box_sums(s, 2, r, spare[1])
+  s = __torch__.box_sums(s.view([j, h, w, k * l]), 1, r, spare[0])
+  return __torch__.box_sums(s, 2, r, spare[1])
+
 def squared_distances(g: Tensor,
     k: int,
     j: int,
@@ -39,12 +56,7 @@ def squared_distances(g: Tensor,
   # features' float32 squares, as cdist forms it. spare: three arrays of g's size to work in.
   # Out: minus the squared distances, (j, L, k, L) [reference, q, query, p], in spare[2].
   l = h * w
-  s = g
-  if r > 1:
-    s = __torch__.box_sums(g.view([j * l * k, h, w]), 1, r, spare[0])
-    s = __torch__.box_sums(s, 2, r, spare[1])
-    s = __torch__.box_sums(s.view([j, h, w, k * l]), 1, r, spare[0])
-    s = __torch__.box_sums(s, 2, r, spare[1])
+  s = __torch__.box_products(g, k, j, h, w, r, spare)
   c = torch.mul(s.view([j, l, k, l]), ia.mul(2.).view([1, 1, k, l]), out=spare[2].view([j, l, k, l]))
   c.mul_(ib.view([j, l, 1, 1]))
   c.sub_(na.view([1, 1, k, l]))
@@ -124,8 +136,13 @@ class NearestPatchBoxRows(Module):
     h = int(grid[0])
     w = int(grid[1])
     g, spare = __torch__.product(a, b, work)
+    l = h * w
     near = []
     for d in range(grid.size(0) - 2):
-      c = __torch__.squared_distances(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d], na[d], nb[d], spare)
-      near.append(__torch__.rows(c))
+      s = __torch__.box_products(g, k, j, h, w, int(grid[d + 2]), spare)
+      # -||a - b||^2 + ||a||^2 = 2 cos - ||b||^2 in two passes; ||a||^2 is the same along the maximum's
+      # axis and is taken off after it (a subtraction rounds monotonically, so the maximum is the same)
+      c = torch.mul(s.view([j, l, k, l]), ia[d].mul(2.).view([1, 1, k, l]), out=spare[2].view([j, l, k, l]))
+      torch.addcmul(nb[d].neg().view([j, l, 1, 1]), c, ib[d].view([j, l, 1, 1]), out=c)
+      near.append(__torch__.distances(torch.amax(c, [1]).sub_(na[d].view([1, k, l]))).transpose(0, 1))
     return torch.stack(near)
