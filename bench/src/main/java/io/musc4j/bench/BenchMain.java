@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "musc bench", mixinStandardHelpOptions = true,
         description = "Benchmarks and paper reproduction for musc4j.",
-        subcommands = {SpeedCommand.class, GpuCheckCommand.class, ReproduceCommand.class, ThresholdsCommand.class, BenchMain.MakeModel.class, BenchMain.MakeData.class,
+        subcommands = {SpeedCommand.class, ScalingCommand.class, GpuCheckCommand.class, ReproduceCommand.class, ThresholdsCommand.class, BenchMain.MakeModel.class, BenchMain.MakeData.class,
                 CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
 

@@ -73,6 +73,33 @@ final class SpeedCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--budget-mib", defaultValue = "1024", description = "MSM tile workspace budget")
     long budgetMiB;
+    @Option(names = "--precision", defaultValue = "fp32", converter = PrecisionName.class,
+            description = "fp32 or bf16 (the backbone in bfloat16: CPUs with bfloat16 products)")
+    Precision precision = Precision.FP32;
+
+    /** Reads a precision as the CLI writes it (fp32, bf16). */
+    static final class PrecisionName implements picocli.CommandLine.ITypeConverter<Precision> {
+        @Override
+        public Precision convert(String value) {
+            return Precision.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** What one run measured: per stage its wall time, and the MSM products' work and rate. */
+    record Measured(int images, int size, Map<String, Long> nanos, double msmFlops, double peakGflops) {
+
+        double msPerImage(String stage) {
+            return nanos.getOrDefault(stage, 0L) / 1e6 / images;
+        }
+
+        double totalMsPerImage() {
+            return nanos.values().stream().mapToLong(Long::longValue).sum() / 1e6 / images;
+        }
+
+        double msmGflops() {
+            return msmFlops / (nanos.get("MSM") / 1e9) / 1e9;
+        }
+    }
 
     /** The pipeline's stages under the names this table prints. */
     private static final Map<Stage, String> STAGES = Map.of(Stage.BACKBONE, "backbone", Stage.AGGREGATION, "LNAMD",
@@ -85,6 +112,16 @@ final class SpeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        measure(true);
+        System.out.printf("peak RSS (VmHWM) %.0f MiB; peak GPU memory %s%n", ProcStatus.vmHwmKiB() / 1024.0,
+                ai.djl.engine.Engine.getInstance().defaultDevice().isGpu()
+                        ? "n/a (DJL exposes no peak-allocation counter)" : "n/a (CPU run)");
+        return 0;
+    }
+
+    /** One run; with {@code print}, the machine, the table of stages and the MSM rate as it goes. */
+    Measured measure(boolean print) throws Exception {
+        java.io.PrintStream log = print ? System.out : new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
         Architectures a = Architectures.parse(arch);
         ModelConfig cfg = a.config();
         int size = imageSize != null ? imageSize : (a == Architectures.DINOV2_BASE ? 224 : 336);
@@ -92,16 +129,20 @@ final class SpeedCommand implements Callable<Integer> {
         SyntheticCategory.write(tmp, "ceramic_tile", images, 20240126L);
         Map<String, Long> nanos = new LinkedHashMap<>();
         Device device = ai.djl.engine.Engine.getInstance().defaultDevice();
-        System.out.printf("musc bench speed: %s at %d², N=%d, degrees %s, batch %d, device %s, %d CPU(s), "
-                        + "THP_MEM_ALLOC_ENABLE=%s%n", a.cliName(), size, images, degrees, batch, device,
+        log.printf("musc bench speed: %s at %d², N=%d, degrees %s, batch %d, %s, device %s, %d CPU(s), "
+                        + "THP_MEM_ALLOC_ENABLE=%s%n", a.cliName(), size, images, degrees, batch,
+                precision.name().toLowerCase(java.util.Locale.ROOT), device,
                 Runtime.getRuntime().availableProcessors(), System.getenv("THP_MEM_ALLOC_ENABLE"));
         long patches = (long) (size / cfg.patchSize()) * (size / cfg.patchSize());
-        MachineInfo.print(patches, cfg.hiddenSize(),
-                new FullMsm(MsmInterval.DEFAULT, budgetMiB << 20, Precision.FP32).kernel(patches, cfg.hiddenSize()));
+        if (print) {
+            MachineInfo.print(patches, cfg.hiddenSize(),
+                    new FullMsm(MsmInterval.DEFAULT, budgetMiB << 20, Precision.FP32).kernel(patches, cfg.hiddenSize()));
+        }
         double peak = matmulPeak(device);
         NDManager weights = NDManager.newBaseManager(device);
-        try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
-                weights, DataType.FLOAT32, size)) {
+        Measured measured;
+        try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, precision.dataType(), 42),
+                weights, precision.dataType(), size)) {
             int[] taps = layers != null ? layers : vit.spec().defaultTaps();
             long t = System.nanoTime();
             lastTicks = ProcStatus.cpuTicks();
@@ -113,7 +154,7 @@ final class SpeedCommand implements Callable<Integer> {
             t = lap(nanos, "decode", t);
 
             MuscConfig config = MuscConfig.builder().imageSize(size).layers(taps).degrees(degrees).batchSize(batch)
-                    .memoryBudgetBytes(budgetMiB << 20).tokenBudgetBytes(Long.MAX_VALUE)
+                    .precision(precision).memoryBudgetBytes(budgetMiB << 20).tokenBudgetBytes(Long.MAX_VALUE)
                     .rscin(RscinWindows.Family.MVTEC_AD.windows()).build();
             clock = t;
             // the pipeline runs the stages apart and says when each ends
@@ -142,7 +183,7 @@ final class SpeedCommand implements Callable<Integer> {
                 int perProduct = byLayer ? degrees.size() : 1;
                 int products = byLayer ? taps.length : musc.pipeline().passes(taps.length).size();
                 double flops = products * ScoringBench.msmFlops(n, l, cfg.hiddenSize());
-                System.out.printf("MSM: %s%n", perProduct > 1
+                log.printf("MSM: %s%n", perProduct > 1
                         ? "every degree of a layer from one product (box sums of the layer-normed map's products)"
                         : "one product per pass");
 
@@ -176,23 +217,24 @@ final class SpeedCommand implements Callable<Integer> {
 
                 long total = nanos.values().stream().mapToLong(Long::longValue).sum();
                 long cpuTotal = cpu.values().stream().mapToLong(Long::longValue).sum();
-                System.out.printf("%-9s %10s %8s %14s%n", "stage", "ms/image", "share", "CPU ms/image");
-                nanos.forEach((stage, ns) -> System.out.printf("%-9s %10.1f %7.1f%% %14.1f%n", stage, ns / 1e6 / n,
+                log.printf("%-9s %10s %8s %14s%n", "stage", "ms/image", "share", "CPU ms/image");
+                nanos.forEach((stage, ns) -> log.printf("%-9s %10.1f %7.1f%% %14.1f%n", stage, ns / 1e6 / n,
                         100.0 * ns / total, cpu.get(stage) * 1000 / ScoringBench.TICKS_PER_SECOND / n));
-                System.out.printf("%-9s %10.1f %8s %14.1f   (%.2f s wall for N=%d; taps %s, grid %dx%d)%n", "total",
+                log.printf("%-9s %10.1f %8s %14.1f   (%.2f s wall for N=%d; taps %s, grid %dx%d)%n", "total",
                         total / 1e6 / n, "", cpuTotal * 1000 / ScoringBench.TICKS_PER_SECOND / n, total / 1e9, n,
                         Arrays.toString(taps), grid, grid);
                 double msmRate = flops / (nanos.get("MSM") / 1e9) / 1e9;
                 // the peak again after the stages: on a shared or throttling machine one probe can fall low,
                 // and the higher of the two is the conservative ceiling
                 double peakAfter = matmulPeak(device);
-                System.out.printf("MSM products: %.1f GFLOP in %.2f s = %.1f GFLOP/s; float32 matmul peak measured here "
+                log.printf("MSM products: %.1f GFLOP in %.2f s = %.1f GFLOP/s; float32 matmul peak measured here "
                         + "%.1f GFLOP/s (before %.1f, after %.1f the stages; MSM at %.0f%% of the higher)%n", flops / 1e9,
                         nanos.get("MSM") / 1e9, msmRate, Math.max(peak, peakAfter), peak, peakAfter,
                         100 * msmRate / Math.max(peak, peakAfter));
+                measured = new Measured(n, size, nanos, flops, Math.max(peak, peakAfter));
                 if (perProduct > 1) {
                     // what one product per degree would have had to compute at the same time
-                    System.out.printf("  one product per degree would be %.1f GFLOP: %.1f GFLOP/s equivalent, %.0f%% of"
+                    log.printf("  one product per degree would be %.1f GFLOP: %.1f GFLOP/s equivalent, %.0f%% of"
                             + " the peak%n", perProduct * flops / 1e9, perProduct * msmRate,
                             100 * perProduct * msmRate / Math.max(peak, peakAfter));
                 }
@@ -200,9 +242,7 @@ final class SpeedCommand implements Callable<Integer> {
         } finally {
             SyntheticCategory.deleteTree(tmp);
         }
-        System.out.printf("peak RSS (VmHWM) %.0f MiB; peak GPU memory %s%n", ProcStatus.vmHwmKiB() / 1024.0,
-                device.isGpu() ? "n/a (DJL exposes no peak-allocation counter)" : "n/a (CPU run)");
-        return 0;
+        return measured;
     }
 
     /** Adds the wall time since {@code since} to {@code stage}, and the process CPU time since the last lap. */
