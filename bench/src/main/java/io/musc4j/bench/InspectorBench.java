@@ -26,7 +26,9 @@ import java.util.function.ToLongFunction;
  * DINOv2 with random weights (no download) at 224², taps 2, 5, 8, 11, degrees 1, 3, 5, bank of M
  * parts. The bank is filled first (in calls of 8), then the median of each stage over the timed
  * calls is printed per part, one call per part and then calls of 4 parts. The images are random
- * noise: the cost does not depend on the content.
+ * noise: the cost does not depend on the content. Last, the work it counts per part (the backbone's products,
+ * and the bank's as one product per layer) and both rates against the best float32 matrix-product rate of
+ * {@code bench gemm} measured before and after the timed calls.
  *
  * <p>Arguments: {@code [M=64] [timed calls=20] [parts per call, comma-separated=1,4]}. Run with
  * {@code THP_MEM_ALLOC_ENABLE=1}.
@@ -59,8 +61,11 @@ public final class InspectorBench {
             while (inspector.bankSize() < m) {
                 inspector.inspect(images(random, Math.min(8, m - inspector.bankSize())));
             }
-            System.out.printf("bank of %d filled in %.1f s (%.0f MiB of features)%n", m,
-                    (System.nanoTime() - fill) / 1e9, m * 256.0 * 768 * 4 * 12 / (1 << 20));
+            // per part and tapped layer: the layer-normed map (L, C) and per degree two (L) rows of norms
+            System.out.printf("bank of %d filled in %.1f s (%.0f MiB of maps)%n", m,
+                    (System.nanoTime() - fill) / 1e9, m * 4 * (256.0 * 768 + 2 * 3 * 256) * 4 / (1 << 20));
+            double peakBefore = GemmBench.best(10);
+            java.util.Map<Integer, double[]> rates = new java.util.LinkedHashMap<>();
             for (int b : batches) {
                 List<Inspection.Timing> timings = new ArrayList<>();
                 for (int c = 0; c < calls; c++) {
@@ -74,8 +79,33 @@ public final class InspectorBench {
                         median(timings, Inspection.Timing::mapNanos, b),
                         median(timings, Inspection.Timing::admitNanos, b),
                         median(timings, Inspection.Timing::totalNanos, b));
+                rates.put(b, new double[] {median(timings, Inspection.Timing::backboneNanos, b),
+                        median(timings, Inspection.Timing::bankScoringNanos, b)});
             }
+            // the best float32 matrix-product rate of `bench gemm`, before and after the timed calls: on a
+            // busy machine one probe can fall low, and the higher is the conservative ceiling
+            double peak = Math.max(peakBefore, GemmBench.best(10));
+            double backbone = backboneFlops(cfg, SIZE);
+            double bank = 4 * 2.0 * 256 * (m * 256.0) * 768;
+            System.out.printf("counted per part: backbone %.1f GFLOP; bank scoring %.1f GFLOP (4 layers x "
+                    + "2·L·(M·L)·C, every degree of a layer from one product); float32 matmul peak here %.0f GFLOP/s%n",
+                    backbone / 1e9, bank / 1e9, peak);
+            rates.forEach((b, ms) -> System.out.printf("batch %d: backbone %.0f GFLOP/s = %.0f%% of the peak; bank "
+                    + "scoring %.0f GFLOP/s = %.0f%% of the peak%n", b, backbone / ms[0] / 1e6,
+                    100 * backbone / ms[0] / 1e6 / peak, bank / ms[1] / 1e6, 100 * bank / ms[1] / 1e6 / peak));
         }
+    }
+
+    /** Multiply-adds ×2 of one image through a ViT: patch embedding, then per block q/k/v, attention's two
+     *  products, the output projection and the MLP. */
+    static double backboneFlops(ModelConfig cfg, int size) {
+        double l = Math.pow(size / cfg.patchSize(), 2);
+        double t = l + 1;
+        double c = cfg.hiddenSize();
+        double i = cfg.intermediateSize();
+        double embed = 2 * l * 3 * cfg.patchSize() * cfg.patchSize() * c;
+        double block = 2 * t * c * 3 * c + 2 * 2 * t * t * c + 2 * t * c * c + 2 * 2 * t * c * i;
+        return embed + cfg.layers() * block;
     }
 
     private static List<RgbImage> images(Random random, int n) {
