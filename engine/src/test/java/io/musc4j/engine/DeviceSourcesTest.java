@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The code that runs a set (engine, models, batch) names no device of its own: every manager is
  * opened on the backbone's device or under a manager that is, so {@code Device.gpu(1)} is honoured
  * and no CPU-made array meets a GPU array. Devices are named only where the user's choice is
- * resolved, and no BF16 tensor is ever made (DJL crashes on them). {@link DeviceDisciplineTest}
+ * resolved, and bfloat16 is named only where the precision is defined and where arrays are converted to
+ * it inside libtorch ({@code vit.Casts}): DJL's own conversion to it ends the process. {@link DeviceDisciplineTest}
  * checks the same at run time for the default device; this covers what it cannot see on a CPU (an
  * explicit CPU manager is the same device there).
  */
@@ -30,17 +31,20 @@ class DeviceSourcesTest {
             Pattern.compile("newSubManager\\(\\s*Device\\."), "a sub-manager on a fixed device",
             Pattern.compile("Device\\.(cpu|gpu)\\("), "a fixed device",
             Pattern.compile("defaultDevice\\("), "DJL's default device",
-            Pattern.compile("DataType\\.BFLOAT16"), "a BF16 tensor");
+            Pattern.compile("DataType\\.BFLOAT16"), "bfloat16 (DJL cannot convert to it: see vit.Casts)");
 
     /**
      * Where a device may be named: the resolution of the user's device choice, and the manager that
      * anchors a TorchScript module (ScriptModule), which holds no tensor and runs on its inputs' device,
-     * and the measurement of the CPU's MSM product size, which is about the CPU alone.
+     * and the measurement of the CPU's MSM product size, which is about the CPU alone; bfloat16 where the
+     * precision is defined and in the one conversion to it that libtorch makes.
      */
     private static final Map<String, Pattern> ALLOWED = Map.of(
             "models/src/main/java/io/musc4j/models/BackboneOptions.java", Pattern.compile("Device\\.(cpu|gpu)\\("),
             "models/src/main/java/io/musc4j/models/script/ScriptModule.java", Pattern.compile("Device\\.(cpu|gpu)\\("),
-            "engine/src/main/java/io/musc4j/engine/msm/ProductSizing.java", Pattern.compile("Device\\.(cpu|gpu)\\("));
+            "engine/src/main/java/io/musc4j/engine/msm/ProductSizing.java", Pattern.compile("Device\\.(cpu|gpu)\\("),
+            "models/src/main/java/io/musc4j/models/Precision.java", Pattern.compile("DataType\\.BFLOAT16"),
+            "models/src/main/java/io/musc4j/models/vit/Casts.java", Pattern.compile("DataType\\.BFLOAT16"));
 
     @Test
     void noRunCodeNamesADeviceOrMakesBf16() throws IOException {
