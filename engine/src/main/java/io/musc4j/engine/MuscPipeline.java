@@ -35,7 +35,7 @@ import java.util.function.IntFunction;
  *       image features RsCIN uses;</li>
  *   <li><b>aggregation</b> ({@link Aggregator}: LNAMD or SNAMD): per tapped layer, feature sets
  *       (N, L, C), read a block of images at a time;</li>
- *   <li><b>patch scoring</b> ({@link PatchScorer}: full MSM, aligned MSM, or against a bank): per
+ *   <li><b>patch scoring</b> ({@link PatchScorer}: full MSM, aligned MSM; {@link HeldReferences}: against a bank): per
  *       {@link Pass} (layer, feature set), (N, L) float64 scores;</li>
  *   <li><b>averaging</b> ({@link #layerMeans}, {@link #patchMap}): the plain mean over layers per
  *       feature set, then over feature sets: the patch map (N, L);</li>

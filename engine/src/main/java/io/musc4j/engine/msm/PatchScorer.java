@@ -11,9 +11,9 @@ import ai.djl.ndarray.types.Shape;
  * The patch-scoring stage of MuSc: the (N, L, C) features of one {@link Pass} in, an anomaly score per
  * patch out, (N, L) float64. Each patch is scored by the MSM rule against reference images: per
  * reference image its nearest-patch distance, then the {@link MsmInterval} average of those distances.
- * Implementations differ in the references and in which patches they compare: {@link FullMsm} (the
- * other images of the set, every patch: the reference), {@link AlignedMsm} (the other images, a window
- * around the same grid position), or a bank of earlier images (the inspector's).
+ * Implementations differ in which patches they compare: {@link FullMsm} (the other images of the set,
+ * every patch: the reference) or {@link AlignedMsm} (the other images, a window around the same grid
+ * position). References held apart from the scored images (an inspector's bank) are {@link HeldReferences}.
  *
  * <p>The features are read through {@link FeatureChunks}, {@code chunkImages} images at a time, so a
  * scorer holds them at most once, in the form it compares (see {@link #plan}); it never needs them as
