@@ -78,8 +78,34 @@ public final class MuSc implements AutoCloseable {
      * up to its image scores on its own, and RsCIN then runs over all images).
      */
     public synchronized ScoredSet scoreSource(int count, FeatureExtractor.ImageSource source) throws IOException {
+        if (!plan.config().tiling().isOff()) {
+            throw new IllegalStateException("the configuration cuts images into tiles ("
+                    + plan.config().tiling().describe() + "): score them with scoreTiled");
+        }
         try (InUse u = inUse()) {
             return pipeline.scoreSource(extractor, count, source, plan.device());
+        }
+    }
+
+    /**
+     * Scores images read from files cut into tiles as the configuration's {@link MuscConfig#tiling()}
+     * says ({@link MuscPipeline#scoreTiled}): maps at each image's own size, stitched from its tiles'.
+     */
+    public TiledSet scoreTiled(List<Path> images) throws IOException {
+        List<Path> files = List.copyOf(images);
+        return scoreTiledSource(files.size(), i -> decoder.decode(files.get(i)));
+    }
+
+    /** {@link #scoreTiled} of decoded images at their own size. */
+    public TiledSet scoreTiledImages(List<RgbImage> images) throws IOException {
+        List<RgbImage> all = List.copyOf(images);
+        return scoreTiledSource(all.size(), all::get);
+    }
+
+    /** {@link #scoreTiled} of {@code count} images at their own size supplied one at a time. */
+    public synchronized TiledSet scoreTiledSource(int count, FeatureExtractor.ImageSource source) throws IOException {
+        try (InUse u = inUse()) {
+            return pipeline.scoreTiled(extractor, plan.config().tiling(), count, source, plan.device());
         }
     }
 

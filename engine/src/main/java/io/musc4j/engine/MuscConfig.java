@@ -11,6 +11,9 @@ import io.musc4j.engine.msm.MsmInterval;
 import io.musc4j.models.Precision;
 import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
+import io.musc4j.engine.tiles.TileOverlap;
+import io.musc4j.engine.tiles.TilePool;
+import io.musc4j.engine.tiles.Tiling;
 import io.musc4j.models.BackboneOptions.DeviceChoice;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +60,7 @@ public final class MuscConfig {
     private final long tokenBudgetBytes;
     private final Path spillDirectory;
     private final boolean keepLayerScores;
+    private final Tiling tiling;
 
     private MuscConfig(Builder b) {
         this.model = b.model;
@@ -75,6 +79,7 @@ public final class MuscConfig {
         this.tokenBudgetBytes = b.tokenBudgetBytes;
         this.spillDirectory = b.spillDirectory;
         this.keepLayerScores = b.keepLayerScores;
+        this.tiling = b.tiling;
     }
 
     /**
@@ -172,6 +177,11 @@ public final class MuscConfig {
         return keepLayerScores;
     }
 
+    /** How images are cut into tiles scored as images ({@link Tiling#NONE}: whole). */
+    public Tiling tiling() {
+        return tiling;
+    }
+
     /**
      * The canonical description: one line of JSON with the options that decide the numbers, in a fixed
      * order. Left out are where spilled tokens wait and when they spill (a spilled set scores like one
@@ -199,6 +209,15 @@ public final class MuscConfig {
         json.addProperty("device", device.toString());
         json.addProperty("precision", precision.name().toLowerCase(Locale.ROOT));
         json.addProperty("memory_budget_bytes", memoryBudgetBytes);
+        if (!tiling.isOff()) {
+            // only when on, so that the descriptions of untiled runs recorded before tiling stay as they were
+            JsonObject tiles = new JsonObject();
+            tiles.addProperty("grid", tiling.tileSize() > 0 ? "" : tiling.rows() + "x" + tiling.cols());
+            tiles.addProperty("size", tiling.tileSize());
+            tiles.addProperty("overlap", tiling.overlap().toString());
+            tiles.addProperty("pool", tiling.pool().toString());
+            json.add("tiles", tiles);
+        }
         return json;
     }
 
@@ -234,6 +253,14 @@ public final class MuscConfig {
             b.device(DeviceChoice.parse(j.get("device").getAsString()));
             b.precision(Precision.valueOf(j.get("precision").getAsString().toUpperCase(Locale.ROOT)));
             b.memoryBudgetBytes(j.get("memory_budget_bytes").getAsLong());
+            if (j.has("tiles")) {
+                JsonObject t = j.getAsJsonObject("tiles");
+                TileOverlap overlap = TileOverlap.parse(t.get("overlap").getAsString());
+                TilePool pool = TilePool.parse(t.get("pool").getAsString());
+                int side = t.get("size").getAsInt();
+                int[] grid = side > 0 ? null : Tiling.parseGrid(t.get("grid").getAsString());
+                b.tiling(side > 0 ? Tiling.ofSize(side, overlap, pool) : Tiling.grid(grid[0], grid[1], overlap, pool));
+            }
             return b.build();
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a configuration's description: " + e.getMessage(), e);
@@ -286,6 +313,7 @@ public final class MuscConfig {
         private long tokenBudgetBytes = 1L << 30;
         private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private boolean keepLayerScores;
+        private Tiling tiling = Tiling.NONE;
 
         private Builder() {
         }
@@ -307,6 +335,7 @@ public final class MuscConfig {
             tokenBudgetBytes = c.tokenBudgetBytes;
             spillDirectory = c.spillDirectory;
             keepLayerScores = c.keepLayerScores;
+            tiling = c.tiling;
         }
 
         /** A Hugging Face id {@code org/name[@revision]} (cache, then hub) or a model folder. */
@@ -466,6 +495,12 @@ public final class MuscConfig {
         /** Whether results keep the MSM scores of every (degree, layer) (default false). */
         public Builder keepLayerScores(boolean keep) {
             this.keepLayerScores = keep;
+            return this;
+        }
+
+        /** Cut each image into tiles scored as images (default {@link Tiling#NONE}: whole images). */
+        public Builder tiling(Tiling t) {
+            this.tiling = Objects.requireNonNull(t, "tiling");
             return this;
         }
 

@@ -19,6 +19,9 @@ import io.musc4j.engine.rscin.Rscin;
 import io.musc4j.engine.store.ResidentTokens;
 import io.musc4j.engine.store.SpilledTokens;
 import io.musc4j.engine.store.TokenStore;
+import io.musc4j.engine.tiles.TileGrid;
+import io.musc4j.engine.tiles.TilePool;
+import io.musc4j.engine.tiles.Tiling;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -162,6 +165,29 @@ public final class MuscPipeline {
      */
     public ScoredSet scoreSource(FeatureExtractor extractor, int count, FeatureExtractor.ImageSource source,
             Device device) throws IOException {
+        Unrescored set = scoreUpToRscin(extractor, count, source, device);
+        return set.scored(rescore(set.scores(), set.features()), device);
+    }
+
+    /**
+     * A set scored up to its image scores before RsCIN, with the image features RsCIN would read: what
+     * a tiled run gathers per tile set before it re-scores the images the tiles came from.
+     *
+     * @param parts per subset, what the pipeline computed for it
+     * @param subsets per subset, the indices of its images in the set
+     * @param scores (N) image scores before RsCIN
+     * @param features (N) image features, rows of D
+     */
+    record Unrescored(List<MuscResult> parts, int[][] subsets, double[] scores, float[][] features) {
+
+        ScoredSet scored(float[] rescored, Device device) {
+            return new ScoredSet(parts, subsets, scores, rescored, device);
+        }
+    }
+
+    /** {@link #scoreSource} up to its image scores before RsCIN. */
+    Unrescored scoreUpToRscin(FeatureExtractor extractor, int count, FeatureExtractor.ImageSource source,
+            Device device) throws IOException {
         if (count < 2) {
             throw new IllegalArgumentException("MuSc scores images against each other and needs at least 2, got "
                     + count);
@@ -215,7 +241,106 @@ public final class MuscPipeline {
             parts.add(result);
             done += subset.length;
         }
-        return new ScoredSet(parts, subsets, scores, rescore(scores, features), device);
+        return new Unrescored(parts, subsets, scores, features);
+    }
+
+    /**
+     * Every stage on {@code count} images cut into tiles ({@link Tiling}) that MuSc scores as images:
+     * each image is decoded once and its tiles, resized to S, are held (N·R·C·S²·3 bytes); the tile sets
+     * of {@link Tiling#pool()} run through {@link #scoreSource}'s stages up to their scores before RsCIN;
+     * each image's map is stitched from its tiles' maps at its own size ({@link TileGrid#stitch}), and its
+     * score before RsCIN is that map's maximum. RsCIN then runs over the N images, each image's feature
+     * the mean of its tiles' image features: one global descriptor of the whole image, as RsCIN compares
+     * whole images, which is the image's own feature where every tile is the same image.
+     *
+     * @param source the images at their own size
+     * @throws IllegalArgumentException with a one-line message when an image cannot take the grid, or
+     *     (pooled by position) gives another grid than the first image
+     */
+    public TiledSet scoreTiled(FeatureExtractor extractor, Tiling tiling, int count,
+            FeatureExtractor.ImageSource source, Device device) throws IOException {
+        if (count < 2 && tiling.pool() == TilePool.POSITION) {
+            throw new IllegalArgumentException("MuSc scores images against each other and needs at least 2, got "
+                    + count);
+        }
+        int size = config.imageSize();
+        List<TileGrid> grids = new ArrayList<>(count);
+        RgbImage[][] tiles = new RgbImage[count][];
+        for (int k = 0; k < count; k++) {
+            RgbImage image = source.image(k);
+            TileGrid grid;
+            try {
+                grid = tiling.grid(image.width(), image.height());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("image " + k + " (" + image.width() + "x" + image.height() + "): "
+                        + e.getMessage(), e);
+            }
+            if (tiling.pool() == TilePool.POSITION && k > 0
+                    && (grid.rows() != grids.get(0).rows() || grid.cols() != grids.get(0).cols())) {
+                throw new IllegalArgumentException("image " + k + " (" + image.width() + "x" + image.height()
+                        + ") is cut into " + grid.rows() + "x" + grid.cols() + " tiles, the first image into "
+                        + grids.get(0).rows() + "x" + grids.get(0).cols() + "; pooled by position every image needs"
+                        + " the same grid (give --tiles RxC, or --tile-pool all)");
+            }
+            grids.add(grid);
+            tiles[k] = new RgbImage[grid.count()];
+            for (int p = 0; p < grid.count(); p++) {
+                tiles[k][p] = extractor.preprocessing().resize(grid.crop(image, p), size);
+            }
+        }
+        int per = grids.get(0).count();
+        List<Unrescored> sets = new ArrayList<>();
+        if (tiling.pool() == TilePool.POSITION) {
+            for (int p = 0; p < per; p++) {
+                int position = p;
+                sets.add(scoreUpToRscin(extractor, count, k -> tiles[k][position], device));
+            }
+        } else {
+            int[] image = new int[Arrays.stream(tiles).mapToInt(t -> t.length).sum()];
+            int[] tile = new int[image.length];
+            for (int k = 0, t = 0; k < count; k++) {
+                for (int p = 0; p < tiles[k].length; p++, t++) {
+                    image[t] = k;
+                    tile[t] = p;
+                }
+            }
+            sets.add(scoreUpToRscin(extractor, image.length, t -> tiles[image[t]][tile[t]], device));
+        }
+        List<ScoredSet> scored = new ArrayList<>();
+        for (Unrescored set : sets) {
+            scored.add(set.scored(Rscin.unchanged(set.scores()), device));
+        }
+        TiledSet unscored = new TiledSet(tiling, grids, scored, size, new double[count], new float[count]);
+        double[] mapMax = new double[count];
+        float[][] features = new float[count][];
+        for (int k = 0, t = 0; k < count; k++) {
+            mapMax[k] = unscored.map(k).max();
+            for (int p = 0; p < grids.get(k).count(); p++, t++) {
+                float[] row = tiling.pool() == TilePool.ALL ? sets.get(0).features()[t] : sets.get(p).features()[k];
+                features[k] = features[k] == null ? new float[row.length] : features[k];
+                for (int d = 0; d < row.length; d++) {
+                    features[k][d] += row[d];
+                }
+            }
+            for (int d = 0; d < features[k].length; d++) {
+                features[k][d] /= grids.get(k).count();
+            }
+        }
+        return new TiledSet(tiling, grids, scored, size, mapMax, rescore(mapMax, features));
+    }
+
+    /**
+     * How scoring one tile set of a tiled run of N images uses memory on {@code device}: N tiles pooled by
+     * position, N·R·C pooled all together (the R·C of the first image's grid), shown before a run starts.
+     */
+    public MemoryPlan planTiled(FeatureExtractor extractor, Tiling tiling, int images, int tilesPerImage,
+            Device device) {
+        long set = tiling.pool() == TilePool.ALL ? (long) images * tilesPerImage : images;
+        long patches = (long) extractor.grid() * extractor.grid();
+        boolean resident = !MemoryPlan.spills(set, patches, extractor.channels(), extractor.layers(), Float.BYTES,
+                config.tokenBudgetBytes());
+        return MemoryPlan.of(set, patches, extractor.channels(), extractor.layers(), config, Float.BYTES, resident,
+                device);
     }
 
     /**
