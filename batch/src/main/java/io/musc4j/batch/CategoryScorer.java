@@ -9,6 +9,11 @@ import io.musc4j.datasets.Warnings;
 import io.musc4j.datasets.image.ImageReadException;
 import io.musc4j.datasets.image.MaskPreprocessor;
 import io.musc4j.engine.ScoredSet;
+import io.musc4j.engine.TiledSet;
+import io.musc4j.engine.tiles.TilePool;
+import io.musc4j.engine.tiles.Tiling;
+import io.musc4j.common.image.RgbImage;
+import io.musc4j.datasets.image.ImageIo;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.metrics.Metrics;
 import io.musc4j.engine.metrics.MetricsEvaluator;
@@ -86,9 +91,57 @@ public final class CategoryScorer {
         return new Scored(kept, decoded.sizes(), result, maps, masks, metrics, timings);
     }
 
+    /**
+     * What scoring a category cut into tiles produced.
+     *
+     * @param category the category without the images that could not be read
+     * @param sizes the images' own sizes, in sample order
+     * @param result scores, tile maps and each image's map stitched at its own size
+     * @param metrics image metrics when every image is labelled; the pixel metrics are not computed (NaN):
+     *     the reference defines them on S×S maps of whole images, which a tiled run does not have
+     * @param timingsMs wall milliseconds per stage: decode, musc, metrics
+     */
+    public record TiledScored(Category category, List<ImageSize> sizes, TiledSet result, Optional<Metrics> metrics,
+            Map<String, Long> timingsMs) {
+    }
+
+    /**
+     * Scores {@code category} with the tiling of {@code musc}'s configuration: each readable image is read
+     * once to learn its size and once more, at its own size, to be cut into tiles ({@link MuSc#scoreTiled}).
+     *
+     * @throws CategoryException as {@link #score}
+     */
+    public static TiledScored scoreTiled(MuSc musc, Category category, CategoryChecks checks, Warnings warnings,
+            java.util.function.Consumer<String> planned) throws IOException {
+        Map<String, Long> timings = new LinkedHashMap<>();
+        long clock = System.nanoTime();
+        // only the sizes are kept: the images are read again one at a time while they are cut
+        DecodedCategory decoded = Datasets.decode(category, img -> PLACEHOLDER, warnings);
+        checks.require(decoded.images().size());
+        clock = lap(timings, "decode", clock);
+        List<Sample> kept = decoded.category().samples();
+        Tiling tiling = musc.config().tiling();
+        ImageSize first = decoded.sizes().get(0);
+        int tiles = tiling.grid(first.width(), first.height()).count();
+        planned.accept(tiling.describe() + ", " + tiles + " tiles per " + first + " image, "
+                + (tiling.pool() == TilePool.ALL ? "1 set of " + (long) tiles * kept.size() + " tiles"
+                        : tiles + " sets of " + kept.size() + " tiles") + "; scoring each set: "
+                + musc.pipeline().planTiled(musc.extractor(), tiling, kept.size(), tiles, musc.device()).describe());
+        TiledSet result = musc.scoreTiledSource(kept.size(), k -> ImageIo.readRgb(kept.get(k).image()));
+        requireNumbers(result.mapMax(), result.scores(), decoded.category(), checks);
+        clock = lap(timings, "musc", clock);
+        Optional<Metrics> metrics = metrics(decoded.category(), result.scores(), null, null, 0);
+        lap(timings, "metrics", clock);
+        return new TiledScored(decoded.category(), decoded.sizes(), result, metrics, timings);
+    }
+
+    private static final RgbImage PLACEHOLDER = new RgbImage(1, 1, new byte[3]);
+
     private static void requireNumbers(ScoredSet result, Category category, CategoryChecks checks) {
-        double[] before = result.mapMax();
-        float[] after = result.scores();
+        requireNumbers(result.mapMax(), result.scores(), category, checks);
+    }
+
+    private static void requireNumbers(double[] before, float[] after, Category category, CategoryChecks checks) {
         for (int i = 0; i < before.length; i++) {
             if (!Double.isFinite(before[i])) {
                 throw new CategoryException(checks.notANumber(category.samples().get(i).relativePath(), true, before));

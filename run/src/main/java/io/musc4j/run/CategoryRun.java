@@ -23,6 +23,7 @@ import io.musc4j.datasets.output.ResultPaths;
 import io.musc4j.datasets.output.ScoreRow;
 import io.musc4j.datasets.output.ScoresCsv;
 import io.musc4j.engine.MuSc;
+import io.musc4j.engine.TiledSet;
 import io.musc4j.engine.inspect.PartRegions;
 import io.musc4j.engine.inspect.Region;
 import io.musc4j.engine.maps.ImageMap;
@@ -35,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -71,9 +73,19 @@ public final class CategoryRun {
      * @param scores final image scores (after RsCIN)
      * @param metrics the category's metrics, when it is labelled
      * @param timingsMs wall milliseconds per stage so far
+     * @param stitched a tiled run's map of image i at its own size, stitched from its tiles' maps (then
+     *     {@code maps} are every tile's S×S maps, which give the heatmaps' colour range); null when
+     *     whole images were scored
      */
     public record Scored(Category category, List<ImageSize> sizes, float[][] maps,
-            double[] scoresBeforeRscin, float[] scores, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
+            double[] scoresBeforeRscin, float[] scores, Optional<Metrics> metrics, Map<String, Long> timingsMs,
+            IntFunction<ImageMap> stitched) {
+
+        /** Whole images scored: {@code maps} are each image's S×S map. */
+        public Scored(Category category, List<ImageSize> sizes, float[][] maps, double[] scoresBeforeRscin,
+                float[] scores, Optional<Metrics> metrics, Map<String, Long> timingsMs) {
+            this(category, sizes, maps, scoresBeforeRscin, scores, metrics, timingsMs, null);
+        }
     }
 
     private final int size;
@@ -99,6 +111,19 @@ public final class CategoryRun {
      *     images, scores that are not numbers)
      */
     public CategorySummary run(Category category, Path folder, String fingerprint) throws IOException {
+        if (!musc.config().tiling().isOff()) {
+            CategoryScorer.TiledScored t = CategoryScorer.scoreTiled(musc, category, checks, warnings,
+                    plan -> System.err.println("musc: " + category.name() + ": tiles " + plan));
+            TiledSet r = t.result();
+            List<float[]> tiles = new ArrayList<>();
+            for (int i = 0; i < r.size(); i++) {
+                for (int p = 0; p < r.grid(i).count(); p++) {
+                    tiles.add(r.tileMap(i, p));
+                }
+            }
+            return write(category, new Scored(t.category(), t.sizes(), tiles.toArray(float[][]::new), r.mapMax(),
+                    r.scores(), t.metrics(), t.timingsMs(), r::map), folder, fingerprint);
+        }
         CategoryScorer.Scored s = CategoryScorer.score(musc, category, format, checks, warnings);
         return write(category, new Scored(s.category(), s.sizes(), s.maps(),
                 s.result().mapMax(), s.result().scores(), s.metrics(), s.timingsMs()), folder, fingerprint);
@@ -127,8 +152,11 @@ public final class CategoryRun {
         // every task ends before a failure is reported, so none writes into a folder being removed
         IntStream.range(0, samples.size()).parallel().forEach(i -> {
             try {
-                files[i] = writeFiles(folder, keys.get(i), i, samples.get(i), scored.sizes().get(i), maps[i], whole,
-                        decision);
+                ImageMap full = scored.stitched() != null ? scored.stitched().apply(i)
+                        : ImageMap.fromNetwork(maps[i], size, scored.sizes().get(i).width(),
+                                scored.sizes().get(i).height());
+                files[i] = writeFiles(folder, keys.get(i), i, samples.get(i), scored.sizes().get(i),
+                        scored.stitched() != null ? null : maps[i], full, whole, decision);
             } catch (UncheckedIOException e) {
                 failed[i] = e.getCause();
             }
@@ -176,14 +204,14 @@ public final class CategoryRun {
 
     /**
      * Writes one image's raw map, heatmap and predicted mask as {@link #outputs} asks, from its map read
-     * back to the image's own size. Its regions are an anomalous part's (always listed), a normal part's
+     * back to the image's own size ({@code map}: the S×S map, null for a tiled run whose {@code full} map
+     * was stitched). Its regions are an anomalous part's (always listed), a normal part's
      * only with --save-masks (listed and in its mask); the heatmap outlines an anomalous part's alone, as
      * the report says.
      */
     private SampleFiles writeFiles(Path folder, String key, int i, Sample s, ImageSize own, float[] map,
-            HeatmapNorm whole, CategoryDecision decision) {
+            ImageMap full, HeatmapNorm whole, CategoryDecision decision) {
         try {
-            ImageMap full = ImageMap.fromNetwork(map, size, own.width(), own.height());
             if (outputs.saveMaps() == RunCommand.SavedMaps.network) {
                 RawMaps.write(ResultPaths.map(folder, key), map, size, size);
             } else if (outputs.saveMaps() == RunCommand.SavedMaps.original) {
@@ -196,7 +224,7 @@ public final class CategoryRun {
             String heatmap = null;
             if (outputs.heatmaps() != RunCommand.HeatmapMode.none) {
                 // the network map's range: reading it back cannot leave it, so colours mean the same at any size
-                HeatmapNorm norm = whole != null ? whole : HeatmapNorm.of(map);
+                HeatmapNorm norm = whole != null ? whole : HeatmapNorm.of(map != null ? map : full.values());
                 Path file = ResultPaths.heatmap(folder, key);
                 Heatmaps.write(file, ImageIo.readRgb(s.image()), full.values(), full.width(), full.height(), norm,
                         truth(s, own), decision.verdicts().anomalous(i) ? pixels : null, decision.pixelThreshold());

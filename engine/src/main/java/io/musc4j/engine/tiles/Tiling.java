@@ -39,6 +39,9 @@ public record Tiling(int rows, int cols, int tileSize, TileOverlap overlap, Tile
 
     /** Tiles of {@code side} pixels (fewer where the image is smaller), the grid derived per image. */
     public static Tiling ofSize(int side, TileOverlap overlap, TilePool pool) {
+        if (side < 1) {
+            throw new IllegalArgumentException("tile size must be positive, got " + side);
+        }
         return new Tiling(0, 0, side, overlap, pool);
     }
 
