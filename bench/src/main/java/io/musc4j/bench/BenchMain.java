@@ -147,5 +147,8 @@ public final class BenchMain implements Runnable {
             new PlainMain("options", "Aligned MSM and SNAMD: speed and effect on the fixtures: [all|speed|fixtures]"
                     + " [rounds]", OptionsBench::main),
             new PlainMain("scale", "Memory at scale: peak RSS vs the MemoryPlan: key=value ... (see ScaleBench)",
-                    ScaleBench::main));
+                    ScaleBench::main),
+            new PlainMain("tiles", "Tiled runs of large images, both pools: per-image time, peak RSS vs the plan, "
+                    + "and a planted 12 px defect found tiled and not untiled: key=value ... (see TilesBench)",
+                    TilesBench::main));
 }

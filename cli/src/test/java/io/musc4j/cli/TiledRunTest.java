@@ -104,18 +104,34 @@ class TiledRunTest {
         assertEquals("2x2", config.getAsJsonObject("tiles").get("grid").getAsString());
         BufferedImage mask = ImageIO.read(out.resolve("brick/masks/color/000.png").toFile());
         assertEquals(448, mask.getWidth());
+        assertTrue(blackOnTheSeam() < 0.1, "no tile outlines unless asked");
+    }
+
+    /**
+     * The share of black pixels in the heatmap panel of good/000 along the overlay's column 224, the first of
+     * the right-hand tiles: the panel is the image (448 px), a 4 px gap, then the overlay.
+     */
+    private static double blackOnTheSeam() throws IOException {
+        BufferedImage panel = ImageIO.read(out.resolve("brick/heatmaps/good/000.png").toFile());
+        int black = 0;
+        for (int y = 0; y < 448; y++) {
+            black += (panel.getRGB(448 + 4 + 224, y) & 0xFFFFFF) == 0 ? 1 : 0;
+        }
+        return black / 448.0;
     }
 
     @Test
     @Order(2)
-    void resumeComparesTheTileOptions() {
+    void resumeComparesTheTileOptions() throws IOException {
         Cli.Outcome same = run("--resume");
         assertEquals(0, same.code(), same::toString);
         assertTrue(same.err().contains("brick: complete results found, skipped (--resume)"), same.err());
-        Cli.Outcome other = run("--resume", "--tile-pool", "all");
+        Cli.Outcome other = run("--resume", "--tile-pool", "all", "--draw-tiles");
         assertEquals(0, other.code(), other::toString);
         assertTrue(!other.err().contains("skipped (--resume)"), other.err());
         assertTrue(other.err().contains("1 set of 72 tiles"), other.err());
+        // outlined tiles: black down the seam, but where a region's outline is drawn over it
+        assertTrue(blackOnTheSeam() > 0.9, "tile outlines drawn on demand: " + blackOnTheSeam());
     }
 
     @Test
@@ -129,5 +145,8 @@ class TiledRunTest {
         assertEquals("musc: --tile-pool: tile pool must be position or all, got 'rows'",
                 Cli.refused(Cli.musc("run", "--data", data, "--format", "mvtec", "--model", Cli.DINOV2, "--out",
                         tmp.resolve("o2"), "--tiles", "2x2", "--tile-pool", "rows")));
+        assertEquals("musc: --draw-tiles needs --tiles RxC or --tile-size PX",
+                Cli.refused(Cli.musc("run", "--data", data, "--format", "mvtec", "--model", Cli.DINOV2, "--out",
+                        tmp.resolve("o2"), "--draw-tiles")));
     }
 }

@@ -140,6 +140,33 @@ class WritersTest {
     }
 
     @Test
+    void tileOutlinesAreBlackOnTheOverlayAndNothingElseChanges() throws Exception {
+        Category c = brick();
+        float[] maps = Npy.read(RUN.resolve("pixel_maps.npy")).toFloats();
+        RgbImage img = ImageIo.readRgb(c.samples().get(15).image());
+        float[] m = map(maps, 15);
+        HeatmapNorm norm = HeatmapNorm.of(m);
+        int h = S / 2;
+        // a 2x2 grid without overlap: outlines on rows and columns 0, h-1, h and S-1 of the overlay
+        int[][] tiles = {{0, 0, h, h}, {h, 0, S, h}, {0, h, h, S}, {h, h, S, S}};
+        RgbImage plain = Heatmaps.panel(img, m, S, S, norm, null, null, Double.NaN);
+        RgbImage gridded = Heatmaps.panel(img, m, S, S, norm, null, null, Double.NaN, tiles);
+        int w = plain.width();
+        java.util.Set<Integer> edges = java.util.Set.of(0, h - 1, h, S - 1);
+        for (int y = 0; y < S; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean onOverlay = x >= S + 4 && x < 2 * S + 4;
+                boolean edge = onOverlay && (edges.contains(x - S - 4) || edges.contains(y));
+                for (int ch = 0; ch < 3; ch++) {
+                    int at = 3 * (y * w + x) + ch;
+                    assertEquals(edge ? 0 : plain.pixels()[at] & 0xFF, gridded.pixels()[at] & 0xFF,
+                            "(" + x + ", " + y + ") channel " + ch);
+                }
+            }
+        }
+    }
+
+    @Test
     void heatmapPanelShowsThePlainPartBesideTheOverlayAndAColourBar() throws Exception {
         Category c = brick();
         float[] maps = Npy.read(RUN.resolve("pixel_maps.npy")).toFloats();

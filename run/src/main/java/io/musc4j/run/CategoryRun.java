@@ -24,6 +24,7 @@ import io.musc4j.datasets.output.ScoreRow;
 import io.musc4j.datasets.output.ScoresCsv;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.TiledSet;
+import io.musc4j.engine.tiles.TileGrid;
 import io.musc4j.engine.inspect.PartRegions;
 import io.musc4j.engine.inspect.Region;
 import io.musc4j.engine.maps.ImageMap;
@@ -36,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -58,9 +58,10 @@ public final class CategoryRun {
      * @param saveMasks      binary masks at the pixel threshold, and their regions
      * @param threshold      the image threshold rule, on map_max
      * @param pixelThreshold the pixel threshold rule, on map_max; null: the image threshold itself
+     * @param drawTiles      a tiled run's heatmaps outline each image's tiles
      */
     record Outputs(RunCommand.HeatmapMode heatmaps, RunCommand.SavedMaps saveMaps, boolean saveMasks,
-                   ThresholdRule threshold, ThresholdRule pixelThreshold) {
+                   ThresholdRule threshold, ThresholdRule pixelThreshold, boolean drawTiles) {
     }
 
     /**
@@ -73,13 +74,13 @@ public final class CategoryRun {
      * @param scores final image scores (after RsCIN)
      * @param metrics the category's metrics, when it is labelled
      * @param timingsMs wall milliseconds per stage so far
-     * @param stitched a tiled run's map of image i at its own size, stitched from its tiles' maps (then
-     *     {@code maps} are every tile's S×S maps, which give the heatmaps' colour range); null when
-     *     whole images were scored
+     * @param tiled a tiled run's result, which stitches each image's map at its own size from its tiles'
+     *     maps and knows its tile grid (then {@code maps} are every tile's S×S maps, which give the
+     *     heatmaps' colour range); null when whole images were scored
      */
     public record Scored(Category category, List<ImageSize> sizes, float[][] maps,
             double[] scoresBeforeRscin, float[] scores, Optional<Metrics> metrics, Map<String, Long> timingsMs,
-            IntFunction<ImageMap> stitched) {
+            TiledSet tiled) {
 
         /** Whole images scored: {@code maps} are each image's S×S map. */
         public Scored(Category category, List<ImageSize> sizes, float[][] maps, double[] scoresBeforeRscin,
@@ -122,7 +123,7 @@ public final class CategoryRun {
                 }
             }
             return write(category, new Scored(t.category(), t.sizes(), tiles.toArray(float[][]::new), r.mapMax(),
-                    r.scores(), t.metrics(), t.timingsMs(), r::map), folder, fingerprint);
+                    r.scores(), t.metrics(), t.timingsMs(), r), folder, fingerprint);
         }
         CategoryScorer.Scored s = CategoryScorer.score(musc, category, format, checks, warnings);
         return write(category, new Scored(s.category(), s.sizes(), s.maps(),
@@ -152,11 +153,13 @@ public final class CategoryRun {
         // every task ends before a failure is reported, so none writes into a folder being removed
         IntStream.range(0, samples.size()).parallel().forEach(i -> {
             try {
-                ImageMap full = scored.stitched() != null ? scored.stitched().apply(i)
+                TiledSet tiled = scored.tiled();
+                ImageMap full = tiled != null ? tiled.map(i)
                         : ImageMap.fromNetwork(maps[i], size, scored.sizes().get(i).width(),
                                 scored.sizes().get(i).height());
+                int[][] tiles = tiled != null && outputs.drawTiles() ? outlines(tiled.grid(i)) : null;
                 files[i] = writeFiles(folder, keys.get(i), i, samples.get(i), scored.sizes().get(i),
-                        scored.stitched() != null ? null : maps[i], full, whole, decision);
+                        tiled != null ? null : maps[i], full, tiles, whole, decision);
             } catch (UncheckedIOException e) {
                 failed[i] = e.getCause();
             }
@@ -198,6 +201,15 @@ public final class CategoryRun {
         return summary;
     }
 
+    /** Each tile's rectangle {x0, y0, x1, y1} (ends exclusive) in image pixels, for the heatmap's outlines. */
+    private static int[][] outlines(TileGrid grid) {
+        int[][] boxes = new int[grid.count()][];
+        for (int k = 0; k < boxes.length; k++) {
+            boxes[k] = new int[] {grid.x(k), grid.y(k), grid.x(k) + grid.tileWidth(), grid.y(k) + grid.tileHeight()};
+        }
+        return boxes;
+    }
+
     /** The files written for one image, relative to the category folder; null where not asked for. */
     private record SampleFiles(String heatmap, String mask, List<CategorySummary.Box> regions) {
     }
@@ -210,7 +222,7 @@ public final class CategoryRun {
      * the report says.
      */
     private SampleFiles writeFiles(Path folder, String key, int i, Sample s, ImageSize own, float[] map,
-            ImageMap full, HeatmapNorm whole, CategoryDecision decision) {
+            ImageMap full, int[][] tiles, HeatmapNorm whole, CategoryDecision decision) {
         try {
             if (outputs.saveMaps() == RunCommand.SavedMaps.network) {
                 RawMaps.write(ResultPaths.map(folder, key), map, size, size);
@@ -227,7 +239,8 @@ public final class CategoryRun {
                 HeatmapNorm norm = whole != null ? whole : HeatmapNorm.of(map != null ? map : full.values());
                 Path file = ResultPaths.heatmap(folder, key);
                 Heatmaps.write(file, ImageIo.readRgb(s.image()), full.values(), full.width(), full.height(), norm,
-                        truth(s, own), decision.verdicts().anomalous(i) ? pixels : null, decision.pixelThreshold());
+                        truth(s, own), decision.verdicts().anomalous(i) ? pixels : null, decision.pixelThreshold(),
+                        tiles);
                 heatmap = relative(folder, file);
             }
             List<CategorySummary.Box> regions = new ArrayList<>();

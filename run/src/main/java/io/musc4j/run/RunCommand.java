@@ -180,6 +180,10 @@ public final class RunCommand implements Callable<Integer> {
             + "(textures, parts in any position; cost (R*C*N)^2) (default: position).")
     String tilePool;
 
+    @Option(names = "--draw-tiles", description = "With --tiles or --tile-size: outline each image's tiles in black "
+            + "on its heatmap (and so in the report).")
+    boolean drawTiles;
+
     @Option(names = "--resume", description = "Skip categories whose results in OUT are complete and were computed with the "
                     + "same options from the same image files (paths, sizes, modification times).")
     boolean resume;

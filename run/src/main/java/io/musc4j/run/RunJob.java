@@ -191,7 +191,13 @@ public final class RunJob {
         ThresholdRule threshold = option("--threshold", () -> ThresholdRule.parse(o.threshold));
         ThresholdRule pixel = o.pixelThreshold == null ? null
                 : option("--pixel-threshold", () -> ThresholdRule.parse(o.pixelThreshold));
-        return new CategoryRun.Outputs(o.heatmaps, o.saveMaps, o.saveMasks, threshold, pixel);
+        if (o.drawTiles && o.tiles == null && o.tileSize == null) {
+            throw new IllegalArgumentException("--draw-tiles needs --tiles RxC or --tile-size PX");
+        }
+        if (o.drawTiles && o.heatmaps == RunCommand.HeatmapMode.none) {
+            throw new IllegalArgumentException("--draw-tiles draws on the heatmaps; --heatmaps none draws none");
+        }
+        return new CategoryRun.Outputs(o.heatmaps, o.saveMaps, o.saveMasks, threshold, pixel, o.drawTiles);
     }
 
     /** The dataset layout of {@code --format}. */
@@ -354,6 +360,10 @@ public final class RunJob {
         c.addProperty("heatmaps", o.heatmaps.name());
         c.addProperty("save_maps", o.saveMaps.name());
         c.addProperty("save_masks", o.saveMasks);
+        if (o.drawTiles) {
+            // only when asked, so that the descriptions of runs recorded before it stay as they were
+            c.addProperty("draw_tiles", true);
+        }
         c.addProperty("rule", outputs.threshold().canonical());
         c.addProperty("pixel_rule", outputs.pixelThreshold() == null ? "image" : outputs.pixelThreshold().canonical());
         return c;

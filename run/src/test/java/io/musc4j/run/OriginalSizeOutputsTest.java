@@ -99,8 +99,8 @@ class OriginalSizeOutputsTest {
     private static CategorySummary write(Path out, RunCommand.SavedMaps saveMaps, ThresholdRule pixelRule)
             throws IOException {
         CategoryRun run = new CategoryRun(S, DatasetFormat.FOLDER, new CategoryRun.Outputs(RunCommand.HeatmapMode.whole,
-                saveMaps, true, ThresholdRule.parse("fixed:0.5"), pixelRule), CategoryChecks.none("m"), new Warnings(),
-                null);
+                saveMaps, true, ThresholdRule.parse("fixed:0.5"), pixelRule, false), CategoryChecks.none("m"),
+                new Warnings(), null);
         return run.write(category, new CategoryRun.Scored(category, sizes, maps, new double[] {0.2, 1, 1},
                 new float[] {0, 1, 1}, Optional.empty(), Map.of()), out, "fingerprint");
     }

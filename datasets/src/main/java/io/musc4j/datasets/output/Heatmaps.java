@@ -27,7 +27,8 @@ import org.opencv.imgproc.Imgproc;
  * outlined in white when a mask exists and the predicted regions outlined in magenta. {@link #panel}
  * puts the plain image beside that overlay, so the part stays visible, and adds a colour bar labelled
  * with the scale's ends and the pixel threshold ("pixel thr"):
- * {@code [image W×H] [overlay W×H] [bar]}, H rows high.
+ * {@code [image W×H] [overlay W×H] [bar]}, H rows high. A tiled run may ask for its tiles' outlines on the
+ * overlay (black, under the regions' outlines), so a reader sees which tile saw what.
  */
 public final class Heatmaps {
 
@@ -38,6 +39,8 @@ public final class Heatmaps {
     private static final Scalar INK = new Scalar(40, 40, 40);
     /** Predicted regions' outline (RGB): magenta, unlike any JET colour and the white ground truth. */
     private static final Scalar PREDICTED = new Scalar(255, 0, 255);
+    /** Tile outlines (RGB): black, which no half-and-half blend of a JET colour with an image gives. */
+    private static final Scalar TILE = new Scalar(0, 0, 0);
 
     private Heatmaps() {
     }
@@ -54,7 +57,7 @@ public final class Heatmaps {
                                    byte[] mask) {
         OpenCv.load();
         Mat rgb = fit(image, width, height);
-        Mat out = overlay(rgb, map, width, height, norm, mask, null);
+        Mat out = overlay(rgb, map, width, height, norm, mask, null, null);
         RgbImage result = toImage(out);
         rgb.release();
         out.release();
@@ -68,6 +71,15 @@ public final class Heatmaps {
      */
     public static RgbImage panel(RgbImage image, float[] map, int width, int height, HeatmapNorm norm, byte[] mask,
                                  byte[] predicted, double threshold) {
+        return panel(image, map, width, height, norm, mask, predicted, threshold, null);
+    }
+
+    /**
+     * {@link #panel} with the outlines of {@code tiles} on the overlay: each {@code {x0, y0, x1, y1}} in map
+     * pixels, the ends exclusive; null for none.
+     */
+    public static RgbImage panel(RgbImage image, float[] map, int width, int height, HeatmapNorm norm, byte[] mask,
+                                 byte[] predicted, double threshold, int[][] tiles) {
         OpenCv.load();
         int size = height;
         double scale = Math.max(0.3, size / 600.0);
@@ -81,7 +93,7 @@ public final class Heatmaps {
         int barX = 2 * width + 2 * GAP;
         Mat canvas = new Mat(size, barX + BAR + GAP + textW + 2, CvType.CV_8UC3, WHITE);
         Mat rgb = fit(image, width, height);
-        Mat over = overlay(rgb, map, width, height, norm, mask, predicted);
+        Mat over = overlay(rgb, map, width, height, norm, mask, predicted, tiles);
         rgb.copyTo(canvas.submat(new Rect(0, 0, width, height)));
         over.copyTo(canvas.submat(new Rect(width + GAP, 0, width, height)));
         Mat bar = colourBar(size);
@@ -112,7 +124,14 @@ public final class Heatmaps {
      */
     public static void write(Path file, RgbImage image, float[] map, int width, int height, HeatmapNorm norm,
                              byte[] mask, byte[] predicted, double threshold) throws IOException {
-        AtomicFiles.write(file, png(panel(image, map, width, height, norm, mask, predicted, threshold)));
+        write(file, image, map, width, height, norm, mask, predicted, threshold, null);
+    }
+
+    /** {@link #write} with the tiles' outlines ({@link #panel(RgbImage, float[], int, int, HeatmapNorm, byte[],
+     *  byte[], double, int[][])}). */
+    public static void write(Path file, RgbImage image, float[] map, int width, int height, HeatmapNorm norm,
+                             byte[] mask, byte[] predicted, double threshold, int[][] tiles) throws IOException {
+        AtomicFiles.write(file, png(panel(image, map, width, height, norm, mask, predicted, threshold, tiles)));
     }
 
     /** Encodes an RGB image as PNG. */
@@ -166,7 +185,7 @@ public final class Heatmaps {
     }
 
     private static Mat overlay(Mat rgb, float[] map, int width, int height, HeatmapNorm norm, byte[] mask,
-                               byte[] predicted) {
+                               byte[] predicted, int[][] tiles) {
         if (map.length != width * height) {
             throw new IllegalArgumentException("map of " + map.length + " values is not " + width + "x" + height);
         }
@@ -181,6 +200,11 @@ public final class Heatmaps {
         Core.addWeighted(jet, MAP_WEIGHT, rgb, 1 - MAP_WEIGHT, 0, out);
         // outlines drawn in picture pixels: thicker on a large picture, so they stay visible in its thumbnail
         int line = Math.max(1, Math.min(width, height) / 300);
+        if (tiles != null) {
+            for (int[] t : tiles) {
+                Imgproc.rectangle(out, new Point(t[0], t[1]), new Point(t[2] - 1, t[3] - 1), TILE, line);
+            }
+        }
         if (predicted != null) {
             drawContour(out, predicted, width, height, PREDICTED, 2 * line);
         }

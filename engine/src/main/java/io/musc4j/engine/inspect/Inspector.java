@@ -37,7 +37,8 @@ import java.util.Objects;
  * the default [0, 0.3]); then the pipeline's mean over layers and over degrees gives the patch map,
  * upsampled (bilinear, align corners) to the S×S pixel map whose maximum is the score. These are
  * exactly the numbers {@link MuSc#scoreImages} gives that part (score before RsCIN, and its map) when
- * scored together with those M parts. Full MSM only: a MuSc instance with aligned scoring is refused. Then the part joins the bank, evicting the oldest when the bank holds
+ * scored together with those M parts. Full MSM only: a MuSc instance with aligned scoring is refused,
+ * and so is one that cuts images into tiles. Then the part joins the bank, evicting the oldest when the bank holds
  * M. Backbone, image size, layers, degrees, interval and batch size are those of the {@link MuSc}
  * instance the inspector is built on. The images of one {@link #inspect(List)} call are all scored
  * against the bank as it stood when the call began (not against each other), then admitted in order.
@@ -113,6 +114,12 @@ public final class Inspector implements AutoCloseable {
         this.device = b.musc.device();
         this.config = b.musc.config();
         this.model = config.model() != null ? config.model() : "(a loaded " + b.musc.backboneSpec().profile() + ")";
+        if (!config.tiling().isOff()) {
+            // a tiled part needs a bank per tile position and one verdict over its stitched map: not built
+            throw new IllegalArgumentException("the inspector scores whole parts against one bank; a MuSc instance"
+                    + " that cuts images into tiles (" + config.tiling().describe() + ") is refused: build the"
+                    + " inspector on one without tiling");
+        }
         if (config.scoring().isAligned()) {
             throw new IllegalArgumentException("the inspector scores against its bank with full MSM; scoring "
                     + config.scoring() + " is not available against a bank");

@@ -161,4 +161,20 @@ class InspectorFailsClosedTest {
         assertEquals("the MuSc instance is closed", after.getMessage());
         inspector.close();
     }
+
+    /** A tiled part would need a bank per tile position: refused in one line rather than scored whole. */
+    @Test
+    void aTiledMuScIsRefused() throws IOException {
+        io.musc4j.engine.MuscConfig tiled = io.musc4j.engine.MuscConfig.builder()
+                .model(PARITY.resolve("models/dinov2-tiny").toString()).imageSize(112).layers(1, 3)
+                .tiling(io.musc4j.engine.tiles.Tiling.grid(2, 2, io.musc4j.engine.tiles.TileOverlap.NONE,
+                        io.musc4j.engine.tiles.TilePool.POSITION)).build();
+        try (MuSc musc = MuSc.builder().config(tiled).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Inspector.builder(musc).bankSize(4).warmUp(2).build());
+            assertEquals("the inspector scores whole parts against one bank; a MuSc instance that cuts images into"
+                    + " tiles (2x2 overlap 0px pool position) is refused: build the inspector on one without tiling",
+                    e.getMessage());
+        }
+    }
 }
