@@ -2,6 +2,7 @@ package io.musc4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.musc4j.run.OneLineErrors;
@@ -118,6 +119,42 @@ class SparkRunTest {
         for (String f : List.of("run.json", "metrics.json", "metrics.md", "report.html")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
+    }
+
+    /** musc run's arguments for brick cut into 2x2 tiles, the stitched maps saved at each image's size. */
+    private static List<String> tiled(Path out) {
+        return new ArrayList<>(List.of("--data", DATA.toString(), "--format", "mvtec", "--category", "brick",
+                "--model", model("dinov2-tiny").toString(), "--out", out.toString(), "--image-size", "112",
+                "--tiles", "2x2", "--tile-overlap", "16", "--save-maps", "original", "--heatmaps", "none"));
+    }
+
+    /** Categories mode runs a tiled category as musc run does: the same scores and stitched maps. */
+    @Test
+    void categoriesModeTilesAsThePlainRun() throws Exception {
+        Path plain = tmp.resolve("plain-tiled");
+        int code = new CommandLine(new RunCommand()).setExecutionExceptionHandler(new OneLineErrors())
+                .execute(tiled(plain).toArray(String[]::new));
+        assertEquals(0, code, "plain tiled run");
+        Path out = tmp.resolve("categories-tiled");
+        List<String> args = tiled(out);
+        args.addAll(List.of("--spark-mode", "categories"));
+        SparkOptions.Parsed p = SparkOptions.parse(args);
+        assertEquals(0, new SparkRun(sc, p.options(), p.runArgs()).execute());
+        double scores = Outputs.scoreDifference(plain.resolve("brick"), out.resolve("brick"));
+        double maps = Outputs.mapDifference(plain.resolve("brick"), out.resolve("brick"));
+        assertTrue(scores <= TOLERANCE, "scores differ by " + scores);
+        assertTrue(maps <= TOLERANCE, "maps differ by " + maps);
+    }
+
+    @Test
+    void splitModeRefusesTiles() {
+        List<String> args = tiled(tmp.resolve("split-tiled"));
+        args.addAll(List.of("--spark-mode", "split"));
+        SparkOptions.Parsed p = SparkOptions.parse(args);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SparkRun(sc, p.options(), p.runArgs()).execute());
+        assertEquals("--spark-mode split scores whole images read at the image size, and --tiles/--tile-size cut"
+                + " each image at its own size; use --spark-mode categories with tiles", e.getMessage());
     }
 
     @Test
