@@ -38,7 +38,7 @@ import java.util.Objects;
  * upsampled (bilinear, align corners) to the S×S pixel map whose maximum is the score. These are
  * exactly the numbers {@link MuSc#scoreImages} gives that part (score before RsCIN, and its map) when
  * scored together with those M parts. Full MSM only: a MuSc instance with aligned scoring is refused,
- * and so is one that cuts images into tiles. Then the part joins the bank, evicting the oldest when the bank holds
+ * and one that cuts images into tiles takes a {@link TiledInspector} ({@link Builder#buildTiled}). Then the part joins the bank, evicting the oldest when the bank holds
  * M. Backbone, image size, layers, degrees, interval and batch size are those of the {@link MuSc}
  * instance the inspector is built on. The images of one {@link #inspect(List)} call are all scored
  * against the bank as it stood when the call began (not against each other), then admitted in order.
@@ -107,18 +107,17 @@ public final class Inspector implements AutoCloseable {
     private long inspected;
     private boolean closed;
 
-    private Inspector(Builder b) {
+    private Inspector(Builder b, boolean tile) {
         this.musc = b.musc;
         this.extractor = b.musc.extractor();
         this.decoder = b.musc.imageDecoder();
         this.device = b.musc.device();
         this.config = b.musc.config();
         this.model = config.model() != null ? config.model() : "(a loaded " + b.musc.backboneSpec().profile() + ")";
-        if (!config.tiling().isOff()) {
-            // a tiled part needs a bank per tile position and one verdict over its stitched map: not built
-            throw new IllegalArgumentException("the inspector scores whole parts against one bank; a MuSc instance"
-                    + " that cuts images into tiles (" + config.tiling().describe() + ") is refused: build the"
-                    + " inspector on one without tiling");
+        if (!tile && !config.tiling().isOff()) {
+            throw new IllegalArgumentException("the inspector scores whole parts against one bank; for a MuSc instance"
+                    + " that cuts images into tiles (" + config.tiling().describe() + ") build a TiledInspector"
+                    + " (Inspector.builder(musc).buildTiled())");
         }
         if (config.scoring().isAligned()) {
             throw new IllegalArgumentException("the inspector scores against its bank with full MSM; scoring "
@@ -524,7 +523,23 @@ public final class Inspector implements AutoCloseable {
 
         /** Builds the inspector; its bank is empty. */
         public Inspector build() {
-            return new Inspector(this);
+            return new Inspector(this, false);
+        }
+
+        /**
+         * Builds the inspector of parts cut into tiles as the MuSc instance's tiling says, pooled by
+         * position: one inspector of these options per tile position, made at the first part.
+         *
+         * @throws IllegalArgumentException when the MuSc instance does not tile, or pools all tiles
+         */
+        public TiledInspector buildTiled() {
+            io.musc4j.engine.tiles.Tiling tiling = musc.config().tiling();
+            if (tiling.isOff() || tiling.pool() != io.musc4j.engine.tiles.TilePool.POSITION) {
+                throw new IllegalArgumentException("a tiled inspector needs a MuSc instance that tiles, pooled by"
+                        + " position; its tiling is " + tiling.describe());
+            }
+            new Inspector(this, true).close(); // the options are checked now, not at the first part
+            return new TiledInspector(tiling, musc.imageSize(), () -> new Inspector(this, true));
         }
     }
 }

@@ -162,7 +162,7 @@ class InspectorFailsClosedTest {
         inspector.close();
     }
 
-    /** A tiled part would need a bank per tile position: refused in one line rather than scored whole. */
+    /** A tiled part needs a bank per tile position (a TiledInspector): refused in one line rather than scored whole. */
     @Test
     void aTiledMuScIsRefused() throws IOException {
         io.musc4j.engine.MuscConfig tiled = io.musc4j.engine.MuscConfig.builder()
@@ -172,9 +172,9 @@ class InspectorFailsClosedTest {
         try (MuSc musc = MuSc.builder().config(tiled).build()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Inspector.builder(musc).bankSize(4).warmUp(2).build());
-            assertEquals("the inspector scores whole parts against one bank; a MuSc instance that cuts images into"
-                    + " tiles (2x2 overlap 0px pool position) is refused: build the inspector on one without tiling",
-                    e.getMessage());
+            assertEquals("the inspector scores whole parts against one bank; for a MuSc instance that cuts images"
+                    + " into tiles (2x2 overlap 0px pool position) build a TiledInspector"
+                    + " (Inspector.builder(musc).buildTiled())", e.getMessage());
         }
     }
 }
