@@ -78,7 +78,7 @@ final class SplitJob {
     }
 
     /** Scores {@code category} (read from the driver's local copy) and publishes its folder. */
-    CategorySummary run(Category category, Path localOut) throws IOException {
+    CategorySummary run(Category category, Path localOut, OutputLocation output) throws IOException {
         Map<String, Long> timings = new LinkedHashMap<>();
         long clock = System.nanoTime();
         int size = musc.imageSize();
@@ -115,7 +115,7 @@ final class SplitJob {
             CategorySummary summary = job.categoryRun(musc, warnings).write(category, new CategoryRun.Scored(kept,
                     decoded.sizes(), f.maps(), f.scoresBeforeRscin(), f.scores(), metrics, timings), folder,
                     context.fingerprint());
-            context.storage().publish(folder, new org.apache.hadoop.fs.Path(context.outLocation(), category.name()));
+            output.publish(category.name(), folder);
             return summary;
         } finally {
             if (!options.keepFeatures()) {
