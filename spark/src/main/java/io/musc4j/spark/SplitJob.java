@@ -48,6 +48,9 @@ import org.apache.spark.util.LongAccumulator;
  */
 final class SplitJob {
 
+    /** The folder of the feature chunks, in OUT or in the --spark-work folder. */
+    static final String WORK = ".musc4j-work";
+
     /** Images per feature task at most, when not given: bounds a task's tokens in memory. */
     static final int MAX_PARTITION_IMAGES = 64;
 
@@ -91,9 +94,10 @@ final class SplitJob {
         }
         clock = lap(timings, "decode", clock);
         StageRunner.Passes passes = StageRunner.Passes.of(musc, n);
-        org.apache.hadoop.fs.Path work = new org.apache.hadoop.fs.Path(options.work() != null
-                ? Storage.location(options.work()) : new org.apache.hadoop.fs.Path(context.outLocation(),
-                        ".musc4j-work"), category.name().isEmpty() ? "_" : category.name());
+        // under a name only musc4j uses, also in a --spark-work folder: it is deleted when the category is done
+        org.apache.hadoop.fs.Path work = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(
+                options.work() != null ? Storage.location(options.work()) : context.outLocation(), WORK),
+                category.name().isEmpty() ? "_" : category.name());
         int[] bounds = bounds(n);
         ExecutorMemory memory = ExecutorMemory.of(sc.getConf());
         int block = memory.block(passes, musc.config(), musc.device(), options.queryBlock(), sc.defaultParallelism());

@@ -328,4 +328,16 @@ class SparkRunTest {
                     .filter(n -> n.endsWith(".crc") || n.contains("musc4j-temporary")).toList());
         }
     }
+
+    /** Split mode's chunks go under a name only musc4j uses in --spark-work, whose own content stays. */
+    @Test
+    void aSparkWorkFolderKeepsWhatItHeld() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work/brick"));
+        Files.writeString(work.resolve("mine.txt"), "mine");
+        Path out = tmp.resolve("split-work");
+        assertEquals(0, spark("dinov2-tiny", out, "brick", "--spark-mode", "split", "--spark-work",
+                tmp.resolve("work").toString()));
+        assertEquals(List.of("brick/mine.txt"), Outputs.files(tmp.resolve("work")));
+        assertFalse(Files.exists(tmp.resolve("work").resolve(SplitJob.WORK)), "feature chunks are removed when done");
+    }
 }
