@@ -244,13 +244,19 @@ class SparkRunTest {
                 + "move it away, or pass --overwrite to replace it";
     }
 
+    /** A user's folder named like a category, holding thesis/ch1.tex (returned), and a user's report.html. */
+    static Path userFiles(Path out) throws IOException {
+        Path thesis = Files.createDirectories(out.resolve("brick/thesis"));
+        Files.writeString(thesis.resolve("ch1.tex"), "chapter one");
+        Files.writeString(out.resolve("report.html"), "my report");
+        return thesis;
+    }
+
     /** A user's folder named like a category and a user's report.html are refused, as musc run refuses them. */
     @Test
     void namesMusc4jDidNotWriteAreRefusedBeforeAnyScoring() throws Exception {
         Path out = tmp.resolve("theirs");
-        Path thesis = Files.createDirectories(out.resolve("brick/thesis"));
-        Files.writeString(thesis.resolve("ch1.tex"), "chapter one");
-        Files.writeString(out.resolve("report.html"), "my report");
+        Path thesis = userFiles(out);
         Outcome r = sparkMain(out);
         assertEquals(1, r.code(), r::toString);
         assertTrue(r.err().contains(refusal(out, "report.html is not a file musc4j wrote here")), r::toString);
@@ -270,9 +276,7 @@ class SparkRunTest {
     @Test
     void overwriteReplacesThemAndNothingElse() throws Exception {
         Path out = tmp.resolve("overwritten");
-        Path thesis = Files.createDirectories(out.resolve("brick/thesis"));
-        Files.writeString(thesis.resolve("ch1.tex"), "chapter one");
-        Files.writeString(out.resolve("report.html"), "my report");
+        Path thesis = userFiles(out);
         Files.writeString(out.resolve("notes.txt"), "mine");
         Files.createDirectories(out.resolve("notes/.musc4j-temporary"));
         Files.writeString(out.resolve("notes/.musc4j-temporary/draft"), "draft");
