@@ -3,7 +3,6 @@ package io.musc4j.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.models.StageTimes;
 import io.musc4j.models.BackboneOptions;
