@@ -3,9 +3,10 @@ package io.musc4j.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.musc4j.models.StageTimes;
+import io.musc4j.models.BackboneOptions;
+import io.musc4j.models.Precision;
 import io.musc4j.models.VisionTransformer;
 import io.musc4j.models.VitWeights;
 import io.musc4j.models.profile.BackboneProfiles;
@@ -19,7 +20,8 @@ import io.musc4j.models.vit.Mlp;
  * uses it. Also splits the block time into attention, MLP and the rest, to show whether the composed
  * attention (DJL has no fused kernel) dominates.
  *
- * <p>Arguments: {@code [dinov2|clip|all] [batch=8] [timed passes=5]}. Run with {@code THP_MEM_ALLOC_ENABLE=1}.
+ * <p>Arguments: {@code [dinov2|clip|all] [batch=8] [timed passes=5] [fp32|bf16]} (bf16: CPUs with bfloat16
+ * products). Run with {@code THP_MEM_ALLOC_ENABLE=1}.
  */
 public final class BackboneBench {
 
@@ -30,6 +32,11 @@ public final class BackboneBench {
         String which = args.length > 0 ? args[0] : "all";
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int passes = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        Precision precision = args.length > 3 ? Precision.valueOf(args[3].toUpperCase(java.util.Locale.ROOT))
+                : Precision.FP32;
+        if (precision == Precision.FP16) {
+            throw new IllegalArgumentException("fp16 runs on CUDA only; this benchmark runs on the CPU");
+        }
         ai.djl.engine.Engine.getInstance(); // loads the natives before JniUtils is called
         System.out.printf("THP_MEM_ALLOC_ENABLE=%s, %d CPU(s), %d torch threads, batch %d, %d timed passes after 1 warm-up%n",
                 System.getenv("THP_MEM_ALLOC_ENABLE"), Runtime.getRuntime().availableProcessors(),
@@ -38,18 +45,21 @@ public final class BackboneBench {
         attentionAndAllocation(batch, passes);
         if (which.equals("dinov2") || which.equals("all")) {
             run("DINOv2 ViT-B/14 @224", new ModelConfig(BackboneProfiles.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, Mlp.GELU, 0, 0),
-                    224, batch, passes);
+                    224, batch, passes, precision);
         }
         if (which.equals("clip") || which.equals("all")) {
             run("CLIP ViT-L/14 @336", new ModelConfig(BackboneProfiles.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5,
-                    Mlp.QUICK_GELU, 768, 0), 336, batch, passes);
+                    Mlp.QUICK_GELU, 768, 0), 336, batch, passes, precision);
         }
     }
 
-    private static void run(String name, ModelConfig cfg, int size, int batch, int passes) {
+    private static void run(String name, ModelConfig cfg, int size, int batch, int passes, Precision precision) {
+        if (precision == Precision.BF16) {
+            BackboneOptions.DeviceChoice.CPU.checkRuns(precision);
+        }
         NDManager weights = NDManager.newBaseManager(Device.cpu());
-        try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
-                weights, DataType.FLOAT32, size); NDManager caller = NDManager.newBaseManager(Device.cpu())) {
+        try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, precision.dataType(), 42),
+                weights, precision.dataType(), size); NDManager caller = NDManager.newBaseManager(Device.cpu())) {
             int[] taps = vit.spec().defaultTaps();
             NDArray images = caller.randomNormal(new Shape(batch, 3, size, size));
             pass(vit, images, taps, null);
@@ -68,8 +78,9 @@ public final class BackboneBench {
             double fastest = java.util.Arrays.stream(ms).min().getAsDouble();
             double[] sorted = ms.clone();
             java.util.Arrays.sort(sorted);
-            System.out.printf("%s: %.1f ms/image fastest pass, %.1f median (batch %d, taps %s)%n", name,
-                    fastest / batch, sorted[passes / 2] / batch, batch, java.util.Arrays.toString(taps));
+            System.out.printf("%s, %s: %.1f ms/image fastest pass, %.1f median (batch %d, taps %s)%n", name,
+                    precision.name().toLowerCase(java.util.Locale.ROOT), fastest / batch, sorted[passes / 2] / batch,
+                    batch, java.util.Arrays.toString(taps));
             System.out.printf("  fastest pass: attention %.1f%%, MLP %.1f%%, norms+residuals %.1f%%, "
                     + "embedding/taps/features %.1f%%%n",
                     100 * best.attentionNanos() / 1e6 / fastest, 100 * best.mlpNanos() / 1e6 / fastest,

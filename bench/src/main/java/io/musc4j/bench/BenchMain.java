@@ -129,7 +129,7 @@ public final class BenchMain implements Runnable {
                     + " JMH, e.g. -f 1 -wi 2 -i 3", KernelBenchmarks::main),
             new PlainMain("scoring", "LNAMD + MSM on random features: [small|large|all] [largeN] [budgetMiB]",
                     ScoringBench::main),
-            new PlainMain("backbone", "Backbone forward time: [dinov2|clip|all] [batch] [passes]", BackboneBench::main),
+            new PlainMain("backbone", "Backbone forward time: [dinov2|clip|all] [batch] [passes] [fp32|bf16]", BackboneBench::main),
             new PlainMain("gemm", "float32 matrix-product rate of musc4j's shapes, and whether the MKL remedy is"
                     + " loaded: [reps]", GemmBench::main),
             new PlainMain("startup", "JVM start, libtorch loading and the first op, in ms since the JVM started;"

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -39,10 +40,10 @@ import java.util.stream.Stream;
 final class OutputFolder implements AutoCloseable {
 
     /** The files that describe a whole run; only a finished run writes them. */
-    static final List<String> RUN_FILES = List.of("run.json", "report.html", "metrics.json", "metrics.md");
+    static final List<String> RUN_FILES = Manifest.RUN_FILES;
 
     /** What musc4j wrote here: the only files and folders it ever deletes or replaces. */
-    static final String MANIFEST = ".musc4j-manifest";
+    static final String MANIFEST = Manifest.FILE;
 
     private static final String LOCK = ".musc.lock";
     private static final String STAGING = ".musc4j-staging";
@@ -130,10 +131,15 @@ final class OutputFolder implements AutoCloseable {
             } catch (IOException e) {
                 throw problem(out, "not writable (" + reason(e) + ")");
             }
-            OutputFolder folder = new OutputFolder(out, channel, lock, Manifest.read(out.resolve(MANIFEST)));
+            Path file = out.resolve(MANIFEST);
+            OutputFolder folder = new OutputFolder(out, channel, lock,
+                    Files.exists(file) ? Manifest.parse(Files.readString(file)) : Manifest.empty());
             folder.removeStale(log);
             if (!overwrite) {
-                folder.requireOwnOrFree(categories);
+                Optional<String> refusal = folder.manifest.refusal(folder.contents(), categories);
+                if (refusal.isPresent()) {
+                    throw problem(out, refusal.get());
+                }
             }
             Runtime.getRuntime().addShutdownHook(folder.onSignal);
             return folder;
@@ -159,7 +165,7 @@ final class OutputFolder implements AutoCloseable {
             deleteTree(out.resolve(f));
             manifest.remove(f);
         }
-        manifest.write();
+        writeManifest();
     }
 
     /** Lists the run-level files this run wrote in the manifest. */
@@ -169,7 +175,7 @@ final class OutputFolder implements AutoCloseable {
                 manifest.add(f);
             }
         }
-        manifest.write();
+        writeManifest();
     }
 
     /** An empty staging folder for category {@code name}'s files. */
@@ -192,7 +198,7 @@ final class OutputFolder implements AutoCloseable {
         List<String> files = relativeFiles(staged, name);
         manifest.add(name + "/");
         files.forEach(manifest::add);
-        manifest.write();
+        writeManifest();
         deleteTree(replaced);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             Files.move(target, replaced, StandardCopyOption.ATOMIC_MOVE);
@@ -201,7 +207,7 @@ final class OutputFolder implements AutoCloseable {
         staging = null;
         deleteTree(replaced);
         manifest.keepOnly(name + "/", files);
-        manifest.write();
+        writeManifest();
         return target;
     }
 
@@ -242,42 +248,30 @@ final class OutputFolder implements AutoCloseable {
         }
     }
 
+    private void writeManifest() throws IOException {
+        AtomicFiles.writeString(out.resolve(MANIFEST), manifest.toJson());
+    }
+
     private Path stagingFolder(String name) {
         return out.resolve("." + name + STAGING);
     }
 
-    /**
-     * Refuses (one line) a name this run writes that holds something musc4j did not write: a category
-     * folder or run file not in the manifest, or a file added inside a category folder since.
-     */
-    private void requireOwnOrFree(Collection<String> categories) throws IOException {
-        for (String f : RUN_FILES) {
-            Path p = out.resolve(f);
-            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !(manifest.contains(f)
-                    && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))) {
-                throw notOurs(f + " is not a file musc4j wrote here");
+    /** This folder as {@link Manifest#refusal} sees it. */
+    private Manifest.Contents contents() {
+        return new Manifest.Contents() {
+            @Override
+            public Manifest.Kind kind(String path) {
+                Path p = out.resolve(path);
+                return !Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? Manifest.Kind.ABSENT
+                        : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? Manifest.Kind.FOLDER
+                        : Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Manifest.Kind.FILE : Manifest.Kind.OTHER;
             }
-        }
-        for (String name : categories) {
-            Path p = out.resolve(name);
-            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            if (!manifest.contains(name + "/") || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw notOurs(name + " is not a folder musc4j wrote here");
-            }
-            for (String file : relativeFiles(p, name)) {
-                if (!manifest.contains(file) && !AtomicFiles.isTemporary(Path.of(file).getFileName().toString())) {
-                    throw notOurs(name + " holds " + file.substring(name.length() + 1) + ", which musc4j did not "
-                            + "write");
-                }
-            }
-        }
-    }
 
-    private IllegalArgumentException notOurs(String what) {
-        return problem(out, what + "; it is left as it is. Choose another --out, move it away, or pass "
-                + "--overwrite to replace it");
+            @Override
+            public List<String> files(String name) throws IOException {
+                return relativeFiles(out.resolve(name), name);
+            }
+        };
     }
 
     /** The files and links under {@code folder}, as {@code prefix/relative/path}, sorted. */

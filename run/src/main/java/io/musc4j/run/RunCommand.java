@@ -242,14 +242,19 @@ public final class RunCommand implements Callable<Integer> {
     /** {@code --save-maps}: none, the network's S×S maps, or the maps at each image's own size. */
     public enum SavedMaps { none, network, original }
 
-    /** {@code --resume}. */
     /** The output folder. */
     public Path out() {
         return out;
     }
 
+    /** {@code --resume}. */
     public boolean resume() {
         return resume;
+    }
+
+    /** {@code --overwrite}. */
+    public boolean overwrite() {
+        return overwrite;
     }
 
     /** {@code --divide}. */

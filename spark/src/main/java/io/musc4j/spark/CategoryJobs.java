@@ -7,6 +7,7 @@ import io.musc4j.run.RunJob;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.Warnings;
 import io.musc4j.engine.MuSc;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,8 +21,9 @@ import org.apache.spark.api.java.function.Function;
 /**
  * Many categories at once: one Spark job of one task per category, all submitted together, so that
  * the executors score different categories in parallel. Each task runs the whole MuSc pipeline on its
- * category ({@code musc run}'s own code) and publishes the category's folder; a category whose job
- * fails (after Spark's retries) is reported and the others go on.
+ * category ({@code musc run}'s own code) and uploads the category's folder under a temporary name; the
+ * driver lists it in the manifest and moves it into place ({@link OutputLocation#commit}). A category
+ * whose job fails (after Spark's retries) is reported and the others go on.
  */
 final class CategoryJobs {
 
@@ -34,8 +36,8 @@ final class CategoryJobs {
     record Outcome(Map<String, CategorySummary> results, Map<String, String> failures) {
     }
 
-    static Outcome run(JavaSparkContext sc, RunContext context, List<Category> categories, Warnings warnings,
-            io.musc4j.engine.ProgressListener progress) {
+    static Outcome run(JavaSparkContext sc, RunContext context, OutputLocation output, List<Category> categories,
+            Warnings warnings, io.musc4j.engine.ProgressListener progress) {
         Map<String, JavaFutureAction<List<String>>> jobs = new LinkedHashMap<>();
         for (Category c : categories) {
             sc.setJobDescription("category " + c.name());
@@ -50,7 +52,13 @@ final class CategoryJobs {
             try {
                 JsonObject r = GSON.fromJson(e.getValue().get().get(0), JsonObject.class);
                 r.getAsJsonArray("warnings").forEach(w -> warnings.add(w.getAsString()));
+                List<String> files = new ArrayList<>();
+                r.getAsJsonArray("files").forEach(f -> files.add(f.getAsString()));
+                output.commit(e.getKey(), new org.apache.hadoop.fs.Path(r.get("staged").getAsString()), files);
                 results.put(e.getKey(), CategorySummary.fromJson(r.get("summary").getAsString()));
+            } catch (IOException ex) {
+                failures.put(e.getKey(), "cannot publish its folder: " + SparkRun.describe(ex));
+                System.err.println("musc: " + e.getKey() + ": failed: " + failures.get(e.getKey()));
             } catch (ExecutionException ex) {
                 failures.put(e.getKey(), SparkRun.describe(ex.getCause()));
                 System.err.println("musc: " + e.getKey() + ": failed: " + failures.get(e.getKey()));
@@ -63,7 +71,7 @@ final class CategoryJobs {
         return new Outcome(results, failures);
     }
 
-    /** The executor's side: one category, scored and published. */
+    /** The executor's side: one category, scored and uploaded beside its place. */
     static final class Task implements Function<String, String> {
         private static final long serialVersionUID = 1L;
         private final RunContext context;
@@ -87,10 +95,13 @@ final class CategoryJobs {
                     summary = job.categoryRun(musc, warnings).run(c, out.resolve(category), context.fingerprint());
                 }
                 Faults.check("publish", category);
-                context.storage().publish(out.resolve(category),
+                Path folder = out.resolve(category);
+                org.apache.hadoop.fs.Path staged = context.storage().upload(folder,
                         new org.apache.hadoop.fs.Path(context.outLocation(), category));
                 JsonObject r = new JsonObject();
                 r.addProperty("summary", summary.toJson());
+                r.addProperty("staged", staged.toString());
+                r.add("files", GSON.toJsonTree(OutputLocation.files(folder, category)));
                 r.add("warnings", GSON.toJsonTree(lines));
                 return GSON.toJson(r);
             } finally {

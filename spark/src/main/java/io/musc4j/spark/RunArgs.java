@@ -16,11 +16,11 @@ final class RunArgs {
     /** Options that say where things are rather than what is computed. */
     private static final Set<String> PLACES = Set.of("--data", "--out", "--category");
     /** Options that do not change the loaded model or its scoring. */
-    private static final Set<String> OUTPUT_ONLY = Set.of("--heatmaps", "--save-maps", "--resume", "--verbose",
-            "--draw-tiles");
+    private static final Set<String> OUTPUT_ONLY = Set.of("--heatmaps", "--save-maps", "--resume", "--overwrite",
+            "--verbose", "--draw-tiles");
     /** musc run's options that take no value. */
-    private static final Set<String> FLAGS = Set.of("--resume", "--verbose", "--draw-tiles", "-h", "--help", "-V",
-            "--version");
+    private static final Set<String> FLAGS = Set.of("--resume", "--overwrite", "--verbose", "--draw-tiles", "-h",
+            "--help", "-V", "--version");
     /** musc run's options whose value may be left out ({@code --save-maps [original]}): a value is one that
      *  does not start with '-'. */
     private static final Set<String> OPTIONAL_VALUE = Set.of("--save-maps");

@@ -1,5 +1,6 @@
 package io.musc4j.spark;
 
+import io.musc4j.run.ExitCodes;
 import io.musc4j.run.RunCommand;
 import java.util.Arrays;
 import java.util.List;
@@ -64,14 +65,27 @@ public final class SparkMain {
             ExecutorEnvironment.applyDefaults(conf);
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
                 sc.setLogLevel(verbose ? "INFO" : "WARN");
-                return new SparkRun(sc, parsed.options(), parsed.runArgs()).execute();
+                return run(sc, parsed, verbose);
             }
         } catch (Exception e) {
-            if (verbose) {
-                e.printStackTrace(System.err);
-            }
-            System.err.println("musc: " + SparkRun.describe(e));
-            return 1;
+            return failed(e, verbose);
         }
+    }
+
+    /** Runs the parsed command line on {@code sc}; an error is one line on stderr and exit 1. */
+    static int run(JavaSparkContext sc, SparkOptions.Parsed parsed, boolean verbose) {
+        try {
+            return new SparkRun(sc, parsed.options(), parsed.runArgs()).execute();
+        } catch (Exception e) {
+            return failed(e, verbose);
+        }
+    }
+
+    private static int failed(Exception e, boolean verbose) {
+        if (verbose) {
+            e.printStackTrace(System.err);
+        }
+        System.err.println("musc: " + SparkRun.describe(e));
+        return ExitCodes.ERROR;
     }
 }

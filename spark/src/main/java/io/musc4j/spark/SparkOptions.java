@@ -13,8 +13,8 @@ import java.util.Locale;
  * @param mode how categories are spread over the cluster
  * @param queryBlock query images per MSM task in split mode; 0 chooses from the memory and the cores
  * @param partitionImages images per feature task in split mode; 0 chooses
- * @param work where split mode keeps its feature chunks (default: OUT/.musc4j-work); must be shared by
- *     all executors
+ * @param work the folder in whose {@code .musc4j-work} split mode keeps its feature chunks (default:
+ *     OUT); must be shared by all executors
  * @param keepFeatures keep the feature chunks after a category is done
  */
 record SparkOptions(String master, Mode mode, int queryBlock, int partitionImages, String work, boolean keepFeatures)
@@ -42,8 +42,8 @@ record SparkOptions(String master, Mode mode, int queryBlock, int partitionImage
             "      --query-block B        Query images per MSM task in split mode (default: from executor",
             "                               memory and cores).",
             "      --partition-images P   Images per feature task in split mode (default: from N and cores).",
-            "      --spark-work URI       Shared folder for split mode's feature chunks (default:",
-            "                               OUT/.musc4j-work).",
+            "      --spark-work URI       Shared folder for split mode's feature chunks, kept in",
+            "                               URI/.musc4j-work (default: OUT/.musc4j-work).",
             "      --keep-features        Keep the feature chunks after a category is done.");
 
     /** The Spark options and the remaining {@code musc run} arguments. */

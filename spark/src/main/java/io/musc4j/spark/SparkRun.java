@@ -5,6 +5,7 @@ import io.musc4j.batch.InputFingerprint;
 import io.musc4j.run.CategorySummary;
 import io.musc4j.run.ConsoleBars;
 import io.musc4j.run.ExitCodes;
+import io.musc4j.run.Manifest;
 import io.musc4j.run.RunJob;
 import io.musc4j.datasets.Category;
 import io.musc4j.datasets.Warnings;
@@ -30,8 +31,6 @@ import scala.Tuple2;
  * report) once the categories are published.
  */
 final class SparkRun {
-
-    private static final List<String> RUN_FILES = List.of("metrics.json", "metrics.md", "report.html", "run.json");
 
     private final JavaSparkContext sc;
     private final SparkOptions options;
@@ -61,6 +60,10 @@ final class SparkRun {
             RunJob job = partial.job(partial.localData(null, scratch), localOut, null);
             Warnings warnings = RunJob.warnings();
             List<Category> categories = job.categories(warnings);
+            // before any model loads or anything is written: the names this run writes are free or musc4j's
+            OutputLocation output = OutputLocation.open(storage, outLocation,
+                    categories.stream().map(Category::name).toList(), job.options().overwrite());
+            output.clearRunFiles();
             SparkOptions.Mode mode = options.mode() == SparkOptions.Mode.AUTO
                     ? (categories.size() == 1 ? SparkOptions.Mode.SPLIT : SparkOptions.Mode.CATEGORIES) : options.mode();
             try (MuSc musc = job.builder(bars).build()) {
@@ -86,7 +89,7 @@ final class SparkRun {
                     }
                 }
                 if (mode == SparkOptions.Mode.CATEGORIES) {
-                    CategoryJobs.Outcome outcome = CategoryJobs.run(sc, context, todo, warnings, bars);
+                    CategoryJobs.Outcome outcome = CategoryJobs.run(sc, context, output, todo, warnings, bars);
                     results.putAll(outcome.results());
                     failures.putAll(outcome.failures());
                 } else {
@@ -94,7 +97,7 @@ final class SparkRun {
                     Path split = scratch.resolve("split");
                     for (Category c : todo) {
                         try {
-                            results.put(c.name(), new SplitJob(sc, context, options, job, musc, warnings).run(c, split));
+                            results.put(c.name(), new SplitJob(sc, context, options, job, musc, warnings).run(c, split, output));
                         } catch (Exception e) {
                             failures.put(c.name(), describe(e));
                             System.err.println("musc: " + c.name() + ": failed: " + failures.get(c.name()));
@@ -111,13 +114,14 @@ final class SparkRun {
                 }
                 job.finish(ordered, failures, config, started, RunJob.describe(musc.device()), warnings);
                 if (!Storage.isLocal(outLocation)) {
-                    for (String file : RUN_FILES) {
+                    for (String file : Manifest.RUN_FILES) {
                         Path local = localOut.resolve(file);
                         if (Files.exists(local)) {
                             storage.write(new org.apache.hadoop.fs.Path(outLocation, file), o -> Files.copy(local, o));
                         }
                     }
                 }
+                output.recordRunFiles();
                 storage.tidy(outLocation);
                 // as musc run: 3 when some categories failed and the others were written, 1 when none was
                 return failures.isEmpty() ? ExitCodes.OK

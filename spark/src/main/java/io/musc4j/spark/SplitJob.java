@@ -48,6 +48,9 @@ import org.apache.spark.util.LongAccumulator;
  */
 final class SplitJob {
 
+    /** The folder of the feature chunks, in OUT or in the --spark-work folder. */
+    static final String WORK = ".musc4j-work";
+
     /** Images per feature task at most, when not given: bounds a task's tokens in memory. */
     static final int MAX_PARTITION_IMAGES = 64;
 
@@ -78,7 +81,7 @@ final class SplitJob {
     }
 
     /** Scores {@code category} (read from the driver's local copy) and publishes its folder. */
-    CategorySummary run(Category category, Path localOut) throws IOException {
+    CategorySummary run(Category category, Path localOut, OutputLocation output) throws IOException {
         Map<String, Long> timings = new LinkedHashMap<>();
         long clock = System.nanoTime();
         int size = musc.imageSize();
@@ -91,9 +94,10 @@ final class SplitJob {
         }
         clock = lap(timings, "decode", clock);
         StageRunner.Passes passes = StageRunner.Passes.of(musc, n);
-        org.apache.hadoop.fs.Path work = new org.apache.hadoop.fs.Path(options.work() != null
-                ? Storage.location(options.work()) : new org.apache.hadoop.fs.Path(context.outLocation(),
-                        ".musc4j-work"), category.name().isEmpty() ? "_" : category.name());
+        // under a name only musc4j uses, also in a --spark-work folder: it is deleted when the category is done
+        org.apache.hadoop.fs.Path work = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(
+                options.work() != null ? Storage.location(options.work()) : context.outLocation(), WORK),
+                category.name().isEmpty() ? "_" : category.name());
         int[] bounds = bounds(n);
         ExecutorMemory memory = ExecutorMemory.of(sc.getConf());
         int block = memory.block(passes, musc.config(), musc.device(), options.queryBlock(), sc.defaultParallelism());
@@ -115,7 +119,7 @@ final class SplitJob {
             CategorySummary summary = job.categoryRun(musc, warnings).write(category, new CategoryRun.Scored(kept,
                     decoded.sizes(), f.maps(), f.scoresBeforeRscin(), f.scores(), metrics, timings), folder,
                     context.fingerprint());
-            context.storage().publish(folder, new org.apache.hadoop.fs.Path(context.outLocation(), category.name()));
+            output.publish(category.name(), folder);
             return summary;
         } finally {
             if (!options.keepFeatures()) {

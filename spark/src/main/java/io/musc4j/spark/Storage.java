@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 
 /**
  * Data and outputs through Hadoop's FileSystem API, so that {@code file://}, {@code hdfs://} and
@@ -60,7 +61,10 @@ final class Storage implements Serializable {
     }
 
     FileSystem fs(org.apache.hadoop.fs.Path p) throws IOException {
-        return p.getFileSystem(conf());
+        FileSystem fs = p.getFileSystem(conf());
+        // without the .NAME.crc files Hadoop's local file system adds: musc run rewrites files here (the
+        // manifest) without them, and a stale checksum would make the next read fail
+        return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
     }
 
     private synchronized Configuration conf() {
@@ -123,14 +127,27 @@ final class Storage implements Serializable {
     }
 
     /**
-     * Publishes the local folder {@code folder} as {@code target}: uploaded under a temporary name,
-     * then renamed into place, replacing an earlier {@code target}.
+     * Uploads the local folder {@code folder} under a fresh temporary name beside {@code target}, from
+     * where {@link #replace} moves it into place; nothing is left behind when the upload fails.
+     *
+     * @return the temporary name
      */
-    void publish(Path folder, org.apache.hadoop.fs.Path target) throws IOException {
+    org.apache.hadoop.fs.Path upload(Path folder, org.apache.hadoop.fs.Path target) throws IOException {
         FileSystem fs = fs(target);
         org.apache.hadoop.fs.Path tmp = temporary(target);
         try {
             fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(folder.toUri()), tmp);
+            return tmp;
+        } catch (IOException | RuntimeException e) {
+            fs.delete(tmp, true);
+            throw e;
+        }
+    }
+
+    /** Renames the {@link #upload uploaded} {@code tmp} to {@code target}, replacing an earlier {@code target}. */
+    void replace(org.apache.hadoop.fs.Path tmp, org.apache.hadoop.fs.Path target) throws IOException {
+        FileSystem fs = fs(target);
+        try {
             replace(fs, tmp, target);
         } finally {
             fs.delete(tmp, true);

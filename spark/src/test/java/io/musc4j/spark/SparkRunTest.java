@@ -239,6 +239,146 @@ class SparkRunTest {
         } finally {
             sc.setLocalProperty(Faults.PROPERTY, null);
         }
-        assertEquals(List.of("report.html", "run.json"), Outputs.files(out), "only the run's own files");
+        assertEquals(List.of(".musc4j-manifest", "report.html", "run.json"), Outputs.files(out),
+                "only the run's own files");
+    }
+
+    /** musc run on the shared local Spark context as SparkMain runs it, with what it printed on stderr. */
+    record Outcome(int code, String err) {
+    }
+
+    static Outcome sparkMain(Path out, String... options) {
+        List<String> args = common("dinov2-tiny", out, "brick");
+        args.addAll(List.of(options));
+        args.addAll(List.of("--spark-mode", "categories"));
+        SparkOptions.Parsed p = SparkOptions.parse(args);
+        RunArgs.parse(p.runArgs());
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return new Outcome(SparkMain.run(sc, p, false), err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(before);
+        }
+    }
+
+    static int plainRun(Path out, String... options) {
+        List<String> args = common("dinov2-tiny", out, "brick");
+        args.addAll(List.of(options));
+        return new CommandLine(new RunCommand()).setExecutionExceptionHandler(new OneLineErrors())
+                .execute(args.toArray(String[]::new));
+    }
+
+    static List<String> manifest(Path out) throws IOException {
+        List<String> written = new ArrayList<>();
+        Outputs.json(out.resolve(".musc4j-manifest")).getAsJsonArray("written").forEach(e -> written.add(e.getAsString()));
+        return written;
+    }
+
+    static String refusal(Path out, String what) {
+        return "musc: " + Storage.location(out.toString()) + ": " + what + "; it is left as it is. Choose another --out, "
+                + "move it away, or pass --overwrite to replace it";
+    }
+
+    /** A user's folder named like a category, holding thesis/ch1.tex (returned), and a user's report.html. */
+    static Path userFiles(Path out) throws IOException {
+        Path thesis = Files.createDirectories(out.resolve("brick/thesis"));
+        Files.writeString(thesis.resolve("ch1.tex"), "chapter one");
+        Files.writeString(out.resolve("report.html"), "my report");
+        return thesis;
+    }
+
+    /** A user's folder named like a category and a user's report.html are refused, as musc run refuses them. */
+    @Test
+    void namesMusc4jDidNotWriteAreRefusedBeforeAnyScoring() throws Exception {
+        Path out = tmp.resolve("theirs");
+        Path thesis = userFiles(out);
+        Outcome r = sparkMain(out);
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains(refusal(out, "report.html is not a file musc4j wrote here")), r::toString);
+        assertFalse(r.err().contains("musc: spark "), "refused before the model loads: " + r);
+        assertEquals("my report", Files.readString(out.resolve("report.html")));
+        assertEquals("chapter one", Files.readString(thesis.resolve("ch1.tex")));
+
+        Files.move(out.resolve("report.html"), tmp.resolve("report-moved.html"));
+        r = sparkMain(out);
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains(refusal(out, "brick is not a folder musc4j wrote here")), r::toString);
+        assertEquals("chapter one", Files.readString(thesis.resolve("ch1.tex")));
+        assertEquals(List.of("brick/thesis/ch1.tex"), Outputs.files(out), "nothing written");
+    }
+
+    /** --overwrite replaces those names, lists them as musc4j's, and leaves every other name alone. */
+    @Test
+    void overwriteReplacesThemAndNothingElse() throws Exception {
+        Path out = tmp.resolve("overwritten");
+        Path thesis = userFiles(out);
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        Files.createDirectories(out.resolve("notes/.musc4j-temporary"));
+        Files.writeString(out.resolve("notes/.musc4j-temporary/draft"), "draft");
+        Outcome r = sparkMain(out, "--overwrite");
+        assertEquals(0, r.code(), r::toString);
+        assertFalse(Files.exists(thesis), "--overwrite replaces the folder of that name");
+        assertTrue(Files.isRegularFile(out.resolve("brick/scores.csv")));
+        assertFalse(Files.readString(out.resolve("report.html")).equals("my report"));
+        assertEquals("mine", Files.readString(out.resolve("notes.txt")));
+        assertEquals("draft", Files.readString(out.resolve("notes/.musc4j-temporary/draft")));
+        List<String> written = manifest(out);
+        assertTrue(written.containsAll(List.of("brick/", "brick/scores.csv", "brick/category.json", "report.html",
+                "run.json")), written::toString);
+        assertFalse(written.stream().anyMatch(w -> w.startsWith("notes")), written::toString);
+    }
+
+    /** Its own earlier results are musc4j's: replaced by a second run, kept by --resume; a file added is refused. */
+    @Test
+    void aSecondRunOnItsOwnFolderIsAllowed() throws Exception {
+        Path out = tmp.resolve("own");
+        assertEquals(0, sparkMain(out).code());
+        Outcome resumed = sparkMain(out, "--resume");
+        assertEquals(0, resumed.code(), resumed::toString);
+        assertTrue(resumed.err().contains("brick: complete results found, skipped (--resume)"), resumed::toString);
+        Outcome again = sparkMain(out);
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(manifest(out).containsAll(List.of("brick/", "brick/scores.csv", "run.json")));
+        assertSame(plain("dinov2-tiny"), out, "brick");
+
+        Files.writeString(out.resolve("brick/my-notes.txt"), "notes");
+        Outcome refused = sparkMain(out);
+        assertEquals(1, refused.code(), refused::toString);
+        assertTrue(refused.err().contains(refusal(out, "brick holds my-notes.txt, which musc4j did not write")),
+                refused::toString);
+        assertEquals("notes", Files.readString(out.resolve("brick/my-notes.txt")));
+    }
+
+    /** One manifest for both runners: each accepts the folder the other wrote, in either order. */
+    @Test
+    void foldersWrittenByMuscRunAndBySparkAreRecognisedByBoth() throws Exception {
+        Path out = tmp.resolve("both");
+        Outcome first = sparkMain(out);
+        assertEquals(0, first.code(), first::toString);
+        assertEquals(0, plainRun(out), "musc run on the Spark runner's folder");
+        Outcome after = sparkMain(out);
+        assertEquals(0, after.code(), "the Spark runner on musc run's folder: " + after);
+        assertEquals(0, plainRun(out, "--resume"));
+        List<String> written = manifest(out);
+        assertTrue(written.containsAll(List.of("brick/", "brick/scores.csv", "run.json", "report.html")),
+                written::toString);
+        try (java.util.stream.Stream<Path> files = Files.walk(out)) {
+            assertEquals(List.of(), files.map(p -> out.relativize(p).toString())
+                    .filter(n -> n.endsWith(".crc") || n.contains("musc4j-temporary")).toList());
+        }
+    }
+
+    /** Split mode's chunks go under a name only musc4j uses in --spark-work, whose own content stays. */
+    @Test
+    void aSparkWorkFolderKeepsWhatItHeld() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work/brick"));
+        Files.writeString(work.resolve("mine.txt"), "mine");
+        Path out = tmp.resolve("split-work");
+        assertEquals(0, spark("dinov2-tiny", out, "brick", "--spark-mode", "split", "--spark-work",
+                tmp.resolve("work").toString()));
+        assertEquals(List.of("brick/mine.txt"), Outputs.files(tmp.resolve("work")));
+        assertFalse(Files.exists(tmp.resolve("work").resolve(SplitJob.WORK)), "feature chunks are removed when done");
     }
 }
