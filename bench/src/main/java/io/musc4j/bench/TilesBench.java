@@ -31,7 +31,8 @@ import java.util.SplittableRandom;
  *
  * <p>Arguments {@code key=value}: {@code images} (20), {@code size} (2048, the images' side), {@code tiles}
  * (4x4), {@code s} (224, the network size), {@code defect} (12, the square's side in pixels), {@code overlap}
- * (0), {@code pools} (position,all), {@code seed} (7).
+ * (0), {@code pools} (position,all), {@code seed} (7), {@code model} (a model folder or id for the
+ * planted-defect check with trained weights; default: random weights).
  */
 final class TilesBench {
 
@@ -40,7 +41,7 @@ final class TilesBench {
 
     public static void main(String[] args) throws IOException {
         Map<String, String> a = new HashMap<>(Map.of("images", "20", "size", "2048", "tiles", "4x4", "s", "224",
-                "defect", "12", "overlap", "0", "pools", "position,all", "seed", "7"));
+                "defect", "12", "overlap", "0", "pools", "position,all", "seed", "7", "model", ""));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2 || !a.containsKey(kv[0])) {
@@ -56,18 +57,21 @@ final class TilesBench {
         int[] grid = Tiling.parseGrid(a.get("tiles"));
         TileOverlap overlap = TileOverlap.parse(a.get("overlap"));
         Textures textures = new Textures(size, defect, n, seed);
-        ModelConfig cfg = Architectures.DINOV2_BASE.config();
-        System.out.printf(Locale.ROOT, "musc bench tiles: %d images of %dx%d, tiles %s overlap %s, ViT-B/14 random "
-                + "weights at %d, %d CPU(s); a %d px dark square in image %d at (%d, %d)%n", n, size, size,
-                a.get("tiles"), overlap, s, Runtime.getRuntime().availableProcessors(), defect, textures.defective,
-                textures.dx, textures.dy);
+        String model = a.get("model");
+        System.out.printf(Locale.ROOT, "musc bench tiles: %d images of %dx%d, tiles %s overlap %s, %s at %d, %d CPU(s);"
+                + " a %d px dark square in image %d at (%d, %d)%n", n, size, size, a.get("tiles"), overlap,
+                model.isEmpty() ? "ViT-B/14 random weights" : model, s, Runtime.getRuntime().availableProcessors(),
+                defect, textures.defective, textures.dx, textures.dy);
         NDManager weights = NDManager.newBaseManager(Device.cpu());
-        try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
-                weights, DataType.FLOAT32, s)) {
-            MuscConfig plain = MuscConfig.builder().imageSize(s).layers(vit.spec().defaultTaps()).build();
+        ModelConfig cfg = Architectures.DINOV2_BASE.config();
+        // random weights time the work of a ViT-B; whether a defect is found is a question for trained ones
+        try (VisionTransformer vit = model.isEmpty() ? new VisionTransformer(cfg,
+                VitWeights.random(cfg, weights, DataType.FLOAT32, 42), weights, DataType.FLOAT32, s) : null) {
+            MuscConfig plain = vit != null ? MuscConfig.builder().imageSize(s).layers(vit.spec().defaultTaps()).build()
+                    : MuscConfig.builder().model(model).imageSize(s).build();
             for (String name : a.get("pools").split(",")) {
                 Tiling tiling = Tiling.grid(grid[0], grid[1], overlap, TilePool.parse(name));
-                try (MuSc musc = MuSc.builder().backbone(vit).config(plain.toBuilder().tiling(tiling).build()).build()) {
+                try (MuSc musc = open(vit, plain.toBuilder().tiling(tiling).build())) {
                     long plan = musc.pipeline().planTiled(musc.extractor(), tiling, n, grid[0] * grid[1],
                             musc.device()).peakBytes();
                     ProcStatus.resetVmHwm();
@@ -81,12 +85,17 @@ final class TilesBench {
                     found("tiled " + name, textures, r.mapMax(), r.map(textures.defective));
                 }
             }
-            try (MuSc musc = MuSc.builder().backbone(vit).config(plain).build()) {
+            try (MuSc musc = open(vit, plain)) {
                 ScoredSet whole = musc.scoreSource(n, textures::image);
                 found("untiled", textures, whole.mapMax(),
                         ImageMap.fromNetwork(whole.map(textures.defective), s, size, size));
             }
         }
+    }
+
+    /** A MuSc instance on the random-weight ViT, or on {@code config}'s model where there is none. */
+    private static MuSc open(VisionTransformer vit, MuscConfig config) throws IOException {
+        return vit != null ? MuSc.builder().backbone(vit).config(config).build() : MuSc.builder().config(config).build();
     }
 
     /**
