@@ -36,6 +36,8 @@ import java.util.function.ToLongFunction;
 public final class InspectorBench {
 
     private static final int SIZE = 224;
+    private static final int[] TAPS = {2, 5, 8, 11};
+    private static final int[] DEGREES = {1, 3, 5};
 
     private InspectorBench() {
     }
@@ -54,16 +56,18 @@ public final class InspectorBench {
                 ai.djl.pytorch.jni.JniUtils.getNumThreads(), SIZE, m, calls);
         try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
                 weights, DataType.FLOAT32, SIZE);
-             MuSc musc = MuSc.builder().backbone(vit).config(MuscConfig.builder().imageSize(SIZE).layers(2, 5, 8, 11)
-                     .degrees(1, 3, 5).rscin(RscinWindows.off()).batchSize(8).build()).build();
+             MuSc musc = MuSc.builder().backbone(vit).config(MuscConfig.builder().imageSize(SIZE).layers(TAPS)
+                     .degrees(DEGREES).rscin(RscinWindows.off()).batchSize(8).build()).build();
              Inspector inspector = Inspector.builder(musc).bankSize(m).build()) {
             long fill = System.nanoTime();
             while (inspector.bankSize() < m) {
                 inspector.inspect(images(random, Math.min(8, m - inspector.bankSize())));
             }
             // per part and tapped layer: the layer-normed map (L, C) and per degree two (L) rows of norms
+            double patches = Math.pow(SIZE / cfg.patchSize(), 2);
+            int channels = cfg.hiddenSize();
             System.out.printf("bank of %d filled in %.1f s (%.0f MiB of maps)%n", m,
-                    (System.nanoTime() - fill) / 1e9, m * 4 * (256.0 * 768 + 2 * 3 * 256) * 4 / (1 << 20));
+                    (System.nanoTime() - fill) / 1e9, m * TAPS.length * patches * (channels + 2 * DEGREES.length) * 4 / (1 << 20));
             double peakBefore = GemmBench.best(10);
             java.util.Map<Integer, double[]> rates = new java.util.LinkedHashMap<>();
             for (int b : batches) {
@@ -86,7 +90,7 @@ public final class InspectorBench {
             // busy machine one probe can fall low, and the higher is the conservative ceiling
             double peak = Math.max(peakBefore, GemmBench.best(10));
             double backbone = backboneFlops(cfg, SIZE);
-            double bank = 4 * 2.0 * 256 * (m * 256.0) * 768;
+            double bank = TAPS.length * 2.0 * patches * (m * patches) * channels;
             System.out.printf("counted per part: backbone %.1f GFLOP; bank scoring %.1f GFLOP (4 layers x "
                     + "2·L·(M·L)·C, every degree of a layer from one product); float32 matmul peak here %.0f GFLOP/s%n",
                     backbone / 1e9, bank / 1e9, peak);

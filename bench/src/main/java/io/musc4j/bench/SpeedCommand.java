@@ -86,7 +86,7 @@ final class SpeedCommand implements Callable<Integer> {
     }
 
     /** What one run measured: per stage its wall time, and the MSM products' work and rate. */
-    record Measured(int images, int size, Map<String, Long> nanos, double msmFlops, double peakGflops) {
+    record Measured(int images, Map<String, Long> nanos, double msmFlops, double peakGflops) {
 
         double msPerImage(String stage) {
             return nanos.getOrDefault(stage, 0L) / 1e6 / images;
@@ -231,7 +231,7 @@ final class SpeedCommand implements Callable<Integer> {
                         + "%.1f GFLOP/s (before %.1f, after %.1f the stages; MSM at %.0f%% of the higher)%n", flops / 1e9,
                         nanos.get("MSM") / 1e9, msmRate, Math.max(peak, peakAfter), peak, peakAfter,
                         100 * msmRate / Math.max(peak, peakAfter));
-                measured = new Measured(n, size, nanos, flops, Math.max(peak, peakAfter));
+                measured = new Measured(n, nanos, flops, Math.max(peak, peakAfter));
                 if (perProduct > 1) {
                     // what one product per degree would have had to compute at the same time
                     log.printf("  one product per degree would be %.1f GFLOP: %.1f GFLOP/s equivalent, %.0f%% of"

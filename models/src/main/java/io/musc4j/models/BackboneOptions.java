@@ -109,12 +109,17 @@ public final class BackboneOptions {
          * @throws IllegalArgumentException with a one-line message if the precision does not run here
          */
         public void checkRuns(Precision p) {
+            checkRuns(p, CpuFeatures.bf16(), CpuFeatures.model());
+        }
+
+        /** {@link #checkRuns(Precision)} on a CPU that has bfloat16 products or not. */
+        void checkRuns(Precision p, boolean cpuHasBf16, String cpuModel) {
             if (p == Precision.FP16 && kind == Kind.CPU) {
                 throw new IllegalArgumentException("fp16 precision needs a CUDA device; the device is cpu");
             }
-            if (p == Precision.BF16 && kind == Kind.CPU && !CpuFeatures.bf16()) {
+            if (p == Precision.BF16 && kind == Kind.CPU && !cpuHasBf16) {
                 throw new IllegalArgumentException("bf16 precision needs a CPU with bfloat16 products (AVX512-BF16 "
-                        + "or AMX) or a CUDA device; this CPU (" + CpuFeatures.model() + ") has neither: use fp32");
+                        + "or AMX) or a CUDA device; this CPU (" + cpuModel + ") has neither: use fp32");
             }
         }
 

@@ -76,6 +76,18 @@ class WeightLoadingTest {
      * The precision and the device are checked where the user's choice of device is resolved, once, not
      * by the loader: fp16 is refused on the CPU, and a GPU that DJL does not see is refused.
      */
+    /** bf16 runs on a CPU with bfloat16 products and on CUDA; elsewhere one line names the CPU and says what to use. */
+    @Test
+    void bf16IsRefusedOnlyOnCpusWithoutBfloat16Products() {
+        String msg = assertThrows(IllegalArgumentException.class,
+                () -> BackboneOptions.DeviceChoice.CPU.checkRuns(Precision.BF16, false, "Some CPU")).getMessage();
+        assertEquals("bf16 precision needs a CPU with bfloat16 products (AVX512-BF16 or AMX) or a CUDA device; "
+                + "this CPU (Some CPU) has neither: use fp32", msg);
+        BackboneOptions.DeviceChoice.CPU.checkRuns(Precision.BF16, true, "Some CPU");
+        BackboneOptions.DeviceChoice.GPU.checkRuns(Precision.BF16, false, "Some CPU");
+        BackboneOptions.DeviceChoice.CPU.checkRuns(Precision.FP32, false, "Some CPU");
+    }
+
     @Test
     void fp16IsRefusedOnCpuAndGpuIsRefusedWithoutOne() {
         String msg = assertThrows(IllegalArgumentException.class,
