@@ -128,11 +128,25 @@ public final class CategoryScorer {
                         : tiles + " sets of " + kept.size() + " tiles") + "; scoring each set: "
                 + musc.pipeline().planTiled(musc.extractor(), tiling, kept.size(), tiles, musc.device()).describe());
         TiledSet result = musc.scoreTiledSource(kept.size(), k -> ImageIo.readRgb(kept.get(k).image()));
-        requireNumbers(result.mapMax(), result.scores(), decoded.category(), checks);
-        clock = lap(timings, "musc", clock);
-        Optional<Metrics> metrics = metrics(decoded.category(), result.scores(), null, null, 0);
+        lap(timings, "musc", clock);
+        return tiledScored(decoded.category(), decoded.sizes(), result, checks, timings);
+    }
+
+    /**
+     * What a tiled scoring of {@code kept} (here, or elsewhere: musc4j-spark's split of one category)
+     * comes to: its scores checked to be numbers, and its image metrics.
+     *
+     * @param timingsMs the stages so far, to which "metrics" is added
+     * @throws CategoryException when a score is not a number
+     */
+    public static TiledScored tiledScored(Category kept, List<ImageSize> sizes, TiledSet result,
+            CategoryChecks checks, Map<String, Long> timingsMs) {
+        Map<String, Long> timings = new LinkedHashMap<>(timingsMs);
+        long clock = System.nanoTime();
+        requireNumbers(result.mapMax(), result.scores(), kept, checks);
+        Optional<Metrics> metrics = metrics(kept, result.scores(), null, null, 0);
         lap(timings, "metrics", clock);
-        return new TiledScored(decoded.category(), decoded.sizes(), result, metrics, timings);
+        return new TiledScored(kept, sizes, result, metrics, timings);
     }
 
     private static final RgbImage PLACEHOLDER = new RgbImage(1, 1, new byte[3]);

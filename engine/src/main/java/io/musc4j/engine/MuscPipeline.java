@@ -21,6 +21,7 @@ import io.musc4j.engine.store.SpilledTokens;
 import io.musc4j.engine.store.TokenStore;
 import io.musc4j.engine.tiles.TileGrid;
 import io.musc4j.engine.tiles.TilePool;
+import io.musc4j.engine.tiles.TileSets;
 import io.musc4j.engine.tiles.Tiling;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -52,7 +53,9 @@ import java.util.function.IntFunction;
  * against a bank of earlier parts ({@link #scoreQueries}, {@link #scoreHeld}: the inspector); a set
  * split over workers ({@link #aggregateUnits} on each worker's images, {@link #hold} and
  * {@link #scoreBlock} of query blocks against the held features of all images, then {@link #finish}
- * on the gathered scores); and a set whose tokens are arrays ({@link #score}). A
+ * on the gathered scores); a set of images cut into tiles ({@link #scoreTiled}; split over workers,
+ * each tile set as above up to {@link #finishUpToRscin}, then {@link #stitch}); and a set whose tokens
+ * are arrays ({@link #score}). A
  * {@link StageListener} is told as each stage ends, which is how the benchmarks time them.
  *
  * <p>Memory: only one pass is worked on at a time, its features going chunk by chunk from the token
@@ -171,14 +174,15 @@ public final class MuscPipeline {
 
     /**
      * A set scored up to its image scores before RsCIN, with the image features RsCIN would read: what
-     * a tiled run gathers per tile set before it re-scores the images the tiles came from.
+     * a tiled run gathers per tile set before it re-scores the images the tiles came from
+     * ({@link #stitch}).
      *
      * @param parts per subset, what the pipeline computed for it
      * @param subsets per subset, the indices of its images in the set
      * @param scores (N) image scores before RsCIN
      * @param features (N) image features, rows of D
      */
-    record Unrescored(List<MuscResult> parts, int[][] subsets, double[] scores, float[][] features) {
+    public record Unrescored(List<MuscResult> parts, int[][] subsets, double[] scores, float[][] features) {
 
         ScoredSet scored(float[] rescored, Device device) {
             return new ScoredSet(parts, subsets, scores, rescored, device);
@@ -263,67 +267,76 @@ public final class MuscPipeline {
             throw new IllegalArgumentException("MuSc scores images against each other and needs at least 2, got "
                     + count);
         }
-        int size = config.imageSize();
         List<TileGrid> grids = new ArrayList<>(count);
         RgbImage[][] tiles = new RgbImage[count][];
         for (int k = 0; k < count; k++) {
             RgbImage image = source.image(k);
-            TileGrid grid;
-            try {
-                grid = tiling.grid(image.width(), image.height());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("image " + k + " (" + image.width() + "x" + image.height() + "): "
-                        + e.getMessage(), e);
-            }
-            if (tiling.pool() == TilePool.POSITION && k > 0
-                    && (grid.rows() != grids.get(0).rows() || grid.cols() != grids.get(0).cols())) {
-                throw new IllegalArgumentException("image " + k + " (" + image.width() + "x" + image.height()
-                        + ") is cut into " + grid.rows() + "x" + grid.cols() + " tiles, the first image into "
-                        + grids.get(0).rows() + "x" + grids.get(0).cols() + "; pooled by position every image needs"
-                        + " the same grid (give --tiles RxC, or --tile-pool all)");
-            }
+            TileGrid grid = tiling.grid(k, image.width(), image.height(), k == 0 ? null : grids.get(0));
             grids.add(grid);
             tiles[k] = new RgbImage[grid.count()];
             for (int p = 0; p < grid.count(); p++) {
-                tiles[k][p] = extractor.preprocessing().resize(grid.crop(image, p), size);
+                tiles[k][p] = tile(extractor, grid, image, p);
             }
         }
-        int per = grids.get(0).count();
-        List<Unrescored> sets = new ArrayList<>();
-        if (tiling.pool() == TilePool.POSITION) {
-            for (int p = 0; p < per; p++) {
-                int position = p;
-                sets.add(scoreUpToRscin(extractor, count, k -> tiles[k][position], device));
-            }
-        } else {
-            int[] image = new int[Arrays.stream(tiles).mapToInt(t -> t.length).sum()];
-            int[] tile = new int[image.length];
-            for (int k = 0, t = 0; k < count; k++) {
-                for (int p = 0; p < tiles[k].length; p++, t++) {
-                    image[t] = k;
-                    tile[t] = p;
-                }
-            }
-            sets.add(scoreUpToRscin(extractor, image.length, t -> tiles[image[t]][tile[t]], device));
+        TileSets sets = TileSets.of(tiling.pool(), grids);
+        List<Unrescored> scored = new ArrayList<>();
+        for (int s = 0; s < sets.count(); s++) {
+            int set = s;
+            scored.add(scoreUpToRscin(extractor, sets.size(s), t -> tiles[sets.image(set, t)][sets.tile(set, t)],
+                    device));
+        }
+        return stitch(tiling, grids, scored, device);
+    }
+
+    /**
+     * Tile {@code p} of {@code image} (at its own size, cut by {@code grid}) as the backbone takes it:
+     * resized to S as a whole image is.
+     */
+    public RgbImage tile(FeatureExtractor extractor, TileGrid grid, RgbImage image, int p) {
+        boolean whole = grid.count() == 1 && image.width() == grid.width() && image.height() == grid.height();
+        return extractor.preprocessing().resize(whole ? image : grid.crop(image, p), config.imageSize());
+    }
+
+    /**
+     * The stages after the tile sets' image scores, for N images cut by {@code grids} whose tile sets
+     * ({@link TileSets} of {@link Tiling#pool()}) were scored up to RsCIN here ({@link #scoreTiled}) or
+     * in parts elsewhere ({@link #finishUpToRscin} of a set's gathered scores): each image's map is
+     * stitched from its tiles' maps at its own size ({@link TileGrid#stitch}), its score before RsCIN is
+     * that map's maximum, and RsCIN re-scores the N images, each image's feature the mean of its tiles'
+     * image features.
+     *
+     * @param sets per tile set, in {@link TileSets} order, its tiles scored up to RsCIN in member order
+     * @param device where the tiles' pixel maps are upsampled
+     */
+    public TiledSet stitch(Tiling tiling, List<TileGrid> grids, List<Unrescored> sets, Device device) {
+        TileSets layout = TileSets.of(tiling.pool(), grids);
+        if (sets.size() != layout.count()) {
+            throw new IllegalArgumentException(layout.count() + " tile sets expected, got " + sets.size());
         }
         List<ScoredSet> scored = new ArrayList<>();
-        for (Unrescored set : sets) {
-            scored.add(set.scored(Rscin.unchanged(set.scores()), device));
+        for (int s = 0; s < sets.size(); s++) {
+            if (sets.get(s).scores().length != layout.size(s)) {
+                throw new IllegalArgumentException("tile set " + s + " holds " + layout.size(s) + " tiles, got "
+                        + sets.get(s).scores().length);
+            }
+            scored.add(sets.get(s).scored(Rscin.unchanged(sets.get(s).scores()), device));
         }
+        int count = grids.size();
+        int size = config.imageSize();
         TiledSet unscored = new TiledSet(tiling, grids, scored, size, new double[count], new float[count]);
         double[] mapMax = new double[count];
         float[][] features = new float[count][];
-        for (int k = 0, t = 0; k < count; k++) {
+        for (int k = 0; k < count; k++) {
             mapMax[k] = unscored.map(k).max();
-            for (int p = 0; p < grids.get(k).count(); p++, t++) {
-                float[] row = tiling.pool() == TilePool.ALL ? sets.get(0).features()[t] : sets.get(p).features()[k];
+            for (int p = 0; p < layout.tiles(k); p++) {
+                float[] row = sets.get(layout.set(k, p)).features()[layout.member(k, p)];
                 features[k] = features[k] == null ? new float[row.length] : features[k];
                 for (int d = 0; d < row.length; d++) {
                     features[k][d] += row[d];
                 }
             }
             for (int d = 0; d < features[k].length; d++) {
-                features[k][d] /= grids.get(k).count();
+                features[k][d] /= layout.tiles(k);
             }
         }
         return new TiledSet(tiling, grids, scored, size, mapMax, rescore(mapMax, features));
@@ -543,6 +556,23 @@ public final class MuscPipeline {
             NDManager manager) {
         MuscResult result = combine(msm, images, gridH, gridW, manager);
         return result.withScores(rescore(result.scoresBeforeRscin(), imageFeatures));
+    }
+
+    /**
+     * The stages after patch scoring of one set, up to its image scores before RsCIN, from the scores of
+     * all its passes gathered from workers' {@link #scoreBlock}s: what {@link #stitch} takes for each
+     * tile set of a tiled run split over workers, as {@link #finish} is the whole of an untiled one.
+     *
+     * @param msm [feature set][layer] (N·L) float64
+     * @param imageFeatures N rows of image features, which {@link #stitch} averages per image
+     * @param manager its device upsamples; nothing stays on it
+     */
+    public Unrescored finishUpToRscin(double[][][] msm, int images, int gridH, int gridW, float[][] imageFeatures,
+            NDManager manager) {
+        MuscResult result = combine(msm, images, gridH, gridW, manager);
+        int[] all = new int[images];
+        Arrays.setAll(all, i -> i);
+        return new Unrescored(List.of(result), new int[][] {all}, result.scoresBeforeRscin(), imageFeatures);
     }
 
     private void checkRscinFeatures(int n, float[][] imageFeatures) {

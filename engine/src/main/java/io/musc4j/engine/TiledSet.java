@@ -3,6 +3,7 @@ package io.musc4j.engine;
 import io.musc4j.engine.maps.ImageMap;
 import io.musc4j.engine.tiles.TileGrid;
 import io.musc4j.engine.tiles.TilePool;
+import io.musc4j.engine.tiles.TileSets;
 import io.musc4j.engine.tiles.Tiling;
 import java.util.List;
 
@@ -11,8 +12,9 @@ import java.util.List;
  * tile grid, its map stitched from its tiles' maps at the image's own size ({@link TileGrid#stitch}),
  * the image score before RsCIN (that map's maximum) and the final score (RsCIN over the images, each
  * image's feature the mean of its tiles' features). The tile sets' results are kept as the pipeline
- * gave them: {@link TilePool#POSITION} R·C sets of N tiles (set p holds tile p of every image, in
- * image order), {@link TilePool#ALL} one set of N·R·C tiles (image k's tiles after those of images 0..k−1, in tile order).
+ * gave them, in {@link TileSets} order: {@link TilePool#POSITION} R·C sets of N tiles (set p holds
+ * tile p of every image, in image order), {@link TilePool#ALL} one set of N·R·C tiles (image k's tiles
+ * after those of images 0..k−1, in tile order).
  */
 public final class TiledSet {
 
@@ -22,8 +24,8 @@ public final class TiledSet {
     private final int size;
     private final double[] mapMax;
     private final float[] scores;
-    /** Pooled all together: where image i's first tile is in the one set. */
-    private final int[] firstTile;
+    /** Which set holds each tile, and where. */
+    private final TileSets layout;
 
     TiledSet(Tiling tiling, List<TileGrid> grids, List<ScoredSet> sets, int size, double[] mapMax, float[] scores) {
         this.tiling = tiling;
@@ -32,10 +34,7 @@ public final class TiledSet {
         this.size = size;
         this.mapMax = mapMax;
         this.scores = scores;
-        this.firstTile = new int[grids.size()];
-        for (int i = 1; i < firstTile.length; i++) {
-            firstTile[i] = firstTile[i - 1] + grids.get(i - 1).count();
-        }
+        this.layout = TileSets.of(tiling.pool(), grids);
     }
 
     /** How the images were cut and pooled. */
@@ -65,7 +64,7 @@ public final class TiledSet {
 
     /** Tile {@code p} of image {@code i}: its S×S map, as its tile set gave it. */
     public float[] tileMap(int i, int p) {
-        return tiling.pool() == TilePool.ALL ? sets.get(0).map(firstTile[i] + p) : sets.get(p).map(i);
+        return sets.get(layout.set(i, p)).map(layout.member(i, p));
     }
 
     /** Image {@code i}'s map at its own size, stitched from its tiles' maps (made on each call: one image's

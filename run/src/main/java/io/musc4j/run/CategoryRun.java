@@ -113,21 +113,40 @@ public final class CategoryRun {
      */
     public CategorySummary run(Category category, Path folder, String fingerprint) throws IOException {
         if (!musc.config().tiling().isOff()) {
-            CategoryScorer.TiledScored t = CategoryScorer.scoreTiled(musc, category, checks, warnings,
-                    plan -> System.err.println("musc: " + category.name() + ": tiles " + plan));
-            TiledSet r = t.result();
-            List<float[]> tiles = new ArrayList<>();
-            for (int i = 0; i < r.size(); i++) {
-                for (int p = 0; p < r.grid(i).count(); p++) {
-                    tiles.add(r.tileMap(i, p));
-                }
-            }
-            return write(category, new Scored(t.category(), t.sizes(), tiles.toArray(float[][]::new), r.mapMax(),
-                    r.scores(), t.metrics(), t.timingsMs(), r), folder, fingerprint);
+            return write(category, tiled(CategoryScorer.scoreTiled(musc, category, checks, warnings,
+                    plan -> System.err.println("musc: " + category.name() + ": tiles " + plan))), folder, fingerprint);
         }
         CategoryScorer.Scored s = CategoryScorer.score(musc, category, format, checks, warnings);
         return write(category, new Scored(s.category(), s.sizes(), s.maps(),
                 s.result().mapMax(), s.result().scores(), s.metrics(), s.timingsMs()), folder, fingerprint);
+    }
+
+    /**
+     * Writes the files of {@code category} whose tiled run was scored elsewhere (musc4j-spark's split of
+     * one category), as {@link #run} writes a tiled category's: its scores checked, its image metrics.
+     *
+     * @param kept the category without the images that could not be read
+     * @param sizes the kept images' own sizes
+     * @param timingsMs wall milliseconds per stage so far
+     * @throws io.musc4j.batch.CategoryException when a score is not a number
+     */
+    public CategorySummary writeTiled(Category category, Category kept, List<ImageSize> sizes, TiledSet result,
+            Map<String, Long> timingsMs, Path folder, String fingerprint) throws IOException {
+        return write(category, tiled(CategoryScorer.tiledScored(kept, sizes, result, checks, timingsMs)), folder,
+                fingerprint);
+    }
+
+    /** A tiled category's files are written from: every tile's S×S map (the heatmaps' colour range). */
+    private static Scored tiled(CategoryScorer.TiledScored t) {
+        TiledSet r = t.result();
+        List<float[]> tiles = new ArrayList<>();
+        for (int i = 0; i < r.size(); i++) {
+            for (int p = 0; p < r.grid(i).count(); p++) {
+                tiles.add(r.tileMap(i, p));
+            }
+        }
+        return new Scored(t.category(), t.sizes(), tiles.toArray(float[][]::new), r.mapMax(), r.scores(),
+                t.metrics(), t.timingsMs(), r);
     }
 
     /**

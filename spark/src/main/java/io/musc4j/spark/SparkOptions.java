@@ -11,8 +11,9 @@ import java.util.Locale;
  *
  * @param master the Spark master URL ({@code --spark}), or null when spark-submit sets it
  * @param mode how categories are spread over the cluster
- * @param queryBlock query images per MSM task in split mode; 0 chooses from the memory and the cores
- * @param partitionImages images per feature task in split mode; 0 chooses
+ * @param queryBlock query images (tiles, in a tiled run) per MSM task in split mode; 0 chooses from the
+ *     memory and the cores
+ * @param partitionImages images (tiles, in a tiled run) per feature task in split mode; 0 chooses
  * @param work the folder in whose {@code .musc4j-work} split mode keeps its feature chunks (default:
  *     OUT); must be shared by all executors
  * @param keepFeatures keep the feature chunks after a category is done
@@ -39,9 +40,10 @@ record SparkOptions(String master, Mode mode, int queryBlock, int partitionImage
             "      --spark-mode MODE      categories (one task per category), split (each category split over",
             "                               the cluster: features by image partitions, MSM by query blocks) or",
             "                               auto (split for one category, else categories; default).",
-            "      --query-block B        Query images per MSM task in split mode (default: from executor",
-            "                               memory and cores).",
-            "      --partition-images P   Images per feature task in split mode (default: from N and cores).",
+            "      --query-block B        Query images per MSM task in split mode, tiles when tiled (default:",
+            "                               from executor memory and cores).",
+            "      --partition-images P   Images per feature task in split mode, tiles when tiled (default:",
+            "                               from N and cores).",
             "      --spark-work URI       Shared folder for split mode's feature chunks, kept in",
             "                               URI/.musc4j-work (default: OUT/.musc4j-work).",
             "      --keep-features        Keep the feature chunks after a category is done.");

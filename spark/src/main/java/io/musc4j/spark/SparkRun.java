@@ -93,7 +93,7 @@ final class SparkRun {
                     results.putAll(outcome.results());
                     failures.putAll(outcome.failures());
                 } else {
-                    checkSplit(job, musc);
+                    checkSplit(job);
                     Path split = scratch.resolve("split");
                     for (Category c : todo) {
                         try {
@@ -133,19 +133,14 @@ final class SparkRun {
     }
 
     /**
-     * Split mode runs any scorer and aggregation of the plain run; a divided category is not split: its
-     * executors hold one reference of all the category's images per unit, where --divide scores each
-     * subset against itself. Nor is a tiled one: its units are whole images read at S, where a tiled run
-     * cuts each image at its own size into tiles that form R·C sets (or one of N·R·C), each stitched back.
+     * Split mode runs any scorer, aggregation and tiling of the plain run; a divided category is not
+     * split: its executors hold one reference of all the category's images per unit, where --divide
+     * scores each subset against itself.
      */
-    private static void checkSplit(RunJob job, MuSc musc) {
+    private static void checkSplit(RunJob job) {
         if (job.options().divide() != 1) {
             throw new IllegalArgumentException("--spark-mode split holds one reference of the whole category per "
                     + "unit, and --divide scores each subset against itself; use --spark-mode categories with --divide");
-        }
-        if (!musc.config().tiling().isOff()) {
-            throw new IllegalArgumentException("--spark-mode split scores whole images read at the image size, and"
-                    + " --tiles/--tile-size cut each image at its own size; use --spark-mode categories with tiles");
         }
     }
 

@@ -14,8 +14,12 @@ import ai.djl.Device;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscPipeline;
+import io.musc4j.engine.TiledSet;
+import io.musc4j.engine.tiles.TileGrid;
+import io.musc4j.engine.tiles.TileSets;
+import io.musc4j.engine.tiles.Tiling;
+import io.musc4j.common.image.ImageSize;
 import io.musc4j.engine.metrics.Metrics;
-import io.musc4j.models.preprocess.Preprocessing;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,6 +49,14 @@ import org.apache.spark.util.LongAccumulator;
  * scores. Stage 3 on the driver: the means over
  * layers and degrees, pixel maps, image scores, RsCIN, masks, metrics and the category's files,
  * published whole.
+ *
+ * <p>A tiled run ({@code --tiles}, {@code --tile-size}) is split the same way with tiles as the images:
+ * each image is cut at its own size ({@link Tiling}) into the tile sets of its pool ({@link TileSets}:
+ * R·C sets of N tiles by position, one of N·R·C all together). A feature task reads each of its images
+ * once and extracts its tiles of every set; stages 2 and 3 run per tile set (its chunks in a folder of
+ * its own) up to the tiles' scores before RsCIN ({@link StageRunner#finishUpToRscin}), and the driver
+ * then stitches each image's map at its own size and runs RsCIN over the images
+ * ({@link StageRunner#stitch}), as the local tiled run does.
  */
 final class SplitJob {
 
@@ -72,8 +84,16 @@ final class SplitJob {
         this.bytesRead = sc.sc().longAccumulator("musc4j bytes read");
     }
 
-    /** Images [from, to) of the kept samples, by their paths relative to the data root. */
-    record Partition(int from, int to, ArrayList<String> images) implements Serializable {
+    /**
+     * Members [from, to) of tile set {@code set} that a feature task extracts: member t is tile
+     * {@code tile[t − from]} of the task's image {@code image[t − from]} (an index into its images).
+     * Untiled, the one set's members are the images, each its own single tile.
+     */
+    record Slice(int set, int from, int to, int[] image, int[] tile) implements Serializable {
+    }
+
+    /** One feature task: its images, by their paths relative to the data root, and what it extracts of them. */
+    record Partition(ArrayList<String> images, ArrayList<Slice> slices) implements Serializable {
     }
 
     /** Query images [from, to) of one scoring unit (a layer or a pass). */
@@ -85,40 +105,74 @@ final class SplitJob {
         Map<String, Long> timings = new LinkedHashMap<>();
         long clock = System.nanoTime();
         int size = musc.imageSize();
-        Preprocessing preprocessing = musc.backboneSpec().preprocessing();
-        DecodedCategory decoded = Datasets.decode(category, img -> preprocessing.resize(img, size), warnings);
+        // only the sizes are kept: the executors read the images themselves
+        DecodedCategory decoded = Datasets.decode(category, img -> SIZE_ONLY, warnings);
         Category kept = decoded.category();
         int n = kept.samples().size();
         if (n < 2) {
             throw new IllegalArgumentException(category.name() + ": MuSc needs at least 2 readable images, got " + n);
         }
+        Tiling tiling = musc.config().tiling();
+        // every image's tiles before anything runs: a grid that does not fit stops the category here
+        List<TileGrid> grids = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            ImageSize own = decoded.sizes().get(k);
+            grids.add(tiling.grid(k, own.width(), own.height(), k == 0 ? null : grids.get(0)));
+        }
+        TileSets sets = TileSets.of(tiling.pool(), grids);
         clock = lap(timings, "decode", clock);
-        StageRunner.Passes passes = StageRunner.Passes.of(musc, n);
+        // every set has as many members (N, or the one set of all tiles): they share passes and blocks
+        int members = sets.size(0);
+        StageRunner.Passes passes = StageRunner.Passes.of(musc, members);
         // under a name only musc4j uses, also in a --spark-work folder: it is deleted when the category is done
         org.apache.hadoop.fs.Path work = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(
                 options.work() != null ? Storage.location(options.work()) : context.outLocation(), WORK),
                 category.name().isEmpty() ? "_" : category.name());
-        int[] bounds = bounds(n);
+        int[] bounds = bounds(members, sets.count());
         ExecutorMemory memory = ExecutorMemory.of(sc.getConf());
         int block = memory.block(passes, musc.config(), musc.device(), options.queryBlock(), sc.defaultParallelism());
+        if (!tiling.isOff()) {
+            System.err.printf(java.util.Locale.ROOT, "musc: %s: tiles %s, %s%n", category.name(), tiling.describe(),
+                    sets.count() == 1 ? "1 set of " + members + " tiles" : sets.count() + " sets of " + members + " tiles");
+        }
         try {
-            features(kept, bounds, work, passes.layered());
+            features(kept, sets, bounds, work, passes.layered());
             clock = lap(timings, "features", clock);
-            double[][][] msm = msm(sc, context.storage(), work.toString(), passes, bounds, block,
-                    MsmSettings.of(musc), bytesRead);
-            clock = lap(timings, "msm", clock);
-            System.err.printf(java.util.Locale.ROOT, "musc: %s: %d %s of N=%d in query blocks of %d; executors read "
-                    + "%.1f MiB of features%n", category.name(), passes.units(), passes.layered() ? "layers" : "passes",
-                    n, block, bytesRead.value() / 1048576.0);
-            StageRunner.Finished f = StageRunner.finish(musc, passes, msm, imageFeatures(work, bounds));
-            clock = lap(timings, "maps", clock);
-            byte[][] masks = kept.hasMasks() ? CategoryScorer.masks(kept.samples(), size, job.format(), warnings) : null;
-            Optional<Metrics> metrics = CategoryScorer.metrics(kept, f.scores(), f.maps(), masks, size);
-            lap(timings, "metrics", clock);
+            StageRunner.Finished whole = null;
+            List<MuscPipeline.Unrescored> tileSets = new ArrayList<>();
+            for (int set = 0; set < sets.count(); set++) {
+                org.apache.hadoop.fs.Path setWork = Chunks.set(work, set);
+                double[][][] msm = msm(sc, context.storage(), setWork.toString(), passes, bounds, block,
+                        MsmSettings.of(musc), bytesRead);
+                clock = lap(timings, "msm", clock);
+                float[][] features = imageFeatures(setWork, bounds);
+                if (tiling.isOff()) {
+                    whole = StageRunner.finish(musc, passes, msm, features);
+                } else {
+                    tileSets.add(StageRunner.finishUpToRscin(musc, passes, msm, features));
+                }
+                clock = lap(timings, "maps", clock);
+            }
+            System.err.printf(java.util.Locale.ROOT, "musc: %s: %s%d %s of N=%d in query blocks of %d; executors read "
+                    + "%.1f MiB of features%n", category.name(), tiling.isOff() ? "" : sets.count() + " tile sets x ",
+                    passes.units(), passes.layered() ? "layers" : "passes", members, block,
+                    bytesRead.value() / 1048576.0);
             Path folder = localOut.resolve(category.name());
-            CategorySummary summary = job.categoryRun(musc, warnings).write(category, new CategoryRun.Scored(kept,
-                    decoded.sizes(), f.maps(), f.scoresBeforeRscin(), f.scores(), metrics, timings), folder,
-                    context.fingerprint());
+            CategoryRun writer = job.categoryRun(musc, warnings);
+            CategorySummary summary;
+            if (tiling.isOff()) {
+                byte[][] masks = kept.hasMasks() ? CategoryScorer.masks(kept.samples(), size, job.format(), warnings)
+                        : null;
+                Optional<Metrics> metrics = CategoryScorer.metrics(kept, whole.scores(), whole.maps(), masks, size);
+                lap(timings, "metrics", clock);
+                summary = writer.write(category, new CategoryRun.Scored(kept, decoded.sizes(), whole.maps(),
+                        whole.scoresBeforeRscin(), whole.scores(), metrics, timings), folder, context.fingerprint());
+            } else {
+                TiledSet tiled = StageRunner.stitch(musc, grids, tileSets);
+                lap(timings, "maps", clock);
+                summary = writer.writeTiled(category, kept, decoded.sizes(), tiled, timings, folder,
+                        context.fingerprint());
+            }
             output.publish(category.name(), folder);
             return summary;
         } finally {
@@ -129,17 +183,23 @@ final class SplitJob {
         }
     }
 
-    /** Partition bounds: multiples of the backbone batch, so every batch is the one the whole set sees. */
-    private int[] bounds(int n) {
+    /**
+     * Partition bounds over a set's {@code members}: multiples of the backbone batch, so every batch is
+     * the one the whole set sees. A task takes its members of every one of the {@code sets} (a tiled
+     * image's tiles at every position), so --partition-images and the default count what it extracts:
+     * images, or tiles.
+     */
+    private int[] bounds(int members, int sets) {
         int batch = batchSize();
-        int per = options.partitionImages() > 0 ? options.partitionImages()
-                : Math.min(MAX_PARTITION_IMAGES, (int) Math.ceil(n / (double) sc.defaultParallelism()));
+        int tiles = options.partitionImages() > 0 ? options.partitionImages()
+                : Math.min(MAX_PARTITION_IMAGES, (int) Math.ceil((double) members * sets / sc.defaultParallelism()));
+        int per = Math.max(1, tiles / sets);
         per = Math.max(batch, (per + batch - 1) / batch * batch);
         List<Integer> b = new ArrayList<>();
-        for (int i = 0; i < n; i += per) {
+        for (int i = 0; i < members; i += per) {
             b.add(i);
         }
-        b.add(n);
+        b.add(members);
         return b.stream().mapToInt(Integer::intValue).toArray();
     }
 
@@ -147,14 +207,28 @@ final class SplitJob {
         return musc.config().batchSize();
     }
 
-    private void features(Category kept, int[] bounds, org.apache.hadoop.fs.Path work, boolean layered) {
+    /**
+     * Stage 1: one task per partition of the bounds, which (being every set's) cover each set's members:
+     * a task reads the images its members come from once and extracts its slice of every set.
+     */
+    private void features(Category kept, TileSets sets, int[] bounds, org.apache.hadoop.fs.Path work,
+            boolean layered) {
         List<Partition> parts = new ArrayList<>();
         for (int k = 0; k + 1 < bounds.length; k++) {
-            ArrayList<String> images = new ArrayList<>();
-            for (int i = bounds[k]; i < bounds[k + 1]; i++) {
-                images.add(kept.samples().get(i).relativePath());
+            Map<Integer, Integer> index = new LinkedHashMap<>();
+            ArrayList<Slice> slices = new ArrayList<>();
+            for (int set = 0; set < sets.count(); set++) {
+                int[] image = new int[bounds[k + 1] - bounds[k]];
+                int[] tile = new int[image.length];
+                for (int t = bounds[k]; t < bounds[k + 1]; t++) {
+                    image[t - bounds[k]] = index.computeIfAbsent(sets.image(set, t), i -> index.size());
+                    tile[t - bounds[k]] = sets.tile(set, t);
+                }
+                slices.add(new Slice(set, bounds[k], bounds[k + 1], image, tile));
             }
-            parts.add(new Partition(bounds[k], bounds[k + 1], images));
+            ArrayList<String> images = new ArrayList<>();
+            index.keySet().forEach(i -> images.add(kept.samples().get(i).relativePath()));
+            parts.add(new Partition(images, slices));
         }
         sc.setJobDescription("features");
         try {
@@ -193,6 +267,11 @@ final class SplitJob {
         private Chunks() {
         }
 
+        /** The folder of tile set {@code set}'s chunks (untiled, the one set of the images). */
+        static org.apache.hadoop.fs.Path set(org.apache.hadoop.fs.Path work, int set) {
+            return new org.apache.hadoop.fs.Path(work, "set-" + set);
+        }
+
         static org.apache.hadoop.fs.Path features(org.apache.hadoop.fs.Path work, int unit, int from, int to) {
             return new org.apache.hadoop.fs.Path(work, "features/unit-" + unit + "/" + from + "-" + to + ".f32");
         }
@@ -202,7 +281,7 @@ final class SplitJob {
         }
     }
 
-    /** Stage 1 on an executor: one partition's images → its chunk files. */
+    /** Stage 1 on an executor: one partition's images → each of its slices' chunk files. */
     static final class FeatureTask implements Function<Partition, Long> {
         private static final long serialVersionUID = 1L;
         private final RunContext context;
@@ -222,56 +301,85 @@ final class SplitJob {
             try {
                 RunJob job = context.job(scratch, scratch.resolve("out"), null);
                 MuSc musc = ExecutorCache.model(context.runArgs(), job);
-                Preprocessing preprocessing = musc.backboneSpec().preprocessing();
-                List<RgbImage> images = new ArrayList<>();
-                for (String relative : part.images()) {
-                    images.add(preprocessing.resize(ImageIo.readRgb(image(relative, scratch)), musc.imageSize()));
-                }
-                int passes = layered ? musc.layers().length
-                        : musc.pipeline().passes(musc.layers().length).size();
-                Path[] local = new Path[passes + 1];
-                OutputStream[] outs = new OutputStream[passes + 1];
-                try {
-                    for (int p = 0; p <= passes; p++) {
-                        local[p] = scratch.resolve("chunk-" + p + ".f32");
-                        outs[p] = new BufferedOutputStream(Files.newOutputStream(local[p]), 1 << 20);
-                    }
-                    synchronized (musc) {
-                        StageRunner.extract(musc, images, layered, new StageRunner.FeatureSink() {
-                            @Override
-                            public void features(int pass, float[] values) throws IOException {
-                                outs[pass].write(littleEndian(values));
-                            }
-
-                            @Override
-                            public void imageFeatures(float[][] rows) throws IOException {
-                                for (float[] row : rows) {
-                                    outs[passes].write(littleEndian(row));
-                                }
-                            }
-                        });
-                    }
-                } finally {
-                    for (OutputStream o : outs) {
-                        if (o != null) {
-                            o.close();
-                        }
-                    }
-                }
-                Faults.check("features", null);
-                org.apache.hadoop.fs.Path w = new org.apache.hadoop.fs.Path(work);
+                RgbImage[][] tiles = tiles(musc, part, scratch);
                 long bytes = 0;
-                for (int p = 0; p <= passes; p++) {
-                    org.apache.hadoop.fs.Path target = p < passes ? Chunks.features(w, p, part.from(), part.to())
-                            : Chunks.imageFeatures(w, part.from(), part.to());
-                    Path file = local[p];
-                    context.storage().write(target, o -> Files.copy(file, o));
-                    bytes += Files.size(file);
+                for (Slice slice : part.slices()) {
+                    List<RgbImage> images = new ArrayList<>();
+                    for (int t = 0; t < slice.image().length; t++) {
+                        images.add(tiles[slice.image()[t]][slice.tile()[t]]);
+                    }
+                    bytes += extract(musc, images, slice, scratch);
                 }
                 return bytes;
             } finally {
                 RunContext.delete(scratch);
             }
+        }
+
+        /** Each of the partition's images read once at its own size and cut into the tiles its slices take,
+         *  resized to S: [image][tile], null where no slice takes it. */
+        private RgbImage[][] tiles(MuSc musc, Partition part, Path scratch) throws IOException {
+            RgbImage[][] tiles = new RgbImage[part.images().size()][];
+            for (int i = 0; i < tiles.length; i++) {
+                RgbImage image = ImageIo.readRgb(image(part.images().get(i), scratch));
+                TileGrid grid = musc.config().tiling().grid(image.width(), image.height());
+                tiles[i] = new RgbImage[grid.count()];
+                for (Slice slice : part.slices()) {
+                    for (int t = 0; t < slice.image().length; t++) {
+                        int p = slice.tile()[t];
+                        if (slice.image()[t] == i && tiles[i][p] == null) {
+                            tiles[i][p] = StageRunner.tile(musc, grid, image, p);
+                        }
+                    }
+                }
+            }
+            return tiles;
+        }
+
+        /** Backbone and aggregation of one slice's tiles into its set's chunk files; returns their bytes. */
+        private long extract(MuSc musc, List<RgbImage> images, Slice slice, Path scratch) throws IOException {
+            int passes = layered ? musc.layers().length : musc.pipeline().passes(musc.layers().length).size();
+            Path[] local = new Path[passes + 1];
+            OutputStream[] outs = new OutputStream[passes + 1];
+            try {
+                for (int p = 0; p <= passes; p++) {
+                    local[p] = scratch.resolve("chunk-" + slice.set() + "-" + p + ".f32");
+                    outs[p] = new BufferedOutputStream(Files.newOutputStream(local[p]), 1 << 20);
+                }
+                synchronized (musc) {
+                    StageRunner.extract(musc, images, layered, new StageRunner.FeatureSink() {
+                        @Override
+                        public void features(int pass, float[] values) throws IOException {
+                            outs[pass].write(littleEndian(values));
+                        }
+
+                        @Override
+                        public void imageFeatures(float[][] rows) throws IOException {
+                            for (float[] row : rows) {
+                                outs[passes].write(littleEndian(row));
+                            }
+                        }
+                    });
+                }
+            } finally {
+                for (OutputStream o : outs) {
+                    if (o != null) {
+                        o.close();
+                    }
+                }
+            }
+            Faults.check("features", null);
+            org.apache.hadoop.fs.Path w = Chunks.set(new org.apache.hadoop.fs.Path(work), slice.set());
+            long bytes = 0;
+            for (int p = 0; p <= passes; p++) {
+                org.apache.hadoop.fs.Path target = p < passes ? Chunks.features(w, p, slice.from(), slice.to())
+                        : Chunks.imageFeatures(w, slice.from(), slice.to());
+                Path file = local[p];
+                context.storage().write(target, o -> Files.copy(file, o));
+                bytes += Files.size(file);
+                Files.delete(file);
+            }
+            return bytes;
         }
 
         private Path image(String relative, Path scratch) throws IOException {
@@ -284,6 +392,9 @@ final class SplitJob {
             return local;
         }
     }
+
+    /** What the driver's decoding keeps of an image: nothing but its size, which it records beside. */
+    private static final RgbImage SIZE_ONLY = new RgbImage(1, 1, new byte[3]);
 
     static byte[] littleEndian(float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);

@@ -14,6 +14,8 @@ import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.MuscPipeline;
 import io.musc4j.engine.MuscResult;
 import io.musc4j.engine.PatchTokens;
+import io.musc4j.engine.TiledSet;
+import io.musc4j.engine.tiles.TileGrid;
 import io.musc4j.engine.msm.FeatureChunks;
 import io.musc4j.engine.msm.FullMsm;
 import io.musc4j.models.Precision;
@@ -43,7 +45,9 @@ import java.util.List;
  * unit ({@link MuscPipeline#scoreBlock}): (sets, i1 − i0, L) float64. The N images' features are held
  * as the scorer reads them ({@link Reference}, {@link MuscPipeline#hold}), which an executor loads once
  * per unit and keeps for all its blocks.</li>
- * <li>{@link #finish}: averaging, pixel maps, image scores and RsCIN ({@link MuscPipeline#finish}).</li>
+ * <li>{@link #finish}: averaging, pixel maps, image scores and RsCIN ({@link MuscPipeline#finish}); for a
+ * tiled run, per tile set up to the tiles' scores ({@link #finishUpToRscin}), then the images' stitched
+ * maps and RsCIN ({@link #stitch}).</li>
  * </ol>
  *
  * Only plain Java arrays enter and leave; every NDArray lives in a scope closed here.
@@ -129,6 +133,11 @@ final class StageRunner {
 
         /** Image features (b, D) of the batch. */
         void imageFeatures(float[][] rows) throws IOException;
+    }
+
+    /** Tile {@code p} of an image at its own size, as the backbone takes it (the pipeline's cut, resized to S). */
+    static RgbImage tile(MuSc musc, TileGrid grid, RgbImage image, int p) {
+        return musc.pipeline().tile(musc.extractor(), grid, image, p);
     }
 
     /**
@@ -338,5 +347,28 @@ final class StageRunner {
             MuscResult result = musc.pipeline().finish(msm, p.images(), p.gridH(), p.gridW(), imageFeatures, scope);
             return new Finished(result.scoresBeforeRscin(), result.scores(), result.pixelMaps(scope).maps());
         }
+    }
+
+    /**
+     * Stage 3 of one tile set of a tiled run, the pipeline's: averaging, the tiles' maps and their scores
+     * before RsCIN, kept with the tiles' {@code imageFeatures} for {@link #stitch}.
+     *
+     * @param msm [feature set][layer] (N·L) float64 row-major scores of every pass of the set
+     */
+    static MuscPipeline.Unrescored finishUpToRscin(MuSc musc, Passes p, double[][][] msm, float[][] imageFeatures) {
+        try (NDManager scope = NDManager.newBaseManager(musc.device())) {
+            return musc.pipeline().finishUpToRscin(msm, p.images(), p.gridH(), p.gridW(), imageFeatures, scope);
+        }
+    }
+
+    /**
+     * The end of a tiled run, the pipeline's: each image's map stitched from its tiles' at its own size,
+     * its score before RsCIN that map's maximum, RsCIN over the images with the mean of each one's tiles'
+     * image features.
+     *
+     * @param sets per tile set ({@link io.musc4j.engine.tiles.TileSets} order), its {@link #finishUpToRscin}
+     */
+    static TiledSet stitch(MuSc musc, List<TileGrid> grids, List<MuscPipeline.Unrescored> sets) {
+        return musc.pipeline().stitch(musc.config().tiling(), grids, sets, musc.device());
     }
 }

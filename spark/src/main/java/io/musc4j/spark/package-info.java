@@ -7,7 +7,8 @@
  * {@code musc run} writes, each category folder published whole. Categories mode sends one category
  * to a task ({@code CategoryJobs}); split mode ({@code SplitJob}) writes per-pass LNAMD features
  * (n, L, C) float32 chunk files from image partitions, scores (B, L) float64 query blocks against all
- * N images per pass, and finishes on the driver. {@code StageRunner} is the only class that touches
+ * N images per pass, and finishes on the driver; a tiled run is split so with its tiles as the images,
+ * per tile set, and stitched on the driver. {@code StageRunner} is the only class that touches
  * the engine's internals; no NDArray leaves it.
  */
 package io.musc4j.spark;

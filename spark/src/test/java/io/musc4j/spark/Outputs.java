@@ -88,6 +88,13 @@ final class Outputs {
                 .getAsJsonObject("categories").getAsJsonObject(category);
     }
 
+    /** A category.json without its timings, which are the only thing two runs of one configuration differ in. */
+    static JsonObject withoutTimings(Path file) throws IOException {
+        JsonObject o = json(file);
+        List.copyOf(o.keySet()).stream().filter(k -> k.startsWith("timings")).forEach(o::remove);
+        return o;
+    }
+
     static JsonObject json(Path file) throws IOException {
         return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
     }

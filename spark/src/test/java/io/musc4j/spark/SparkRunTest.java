@@ -1,8 +1,8 @@
 package io.musc4j.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.musc4j.run.OneLineErrors;
@@ -123,9 +123,22 @@ class SparkRunTest {
 
     /** musc run's arguments for brick cut into 2x2 tiles, the stitched maps saved at each image's size. */
     private static List<String> tiled(Path out) {
-        return new ArrayList<>(List.of("--data", DATA.toString(), "--format", "mvtec", "--category", "brick",
-                "--model", model("dinov2-tiny").toString(), "--out", out.toString(), "--image-size", "112",
-                "--tiles", "2x2", "--tile-overlap", "16", "--save-maps", "original", "--heatmaps", "none"));
+        return tiled(out, List.of());
+    }
+
+    /** {@link #tiled(Path)} with more options, which replace its own (e.g. --tile-size for --tiles). */
+    private static List<String> tiled(Path out, List<String> options) {
+        List<String> args = new ArrayList<>(List.of("--data", DATA.toString(), "--format", "mvtec", "--category",
+                "brick", "--model", model("dinov2-tiny").toString(), "--out", out.toString(), "--image-size", "112",
+                "--tile-overlap", "16", "--save-maps", "original"));
+        if (!options.contains("--tile-size") && !options.contains("--tiles")) {
+            args.addAll(List.of("--tiles", "2x2"));
+        }
+        if (!options.contains("--heatmaps")) {
+            args.addAll(List.of("--heatmaps", "none"));
+        }
+        args.addAll(options);
+        return args;
     }
 
     /** Categories mode runs a tiled category as musc run does: the same scores and stitched maps. */
@@ -146,15 +159,71 @@ class SparkRunTest {
         assertTrue(maps <= TOLERANCE, "maps differ by " + maps);
     }
 
-    @Test
-    void splitModeRefusesTiles() {
-        List<String> args = tiled(tmp.resolve("split-tiled"));
-        args.addAll(List.of("--spark-mode", "split"));
+    /**
+     * Split mode runs a tiled category as musc run does, the tiles being the images its blocks share
+     * out: the same scores, stitched maps, masks, regions and heatmaps with their tile outlines. By
+     * position: 4 sets of 18 tiles; all together: one set of 162 tiles of 96 px (--tile-size), whose
+     * feature partitions of 8 tiles cut through images' tiles.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--tiles 2x2 --tile-pool position", "--tile-size 96 --tile-pool all"})
+    void splitModeTilesAsThePlainRun(String tiles) throws Exception {
+        String name = tiles.replaceAll("[^a-z0-9]", "");
+        List<String> options = new ArrayList<>(List.of(tiles.split(" ")));
+        options.addAll(List.of("--save-masks", "--heatmaps", "single", "--draw-tiles"));
+        Path plain = tmp.resolve("plain-" + name);
+        assertEquals(0, new CommandLine(new RunCommand()).setExecutionExceptionHandler(new OneLineErrors())
+                .execute(tiled(plain, options).toArray(String[]::new)), "plain tiled run");
+        Path out = tmp.resolve("split-" + name);
+        List<String> args = tiled(out, options);
+        args.addAll(List.of("--spark-mode", "split", "--query-block", "5", "--partition-images", "8"));
         SparkOptions.Parsed p = SparkOptions.parse(args);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SparkRun(sc, p.options(), p.runArgs()).execute());
-        assertEquals("--spark-mode split scores whole images read at the image size, and --tiles/--tile-size cut"
-                + " each image at its own size; use --spark-mode categories with tiles", e.getMessage());
+        assertEquals(0, new SparkRun(sc, p.options(), p.runArgs()).execute());
+        double scores = Outputs.scoreDifference(plain.resolve("brick"), out.resolve("brick"));
+        double maps = Outputs.mapDifference(plain.resolve("brick"), out.resolve("brick"));
+        System.out.printf("spark split %s: scores %.2e maps %.2e%n", tiles, scores, maps);
+        assertTrue(scores <= TOLERANCE, "scores differ by " + scores);
+        assertTrue(maps <= TOLERANCE, "maps differ by " + maps);
+        assertEquals(Outputs.files(plain.resolve("brick")), Outputs.files(out.resolve("brick")), "the same files");
+        for (String f : Outputs.files(plain.resolve("brick"))) {
+            if (f.endsWith(".png")) {
+                assertArrayEquals(Files.readAllBytes(plain.resolve("brick").resolve(f)),
+                        Files.readAllBytes(out.resolve("brick").resolve(f)), f);
+            }
+        }
+        assertEquals(Outputs.withoutTimings(plain.resolve("brick/category.json")),
+                Outputs.withoutTimings(out.resolve("brick/category.json")), "category.json");
+        assertFalse(Files.exists(out.resolve(SplitJob.WORK)), "feature chunks are removed when done");
+    }
+
+    /** A tiled split run is resumed, and redone with other tile options (they are part of the configuration). */
+    @Test
+    void aTiledSplitRunResumes() throws Exception {
+        Path out = tmp.resolve("split-tiled-resumed");
+        List<String> split = tiled(out, List.of("--spark-mode", "split"));
+        Outcome first = sparkMain(split);
+        assertEquals(0, first.code(), first::toString);
+        String scores = Files.readString(out.resolve("brick/scores.csv"));
+        List<String> again = new ArrayList<>(split);
+        again.add("--resume");
+        Outcome resumed = sparkMain(again);
+        assertEquals(0, resumed.code(), resumed::toString);
+        assertTrue(resumed.err().contains("brick: complete results found, skipped (--resume)"), resumed::toString);
+        assertEquals(scores, Files.readString(out.resolve("brick/scores.csv")));
+        List<String> other = tiled(out, List.of("--spark-mode", "split", "--resume", "--tile-pool", "all"));
+        Outcome redone = sparkMain(other);
+        assertEquals(0, redone.code(), redone::toString);
+        assertFalse(redone.err().contains("skipped (--resume)"), redone::toString);
+        assertTrue(redone.err().contains("brick: tiles 2x2 overlap 16px pool all, 1 set of 72 tiles"),
+                redone::toString);
+        // musc run resumes the Spark runner's folder of the same options: the same configuration
+        String written = Files.readString(out.resolve("brick/category.json"));
+        Outcome plain = captured(() -> new CommandLine(new RunCommand())
+                .setExecutionExceptionHandler(new OneLineErrors())
+                .execute(tiled(out, List.of("--resume", "--tile-pool", "all")).toArray(String[]::new)));
+        assertEquals(0, plain.code(), plain::toString);
+        assertTrue(plain.err().contains("brick: complete results found, skipped (--resume)"), plain::toString);
+        assertEquals(written, Files.readString(out.resolve("brick/category.json")));
     }
 
     @Test
@@ -251,13 +320,23 @@ class SparkRunTest {
         List<String> args = common("dinov2-tiny", out, "brick");
         args.addAll(List.of(options));
         args.addAll(List.of("--spark-mode", "categories"));
+        return sparkMain(args);
+    }
+
+    /** SparkMain's run of the command line {@code args}. */
+    static Outcome sparkMain(List<String> args) {
         SparkOptions.Parsed p = SparkOptions.parse(args);
         RunArgs.parse(p.runArgs());
+        return captured(() -> SparkMain.run(sc, p, false));
+    }
+
+    /** A run's exit code with what it printed on stderr. */
+    static Outcome captured(java.util.function.IntSupplier run) {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         java.io.PrintStream before = System.err;
         System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
-            return new Outcome(SparkMain.run(sc, p, false), err.toString(java.nio.charset.StandardCharsets.UTF_8));
+            return new Outcome(run.getAsInt(), err.toString(java.nio.charset.StandardCharsets.UTF_8));
         } finally {
             System.setErr(before);
         }

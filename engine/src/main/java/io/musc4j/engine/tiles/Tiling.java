@@ -78,6 +78,31 @@ public record Tiling(int rows, int cols, int tileSize, TileOverlap overlap, Tile
         return new TileGrid(width, height, x.starts, y.starts, x.side, y.side);
     }
 
+    /**
+     * Image {@code index}'s tiles, {@link #grid(int, int)} of its size, checked as a run checks each image
+     * it cuts: pooled by position, every image needs the grid of the first ({@code first}, null for the
+     * first image itself).
+     *
+     * @throws IllegalArgumentException with a one-line message naming the image by its index and size
+     */
+    public TileGrid grid(int index, int width, int height, TileGrid first) {
+        TileGrid grid;
+        try {
+            grid = grid(width, height);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("image " + index + " (" + width + "x" + height + "): " + e.getMessage(),
+                    e);
+        }
+        if (pool == TilePool.POSITION && first != null
+                && (grid.rows() != first.rows() || grid.cols() != first.cols())) {
+            throw new IllegalArgumentException("image " + index + " (" + width + "x" + height + ") is cut into "
+                    + grid.rows() + "x" + grid.cols() + " tiles, the first image into " + first.rows() + "x"
+                    + first.cols() + "; pooled by position every image needs the same grid (give --tiles RxC, or"
+                    + " --tile-pool all)");
+        }
+        return grid;
+    }
+
     /** {@code 2x2 overlap 0px pool position}, {@code 224px overlap 0.125 pool all}, or {@code off}. */
     public String describe() {
         if (isOff()) {
