@@ -123,9 +123,7 @@ public final class CategoryScorer {
         Tiling tiling = musc.config().tiling();
         ImageSize first = decoded.sizes().get(0);
         int tiles = tiling.grid(first.width(), first.height()).count();
-        planned.accept(tiling.describe() + ", " + tiles + " tiles per " + first + " image, "
-                + (tiling.pool() == TilePool.ALL ? "1 set of " + (long) tiles * kept.size() + " tiles"
-                        : tiles + " sets of " + kept.size() + " tiles") + "; scoring each set: "
+        planned.accept(describeTiles(tiling, first, kept.size()) + "; scoring each set: "
                 + musc.pipeline().planTiled(musc.extractor(), tiling, kept.size(), tiles, musc.device()).describe());
         TiledSet result = musc.scoreTiledSource(kept.size(), k -> ImageIo.readRgb(kept.get(k).image()));
         lap(timings, "musc", clock);
@@ -147,6 +145,15 @@ public final class CategoryScorer {
         Optional<Metrics> metrics = metrics(kept, result.scores(), null, null, 0);
         lap(timings, "metrics", clock);
         return new TiledScored(kept, sizes, result, metrics, timings);
+    }
+
+    /** How {@code images} images, the first of size {@code first}, are cut and pooled, e.g. {@code 2x2 overlap
+     *  16px pool all, 4 tiles per 224x224 image, 1 set of 72 tiles}. */
+    public static String describeTiles(Tiling tiling, ImageSize first, int images) {
+        int tiles = tiling.grid(first.width(), first.height()).count();
+        return tiling.describe() + ", " + tiles + " tiles per " + first + " image, "
+                + (tiling.pool() == TilePool.ALL ? "1 set of " + (long) tiles * images + " tiles"
+                        : tiles + " sets of " + images + " tiles");
     }
 
     private static final RgbImage PLACEHOLDER = new RgbImage(1, 1, new byte[3]);

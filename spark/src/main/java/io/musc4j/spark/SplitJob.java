@@ -132,8 +132,8 @@ final class SplitJob {
         ExecutorMemory memory = ExecutorMemory.of(sc.getConf());
         int block = memory.block(passes, musc.config(), musc.device(), options.queryBlock(), sc.defaultParallelism());
         if (!tiling.isOff()) {
-            System.err.printf(java.util.Locale.ROOT, "musc: %s: tiles %s, %s%n", category.name(), tiling.describe(),
-                    sets.count() == 1 ? "1 set of " + members + " tiles" : sets.count() + " sets of " + members + " tiles");
+            System.err.println("musc: " + category.name() + ": tiles "
+                    + CategoryScorer.describeTiles(tiling, decoded.sizes().get(0), n));
         }
         try {
             features(kept, sets, bounds, work, passes.layered());
@@ -154,7 +154,8 @@ final class SplitJob {
                 clock = lap(timings, "maps", clock);
             }
             System.err.printf(java.util.Locale.ROOT, "musc: %s: %s%d %s of N=%d in query blocks of %d; executors read "
-                    + "%.1f MiB of features%n", category.name(), tiling.isOff() ? "" : sets.count() + " tile sets x ",
+                    + "%.1f MiB of features%n", category.name(),
+                    tiling.isOff() ? "" : sets.count() + (sets.count() == 1 ? " tile set x " : " tile sets x "),
                     passes.units(), passes.layered() ? "layers" : "passes", members, block,
                     bytesRead.value() / 1048576.0);
             Path folder = localOut.resolve(category.name());

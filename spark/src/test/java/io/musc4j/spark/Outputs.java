@@ -88,10 +88,13 @@ final class Outputs {
                 .getAsJsonObject("categories").getAsJsonObject(category);
     }
 
-    /** A category.json without its timings, which are the only thing two runs of one configuration differ in. */
-    static JsonObject withoutTimings(Path file) throws IOException {
+    /**
+     * What a category.json says of the images (inputs, decision, entries with their regions, metrics):
+     * all but its timings and its configuration, which names the data as each runner was given it.
+     */
+    static JsonObject results(Path file) throws IOException {
         JsonObject o = json(file);
-        List.copyOf(o.keySet()).stream().filter(k -> k.startsWith("timings")).forEach(o::remove);
+        List.copyOf(o.keySet()).stream().filter(k -> k.startsWith("timings") || k.equals("config")).forEach(o::remove);
         return o;
     }
 
