@@ -42,8 +42,8 @@ import java.util.Objects;
  * scored together with those M parts. Full MSM only: a MuSc instance with aligned scoring is refused,
  * and one that cuts images into tiles takes a {@link TiledInspector} ({@link Builder#buildTiled}, whose
  * banks are inspectors of this class, pooled by position or all together). Then the part joins the bank,
- * evicting the oldest when the bank holds M. Backbone, image size, layers, degrees, interval and batch size are those of the {@link MuSc}
- * instance the inspector is built on. The images of one {@link #inspect(List)} call are all scored
+ * evicting the oldest when the bank holds M. Backbone, image size, layers, degrees, interval and batch
+ * size are those of the {@link MuSc} instance the inspector is built on. The images of one {@link #inspect(List)} call are all scored
  * against the bank as it stood when the call began (not against each other), then admitted in order.
  *
  * <p><b>Warm-up.</b> Until the bank has held W parts (W = {@link Builder#warmUp}, 2 ≤ W ≤ M,

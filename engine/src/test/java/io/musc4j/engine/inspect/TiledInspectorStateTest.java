@@ -172,32 +172,30 @@ class TiledInspectorStateTest {
         return folder;
     }
 
+    /** The one-line message with which restoring {@code folder} with {@code builder} is refused. */
+    private static String refusal(Path folder, Inspector.Builder builder) {
+        return assertThrows(IOException.class, () -> TiledInspector.restore(folder, builder).close()).getMessage();
+    }
+
     @Test
     void aStateOfAnotherTilingModelOrConfigurationIsRefusedWithOneLine() throws IOException {
         Path folder = savedAfterThreeParts(TilePool.ALL);
         String file = folder.toAbsolutePath().resolve("tiled-inspector.state").toString();
-        IOException pool = assertThrows(IOException.class, () -> TiledInspector.restore(folder, builder(TilePool.POSITION)));
         assertEquals(file + ": saved under another configuration (tiling: saved 2x2 overlap 16px pool all, now 2x2"
-                + " overlap 16px pool position); refusing to restore it", pool.getMessage());
+                + " overlap 16px pool position); refusing to restore it", refusal(folder, builder(TilePool.POSITION)));
         try (MuSc whole = MuSc.builder().config(config("dinov2-tiny").build()).build();
                 MuSc clip = musc("clip-tiny", TilePool.ALL)) {
-            IOException untiled = assertThrows(IOException.class, () -> TiledInspector.restore(folder,
-                    Inspector.builder(whole).bankSize(2).warmUp(2).madFactor(1.0)));
             assertEquals(file + ": saved under another configuration (tiling: saved 2x2 overlap 16px pool all, now off);"
-                    + " refusing to restore it", untiled.getMessage());
-            IOException model = assertThrows(IOException.class, () -> TiledInspector.restore(folder,
-                    Inspector.builder(clip).bankSize(2).warmUp(2).madFactor(1.0)));
-            assertTrue(model.getMessage().startsWith(file + ": saved under another configuration (model: saved "),
-                    model.getMessage());
-            assertFalse(model.getMessage().contains("\n"));
+                    + " refusing to restore it", refusal(folder, Inspector.builder(whole).bankSize(2).warmUp(2)
+                            .madFactor(1.0)));
+            String model = refusal(folder, Inspector.builder(clip).bankSize(2).warmUp(2).madFactor(1.0));
+            assertTrue(model.startsWith(file + ": saved under another configuration (model: saved "), model);
+            assertFalse(model.contains("\n"));
         }
-        IOException bank = assertThrows(IOException.class, () -> TiledInspector.restore(folder,
-                builder(TilePool.ALL).bankSize(3)));
         assertEquals(file + ": saved under another configuration (bank: saved 2, now 3); refusing to restore it",
-                bank.getMessage());
-        IOException threshold = assertThrows(IOException.class, () -> TiledInspector.restore(folder,
-                builder(TilePool.ALL).threshold(0.5)));
-        assertTrue(threshold.getMessage().contains("(threshold: saved mad:1, now fixed:0.5)"), threshold.getMessage());
+                refusal(folder, builder(TilePool.ALL).bankSize(3)));
+        String threshold = refusal(folder, builder(TilePool.ALL).threshold(0.5));
+        assertTrue(threshold.contains("(threshold: saved mad:1, now fixed:0.5)"), threshold);
     }
 
     @Test
@@ -207,37 +205,27 @@ class TiledInspectorStateTest {
         byte[] bytes = Files.readAllBytes(part);
         bytes[bytes.length / 2] ^= 1;
         Files.write(part, bytes);
-        IOException damaged = assertThrows(IOException.class, () -> TiledInspector.restore(folder,
-                builder(TilePool.POSITION)));
-        assertEquals(part.toAbsolutePath() + ": damaged (checksum mismatch)", damaged.getMessage());
+        assertEquals(part.toAbsolutePath() + ": damaged (checksum mismatch)", refusal(folder, builder(TilePool.POSITION)));
         Files.delete(part);
-        IOException missing = assertThrows(IOException.class, () -> TiledInspector.restore(folder,
-                builder(TilePool.POSITION)));
-        assertEquals(part.toAbsolutePath() + ": missing (the state names it)", missing.getMessage());
+        assertEquals(part.toAbsolutePath() + ": missing (the state names it)",
+                refusal(folder, builder(TilePool.POSITION)));
 
         Path state = folder.resolve("tiled-inspector.state");
         byte[] head = Files.readAllBytes(state);
         head[head.length / 2] ^= 4;
         Files.write(state, head);
-        IOException header = assertThrows(IOException.class, () -> TiledInspector.restore(folder,
-                builder(TilePool.POSITION)));
-        assertEquals(state.toAbsolutePath() + ": damaged (checksum mismatch)", header.getMessage());
+        assertEquals(state.toAbsolutePath() + ": damaged (checksum mismatch)", refusal(folder, builder(TilePool.POSITION)));
         Files.write(state, java.util.Arrays.copyOf(head, 20));
-        IOException cut = assertThrows(IOException.class, () -> TiledInspector.restore(folder,
-                builder(TilePool.POSITION)));
-        assertEquals(state.toAbsolutePath() + ": not a tiled inspector state", cut.getMessage());
-        IOException none = assertThrows(IOException.class, () -> TiledInspector.restore(tmp.resolve("nothing"),
-                builder(TilePool.POSITION)));
-        assertEquals(tmp.resolve("nothing").toAbsolutePath().resolve("tiled-inspector.state")
-                + ": no tiled inspector state here", none.getMessage());
+        assertEquals(state.toAbsolutePath() + ": not a tiled inspector state", refusal(folder, builder(TilePool.POSITION)));
+        Path nothing = tmp.resolve("nothing");
+        assertEquals(nothing.toAbsolutePath().resolve("tiled-inspector.state") + ": no tiled inspector state here",
+                refusal(nothing, builder(TilePool.POSITION)));
         // a plain inspector's state is not a tiled one's
         Path plain = tmp.resolve("plain");
         Files.createDirectories(plain);
         Files.write(plain.resolve("tiled-inspector.state"), Files.readAllBytes(savedPlainState()));
-        IOException other = assertThrows(IOException.class, () -> TiledInspector.restore(plain,
-                builder(TilePool.POSITION)));
         assertEquals(plain.toAbsolutePath().resolve("tiled-inspector.state") + ": not a tiled inspector state",
-                other.getMessage());
+                refusal(plain, builder(TilePool.POSITION)));
     }
 
     /** A plain inspector's saved state file. */
