@@ -601,18 +601,19 @@ public final class MuscPipeline {
 
     /**
      * The stages up to the pixel maps for q images scored against references held elsewhere (an
-     * inspector's bank) rather than against each other; there is no RsCIN, which needs a whole set.
+     * inspector's bank) rather than against each other (or against both, where
+     * {@link HeldReferences#queriesReferEachOther}); there is no RsCIN, which needs a whole set.
      * The features are aggregated in the references' form, per layer or per pass, so that the images
      * can become references themselves.
      *
-     * @param references the references; with none yet ({@link HeldReferences#size} 0) the features are
-     *     still computed
+     * @param references the references; with none yet ({@link HeldReferences#size} 0, and the images no
+     *     references for each other) the features are still computed
      * @param manager owner of the features; its device computes
      */
     public Queried scoreQueries(FeatureExtractor extractor, List<RgbImage> images, HeldReferences references,
             NDManager manager) throws IOException {
         int q = images.size();
-        boolean score = references.size() > 0;
+        boolean score = references.size() > 0 || references.queriesReferEachOther() && q > 1;
         try (PatchTokens tokens = extractor.extract(q, images::get, manager, ProgressListener.none())) {
             finished(Stage.BACKBONE, tokens.imageFeatures());
             TokenStore store = new ResidentTokens(tokens.layers(), tokens.gridH(), tokens.gridW());

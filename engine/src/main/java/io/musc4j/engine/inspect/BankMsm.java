@@ -17,6 +17,10 @@ import io.musc4j.engine.msm.Pass;
  * is never in the bank it is scored against). A bank per layer is scored a layer at a time from one
  * product per tile, as the batch path scores a set ({@link FullMsm#scoreNeighbourhoodsAgainst}); a bank
  * per pass a pass at a time.
+ *
+ * <p>Where the queries of a call are the tiles of one part pooled with every tile ({@code amongQueries}),
+ * each is also scored against the call's other queries (never itself): the interval mean of its
+ * M + Q − 1 distances, as in the batch run's set of every tile.
  */
 final class BankMsm implements HeldReferences {
 
@@ -24,12 +28,14 @@ final class BankMsm implements HeldReferences {
     private final NearestPatchMinima kernel;
     private final FullMsm layers;
     private final FeatureBank bank;
+    private final boolean amongQueries;
 
-    BankMsm(MuscConfig config, FeatureBank bank) {
+    BankMsm(MuscConfig config, FeatureBank bank, boolean amongQueries) {
         this.interval = config.interval();
         this.kernel = new NearestPatchMinima(config.memoryBudgetBytes(), config.precision().products());
         this.layers = new FullMsm(config.interval(), config.memoryBudgetBytes(), config.precision().products());
         this.bank = bank;
+        this.amongQueries = amongQueries;
     }
 
     @Override
@@ -43,12 +49,27 @@ final class BankMsm implements HeldReferences {
     }
 
     @Override
+    public boolean queriesReferEachOther() {
+        return amongQueries;
+    }
+
+    @Override
     public NDArray scorePass(Pass pass, NDArray queries, NDManager manager) {
-        requireParts();
+        int others = amongQueries ? Math.toIntExact(queries.getShape().get(0)) - 1 : 0;
+        requireCandidates(others);
         try (NDManager scope = manager.newSubManager()) {
-            NDArray minima = kernel.cross(queries, bank.productForm(pass.set(), pass.layer(), scope));
-            minima.attach(scope);
-            NDArray mean = interval.average(minima, bank.size());
+            NDArray minima = null;
+            if (bank.size() > 0) {
+                minima = kernel.cross(queries, bank.productForm(pass.set(), pass.layer(), scope));
+                minima.attach(scope);
+            }
+            if (others > 0) {
+                // (Q, Q, L), +∞ where a query meets itself: it ranks last and is no candidate
+                NDArray own = kernel.mutual(queries);
+                own.attach(scope);
+                minima = minima == null ? own : minima.concat(own, 1);
+            }
+            NDArray mean = interval.average(minima, bank.size() + others);
             mean.attach(manager);
             return mean;
         }
@@ -56,18 +77,18 @@ final class BankMsm implements HeldReferences {
 
     @Override
     public NDArray scoreLayer(int layer, NeighbourhoodMaps queries, NDManager manager) {
-        requireParts();
+        requireCandidates(amongQueries ? Math.toIntExact(queries.images()) - 1 : 0);
         try (NDManager scope = manager.newSubManager()) {
-            NeighbourhoodMaps held = NeighbourhoodMaps.of(bank.maps(layer, scope), queries.gridH(), queries.gridW(),
-                    queries.degrees());
-            NDArray scores = layers.scoreNeighbourhoodsAgainst(queries, held, scope);
+            NeighbourhoodMaps held = bank.size() == 0 ? null : NeighbourhoodMaps.of(bank.maps(layer, scope),
+                    queries.gridH(), queries.gridW(), queries.degrees());
+            NDArray scores = layers.scoreNeighbourhoodsAgainst(queries, held, amongQueries, scope);
             scores.attach(manager);
             return scores;
         }
     }
 
-    private void requireParts() {
-        if (bank.size() == 0) {
+    private void requireCandidates(int others) {
+        if (bank.size() + others == 0) {
             throw new IllegalStateException("the bank is empty: nothing to score against");
         }
     }

@@ -15,6 +15,8 @@ import io.musc4j.engine.StageListener.Stage;
 import io.musc4j.engine.maps.ImageMap;
 import io.musc4j.engine.msm.NeighbourhoodMaps;
 import io.musc4j.engine.threshold.ThresholdRule;
+import io.musc4j.engine.tiles.TilePool;
+import io.musc4j.engine.tiles.Tiling;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,9 +40,10 @@ import java.util.Objects;
  * upsampled (bilinear, align corners) to the S×S pixel map whose maximum is the score. These are
  * exactly the numbers {@link MuSc#scoreImages} gives that part (score before RsCIN, and its map) when
  * scored together with those M parts. Full MSM only: a MuSc instance with aligned scoring is refused,
- * and one that cuts images into tiles takes a {@link TiledInspector} ({@link Builder#buildTiled}). Then the part joins the bank, evicting the oldest when the bank holds
- * M. Backbone, image size, layers, degrees, interval and batch size are those of the {@link MuSc}
- * instance the inspector is built on. The images of one {@link #inspect(List)} call are all scored
+ * and one that cuts images into tiles takes a {@link TiledInspector} ({@link Builder#buildTiled}, whose
+ * banks are inspectors of this class, pooled by position or all together). Then the part joins the bank,
+ * evicting the oldest when the bank holds M. Backbone, image size, layers, degrees, interval and batch
+ * size are those of the {@link MuSc} instance the inspector is built on. The images of one {@link #inspect(List)} call are all scored
  * against the bank as it stood when the call began (not against each other), then admitted in order.
  *
  * <p><b>Warm-up.</b> Until the bank has held W parts (W = {@link Builder#warmUp}, 2 ≤ W ≤ M,
@@ -92,6 +95,9 @@ public final class Inspector implements AutoCloseable {
     private final MuscPipeline pipeline;
     private final int capacity;
     private final int warmUp;
+    /** 0: every image is a part; else the tiles per part of a tiled inspector's all pool, each call one
+     *  part's tiles (see {@link #Inspector(Builder, boolean, int)}). */
+    private final int tilesPerCall;
     private final double fixedThreshold;
     private final ThresholdRule rule;
     private final boolean admitAnomalous;
@@ -107,7 +113,14 @@ public final class Inspector implements AutoCloseable {
     private long inspected;
     private boolean closed;
 
-    private Inspector(Builder b, boolean tile) {
+    /**
+     * @param tile whether a {@link TiledInspector} builds it (the MuSc instance then tiles)
+     * @param tilesPerCall 0 where every image is a part (a plain inspector, a position of a tiled one);
+     *     else the R·C tiles of a part in the all pool: every call is one part's tiles, which are scored
+     *     against the bank and each other ({@link BankMsm}), and the bank, warm-up and reference window
+     *     count R·C tiles per part of the builder's
+     */
+    private Inspector(Builder b, boolean tile, int tilesPerCall) {
         this.musc = b.musc;
         this.extractor = b.musc.extractor();
         this.decoder = b.musc.imageDecoder();
@@ -124,12 +137,15 @@ public final class Inspector implements AutoCloseable {
                     + config.scoring() + " is not available against a bank");
         }
         this.pipeline = b.musc.pipeline();
-        this.capacity = b.bankSize;
-        this.warmUp = b.warmUp > 0 ? b.warmUp : Math.min(b.bankSize, 16);
-        if (warmUp < 2 || warmUp > capacity) {
-            throw new IllegalArgumentException("warm-up must be between 2 and the bank size " + capacity
-                    + ", got " + warmUp);
+        int warmParts = b.warmUp > 0 ? b.warmUp : Math.min(b.bankSize, 16);
+        if (warmParts < 2 || warmParts > b.bankSize) {
+            throw new IllegalArgumentException("warm-up must be between 2 and the bank size " + b.bankSize
+                    + ", got " + warmParts);
         }
+        this.tilesPerCall = tilesPerCall;
+        int perPart = Math.max(1, tilesPerCall);
+        this.capacity = b.bankSize * perPart;
+        this.warmUp = warmParts * perPart;
         this.fixedThreshold = b.fixedThreshold;
         this.rule = b.rule;
         this.admitAnomalous = b.admitAnomalous;
@@ -141,7 +157,7 @@ public final class Inspector implements AutoCloseable {
         // per layer where the configuration's scorer scores a whole bank so (the bank's own MSM at warm-up)
         boolean layered = pipeline.scoresLayers(capacity, gridH, gridW, b.musc.backboneSpec().hiddenSize(), device);
         this.bank = new FeatureBank(capacity, sets, layers, layered, config.precision().products(), device);
-        this.scoring = new BankMsm(config, bank);
+        this.scoring = new BankMsm(config, bank, tilesPerCall > 0);
         this.state = new InspectorState(stateConfiguration(b.musc, capacity, warmUp, fixedThreshold, rule,
                 admitAnomalous, layered));
     }
@@ -178,6 +194,10 @@ public final class Inspector implements AutoCloseable {
         List<RgbImage> parts = List.copyOf(images);
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("nothing to inspect: no images given");
+        }
+        if (tilesPerCall > 0 && parts.size() != tilesPerCall) {
+            throw new IllegalStateException("a pooled bank takes one part's " + tilesPerCall + " tiles a call, got "
+                    + parts.size());
         }
         int q = parts.size();
         int s = config.imageSize();
@@ -225,10 +245,11 @@ public final class Inspector implements AutoCloseable {
             List<Inspection> out = new ArrayList<>(q);
             for (int i = 0; i < q; i++) {
                 RgbImage image = parts.get(i);
-                out.add(new Inspection(inspected + i + 1, scores[i], maps[i], s, verdicts[i], threshold,
-                        regions.get(i), bankParts, image.width(), image.height(), timing));
+                // the tiles of a pooled call are one part, which they number
+                out.add(new Inspection(inspected + (tilesPerCall > 0 ? 1 : i + 1), scores[i], maps[i], s, verdicts[i],
+                        threshold, regions.get(i), bankParts, image.width(), image.height(), timing));
             }
-            inspected += q;
+            inspected += tilesPerCall > 0 ? 1 : q;
             return out;
         } catch (IOException e) {
             // the images are in memory: the extractor's source cannot fail
@@ -281,7 +302,8 @@ public final class Inspector implements AutoCloseable {
 
     private NonFiniteScoreException notANumber(String what, int i, int q) {
         return new NonFiniteScoreException("model " + model + " gives " + what + " for "
-                + (q == 1 ? "the part" : "part " + (i + 1) + " of the " + q + " in this call")
+                + (tilesPerCall > 0 ? "tile " + (i + 1) + " of the part"
+                        : q == 1 ? "the part" : "part " + (i + 1) + " of the " + q + " in this call")
                 + "; not judged and nothing added to the bank or the threshold window");
     }
 
@@ -381,10 +403,25 @@ public final class Inspector implements AutoCloseable {
      * @throws IOException naming the file that could not be written
      */
     public synchronized void save(Path folder) throws IOException {
+        state.save(folder, snapshot(), bank);
+    }
+
+    private InspectorState.Snapshot snapshot() {
         if (closed) {
             throw new IllegalStateException("the inspector is closed");
         }
-        state.save(folder, new InspectorState.Snapshot(inspected, warm, referenceScores()), bank);
+        return new InspectorState.Snapshot(inspected, warm, referenceScores());
+    }
+
+    /** The first half of a save whose state bytes a {@link TiledInspector} keeps in its own file: writes the
+     *  part files admitted since the last save into {@code folder}. */
+    synchronized InspectorState.Written writeParts(Path folder) throws IOException {
+        return state.write(folder, snapshot(), bank);
+    }
+
+    /** The second half, once the state bytes are on disk: deletes the part files no state names. */
+    synchronized void settle(InspectorState.Written written) throws IOException {
+        state.settle(written);
     }
 
     /**
@@ -398,18 +435,25 @@ public final class Inspector implements AutoCloseable {
     public static Inspector restore(Path folder, Builder builder) throws IOException {
         Inspector inspector = builder.build();
         try {
-            InspectorState.Snapshot saved = inspector.state.restore(folder, inspector.bank);
-            synchronized (inspector) {
-                inspector.inspected = saved.inspected();
-                inspector.warm = saved.warm();
-                for (double score : saved.referenceScores()) {
-                    inspector.referenceScores.addLast(score);
-                }
-            }
+            inspector.adopt(inspector.state.restore(folder, inspector.bank));
             return inspector;
         } catch (IOException | RuntimeException e) {
             inspector.close();
             throw e;
+        }
+    }
+
+    /** Carries on from state bytes {@link #writeParts} gave, whose part files are in {@code folder}; this
+     *  inspector has inspected nothing yet ({@code where}: how messages name the bytes). */
+    synchronized void restore(String where, byte[] saved, Path folder) throws IOException {
+        adopt(state.restore(where, saved, folder, bank));
+    }
+
+    private synchronized void adopt(InspectorState.Snapshot saved) {
+        inspected = saved.inspected();
+        warm = saved.warm();
+        for (double score : saved.referenceScores()) {
+            referenceScores.addLast(score);
         }
     }
 
@@ -446,6 +490,11 @@ public final class Inspector implements AutoCloseable {
                 "admit_anomalous=" + admitAnomalous);
     }
 
+    /** The configuration a state of this inspector is saved under, one setting a line. */
+    String configuration() {
+        return state.configuration();
+    }
+
     /** Native arrays held by the bank (for leak checks). */
     synchronized int bankArrays() {
         return bank.liveArrays();
@@ -471,6 +520,17 @@ public final class Inspector implements AutoCloseable {
 
         private Builder(MuSc musc) {
             this.musc = Objects.requireNonNull(musc, "musc");
+        }
+
+        /** These options as they are now, apart from later changes to this builder. */
+        private Builder copy() {
+            Builder b = new Builder(musc);
+            b.bankSize = bankSize;
+            b.warmUp = warmUp;
+            b.fixedThreshold = fixedThreshold;
+            b.rule = rule;
+            b.admitAnomalous = admitAnomalous;
+            return b;
         }
 
         /** M: parts kept in the bank (default 64), at least 2. */
@@ -523,23 +583,35 @@ public final class Inspector implements AutoCloseable {
 
         /** Builds the inspector; its bank is empty. */
         public Inspector build() {
-            return new Inspector(this, false);
+            return new Inspector(this, false, 0);
         }
 
         /**
-         * Builds the inspector of parts cut into tiles as the MuSc instance's tiling says, pooled by
-         * position: one inspector of these options per tile position, made at the first part.
+         * Builds the inspector of parts cut into tiles as the MuSc instance's tiling says, pooled as it
+         * says ({@link TiledInspector}); its banks are made at the first part, whose size gives the grid.
+         * {@link #bankSize} and {@link #warmUp} count parts.
          *
-         * @throws IllegalArgumentException when the MuSc instance does not tile, or pools all tiles
+         * @throws IllegalArgumentException when the MuSc instance does not tile, or an option is out of range
          */
         public TiledInspector buildTiled() {
-            io.musc4j.engine.tiles.Tiling tiling = musc.config().tiling();
-            if (tiling.isOff() || tiling.pool() != io.musc4j.engine.tiles.TilePool.POSITION) {
-                throw new IllegalArgumentException("a tiled inspector needs a MuSc instance that tiles, pooled by"
-                        + " position; its tiling is " + tiling.describe());
+            Tiling tiling = musc.config().tiling();
+            if (tiling.isOff()) {
+                throw new IllegalArgumentException("a tiled inspector needs a MuSc instance that tiles; its tiling is "
+                        + tiling.describe());
             }
-            new Inspector(this, true).close(); // the options are checked now, not at the first part
-            return new TiledInspector(tiling, musc.imageSize(), () -> new Inspector(this, true));
+            Builder options = copy();
+            return new TiledInspector(tiling, musc.imageSize(), options.tiledConfiguration(), tiles ->
+                    new Inspector(options, true, tiling.pool() == TilePool.ALL ? tiles : 0));
+        }
+
+        /**
+         * What a tiled inspector's state is saved under: the tiling, then what a plain inspector's is with
+         * the bank and warm-up in parts. Checks the options now, not at the first part.
+         */
+        String tiledConfiguration() {
+            try (Inspector options = new Inspector(this, true, 0)) {
+                return "tiling=" + musc.config().tiling().describe() + "\n" + options.configuration();
+            }
         }
     }
 }

@@ -1,10 +1,7 @@
 package io.musc4j.engine.inspect;
 
 import io.musc4j.common.io.AtomicFiles;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,15 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 /**
  * An {@link Inspector}'s state on disk, in a folder of its own:
@@ -41,6 +34,10 @@ import java.util.zip.CRC32C;
  * state on disk is always one the inspector was in after a whole call. The lineage (a random number
  * an inspector draws when it is built and keeps through save and restore) keeps two inspectors saving
  * into the same folder from mistaking each other's part files for their own.
+ *
+ * <p>A {@link TiledInspector} keeps one such state per bank: the part files in a folder of the bank's
+ * own, the state bytes ({@link #write}) inside its one state file, written once every bank's new part
+ * files are ({@link #settle} then deletes what no state names any more).
  */
 final class InspectorState {
 
@@ -51,6 +48,16 @@ final class InspectorState {
 
     /** What the inspector is besides its bank. */
     record Snapshot(long inspected, boolean warm, double[] referenceScores) {
+    }
+
+    /**
+     * A save whose part files are written: {@code state}, the bytes of {@value #STATE} that name them, is
+     * to be written by the caller, then {@link #settle}d.
+     *
+     * @param folder the folder of the state's part files (absolute)
+     * @param named the part files the state names
+     */
+    record Written(Path folder, byte[] state, Set<String> named) {
     }
 
     private final String configuration;
@@ -68,8 +75,20 @@ final class InspectorState {
         this.lineage = new SecureRandom().nextLong() & Long.MAX_VALUE;
     }
 
+    /** The configuration a state of this inspector is saved under. */
+    String configuration() {
+        return configuration;
+    }
+
     /** Writes the inspector's state into {@code dir} (see the class comment for the order that keeps it whole). */
     void save(Path dir, Snapshot snapshot, FeatureBank bank) throws IOException {
+        Written written = write(dir, snapshot, bank);
+        AtomicFiles.write(written.folder().resolve(STATE), written.state());
+        settle(written);
+    }
+
+    /** Writes the part files admitted since the last save into {@code dir}; the state naming them is not written. */
+    Written write(Path dir, Snapshot snapshot, FeatureBank bank) throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         if (!target.equals(folder)) {
             folder = target;
@@ -85,16 +104,20 @@ final class InspectorState {
             if (crc == null) {
                 byte[] bytes = bank.slotBytes(slot);
                 AtomicFiles.write(target.resolve("bank").resolve(name), bytes);
-                crc = crc(bytes, 0, bytes.length);
+                crc = StateFiles.crc(bytes, 0, bytes.length);
                 parts.put(name, crc);
             }
             crcs[slot] = crc;
         }
-        AtomicFiles.write(target.resolve(STATE), encode(snapshot, layout, crcs));
-        parts.keySet().retainAll(named);
-        // what the new state no longer names, and temporary files of an interrupted save
-        try (Stream<Path> files = Files.list(target.resolve("bank"))) {
-            for (Path f : files.filter(f -> !named.contains(f.getFileName().toString())).toList()) {
+        return new Written(target, encode(snapshot, layout, crcs), Set.copyOf(named));
+    }
+
+    /** Once the state of {@code written} is on disk: deletes the part files it no longer names, and temporary
+     *  files of an interrupted save. */
+    void settle(Written written) throws IOException {
+        parts.keySet().retainAll(written.named());
+        try (Stream<Path> files = Files.list(written.folder().resolve("bank"))) {
+            for (Path f : files.filter(f -> !written.named().contains(f.getFileName().toString())).toList()) {
                 Files.deleteIfExists(f);
             }
         } catch (NoSuchFileException e) {
@@ -114,25 +137,18 @@ final class InspectorState {
         if (!Files.isRegularFile(stateFile)) {
             throw new IOException(stateFile + ": no inspector state here");
         }
-        byte[] bytes = Files.readAllBytes(stateFile);
-        int body = bytes.length - Long.BYTES;
-        if (body < MAGIC.length || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            throw new IOException(stateFile + ": not an inspector state");
-        }
-        long stored = new DataInputStream(new ByteArrayInputStream(bytes, body, Long.BYTES)).readLong();
-        if (stored != crc(bytes, 0, body)) {
-            throw new IOException(stateFile + ": damaged (checksum mismatch)");
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, MAGIC.length, body - MAGIC.length))) {
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new IOException(stateFile + ": state format " + version + ", this version reads " + VERSION);
-            }
-            String saved = in.readUTF();
-            if (!saved.equals(configuration)) {
-                throw new IOException(stateFile + ": saved under another configuration (" + firstDifference(saved)
-                        + "); refusing to restore it");
-            }
+        return restore(stateFile.toString(), Files.readAllBytes(stateFile), target, bank);
+    }
+
+    /**
+     * Reads state bytes {@link #write} gave, whose part files are in {@code dir}, into {@code bank} (empty)
+     * and adopts the state's lineage.
+     *
+     * @param where how messages name the bytes
+     */
+    Snapshot restore(String where, byte[] bytes, Path dir, FeatureBank bank) throws IOException {
+        Path target = dir.toAbsolutePath().normalize();
+        try (DataInputStream in = StateFiles.open(where, bytes, MAGIC, VERSION, configuration, "an inspector state")) {
             long savedLineage = in.readLong();
             long inspected = in.readLong();
             boolean warm = in.readBoolean();
@@ -162,7 +178,7 @@ final class InspectorState {
                 Path file = target.resolve("bank").resolve(name);
                 try {
                     byte[] part = Files.readAllBytes(file);
-                    if (part.length != length || crc(part, 0, part.length) != crcs[slot]) {
+                    if (part.length != length || StateFiles.crc(part, 0, part.length) != crcs[slot]) {
                         throw new IOException(file + ": damaged (" + (part.length != length
                                 ? part.length + " bytes, expected " + length : "checksum mismatch") + ")");
                     }
@@ -179,72 +195,37 @@ final class InspectorState {
             parts.putAll(read);
             return new Snapshot(inspected, warm, references);
         } catch (EOFException e) {
-            throw new IOException(stateFile + ": truncated");
+            throw new IOException(where + ": truncated");
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
     }
 
     private byte[] encode(Snapshot snapshot, FeatureBank.Layout layout, long[] crcs) throws IOException {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(buffer);
-        out.write(MAGIC);
-        out.writeInt(VERSION);
-        out.writeUTF(configuration);
-        out.writeLong(lineage);
-        out.writeLong(snapshot.inspected());
-        out.writeBoolean(snapshot.warm());
-        out.writeInt(snapshot.referenceScores().length);
-        for (double s : snapshot.referenceScores()) {
-            out.writeDouble(s);
-        }
-        out.writeInt(layout.size());
-        out.writeInt(layout.next());
-        out.writeLong(layout.admitted());
-        for (int i = 0; i < layout.size(); i++) {
-            out.writeLong(layout.admissions()[i]);
-            out.writeLong(crcs[i]);
-        }
-        out.writeInt(layout.shapes().length);
-        for (long[] shape : layout.shapes()) {
-            out.writeLong(shape[0]);
-            out.writeLong(shape[1]);
-        }
-        out.flush();
-        byte[] body = buffer.toByteArray();
-        out.writeLong(crc(body, 0, body.length));
-        out.flush();
-        return buffer.toByteArray();
+        return StateFiles.seal(MAGIC, VERSION, configuration, out -> {
+            out.writeLong(lineage);
+            out.writeLong(snapshot.inspected());
+            out.writeBoolean(snapshot.warm());
+            out.writeInt(snapshot.referenceScores().length);
+            for (double s : snapshot.referenceScores()) {
+                out.writeDouble(s);
+            }
+            out.writeInt(layout.size());
+            out.writeInt(layout.next());
+            out.writeLong(layout.admitted());
+            for (int i = 0; i < layout.size(); i++) {
+                out.writeLong(layout.admissions()[i]);
+                out.writeLong(crcs[i]);
+            }
+            out.writeInt(layout.shapes().length);
+            for (long[] shape : layout.shapes()) {
+                out.writeLong(shape[0]);
+                out.writeLong(shape[1]);
+            }
+        });
     }
 
     private String partName(long admission) {
         return String.format("%016x-%d.part", lineage, admission);
-    }
-
-    /** The first setting whose value differs, as "key: saved X, now Y". */
-    private String firstDifference(String saved) {
-        Map<String, String> then = settings(saved);
-        Map<String, String> now = settings(configuration);
-        for (String key : now.keySet()) {
-            if (!now.get(key).equals(then.get(key))) {
-                return key + ": saved " + then.getOrDefault(key, "(not set)") + ", now " + now.get(key);
-            }
-        }
-        return "settings " + then.keySet() + " saved, " + now.keySet() + " now";
-    }
-
-    private static Map<String, String> settings(String text) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String line : List.of(text.split("\n"))) {
-            int eq = line.indexOf('=');
-            out.put(eq < 0 ? line : line.substring(0, eq), eq < 0 ? "" : line.substring(eq + 1));
-        }
-        return out;
-    }
-
-    private static long crc(byte[] bytes, int from, int length) {
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, from, length);
-        return crc.getValue();
     }
 }

@@ -1,28 +1,56 @@
 package io.musc4j.engine.inspect;
 
 import io.musc4j.common.image.RgbImage;
+import io.musc4j.common.io.AtomicFiles;
 import io.musc4j.engine.maps.ImageMap;
 import io.musc4j.engine.tiles.TileGrid;
+import io.musc4j.engine.tiles.TilePool;
 import io.musc4j.engine.tiles.Tiling;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 
 /**
- * The {@link Inspector} for parts cut into tiles, pooled by position: each part is cut as the MuSc
- * instance's {@link Tiling} says, and the tile at grid position p is inspected by the inspector of
- * position p, whose bank holds the tiles at p of the earlier parts. The bank and the runs of a tiled
- * {@code musc run} pooled by position compare the same things: a region of a part with the same region
- * of the other parts.
+ * The {@link Inspector} for parts cut into tiles: each part is cut as the MuSc instance's {@link Tiling}
+ * says (every part must have the size of the first, so that it has the same grid), and its tiles are
+ * inspected against banks of the earlier parts' tiles, pooled as the tiling says, the way a tiled
+ * {@code musc run} pools them.
+ *
+ * <ul>
+ *   <li><b>{@code position}</b>: the tile at grid position p is inspected by the inspector of position p,
+ *       whose bank holds the tiles at p of the earlier parts: a region of a part is compared with the same
+ *       region of the other parts. Each position keeps its own label-free threshold (a position over a
+ *       connector and one over bare board score on different scales, and one threshold for all would be
+ *       set by the busiest).</li>
+ *   <li><b>{@code all}</b>: one bank holds every tile of the earlier parts, and each tile of a new part is
+ *       scored against all of them, whatever their position, and against the part's other tiles (never
+ *       itself), exactly as the batch run's set of every tile scores it: a tile's map and score are those
+ *       MuSc gives it scored as an image together with the bank's tiles and its part's other tiles. A
+ *       part's own tiles are references for each other because they are in the batch run, and a texture's
+ *       other regions are what a region of it is judged by; the first part is so scored already (against
+ *       its R·C − 1 other tiles). {@link Inspector.Builder#bankSize bankSize(M)} counts parts: the bank holds
+ *       M·R·C tiles and, as every tile is admitted (the default), evicts the oldest part's R·C tiles at a
+ *       time; {@link Inspector.Builder#warmUp warmUp(W)} counts parts too (W·R·C tiles). One label-free
+ *       threshold for the pool, as all tiles share one scale there: its reference scores are tile scores,
+ *       at warm-up the W·R·C tiles of the bank scored mutually (the batch run's all pool on the first W
+ *       parts), then each admitted tile's. With {@code admitAnomalous(false)} a tile judged anomalous stays
+ *       out of the bank, as in the position pool.</li>
+ * </ul>
  *
  * <p>A part's map is stitched from its tiles' maps at its own size ({@link TileGrid#stitch}, the mean
- * where tiles overlap) and its score is that map's maximum, as in a tiled batch run. Each position keeps
- * its own label-free threshold (a position over a connector and one over bare board score on different
- * scales, and one threshold for all would be set by the busiest); a part is {@link Verdict#ANOMALOUS}
- * when any of its tiles is, {@link Verdict#WARMING_UP} while the positions warm up (they do together),
- * else {@link Verdict#NORMAL}; its regions are its anomalous tiles' regions moved into the part's
- * pixels. Every part must have the size of the first (so that it has the same grid). Pooling all tiles
- * into one bank ({@code all}) is not available, nor are save and restore.
+ * where tiles overlap) and its score is that map's maximum, as in a tiled batch run. A part is
+ * {@link Verdict#ANOMALOUS} when any of its tiles is (a tile's score above its bank's threshold),
+ * {@link Verdict#WARMING_UP} while the banks warm up (they do together), else {@link Verdict#NORMAL}; its
+ * regions are its anomalous tiles' regions moved into the part's pixels.
+ *
+ * <p><b>Restarts.</b> {@link #save} writes the tiling, the first part's size and every bank with its
+ * threshold's reference window into a folder ({@link TiledInspectorState}, each bank as an
+ * {@link Inspector} saves its own), atomically; {@link #restore} carries on from it bit for bit, and
+ * refuses, in one line naming the file and the first setting that differs, a state saved under another
+ * tiling, model or configuration.
  */
 public final class TiledInspector implements AutoCloseable {
 
@@ -34,7 +62,8 @@ public final class TiledInspector implements AutoCloseable {
      * @param verdict ANOMALOUS when a tile is, WARMING_UP while the banks fill, else NORMAL
      * @param regions the anomalous tiles' regions, in the part's pixels
      * @param grid where the tiles lie
-     * @param tiles each tile's inspection against its position's bank, in tile order
+     * @param tiles each tile's inspection against its bank, in tile order; its sequence is the part's, and
+     *     pooled all together its {@link Inspection#bankParts} counts the bank's tiles
      */
     public record TiledInspection(double score, ImageMap map, Verdict verdict, List<Region> regions, TileGrid grid,
             List<Inspection> tiles) {
@@ -47,34 +76,47 @@ public final class TiledInspector implements AutoCloseable {
 
     private final Tiling tiling;
     private final int size;
-    private final Supplier<Inspector> positions;
+    /** A new bank's inspector for parts of this many tiles. */
+    private final IntFunction<Inspector> banks;
+    private final TiledInspectorState state;
+    /** One per grid position, or the one pooled bank; made at the first part. */
     private final List<Inspector> inspectors = new ArrayList<>();
     private TileGrid grid;
+    private boolean closed;
 
-    TiledInspector(Tiling tiling, int size, Supplier<Inspector> positions) {
+    TiledInspector(Tiling tiling, int size, String configuration, IntFunction<Inspector> banks) {
         this.tiling = tiling;
         this.size = size;
-        this.positions = positions;
+        this.banks = banks;
+        this.state = new TiledInspectorState(configuration);
     }
 
     /**
-     * Inspects one part: its tiles against their positions' banks, then each joins its bank.
+     * Inspects one part: its tiles against their banks, then they join them.
      *
      * @throws IllegalArgumentException when the part's size differs from the first part's
      */
     public synchronized TiledInspection inspect(RgbImage part) {
+        if (closed) {
+            throw new IllegalStateException("the inspector is closed");
+        }
         if (grid == null) {
-            grid = tiling.grid(part.width(), part.height());
-            for (int p = 0; p < grid.count(); p++) {
-                inspectors.add(positions.get());
-            }
+            start(part.width(), part.height());
         } else if (part.width() != grid.width() || part.height() != grid.height()) {
             throw new IllegalArgumentException("a part of " + part.width() + "x" + part.height() + " is not the size of"
                     + " the first part, " + grid.width() + "x" + grid.height() + ", whose tiles the banks hold");
         }
-        List<Inspection> tiles = new ArrayList<>(grid.count());
+        List<RgbImage> crops = new ArrayList<>(grid.count());
         for (int p = 0; p < grid.count(); p++) {
-            tiles.add(inspectors.get(p).inspect(grid.crop(part, p)));
+            crops.add(grid.crop(part, p));
+        }
+        List<Inspection> tiles = new ArrayList<>(grid.count());
+        if (pooled()) {
+            tiles.addAll(inspectors.get(0).inspect(crops));
+        } else {
+            for (int p = 0; p < grid.count(); p++) {
+                tiles.add(inspectors.get(p).inspect(crops.get(p)));
+            }
         }
         ImageMap map = grid.stitch(p -> tiles.get(p).map(), size);
         Verdict verdict = Verdict.NORMAL;
@@ -97,14 +139,116 @@ public final class TiledInspector implements AutoCloseable {
         return new TiledInspection(map.max(), map, verdict, regions, grid, tiles);
     }
 
-    /** Parts in each position's bank. */
-    public synchronized int bankSize() {
-        return inspectors.isEmpty() ? 0 : inspectors.get(0).bankSize();
+    private boolean pooled() {
+        return tiling.pool() == TilePool.ALL;
     }
 
-    /** Frees every position's bank. */
+    /** The grid of the first part and its banks. */
+    private void start(int width, int height) {
+        TileGrid first = tiling.grid(width, height);
+        for (int b = 0; b < (pooled() ? 1 : first.count()); b++) {
+            inspectors.add(banks.apply(first.count()));
+        }
+        grid = first;
+    }
+
+    /**
+     * Parts in the bank: in each position's (the first position's, where anomalous tiles stay out), or the
+     * pooled bank's tiles over R·C, rounded up.
+     */
+    public synchronized int bankSize() {
+        if (inspectors.isEmpty()) {
+            return 0;
+        }
+        int held = inspectors.get(0).bankSize();
+        return pooled() ? (held + grid.count() - 1) / grid.count() : held;
+    }
+
+    /** Parts inspected so far. */
+    public synchronized long inspected() {
+        return inspectors.isEmpty() ? 0 : inspectors.get(0).inspected();
+    }
+
+    /**
+     * Saves the state into {@code folder}: the tiling, the first part's size, and every bank with its
+     * threshold's reference window. Saving after every part writes only the tiles admitted since the last
+     * save, and an interrupted save leaves the previous state whole ({@link TiledInspectorState}). The
+     * folder belongs to this inspector: keep nothing else in it.
+     *
+     * @throws IOException naming the file that could not be written
+     */
+    public synchronized void save(Path folder) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the inspector is closed");
+        }
+        Path target = folder.toAbsolutePath().normalize();
+        List<InspectorState.Written> written = new ArrayList<>();
+        List<byte[]> states = new ArrayList<>();
+        for (int b = 0; b < inspectors.size(); b++) {
+            InspectorState.Written w = inspectors.get(b).writeParts(target.resolve(bankFolder(b)));
+            written.add(w);
+            states.add(w.state());
+        }
+        AtomicFiles.write(target.resolve(TiledInspectorState.STATE), state.encode(grid == null ? 0 : grid.width(),
+                grid == null ? 0 : grid.height(), states));
+        for (int b = 0; b < inspectors.size(); b++) {
+            inspectors.get(b).settle(written.get(b));
+        }
+    }
+
+    /**
+     * A tiled inspector configured by {@code builder} that carries on where the one saved in {@code folder}
+     * left off: every later verdict, score and map is bit for bit what the saved one would have given.
+     *
+     * @throws IOException with one line naming the file and the problem: no state, a damaged or missing
+     *     file, or a state saved under another tiling, model or configuration (the first setting that differs)
+     */
+    public static TiledInspector restore(Path folder, Inspector.Builder builder) throws IOException {
+        TiledInspectorState.Saved saved = new TiledInspectorState(builder.tiledConfiguration()).read(folder);
+        TiledInspector inspector = builder.buildTiled();
+        try {
+            inspector.adopt(saved, folder.toAbsolutePath().normalize());
+            return inspector;
+        } catch (IOException | RuntimeException e) {
+            inspector.close();
+            throw e;
+        }
+    }
+
+    private synchronized void adopt(TiledInspectorState.Saved saved, Path folder) throws IOException {
+        if (saved.width() == 0) {
+            return;
+        }
+        try {
+            start(saved.width(), saved.height());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(saved.file() + ": damaged (" + e.getMessage() + ")");
+        }
+        if (saved.banks().size() != inspectors.size()) {
+            throw new IOException(saved.file() + ": damaged (" + saved.banks().size() + " banks, where a "
+                    + grid.rows() + "x" + grid.cols() + " grid pooled by " + tiling.pool() + " has " + inspectors.size()
+                    + ")");
+        }
+        for (int b = 0; b < inspectors.size(); b++) {
+            inspectors.get(b).restore(saved.file() + " (" + bankFolder(b) + ")", saved.banks().get(b),
+                    folder.resolve(bankFolder(b)));
+        }
+    }
+
+    /** The folder of bank {@code b}'s part files inside a state's folder. */
+    private String bankFolder(int b) {
+        return pooled() ? "all" : "position-" + b;
+    }
+
+    /** Whether {@code folder} holds a state {@link #save} wrote (complete: a save writes its state file last). */
+    public static boolean isSaved(Path folder) {
+        return Files.isRegularFile(folder.resolve(TiledInspectorState.STATE));
+    }
+
+    /** Frees every bank. The MuSc instance stays open. */
     @Override
     public synchronized void close() {
+        closed = true;
         inspectors.forEach(Inspector::close);
     }
 }

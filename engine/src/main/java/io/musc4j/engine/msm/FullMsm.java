@@ -230,23 +230,42 @@ public final class FullMsm implements PatchScorer {
      */
     public NDArray scoreNeighbourhoodsAgainst(NeighbourhoodMaps queries, NeighbourhoodMaps references,
             NDManager manager) {
-        if (queries.patches() != references.patches() || queries.channels() != references.channels()
-                || !queries.degrees().equals(references.degrees())) {
+        return scoreNeighbourhoodsAgainst(queries, references, false, manager);
+    }
+
+    /**
+     * {@link #scoreNeighbourhoodsAgainst(NeighbourhoodMaps, NeighbourhoodMaps, NDManager)}, where with
+     * {@code amongQueries} the Q query images are also references for each other (never for themselves):
+     * per patch the interval average of its M + Q − 1 nearest-image distances, the query images' rows of
+     * MuSc on the M references and the Q queries as one set. The pairs among the queries are oriented as
+     * in a set ({@link NeighbourhoodMinima#mutual}).
+     *
+     * @param references the references' maps; null where there are none yet (then {@code amongQueries}
+     *     and Q ≥ 2)
+     */
+    public NDArray scoreNeighbourhoodsAgainst(NeighbourhoodMaps queries, NeighbourhoodMaps references,
+            boolean amongQueries, NDManager manager) {
+        long m = references == null ? 0 : references.images();
+        long k = queries.images();
+        if (m + (amongQueries ? k - 1 : 0) < 1) {
+            throw new IllegalArgumentException("MSM: no reference to score the query images against");
+        }
+        if (references != null && (queries.patches() != references.patches()
+                || queries.channels() != references.channels() || !queries.degrees().equals(references.degrees()))) {
             throw new IllegalArgumentException("MSM: query maps (" + queries.patches() + " patches, "
                     + queries.channels() + " channels, degrees " + queries.degrees() + ") and reference maps ("
                     + references.patches() + ", " + references.channels() + ", " + references.degrees() + ") differ");
         }
-        long m = references.images();
         Device device = plannedFor != null ? plannedFor : manager.getDevice();
-        // one more image than the references: the kernel's tile is that of a set of queries and references
-        NearestPatchMinima.TilePlan tile = neighbourhoodTile(m + 1, references.patches(), references.channels(),
-                device);
+        // one more image than the references (or the queries among themselves): the kernel's tile is that
+        // of a set of queries and references
+        NearestPatchMinima.TilePlan tile = neighbourhoodTile(amongQueries ? m + k : m + 1, queries.patches(),
+                queries.channels(), device);
         if (tile == null) {
             throw new UnsupportedOperationException("MSM: these maps are scored pass by pass (" + precision
-                    + " products, " + m + " references of " + references.patches() + " patches)");
+                    + " products, " + m + " references of " + queries.patches() + " patches)");
         }
-        long k = queries.images();
-        if (k < tile.queryImages()) {
+        if (m > 0 && k < tile.queryImages()) {
             // fewer queries than the tile was planned for (one part on the line): more references per
             // product, so that the product keeps the size measured fastest
             tile = new NearestPatchMinima.TilePlan((int) k,
@@ -255,11 +274,20 @@ public final class FullMsm implements PatchScorer {
         }
         try (NDManager scope = manager.newSubManager()) {
             NeighbourhoodMinima.Form q = NeighbourhoodMinima.Form.of(queries, Math.toIntExact(k), scope);
-            NeighbourhoodMinima.Form r = NeighbourhoodMinima.Form.of(references, tile.referenceImages(), scope);
-            NDArray minima = NeighbourhoodMinima.cross(q, r, tile, scope);
+            NDArray minima = null;
+            if (m > 0) {
+                NeighbourhoodMinima.Form r = NeighbourhoodMinima.Form.of(references, tile.referenceImages(), scope);
+                minima = NeighbourhoodMinima.cross(q, r, tile, scope);
+            }
+            if (amongQueries) {
+                // +∞ where a query meets itself: it ranks last and is no candidate
+                NDArray own = NeighbourhoodMinima.mutual(q, tile, scope);
+                minima = minima == null ? own : minima.concat(own, 2);
+            }
+            int candidates = Math.toIntExact(m + (amongQueries ? k - 1 : 0));
             NDList perDegree = new NDList();
             for (int d = 0; d < queries.degrees().size(); d++) {
-                perDegree.add(interval.average(minima.get(scope, new NDIndex("{}", d)), Math.toIntExact(m)));
+                perDegree.add(interval.average(minima.get(scope, new NDIndex("{}", d)), candidates));
             }
             NDArray scores = NDArrays.stack(perDegree);
             scores.attach(manager);

@@ -5,14 +5,24 @@ import ai.djl.ndarray.NDManager;
 
 /**
  * Reference images held apart from the images scored against them (an inspector's bank): the query
- * images are scored with the MSM rule against the references only, never against each other. The
+ * images are scored with the MSM rule against the references only, never against each other, unless
+ * {@link #queriesReferEachOther} (the tiles of one part in a tiled inspector's all pool). The
  * references are held either per pass (one feature set of one layer) or per tapped layer (every LNAMD
  * degree of the layer as one {@link NeighbourhoodMaps}, scored from one product), fixed when they are made.
  */
 public interface HeldReferences {
 
-    /** Number of references M (at least 1 when anything is scored). */
+    /** Number of references M held (at least 1 when anything is scored, unless {@link #queriesReferEachOther}). */
     int size();
+
+    /**
+     * Whether the query images of one call are also references for each other (each against the M held
+     * and the other Q − 1 queries, never itself), as in a set: the tiles of one part pooled with every
+     * other tile. With Q ≥ 2 the queries are then scored even against no held references.
+     */
+    default boolean queriesReferEachOther() {
+        return false;
+    }
 
     /** Whether the references are held per layer ({@link #scoreLayer}), else per pass ({@link #scorePass}). */
     boolean layered();

@@ -20,6 +20,12 @@ def box_sums(x: Tensor,
       out.narrow(dim, s, n - s).add_(x.narrow(dim, 0, n - s))
   return out
 
+def band(n: int, r: int, like: Tensor) -> Tensor:
+  # the (n, n) matrix of a degree-r window along one side of a grid: 1 where |i - j| <= r // 2, else 0.
+  # A product with it sums the window exactly (x*1 and x*0 are exact; the terms are added in index order)
+  i = torch.arange(n, device=like.device)
+  return ((i.view([n, 1]) - i.view([1, n])).abs() <= r // 2).to(like.dtype)
+
 def box_products(g: Tensor,
     k: int,
     j: int,
@@ -28,14 +34,28 @@ def box_products(g: Tensor,
     r: int,
     spare: List[Tensor]) -> Tensor:
   # the products of the degree-r box sums: g (j*L, k*L) box-summed over both grids, the query grid's
-  # first, in spare[1] (g itself where r = 1)
+  # first, in spare[1] (g itself where r = 1). The query grid's rows are g's innermost axis, runs of w
+  # that shifted additions cover at a fraction of their speed: that pass is one product with the
+  # window's (w, w) band matrix instead. The other three sides are shifted additions over long runs.
   l = h * w
   if r < 2:
     return g
-  s = __torch__.box_sums(g.view([j * l * k, h, w]), 1, r, spare[0])
-  s = __torch__.box_sums(s, 2, r, spare[1])
+  s = torch.mm(g.view([j * l * k * h, w]), __torch__.band(w, r, g), out=spare[0].view([j * l * k * h, w]))
+  s = __torch__.box_sums(s.view([j * l * k, h, w]), 1, r, spare[1])
   s = __torch__.box_sums(s.view([j, h, w, k * l]), 1, r, spare[0])
   return __torch__.box_sums(s, 2, r, spare[1])
+
+def scaled(s: Tensor,
+    k: int,
+    j: int,
+    l: int,
+    ia: Tensor,
+    ib: Tensor,
+    spare: List[Tensor]) -> Tensor:
+  # 2 a.b of the unit features from the products s of their box sums, (j*L, k*L) in spare[2]: one
+  # broadcast along each axis (a fused multiply-add over both broadcasts runs at a fraction of the speed)
+  c = torch.mul(s.view([j * l, k * l]), ia.mul(2.).view([1, k * l]), out=spare[2].view([j * l, k * l]))
+  return c.mul_(ib.view([j * l, 1]))
 
 def squared_distances(g: Tensor,
     k: int,
@@ -50,17 +70,15 @@ def squared_distances(g: Tensor,
     spare: List[Tensor]) -> Tensor:
   # g (j*L, k*L): products of the layer-normed maps, patch q of a reference image with patch p of a
   # query image (the references' patches are the rows: see product). The degree-r features are box
-  # sums of the map, so their products are box sums of g over both grids (4 separable passes instead
+  # sums of the map, so their products are box sums of g over both grids (separable passes instead
   # of a product over C channels, the query grid's first), and the cosines of the unit features those
   # sums scaled by both inverse norms. ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b with na, nb the unit
   # features' float32 squares, as cdist forms it. spare: three arrays of g's size to work in.
   # Out: minus the squared distances, (j, L, k, L) [reference, q, query, p], in spare[2].
   l = h * w
-  s = __torch__.box_products(g, k, j, h, w, r, spare)
-  c = torch.mul(s.view([j, l, k, l]), ia.mul(2.).view([1, 1, k, l]), out=spare[2].view([j, l, k, l]))
-  c.mul_(ib.view([j, l, 1, 1]))
-  c.sub_(na.view([1, 1, k, l]))
-  return c.sub_(nb.view([j, l, 1, 1]))
+  c = __torch__.scaled(__torch__.box_products(g, k, j, h, w, r, spare), k, j, l, ia, ib, spare)
+  c.sub_(na.view([1, k * l]))
+  return c.sub_(nb.view([j * l, 1])).view([j, l, k, l])
 
 def distances(minus_squared: Tensor) -> Tensor:
   # clamped at 0 as cdist does before the square root
@@ -140,9 +158,8 @@ class NearestPatchBoxRows(Module):
     near = []
     for d in range(grid.size(0) - 2):
       s = __torch__.box_products(g, k, j, h, w, int(grid[d + 2]), spare)
-      # -||a - b||^2 + ||a||^2 = 2 cos - ||b||^2 in two passes; ||a||^2 is the same along the maximum's
-      # axis and is taken off after it (a subtraction rounds monotonically, so the maximum is the same)
-      c = torch.mul(s.view([j, l, k, l]), ia[d].mul(2.).view([1, 1, k, l]), out=spare[2].view([j, l, k, l]))
-      torch.addcmul(nb[d].neg().view([j, l, 1, 1]), c, ib[d].view([j, l, 1, 1]), out=c)
-      near.append(__torch__.distances(torch.amax(c, [1]).sub_(na[d].view([1, k, l]))).transpose(0, 1))
+      # -||a - b||^2 + ||a||^2 = 2 cos - ||b||^2; ||a||^2 is the same along the maximum's axis and is
+      # taken off after it (a subtraction rounds monotonically, so the maximum is the same)
+      c = __torch__.scaled(s, k, j, l, ia[d], ib[d], spare).sub_(nb[d].view([j * l, 1]))
+      near.append(__torch__.distances(torch.amax(c.view([j, l, k, l]), [1]).sub_(na[d].view([1, k, l]))).transpose(0, 1))
     return torch.stack(near)
