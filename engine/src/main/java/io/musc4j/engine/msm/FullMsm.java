@@ -329,16 +329,18 @@ public final class FullMsm implements PatchScorer {
         return NDArrays.stack(perSet);
     }
 
-    /** The neighbourhood kernel's tile: the pass kernel's, in a tile budget that also holds its
-     *  temporaries; null where the kernel cannot score the maps (half-precision products, fewer than two
-     *  images, or a query image that would have to be split). */
+    /** The neighbourhood kernel's tile: its own measured product size ({@link ProductSizing#ofNeighbourhoods})
+     *  in a tile budget that also holds its temporaries; null where the kernel cannot score the maps
+     *  (half-precision products, fewer than two images, or a query image that would have to be split). */
     private NearestPatchMinima.TilePlan neighbourhoodTile(long images, long patches, long channels, Device device) {
         if (precision != Precision.FP32 || images < 2) {
             return null;
         }
         long pair = (3 * (channels + 2) + patches) * patches * precision.bytes();
         long budget = Math.max(budgetBytes / TILE_SHARE / (1 + NeighbourhoodMinima.TEMPORARIES), pair);
-        NearestPatchMinima.TilePlan tile = new NearestPatchMinima(budget, precision).plan(patches, channels, device);
+        NearestPatchMinima sizer = new NearestPatchMinima(budget, precision);
+        NearestPatchMinima.TilePlan tile = device.isGpu() ? sizer.plan(patches, channels, device)
+                : sizer.plan(patches, channels, ProductSizing.ofNeighbourhoods(patches, channels).productBytes());
         return NeighbourhoodMinima.fits(tile, patches) ? tile : null;
     }
 

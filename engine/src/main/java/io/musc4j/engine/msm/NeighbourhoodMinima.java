@@ -166,7 +166,7 @@ final class NeighbourhoodMinima {
 
     /** The product and the box sums' {@link #TEMPORARIES} every tile of a plan writes into, allocated once
      *  per layer (see {@link NearestPatchMinima#workspace}). */
-    private static NDArray workspace(NearestPatchMinima.TilePlan plan, Form form, NDManager scope) {
+    static NDArray workspace(NearestPatchMinima.TilePlan plan, Form form, NDManager scope) {
         long l = form.patches();
         return scope.create(new Shape((1 + TEMPORARIES) * plan.queryImages() * l * plan.referenceImages() * l),
                 DataType.FLOAT32);
@@ -215,7 +215,7 @@ final class NeighbourhoodMinima {
 
     /** Left images [a0, a1) against right images [b0, b1): row minima (D, a, b, L) and column minima
      *  (D, b, a, L), owned by {@code scope}. */
-    private static NDList tile(Form form, long a0, long a1, long b0, long b1, NDArray work, NDManager scope) {
+    static NDList tile(Form form, long a0, long a1, long b0, long b1, NDArray work, NDManager scope) {
         return tile(TILE, form, a0, a1, form, b0, b1, work, scope);
     }
 

@@ -32,6 +32,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * on random unit features, interleaved with the others so that a busy moment slows all alike, and the
  * fastest is kept (about 0.2 s on a 2-core server). Every size gives the same numbers.
  *
+ * <p>The neighbourhood kernel ({@link NeighbourhoodMinima}, every LNAMD degree of a layer from one
+ * product) is measured on its own ({@link #ofNeighbourhoods}): per tile it runs a dozen passes over
+ * arrays of the product's size besides the product, so a tile's fixed costs weigh more and its best
+ * product is larger. On a 2-core Zen 5 the pass kernel's best, 2 MiB, gave it 57–62 ms of MSM per image
+ * in {@code bench speed} and 157–161 ms of bank scoring in {@code bench inspector}; 8 MiB gave 47–48 and
+ * 134–139. Its candidates go on to {@link #NEIGHBOURHOOD_MULTIPLES}, timed on the paper's degrees 1, 3, 5.
+ *
  * <p>Remembered in {@code msm-product.properties} in the {@link CacheFolder}, keyed by what the rate depends on: the
  * CPU model, the logical CPUs, the L2 size, the preloaded libraries (the launcher's MKL remedy), the
  * feature shape and the product precision. {@code MUSC_MSM_PRODUCT_MIB} (or
@@ -41,6 +48,12 @@ public final class ProductSizing {
 
     /** The candidates: the L2 share times these. */
     static final int[] MULTIPLES = {1, 2, 4, 8};
+    /** The neighbourhood kernel's candidates: the L2 share times these. */
+    static final int[] NEIGHBOURHOOD_MULTIPLES = {1, 2, 4, 8, 16};
+    /** The degrees the neighbourhood kernel is timed on. */
+    static final long[] TIMED_DEGREES = {1, 3, 5};
+    /** The images whose pairs the neighbourhood kernel is timed on. */
+    static final int SWEEP_IMAGES = 12;
     /** Timed rounds over all candidates after one warm-up round; a candidate's best round counts. */
     static final int ROUNDS = 3;
     static final String FILE = "msm-product.properties";
@@ -68,6 +81,20 @@ public final class ProductSizing {
         return MEMO.computeIfAbsent(key, k -> rememberedOrMeasured(kernel, patches, channels, k));
     }
 
+    /**
+     * The product size for the neighbourhood kernel's tiles ({@link NeighbourhoodMinima}, float32) over
+     * maps of L patches with C channels on this CPU.
+     */
+    public static Sizing ofNeighbourhoods(long patches, long channels) {
+        Long forced = forcedBytes();
+        if (forced != null) {
+            return new Sizing(forced, "set by MUSC_MSM_PRODUCT_MIB");
+        }
+        String key = key(patches, channels, Precision.FP32) + "|neighbourhoods";
+        return MEMO.computeIfAbsent(key, k -> rememberedOrMeasured(k, NEIGHBOURHOOD_MULTIPLES,
+                candidates -> measureNeighbourhoods(patches, channels, candidates)));
+    }
+
     private static Long forcedBytes() {
         String v = System.getProperty("musc4j.msm.productMib", System.getenv("MUSC_MSM_PRODUCT_MIB"));
         if (v == null || v.isBlank()) {
@@ -84,8 +111,18 @@ public final class ProductSizing {
         throw new IllegalArgumentException("MUSC_MSM_PRODUCT_MIB must be a positive number of MiB, got '" + v + "'");
     }
 
-    static synchronized Sizing rememberedOrMeasured(NearestPatchMinima kernel, long patches, long channels,
-            String key) {
+    static Sizing rememberedOrMeasured(NearestPatchMinima kernel, long patches, long channels, String key) {
+        return rememberedOrMeasured(key, MULTIPLES, candidates -> measure(kernel, patches, channels, candidates));
+    }
+
+    /** The rates, in FLOP/s, of tiles whose products have these sizes. */
+    @FunctionalInterface
+    interface Rates {
+        double[] of(List<Long> productBytes);
+    }
+
+    /** The size remembered under {@code key}, else the fastest of the L2 share times {@code multiples}. */
+    static synchronized Sizing rememberedOrMeasured(String key, int[] multiples, Rates rates) {
         Path file = CacheFolder.path().resolve(FILE);
         Properties known = read(file);
         String value = known.getProperty(key);
@@ -94,21 +131,21 @@ public final class ProductSizing {
         }
         long base = CpuCaches.detect().l2Of(Runtime.getRuntime().availableProcessors());
         List<Long> candidates = new ArrayList<>();
-        for (int m : MULTIPLES) {
+        for (int m : multiples) {
             candidates.add(base * m);
         }
         long start = System.nanoTime();
-        double[] rates = measure(kernel, patches, channels, candidates);
+        double[] measured = rates.of(candidates);
         double seconds = (System.nanoTime() - start) / 1e9;
         int best = 0;
-        for (int i = 1; i < rates.length; i++) {
-            if (rates[i] > rates[best]) {
+        for (int i = 1; i < measured.length; i++) {
+            if (measured[i] > measured[best]) {
                 best = i;
             }
         }
         StringBuilder how = new StringBuilder(String.format(Locale.ROOT, "measured now (%.2f s):", seconds));
-        for (int i = 0; i < rates.length; i++) {
-            how.append(String.format(Locale.ROOT, " %s %.0f GFLOP/s%s", mib(candidates.get(i)), rates[i] / 1e9,
+        for (int i = 0; i < measured.length; i++) {
+            how.append(String.format(Locale.ROOT, " %s %.0f GFLOP/s%s", mib(candidates.get(i)), measured[i] / 1e9,
                     i == best ? " (kept)" : ""));
         }
         known.setProperty(key, Long.toString(candidates.get(best)));
@@ -155,6 +192,56 @@ public final class ProductSizing {
                     minima.getFloat(0, k, 0); // the tile has run
                     double seconds = (System.nanoTime() - t) / 1e9;
                     double flops = 2.0 * k * p.referenceImages() * patches * patches * (channels + 2);
+                    if (round > 0) {
+                        rates[i] = Math.max(rates[i], flops / seconds);
+                    }
+                }
+            }
+        }
+        return rates;
+    }
+
+    /**
+     * The rate of the neighbourhood kernel per candidate size, in FLOP/s of its products: every pair of
+     * {@link #SWEEP_IMAGES} random maps ({@link NeighbourhoodMinima#mutual}) in that size's tiles, degrees
+     * {@link #TIMED_DEGREES}, best of {@link #ROUNDS} interleaved rounds; 0 for a size that cannot hold one
+     * image pair (the kernel does not split query images). A sweep, not one tile: one tile timed again and
+     * again in warm caches ranked 16 MiB first on a 2-core Zen 5, where runs were fastest at 4–8 MiB.
+     */
+    static double[] measureNeighbourhoods(long patches, long channels, List<Long> productBytes) {
+        int images = SWEEP_IMAGES;
+        NearestPatchMinima sizer = new NearestPatchMinima(Long.MAX_VALUE, Precision.FP32);
+        NearestPatchMinima.TilePlan[] plans = new NearestPatchMinima.TilePlan[productBytes.size()];
+        for (int i = 0; i < plans.length; i++) {
+            plans[i] = sizer.plan(patches, channels, productBytes.get(i));
+        }
+        double[] rates = new double[plans.length];
+        int d = TIMED_DEGREES.length;
+        try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
+            long gridH = (long) Math.sqrt((double) patches);
+            while (patches % gridH != 0) {
+                gridH--;
+            }
+            long[] grid = new long[2 + d];
+            grid[0] = gridH;
+            grid[1] = patches / gridH;
+            System.arraycopy(TIMED_DEGREES, 0, grid, 2, d);
+            NeighbourhoodMinima.Form form = new NeighbourhoodMinima.Form(
+                    scope.randomNormal(new Shape(images, patches, channels)),
+                    scope.randomUniform(0.5f, 1f, new Shape(d, images, patches)).div(channels),
+                    scope.ones(new Shape(d, images, patches)), scope.create(grid));
+            for (int round = 0; round <= ROUNDS; round++) {
+                for (int i = 0; i < plans.length; i++) {
+                    NearestPatchMinima.TilePlan p = plans[i];
+                    if (!NeighbourhoodMinima.fits(p, patches)) {
+                        continue;
+                    }
+                    long t = System.nanoTime();
+                    try (NDManager sweep = scope.newSubManager()) {
+                        NeighbourhoodMinima.mutual(form, p, sweep).getFloat(0, 0, 1, 0); // it has run
+                    }
+                    double seconds = (System.nanoTime() - t) / 1e9;
+                    double flops = (double) images * (images - 1) * patches * patches * channels;
                     if (round > 0) {
                         rates[i] = Math.max(rates[i], flops / seconds);
                     }

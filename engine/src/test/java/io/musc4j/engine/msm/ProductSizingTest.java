@@ -21,6 +21,45 @@ class ProductSizingTest {
     private static final NearestPatchMinima KERNEL = new NearestPatchMinima(1L << 30, Precision.FP32);
 
     @Test
+    void theNeighbourhoodKernelIsMeasuredOnItsOwnCandidatesAndRememberedUnderItsOwnKey(@TempDir Path cache) {
+        String before = System.getProperty("musc4j.cache");
+        System.setProperty("musc4j.cache", cache.toString());
+        try {
+            // 36 patches on a 6x6 grid, 20 channels: a shape no other test uses
+            ProductSizing.Sizing sizing = ProductSizing.ofNeighbourhoods(36, 20);
+            long base = CpuCaches.detect().l2Of(Runtime.getRuntime().availableProcessors());
+            List<Long> candidates = new java.util.ArrayList<>();
+            for (int m : ProductSizing.NEIGHBOURHOOD_MULTIPLES) {
+                candidates.add(m * base);
+            }
+            assertTrue(candidates.contains(sizing.productBytes()), sizing.toString());
+            assertEquals(ProductSizing.NEIGHBOURHOOD_MULTIPLES.length, sizing.how().split("GFLOP/s").length - 1,
+                    sizing.how());
+            String key = ProductSizing.key(36, 20, Precision.FP32);
+            Properties file = new Properties();
+            try (var in = Files.newBufferedReader(cache.resolve(ProductSizing.FILE),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                file.load(in);
+            }
+            // the pass kernel's key is not taken by it
+            assertEquals(Long.toString(sizing.productBytes()), file.getProperty(key + "|neighbourhoods"));
+            assertTrue(!file.containsKey(key), file.toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            restore("musc4j.cache", before);
+        }
+    }
+
+    @Test
+    void aSizeThatCannotHoldOneImagePairIsNotACandidateOfTheNeighbourhoodKernel() {
+        // 64 patches, 8 channels: one pair's product is 64*64*4 = 16 KiB, so 8 KiB holds none
+        double[] rates = ProductSizing.measureNeighbourhoods(64, 8, List.of(8L << 10, 64L << 10));
+        assertEquals(0.0, rates[0]);
+        assertTrue(rates[1] > 0, java.util.Arrays.toString(rates));
+    }
+
+    @Test
     void measuresEveryCandidateKeepsTheFastestAndRemembersIt(@TempDir Path cache) throws IOException {
         String before = System.getProperty("musc4j.cache");
         System.setProperty("musc4j.cache", cache.toString());
