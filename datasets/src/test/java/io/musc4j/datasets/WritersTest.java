@@ -363,6 +363,27 @@ class WritersTest {
         assertTrue(html.contains("<span>3.000</span>"));
     }
 
+    @Test
+    void aReportLinksNamesWithReservedCharactersToTheirFiles() throws Exception {
+        // a category and an image whose names a URL would read otherwise: '#' a fragment, '?' a query,
+        // '%41' an 'A', ':' before the first '/' a scheme
+        Path hm = out.resolve("lot #1: 50%").resolve("heatmaps").resolve("part%41?.png");
+        Heatmaps.write(hm, new RgbImage(16, 16, new byte[16 * 16 * 3]), new float[16 * 16], 16, 16,
+                new HeatmapNorm(0f, 1f), null, null, 0.5);
+        List<ReportImage> images = List.of(new ReportImage("part%41?.png", OptionalInt.empty(), 0.5, 0.5, false,
+                Optional.of(hm), false));
+        Path file = out.resolve("report.html");
+        HtmlReport.builder().category(new ReportCategory("lot #1: 50%", images, 0, 0.6, "mad:3", 0.5,
+                Optional.empty(), Map.of())).build().write(file);
+        Matcher m = Pattern.compile("<a href=\"([^\"]+)\"").matcher(Files.readString(file));
+        assertTrue(m.find());
+        // by hand: space %20, '#' %23, ':' %3A, '%' %25, '?' %3F
+        assertEquals("lot%20%231%3A%2050%25/heatmaps/part%2541%3F.png", m.group(1));
+        // and a browser resolves it, relative to the report, to the picture
+        java.net.URI link = file.toUri().resolve(m.group(1));
+        assertEquals(hm.toAbsolutePath(), Path.of(link));
+    }
+
     private static int count(String s, String sub) {
         int n = 0;
         for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + 1)) {

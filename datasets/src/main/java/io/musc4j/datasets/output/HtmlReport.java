@@ -245,7 +245,8 @@ public final class HtmlReport {
             h.append("<div class=\"card ").append(r.anomalous() ? "anomalous" : "normal").append("\">");
             if (thumbnails[i] != null) {
                 Path full = r.heatmap().get().toAbsolutePath();
-                String href = base != null ? base.relativize(full).toString().replace('\\', '/') : full.toUri().toString();
+                String href = base != null ? href(base.relativize(full).toString().replace('\\', '/'))
+                        : full.toUri().toString();
                 h.append("<a href=\"").append(esc(href)).append("\" title=\"full picture\"><img alt=\"")
                         .append(esc(r.image())).append("\" src=\"").append(thumbnails[i]).append("\"></a>");
             }
@@ -424,6 +425,25 @@ public final class HtmlReport {
 
     private static String fraction(Double v) {
         return v == null || v.isNaN() ? "–" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /**
+     * A relative path as a link: every byte outside URL's unreserved characters and '/' percent-encoded,
+     * so that '#', '?', '%', ':' and spaces in category and image names stay part of the path (a '#'
+     * would start a fragment, a '%41' read as 'A').
+     */
+    static String href(String relativePath) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : relativePath.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~/".indexOf(c) >= 0) {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return b.toString();
     }
 
     static String esc(String s) {
