@@ -30,8 +30,9 @@ import java.util.function.ToLongFunction;
  * and the bank's as one product per layer) and both rates against the best float32 matrix-product rate of
  * {@code bench gemm} measured before and after the timed calls.
  *
- * <p>Arguments: {@code [M=64] [timed calls=20] [parts per call, comma-separated=1,4]}. Run with
- * {@code THP_MEM_ALLOC_ENABLE=1}.
+ * <p>Arguments: {@code [M=64] [timed calls=20] [parts per call, comma-separated=1,4] [packed]}; {@code
+ * packed} builds the inspector with {@link Inspector.Builder#packWeights} (the backbone's weights packed
+ * for one part per call) and prints their size. Run with {@code THP_MEM_ALLOC_ENABLE=1}.
  */
 public final class InspectorBench {
 
@@ -47,6 +48,10 @@ public final class InspectorBench {
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int[] batches = Arrays.stream((args.length > 2 ? args[2] : "1,4").split(",")).mapToInt(Integer::parseInt)
                 .toArray();
+        boolean packed = args.length > 3 && args[3].equals("packed");
+        if (args.length > 3 && !packed) {
+            throw new IllegalArgumentException("the fourth argument is 'packed' or nothing, got '" + args[3] + "'");
+        }
         ModelConfig cfg = new ModelConfig(BackboneProfiles.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, Mlp.GELU, 0, 0);
         Random random = new Random(7);
         NDManager weights = NDManager.newBaseManager(Device.cpu());
@@ -58,7 +63,10 @@ public final class InspectorBench {
                 weights, DataType.FLOAT32, SIZE);
              MuSc musc = MuSc.builder().backbone(vit).config(MuscConfig.builder().imageSize(SIZE).layers(TAPS)
                      .degrees(DEGREES).rscin(RscinWindows.off()).batchSize(8).build()).build();
-             Inspector inspector = Inspector.builder(musc).bankSize(m).build()) {
+             Inspector inspector = Inspector.builder(musc).bankSize(m).packWeights(packed).build()) {
+            if (packed) {
+                System.out.println("backbone weights packed for one part per call");
+            }
             long fill = System.nanoTime();
             while (inspector.bankSize() < m) {
                 inspector.inspect(images(random, Math.min(8, m - inspector.bankSize())));

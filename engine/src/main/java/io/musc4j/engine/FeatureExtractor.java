@@ -42,6 +42,16 @@ public final class FeatureExtractor {
         this.batchSize = batchSize;
     }
 
+    /**
+     * Packs the backbone's linear weights for passes of {@code images} images at this extractor's image
+     * size ({@link Backbone#packWeights}).
+     *
+     * @return bytes the packed weights take
+     */
+    public long packWeights(int images) {
+        return backbone.packWeights(images, imageSize);
+    }
+
     /** Patches per side of the grid the tokens are on. */
     public int grid() {
         return backbone.spec().grid(imageSize);

@@ -25,6 +25,18 @@ public interface Backbone extends AutoCloseable {
      */
     Features forward(NDArray images, int[] layers);
 
+    /**
+     * Packs the linear layers' weights for batches of {@code batch} images at {@code imageSize}, in the
+     * matrix library's own layout, so that passes of that batch size skip re-laying them out on every
+     * product (other batch sizes run as before). Costs memory beside the weights, about twice their size.
+     *
+     * @return bytes the packed weights take
+     * @throws UnsupportedOperationException where this backbone, its device or its precision has none
+     */
+    default long packWeights(int batch, int imageSize) {
+        throw new UnsupportedOperationException("this backbone has no packed weights");
+    }
+
     /** Frees the weights. */
     @Override
     void close();

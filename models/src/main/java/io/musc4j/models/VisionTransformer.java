@@ -14,6 +14,7 @@ import ai.djl.nn.norm.LayerNorm;
 import io.musc4j.models.profile.ModelConfig;
 import io.musc4j.models.vit.Casts;
 import io.musc4j.models.vit.FusedAttention;
+import io.musc4j.models.vit.PackedLinear;
 import io.musc4j.models.vit.VitRecipe;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +42,11 @@ public final class VisionTransformer implements Backbone {
     private final VitWeights w;
     private final DataType type;
     private final Map<Integer, NDArray> posByGrid = new ConcurrentHashMap<>();
+    /** Per block, its linear layers' packed weights (q/k/v, output, fc1, fc2) for one row count; empty
+     *  until {@link #packWeights}. */
+    private volatile List<PackedLinear[]> packed = List.of();
+    /** The row count B·T the packed weights serve. */
+    private volatile long packedRows;
 
     /**
      * Wraps loaded weights; takes ownership of {@code weightsManager}.
@@ -67,6 +73,11 @@ public final class VisionTransformer implements Backbone {
         return weightsManager.getDevice();
     }
 
+    /** The weights (tests reach them to show which copy a product multiplies). */
+    VitWeights weights() {
+        return w;
+    }
+
     /** Number of arrays the weights' manager holds (constant after load; used to check for leaks). */
     public int liveWeightArrays() {
         return weightsManager.getManagedArrays().size();
@@ -75,6 +86,50 @@ public final class VisionTransformer implements Backbone {
     @Override
     public Features forward(NDArray images, int[] layers) {
         return forward(images, layers, null);
+    }
+
+    /**
+     * {@inheritDoc} On a CPU in float32 only, with libtorch's MKL (x86-64): the packed products differ
+     * from the plain ones by float32 rounding (the first MLP product by up to 3e-5 on ViT-B).
+     */
+    @Override
+    public synchronized long packWeights(int batch, int imageSize) {
+        if (device().isGpu() || type != DataType.FLOAT32) {
+            throw new UnsupportedOperationException("packed weights are for float32 on a CPU, not " + type + " on "
+                    + device());
+        }
+        long rows = (long) batch * tokens(spec.grid(imageSize));
+        List<PackedLinear[]> all = new ArrayList<>();
+        long bytes = 0;
+        try {
+            for (VitWeights.Block bw : w.blocks()) {
+                PackedLinear[] p = {PackedLinear.of(bw.qkvWeight(), rows, weightsManager),
+                    PackedLinear.of(bw.outWeight(), rows, weightsManager),
+                    PackedLinear.of(bw.fc1Weight(), rows, weightsManager),
+                    PackedLinear.of(bw.fc2Weight(), rows, weightsManager)};
+                for (PackedLinear l : p) {
+                    bytes += l.bytes();
+                }
+                all.add(p);
+            }
+        } catch (ai.djl.engine.EngineException e) {
+            throw new UnsupportedOperationException("packed weights need libtorch with MKL (x86-64): "
+                    + firstLine(e.getMessage()), e);
+        }
+        packedRows = rows;
+        packed = List.copyOf(all);
+        return bytes;
+    }
+
+    private static String firstLine(String m) {
+        String t = m == null ? "" : m.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl);
+    }
+
+    /** Tokens per image at a grid: the class token, the register tokens and the patches. */
+    private long tokens(int grid) {
+        return 1L + cfg.registers() + (long) grid * grid;
     }
 
     /**
@@ -165,21 +220,23 @@ public final class VisionTransformer implements Backbone {
         try (NDManager scope = parent.newSubManager()) {
             x.tempAttach(scope);
             long t0 = System.nanoTime();
+            PackedLinear[] p = packedFor(bw, x);
             NDArray normed = layerNorm(x, bw.norm1Weight(), bw.norm1Bias());
             long t1 = System.nanoTime();
-            NDArray attn = attention(normed, bw);
+            NDArray attn = attention(normed, bw, p);
             long t2 = System.nanoTime();
+            // a packed product's result is an inference tensor, which may not be changed in place
             if (bw.gamma1() != null) {
-                attn = attn.muli(bw.gamma1());
+                attn = p != null ? attn.mul(bw.gamma1()) : attn.muli(bw.gamma1());
             }
-            NDArray h = attn.addi(x);
+            NDArray h = p != null && bw.gamma1() == null ? attn.add(x) : attn.addi(x);
             NDArray hidden = layerNorm(h, bw.norm2Weight(), bw.norm2Bias());
             long t3 = System.nanoTime();
-            NDArray mlp = activation(hidden.matMul(bw.fc1Weight()).addi(bw.fc1Bias()))
-                    .matMul(bw.fc2Weight()).addi(bw.fc2Bias());
+            NDArray mlp = linear(activation(linear(hidden, bw.fc1Weight(), bw.fc1Bias(), p, 2)), bw.fc2Weight(),
+                    bw.fc2Bias(), p, 3);
             long t4 = System.nanoTime();
             if (bw.gamma2() != null) {
-                mlp = mlp.muli(bw.gamma2());
+                mlp = p != null ? mlp.mul(bw.gamma2()) : mlp.muli(bw.gamma2());
             }
             NDArray out = h.addi(mlp);
             if (times != null) {
@@ -190,20 +247,36 @@ public final class VisionTransformer implements Backbone {
         }
     }
 
+    /** The block's packed weights where they serve this batch's row count, else null. */
+    private PackedLinear[] packedFor(VitWeights.Block bw, NDArray x) {
+        List<PackedLinear[]> all = packed;
+        if (all.isEmpty()) {
+            return null;
+        }
+        Shape s = x.getShape();
+        return packedRows == s.get(0) * s.get(1) ? all.get(w.blocks().indexOf(bw)) : null;
+    }
+
+    /** x·Wᵀ + b with the plain product ({@code weight} is the (K, N) view) or linear layer {@code i} of
+     *  the packed ones. */
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias, PackedLinear[] packed, int i) {
+        return packed != null ? packed[i].apply(x, bias) : x.matMul(weight).addi(bias);
+    }
+
     /** Multi-head self-attention with one packed q/k/v projection and one fused attention kernel over B·H heads. */
-    private NDArray attention(NDArray h, VitWeights.Block bw) {
+    private NDArray attention(NDArray h, VitWeights.Block bw, PackedLinear[] p) {
         Shape s = h.getShape();
         long bsz = s.get(0);
         long t = s.get(1);
         int heads = cfg.heads();
         long d = cfg.hiddenSize() / heads;
-        NDArray qkv = h.matMul(bw.qkvWeight()).addi(bw.qkvBias())
-                .reshape(bsz, t, 3, heads, d).transpose(2, 0, 3, 1, 4);
+        NDArray qkv = linear(h, bw.qkvWeight(), bw.qkvBias(), p, 0).reshape(bsz, t, 3, heads, d)
+                .transpose(2, 0, 3, 1, 4);
         NDArray q = qkv.get(0); // pre-scaled by 1/√d (VitWeights)
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
-        return FusedAttention.attend(q, k, v).transpose(0, 2, 1, 3).reshape(bsz, t, cfg.hiddenSize())
-                .matMul(bw.outWeight()).addi(bw.outBias());
+        return linear(FusedAttention.attend(q, k, v).transpose(0, 2, 1, 3).reshape(bsz, t, cfg.hiddenSize()),
+                bw.outWeight(), bw.outBias(), p, 1);
     }
 
     /** The MLP's nonlinearity on fc1's output; SwiGLU halves the width. */

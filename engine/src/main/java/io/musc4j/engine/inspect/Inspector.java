@@ -517,6 +517,7 @@ public final class Inspector implements AutoCloseable {
         private double fixedThreshold = Double.NaN;
         private ThresholdRule rule = ThresholdRule.DEFAULT;
         private boolean admitAnomalous = true;
+        private boolean packWeights;
 
         private Builder(MuSc musc) {
             this.musc = Objects.requireNonNull(musc, "musc");
@@ -530,6 +531,7 @@ public final class Inspector implements AutoCloseable {
             b.fixedThreshold = fixedThreshold;
             b.rule = rule;
             b.admitAnomalous = admitAnomalous;
+            b.packWeights = packWeights;
             return b;
         }
 
@@ -583,7 +585,32 @@ public final class Inspector implements AutoCloseable {
 
         /** Builds the inspector; its bank is empty. */
         public Inspector build() {
+            packIfAsked();
             return new Inspector(this, false, 0);
+        }
+
+        /**
+         * Packs the backbone's linear weights for one image per pass ({@link
+         * io.musc4j.engine.FeatureExtractor#packWeights}): a part inspected alone (and each tile of a
+         * tiled inspector pooled by position) skips MKL's re-layout of every weight on every product. On
+         * a 2-core Zen 5, ViT-B/14 at 224 and batch 1: 188–198 → 164–172 ms per part (medians). The packed
+         * copies take about twice the weights' memory (0.9 GB more for ViT-B) for as long as the MuSc
+         * instance lives, and its products round differently: scores stay within 1e-5 of {@code MuSc}'s
+         * on the same parts. Off by default; float32 on an x86-64 CPU only.
+         */
+        public Builder packWeights(boolean pack) {
+            this.packWeights = pack;
+            return this;
+        }
+
+        private void packIfAsked() {
+            if (packWeights) {
+                try {
+                    musc.extractor().packWeights(1);
+                } catch (UnsupportedOperationException e) {
+                    throw new IllegalArgumentException("packWeights: " + e.getMessage(), e);
+                }
+            }
         }
 
         /**
@@ -600,6 +627,7 @@ public final class Inspector implements AutoCloseable {
                         + tiling.describe());
             }
             Builder options = copy();
+            packIfAsked();
             return new TiledInspector(tiling, musc.imageSize(), options.tiledConfiguration(), tiles ->
                     new Inspector(options, true, tiling.pool() == TilePool.ALL ? tiles : 0));
         }

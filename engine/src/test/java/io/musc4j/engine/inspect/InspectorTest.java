@@ -119,6 +119,21 @@ class InspectorTest {
     }
 
     @Test
+    void withPackedWeightsAPartAloneStillScoresAsMuScScoresIt() throws IOException {
+        // its own MuSc: packing changes the backbone the other tests share. MuSc scores the five parts in
+        // one pass of five, which the weights packed for one image do not serve: the plain products
+        List<RgbImage> bank = good.subList(0, 4);
+        try (MuSc own = musc("dinov2-tiny");
+             Inspector inspector = Inspector.builder(own).bankSize(4).warmUp(4).packWeights(true).build()) {
+            for (RgbImage part : bank) {
+                inspector.inspect(part);
+            }
+            double err = assertSameAsMuSc(own, inspector.inspect(defects.get(0)), defects.get(0), bank);
+            System.out.printf("packed inspector vs MuSc: max abs error %.2e%n", err);
+        }
+    }
+
+    @Test
     void theBankRollsOverTheLastMParts() throws IOException {
         int m = 4;
         List<RgbImage> seen = new ArrayList<>();
