@@ -32,6 +32,8 @@ public interface Backbone extends AutoCloseable {
      *
      * @return bytes the packed weights take
      * @throws UnsupportedOperationException where this backbone, its device or its precision has none
+     * @throws IllegalStateException when they are already packed for another batch size or image size
+     *     (packing again for the same ones does nothing)
      */
     default long packWeights(int batch, int imageSize) {
         throw new UnsupportedOperationException("this backbone has no packed weights");

@@ -45,8 +45,9 @@ public final class VisionTransformer implements Backbone {
     /** Per block, its linear layers' packed weights (q/k/v, output, fc1, fc2) for one row count; empty
      *  until {@link #packWeights}. */
     private volatile List<PackedLinear[]> packed = List.of();
-    /** The row count B·T the packed weights serve. */
+    /** The row count B·T the packed weights serve, and their size. */
     private volatile long packedRows;
+    private volatile long packedBytes;
 
     /**
      * Wraps loaded weights; takes ownership of {@code weightsManager}.
@@ -99,6 +100,14 @@ public final class VisionTransformer implements Backbone {
                     + device());
         }
         long rows = (long) batch * tokens(spec.grid(imageSize));
+        if (!packed.isEmpty()) {
+            // one packing per backbone: replacing it could free arrays a pass is multiplying
+            if (rows != packedRows) {
+                throw new IllegalStateException("the weights are packed for passes of " + packedRows + " rows, not "
+                        + rows + " (" + batch + " images at " + imageSize + ")");
+            }
+            return packedBytes;
+        }
         List<PackedLinear[]> all = new ArrayList<>();
         long bytes = 0;
         try {
@@ -117,6 +126,7 @@ public final class VisionTransformer implements Backbone {
                     + firstLine(e.getMessage()), e);
         }
         packedRows = rows;
+        packedBytes = bytes;
         packed = List.copyOf(all);
         return bytes;
     }

@@ -1,5 +1,7 @@
 package io.musc4j.models;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -37,7 +39,10 @@ class PackedWeightsTest {
             NDArray first = images.get(new NDIndex("0:1"));
             float[] expected = BackboneParityTest.rows(ref, new int[] {0});
 
-            assertTrue(bb.packWeights(1, size) > 0, "packed weights take memory");
+            long bytes = bb.packWeights(1, size);
+            assertTrue(bytes > 0, "packed weights take memory");
+            assertEquals(bytes, bb.packWeights(1, size), "packing again for the same passes does nothing");
+            assertThrows(IllegalStateException.class, () -> bb.packWeights(2, size));
             assertTrue(BackboneParityTest.maxAbsDiff(expected, tokens(bb, first, layer)) <= TOL, "packed pass");
 
             // zero the weights as stored: a pass of one image still multiplies the packed copies, a pass
