@@ -100,7 +100,7 @@ final class ServeBench {
         MuscConfig musc = MuscConfig.builder().model(model.toString()).build();
         List<StationSpec> stations = new ArrayList<>();
         for (String id : List.of("a", "b")) {
-            stations.add(new StationSpec(id, musc, 16, 8, ThresholdRule.parse("mad:3"), null));
+            stations.add(new StationSpec(id, musc, 16, 8, ThresholdRule.parse("mad:3"), null, false));
         }
         return Service.start(new ServeSettings("127.0.0.1", 0, state, 16, stations));
     }

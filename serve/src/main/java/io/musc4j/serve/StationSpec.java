@@ -18,8 +18,11 @@ import java.util.regex.Pattern;
  * @param warmUp W, parts before judging starts; 0 for the inspector's default min(M, 16)
  * @param threshold the threshold rule: fixed:X, or a label-free rule on the recent scores (mixture, mad, rate)
  * @param watch a hot folder to inspect, or null
+ * @param packWeights whether the inspector keeps the backbone's weights packed for one part per pass
+ *     ({@link Inspector.Builder#packWeights})
  */
-public record StationSpec(String id, MuscConfig musc, int bankSize, int warmUp, ThresholdRule threshold, Path watch) {
+public record StationSpec(String id, MuscConfig musc, int bankSize, int warmUp, ThresholdRule threshold, Path watch,
+        boolean packWeights) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -41,7 +44,7 @@ public record StationSpec(String id, MuscConfig musc, int bankSize, int warmUp, 
 
     /** The inspector's builder on a loaded model. */
     Inspector.Builder inspector(MuSc model) {
-        Inspector.Builder b = Inspector.builder(model).bankSize(bankSize);
+        Inspector.Builder b = Inspector.builder(model).bankSize(bankSize).packWeights(packWeights);
         if (warmUp > 0) {
             b.warmUp(warmUp);
         }

@@ -44,7 +44,7 @@ final class Fixtures {
 
     /** A station on the tiny model: bank 4, warm-up 3, mad:1 (so the scratched bricks are judged anomalous). */
     static StationSpec station(String id, Path watch) {
-        return new StationSpec(id, musc(), 4, 3, ThresholdRule.parse("mad:1"), watch);
+        return new StationSpec(id, musc(), 4, 3, ThresholdRule.parse("mad:1"), watch, false);
     }
 
     static ServeSettings settings(Path state, int queue, StationSpec... stations) {

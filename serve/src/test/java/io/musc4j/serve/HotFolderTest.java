@@ -51,7 +51,7 @@ class HotFolderTest {
 
     /** Fixed threshold 0.303: of the brick parts 4 and 5 (scores about 0.3065 and 0.2999), the 4th is rejected. */
     private static StationSpec station(Path watch) {
-        return new StationSpec("a", Fixtures.musc(), 4, 3, ThresholdRule.parse("fixed:0.303"), watch);
+        return new StationSpec("a", Fixtures.musc(), 4, 3, ThresholdRule.parse("fixed:0.303"), watch, false);
     }
 
     @Test

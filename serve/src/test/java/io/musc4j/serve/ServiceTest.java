@@ -307,7 +307,7 @@ class ServiceTest {
             }
         }
         // a state of another configuration is refused at start, naming the station, the file and the setting
-        StationSpec other = new StationSpec("a", Fixtures.musc(), 5, 3, ThresholdRule.parse("mad:1"), null);
+        StationSpec other = new StationSpec("a", Fixtures.musc(), 5, 3, ThresholdRule.parse("mad:1"), null, false);
         IOException refused = assertThrows(IOException.class, () -> Service.start(Fixtures.settings(tmp, 8, other)));
         assertEquals("station a: " + tmp.toAbsolutePath().resolve("a/inspector/inspector.state")
                 + ": saved under another configuration (bank: saved 4, now 5); refusing to restore it", refused.getMessage());
