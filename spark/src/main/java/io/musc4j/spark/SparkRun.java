@@ -72,7 +72,11 @@ final class SparkRun {
                         mode.name().toLowerCase(Locale.ROOT), musc.backboneSpec().profile(),
                         musc.backboneSpec().blocks(), Arrays.toString(musc.layers()), musc.imageSize());
                 JsonObject config = job.config(musc);
-                config.addProperty("data", data);
+                // as musc run records it, a local folder by its absolute path: --resume of either runner then
+                // recognises the other's categories however the folder was spelled
+                org.apache.hadoop.fs.Path dataLocation = Storage.location(data);
+                config.addProperty("data", Storage.isLocal(dataLocation) ? Storage.localPath(dataLocation).toString()
+                        : dataLocation.toString());
                 String fingerprint = RunJob.fingerprint(config);
                 RunContext context = new RunContext(new ArrayList<>(runArgs), data, out, fingerprint, storage);
                 Map<String, CategorySummary> results = new LinkedHashMap<>();

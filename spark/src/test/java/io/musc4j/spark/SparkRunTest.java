@@ -447,6 +447,21 @@ class SparkRunTest {
         }
     }
 
+    /** Both runners record a local data folder by its absolute path, so that --resume of one recognises the
+     *  other's categories however the folder was spelled (here a file: URI against a plain path). */
+    @Test
+    void aResumeRecognisesTheOtherRunnersCategoryWhateverSpellingOfTheDataFolder() throws Exception {
+        Path out = tmp.resolve("spelled");
+        List<String> args = common("dinov2-tiny", out, "brick");
+        args.set(args.indexOf("--data") + 1, DATA.toUri().toString());
+        args.addAll(List.of("--spark-mode", "categories"));
+        Outcome first = sparkMain(args);
+        assertEquals(0, first.code(), first::toString);
+        Outcome resumed = captured(() -> plainRun(out, "--resume"));
+        assertEquals(0, resumed.code(), resumed::toString);
+        assertTrue(resumed.err().contains("brick: complete results found, skipped (--resume)"), resumed::toString);
+    }
+
     /** Split mode's chunks go under a name only musc4j uses in --spark-work, whose own content stays. */
     @Test
     void aSparkWorkFolderKeepsWhatItHeld() throws Exception {
