@@ -165,7 +165,7 @@ public final class VisionTransformer implements Backbone {
             NDArray[] tapped = new NDArray[taps.length];
             boolean xIsTap = false;
             for (int b = 0; b < cfg.layers(); b++) {
-                NDArray next = block(x, w.blocks().get(b), times);
+                NDArray next = block(x, b, times);
                 if (!xIsTap) {
                     x.close();
                 }
@@ -225,12 +225,13 @@ public final class VisionTransformer implements Backbone {
         });
     }
 
-    private NDArray block(NDArray x, VitWeights.Block bw, StageTimes times) {
+    private NDArray block(NDArray x, int index, StageTimes times) {
+        VitWeights.Block bw = w.blocks().get(index);
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
             x.tempAttach(scope);
             long t0 = System.nanoTime();
-            PackedLinear[] p = packedFor(bw, x);
+            PackedLinear[] p = packedFor(index, x);
             NDArray normed = layerNorm(x, bw.norm1Weight(), bw.norm1Bias());
             long t1 = System.nanoTime();
             NDArray attn = attention(normed, bw, p);
@@ -257,14 +258,14 @@ public final class VisionTransformer implements Backbone {
         }
     }
 
-    /** The block's packed weights where they serve this batch's row count, else null. */
-    private PackedLinear[] packedFor(VitWeights.Block bw, NDArray x) {
+    /** Block {@code index}'s packed weights where they serve this batch's row count, else null. */
+    private PackedLinear[] packedFor(int index, NDArray x) {
         List<PackedLinear[]> all = packed;
         if (all.isEmpty()) {
             return null;
         }
         Shape s = x.getShape();
-        return packedRows == s.get(0) * s.get(1) ? all.get(w.blocks().indexOf(bw)) : null;
+        return packedRows == s.get(0) * s.get(1) ? all.get(index) : null;
     }
 
     /** x·Wᵀ + b with the plain product ({@code weight} is the (K, N) view) or linear layer {@code i} of

@@ -171,7 +171,6 @@ public final class ProductSizing {
             plans[i] = kernel.plan(patches, channels, productBytes.get(i));
             images = Math.max(images, plans[i].queryImages() + (long) plans[i].referenceImages());
         }
-        double[] rates = new double[plans.length];
         try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
             NDArray z = scope.randomNormal(new Shape(images, patches, channels));
             z = z.div(z.norm(new int[] {2}, true));
@@ -182,23 +181,14 @@ public final class ProductSizing {
             for (int i = 0; i < plans.length; i++) {
                 work[i] = NearestPatchMinima.workspace(plans[i], ops, ops, scope);
             }
-            for (int round = 0; round <= ROUNDS; round++) {
-                for (int i = 0; i < plans.length; i++) {
-                    NearestPatchMinima.TilePlan p = plans[i];
-                    long k = p.queryImages();
-                    long t = System.nanoTime();
-                    NearestPatchMinima.tiles(ops, 0, k, 0, ops, k, k + p.referenceImages(), p, minima, true, work[i],
-                            scope);
-                    minima.getFloat(0, k, 0); // the tile has run
-                    double seconds = (System.nanoTime() - t) / 1e9;
-                    double flops = 2.0 * k * p.referenceImages() * patches * patches * (channels + 2);
-                    if (round > 0) {
-                        rates[i] = Math.max(rates[i], flops / seconds);
-                    }
-                }
-            }
+            return bestRates(plans.length, i -> {
+                NearestPatchMinima.TilePlan p = plans[i];
+                long k = p.queryImages();
+                NearestPatchMinima.tiles(ops, 0, k, 0, ops, k, k + p.referenceImages(), p, minima, true, work[i], scope);
+                minima.getFloat(0, k, 0); // the tile has run
+                return 2.0 * k * p.referenceImages() * patches * patches * (channels + 2);
+            });
         }
-        return rates;
     }
 
     /**
@@ -215,7 +205,6 @@ public final class ProductSizing {
         for (int i = 0; i < plans.length; i++) {
             plans[i] = sizer.plan(patches, channels, productBytes.get(i));
         }
-        double[] rates = new double[plans.length];
         int d = TIMED_DEGREES.length;
         try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
             long gridH = (long) Math.sqrt((double) patches);
@@ -230,21 +219,35 @@ public final class ProductSizing {
                     scope.randomNormal(new Shape(images, patches, channels)),
                     scope.randomUniform(0.5f, 1f, new Shape(d, images, patches)).div(channels),
                     scope.ones(new Shape(d, images, patches)), scope.create(grid));
-            for (int round = 0; round <= ROUNDS; round++) {
-                for (int i = 0; i < plans.length; i++) {
-                    NearestPatchMinima.TilePlan p = plans[i];
-                    if (!NeighbourhoodMinima.fits(p, patches)) {
-                        continue;
-                    }
-                    long t = System.nanoTime();
-                    try (NDManager sweep = scope.newSubManager()) {
-                        NeighbourhoodMinima.mutual(form, p, sweep).getFloat(0, 0, 1, 0); // it has run
-                    }
-                    double seconds = (System.nanoTime() - t) / 1e9;
-                    double flops = (double) images * (images - 1) * patches * patches * channels;
-                    if (round > 0) {
-                        rates[i] = Math.max(rates[i], flops / seconds);
-                    }
+            return bestRates(plans.length, i -> {
+                if (!NeighbourhoodMinima.fits(plans[i], patches)) {
+                    return 0;
+                }
+                try (NDManager sweep = scope.newSubManager()) {
+                    NeighbourhoodMinima.mutual(form, plans[i], sweep).getFloat(0, 0, 1, 0); // it has run
+                }
+                return (double) images * (images - 1) * patches * patches * channels;
+            });
+        }
+    }
+
+    /** One run of a candidate: the FLOPs it did, 0 where the candidate cannot run. */
+    @FunctionalInterface
+    private interface Run {
+        double flops(int candidate);
+    }
+
+    /** Each candidate's best rate in FLOP/s over {@link #ROUNDS} rounds after a warm-up one, the candidates
+     *  interleaved within a round so that a busy moment slows all alike; 0 for one that cannot run. */
+    private static double[] bestRates(int candidates, Run run) {
+        double[] rates = new double[candidates];
+        for (int round = 0; round <= ROUNDS; round++) {
+            for (int i = 0; i < candidates; i++) {
+                long t = System.nanoTime();
+                double flops = run.flops(i);
+                double seconds = (System.nanoTime() - t) / 1e9;
+                if (round > 0 && flops > 0) {
+                    rates[i] = Math.max(rates[i], flops / seconds);
                 }
             }
         }
