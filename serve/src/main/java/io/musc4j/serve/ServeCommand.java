@@ -90,8 +90,8 @@ public final class ServeCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--pack-weights", description = "Keep each station's backbone weights in MKL's packed layout for "
-            + "one part per request (float32 on an x86-64 CPU): a part's backbone pass about 15 %% faster, for about "
-            + "twice the weights' memory (docs/performance.md).")
+            + "one part per request (float32 on an x86-64 CPU): a part's backbone pass up to 20 %% faster, for about "
+            + "twice the weights' memory; measure it on your machine first (docs/performance.md).")
     boolean packWeights;
 
     @Option(names = "--verbose", description = "Print stack traces on errors.")
