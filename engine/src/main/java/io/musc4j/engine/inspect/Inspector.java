@@ -595,10 +595,9 @@ public final class Inspector implements AutoCloseable {
          * tiled inspector pooled by position) skips MKL's re-layout of every weight on every product. On
          * a 2-core Zen 5, ViT-B/14 at 224 and batch 1, the backbone was 0–21 % faster per part in three sets
          * of alternating runs, the bank's scoring a few per cent slower (docs/performance.md): measure
-         * first. The packed
-         * copies take about twice the weights' memory (828 MiB more for ViT-B/14) for as long as the MuSc
-         * instance lives, and its products round differently: scores stay within 1e-5 of {@code MuSc}'s
-         * on the same parts. Off by default; float32 on an x86-64 CPU only.
+         * first. The packed copies take about twice the weights' memory (828 MiB more for ViT-B/14) for as
+         * long as the MuSc instance lives, and its products round differently: scores stay within 1e-5 of
+         * {@code MuSc}'s on the same parts. Off by default; float32 on an x86-64 CPU only.
          */
         public Builder packWeights(boolean pack) {
             this.packWeights = pack;
