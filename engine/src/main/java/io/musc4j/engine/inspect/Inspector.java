@@ -120,7 +120,7 @@ public final class Inspector implements AutoCloseable {
      *     against the bank and each other ({@link BankMsm}), and the bank, warm-up and reference window
      *     count R·C tiles per part of the builder's
      */
-    private Inspector(Builder b, boolean tile, int tilesPerCall) {
+    Inspector(Builder b, boolean tile, int tilesPerCall) {
         this.musc = b.musc;
         this.extractor = b.musc.extractor();
         this.decoder = b.musc.imageDecoder();
@@ -182,34 +182,83 @@ public final class Inspector implements AutoCloseable {
      * it stood when the call began, then they are admitted in order.
      */
     public synchronized List<Inspection> inspect(List<RgbImage> images) {
-        if (closed) {
-            throw new IllegalStateException("the inspector is closed");
-        }
-        try (MuSc.InUse u = musc.inUse()) {
-            return inspectInside(images);
+        try (Judged judged = judge(images)) {
+            return judged.admit();
         }
     }
 
-    private List<Inspection> inspectInside(List<RgbImage> images) {
-        List<RgbImage> parts = List.copyOf(images);
-        if (parts.isEmpty()) {
-            throw new IllegalArgumentException("nothing to inspect: no images given");
+    /**
+     * The first half of {@link #inspect(List)}: the parts scored and judged against the bank as it
+     * stands, nothing admitted yet. A tiled inspector judges every position's tile this way before any
+     * is admitted, so that a tile that fails leaves every bank as it was. The caller holds this
+     * inspector's lock until the result is admitted or closed.
+     *
+     * @throws NonFiniteScoreException when a part's features or score are not finite; nothing changes
+     */
+    synchronized Judged judge(List<RgbImage> images) {
+        if (closed) {
+            throw new IllegalStateException("the inspector is closed");
         }
-        if (tilesPerCall > 0 && parts.size() != tilesPerCall) {
-            throw new IllegalStateException("a pooled bank takes one part's " + tilesPerCall + " tiles a call, got "
-                    + parts.size());
+        // the instance is held from here, so that closing it waits for this call
+        MuSc.InUse use = musc.inUse();
+        NDManager call = null;
+        try {
+            List<RgbImage> parts = List.copyOf(images);
+            if (parts.isEmpty()) {
+                throw new IllegalArgumentException("nothing to inspect: no images given");
+            }
+            if (tilesPerCall > 0 && parts.size() != tilesPerCall) {
+                throw new IllegalStateException("a pooled bank takes one part's " + tilesPerCall
+                        + " tiles a call, got " + parts.size());
+            }
+            call = NDManager.newBaseManager(device);
+            Judged judged = new Judged(parts, use, call);
+            judged.score();
+            return judged;
+        } catch (RuntimeException | Error e) {
+            if (call != null) {
+                call.close();
+            }
+            use.close();
+            throw e;
         }
-        int q = parts.size();
-        int s = config.imageSize();
-        boolean judged = warm;
-        double threshold = judged ? threshold() : Double.NaN;
-        int bankParts = bank.size();
-        try (NDManager call = NDManager.newBaseManager(device)) {
-            StageClock clock = new StageClock();
-            MuscPipeline.Queried scored = pipeline.withStages(clock).scoreQueries(extractor, parts, scoring, call);
+    }
+
+    /** Parts of one call, scored and judged; {@link #admit} adds them to the bank, closing drops them. */
+    final class Judged implements AutoCloseable {
+        private final List<RgbImage> parts;
+        private final MuSc.InUse use;
+        private final NDManager call;
+        private final StageClock clock = new StageClock();
+        private final boolean judged = warm;
+        private final double threshold = warm ? threshold() : Double.NaN;
+        private final int bankParts = bank.size();
+        private MuscPipeline.Queried scored;
+        private double[] scores;
+        private float[][] maps;
+        private Verdict[] verdicts;
+        private List<List<Region>> regions;
+        private long judgedAt;
+        private boolean admitted;
+
+        private Judged(List<RgbImage> parts, MuSc.InUse use, NDManager call) {
+            this.parts = parts;
+            this.use = use;
+            this.call = call;
+        }
+
+        private void score() {
+            int q = parts.size();
+            int s = config.imageSize();
+            try {
+                scored = pipeline.withStages(clock).scoreQueries(extractor, parts, scoring, call);
+            } catch (IOException e) {
+                // the images are in memory: the extractor's source cannot fail
+                throw new UncheckedIOException(e);
+            }
             requireFinite(scored, q);
-            double[] scores = new double[q];
-            float[][] maps = new float[q][];
+            scores = new double[q];
+            maps = new float[q][];
             if (scored.maps() == null) {
                 Arrays.fill(scores, Double.NaN);
                 for (int i = 0; i < q; i++) {
@@ -225,8 +274,8 @@ public final class Inspector implements AutoCloseable {
                     }
                 }
             }
-            Verdict[] verdicts = new Verdict[q];
-            List<List<Region>> regions = new ArrayList<>(q);
+            verdicts = new Verdict[q];
+            regions = new ArrayList<>(q);
             for (int i = 0; i < q; i++) {
                 verdicts[i] = !judged ? Verdict.WARMING_UP
                         : scores[i] > threshold ? Verdict.ANOMALOUS : Verdict.NORMAL;
@@ -235,25 +284,44 @@ public final class Inspector implements AutoCloseable {
                         ImageMap.fromNetwork(maps[i], s, image.width(), image.height()), threshold, threshold,
                         true, false).regions());
             }
-            long judgedAt = System.nanoTime();
-            for (int i = 0; i < q; i++) {
-                admit(scored, i, scores[i], verdicts[i], call);
+            judgedAt = System.nanoTime();
+        }
+
+        /** Admits the parts in order and returns their inspections; once. */
+        List<Inspection> admit() {
+            synchronized (Inspector.this) {
+                if (admitted) {
+                    throw new IllegalStateException("already admitted");
+                }
+                admitted = true;
+                int q = parts.size();
+                long admitting = System.nanoTime();
+                for (int i = 0; i < q; i++) {
+                    Inspector.this.admit(scored, i, scores[i], verdicts[i], call);
+                }
+                Inspection.Timing timing = new Inspection.Timing(clock.nanos(Stage.BACKBONE),
+                        clock.nanos(Stage.AGGREGATION), clock.nanos(Stage.SCORING),
+                        clock.nanos(Stage.MAPS) + judgedAt - clock.last(), System.nanoTime() - admitting, q);
+                List<Inspection> out = new ArrayList<>(q);
+                for (int i = 0; i < q; i++) {
+                    RgbImage image = parts.get(i);
+                    // the tiles of a pooled call are one part, which they number
+                    out.add(new Inspection(inspected + (tilesPerCall > 0 ? 1 : i + 1), scores[i], maps[i],
+                            config.imageSize(), verdicts[i], threshold, regions.get(i), bankParts, image.width(),
+                            image.height(), timing));
+                }
+                inspected += tilesPerCall > 0 ? 1 : q;
+                return out;
             }
-            Inspection.Timing timing = new Inspection.Timing(clock.nanos(Stage.BACKBONE), clock.nanos(Stage.AGGREGATION),
-                    clock.nanos(Stage.SCORING), clock.nanos(Stage.MAPS) + judgedAt - clock.last(),
-                    System.nanoTime() - judgedAt, q);
-            List<Inspection> out = new ArrayList<>(q);
-            for (int i = 0; i < q; i++) {
-                RgbImage image = parts.get(i);
-                // the tiles of a pooled call are one part, which they number
-                out.add(new Inspection(inspected + (tilesPerCall > 0 ? 1 : i + 1), scores[i], maps[i], s, verdicts[i],
-                        threshold, regions.get(i), bankParts, image.width(), image.height(), timing));
+        }
+
+        @Override
+        public void close() {
+            try {
+                call.close();
+            } finally {
+                use.close();
             }
-            inspected += tilesPerCall > 0 ? 1 : q;
-            return out;
-        } catch (IOException e) {
-            // the images are in memory: the extractor's source cannot fail
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -46,6 +46,10 @@ import java.util.function.IntFunction;
  * {@link Verdict#WARMING_UP} while the banks warm up (they do together), else {@link Verdict#NORMAL}; its
  * regions are its anomalous tiles' regions moved into the part's pixels.
  *
+ * <p><b>Failing closed.</b> A part with a tile whose features or score are not finite throws
+ * {@link NonFiniteScoreException}, as a plain inspector does, and no bank takes any of its tiles: every
+ * position judges its tile before any is admitted, so the banks stay in step.
+ *
  * <p><b>Restarts.</b> {@link #save} writes the tiling, the first part's size and every bank with its
  * threshold's reference window into a folder ({@link TiledInspectorState}, each bank as an
  * {@link Inspector} saves its own), atomically; {@link #restore} carries on from it bit for bit, and
@@ -114,8 +118,18 @@ public final class TiledInspector implements AutoCloseable {
         if (pooled()) {
             tiles.addAll(inspectors.get(0).inspect(crops));
         } else {
-            for (int p = 0; p < grid.count(); p++) {
-                tiles.add(inspectors.get(p).inspect(crops.get(p)));
+            // every position judges its tile before any bank takes one: a tile that fails (a non-finite
+            // score) leaves all the banks as they were, not the earlier positions' one part ahead
+            List<Inspector.Judged> judged = new ArrayList<>(grid.count());
+            try {
+                for (int p = 0; p < grid.count(); p++) {
+                    judged.add(inspectors.get(p).judge(List.of(crops.get(p))));
+                }
+                for (Inspector.Judged j : judged) {
+                    tiles.addAll(j.admit());
+                }
+            } finally {
+                judged.forEach(Inspector.Judged::close);
             }
         }
         ImageMap map = grid.stitch(p -> tiles.get(p).map(), size);

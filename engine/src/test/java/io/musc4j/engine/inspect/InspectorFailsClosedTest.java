@@ -92,6 +92,43 @@ class InspectorFailsClosedTest {
         }
     }
 
+    /**
+     * Pooled by position, a part's tiles are judged at every position before any bank takes one: when
+     * the last position's tile fails, the other positions' banks stay as they were, not one part ahead
+     * of it. The last position's bank runs on the NaN model, the others on the working one.
+     */
+    @Test
+    void aTileThatFailsLeavesEveryPositionsBankAsItWas() throws IOException {
+        Path model = nanModel();
+        io.musc4j.engine.tiles.Tiling tiling = io.musc4j.engine.tiles.Tiling.grid(2, 2,
+                io.musc4j.engine.tiles.TileOverlap.NONE, io.musc4j.engine.tiles.TilePool.POSITION);
+        io.musc4j.engine.MuscConfig.Builder config = io.musc4j.engine.MuscConfig.builder().imageSize(112).layers(1, 3)
+                .degrees(1, 3).rscin(RscinWindows.off()).tiling(tiling);
+        try (MuSc working = MuSc.builder().config(config.model(PARITY.resolve("models/dinov2-tiny").toString())
+                        .build()).build();
+                MuSc broken = MuSc.builder().config(config.model(model.toString()).build()).build()) {
+            Inspector.Builder good = Inspector.builder(working).bankSize(4).warmUp(2);
+            Inspector.Builder bad = Inspector.builder(broken).bankSize(4).warmUp(2);
+            List<Inspector> banks = new ArrayList<>();
+            try (TiledInspector inspector = new TiledInspector(tiling, 112, "test", tiles -> {
+                Inspector bank = new Inspector(banks.size() < 3 ? good : bad, true, 0);
+                banks.add(bank);
+                return bank;
+            })) {
+                RgbImage part = TiledInspectorTest.mosaic(good(0), good(1), good(2), good(3));
+                NonFiniteScoreException e = assertThrows(NonFiniteScoreException.class, () -> inspector.inspect(part));
+                assertTrue(e.getMessage().startsWith("model " + model + " gives non-finite features for "),
+                        e.getMessage());
+                assertEquals(4, banks.size());
+                for (Inspector bank : banks) {
+                    assertEquals(0, bank.bankSize());
+                    assertEquals(0, bank.inspected());
+                }
+                assertEquals(0, inspector.bankSize());
+            }
+        }
+    }
+
     @Test
     void aTruncatedJpegIsAnExceptionAndTheBankIsUnchanged() throws IOException {
         try (MuSc musc = musc(PARITY.resolve("models/dinov2-tiny"));
