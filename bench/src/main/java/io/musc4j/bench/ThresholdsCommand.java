@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * runs from rare to most.
  */
 @Command(name = "thresholds", mixinStandardHelpOptions = true,
-        description = "F1 of each label-free threshold rule beside F1-max, at defect shares from 2 to 70 %.")
+        description = "F1 of each label-free threshold rule beside F1-max, at defect shares from 2 to 70 %%.")
 final class ThresholdsCommand implements Callable<Integer> {
 
     @Option(names = "--parity", defaultValue = "testdata/parity", description = "the parity fixtures folder")
