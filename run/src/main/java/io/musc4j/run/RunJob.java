@@ -21,8 +21,6 @@ import io.musc4j.engine.ProgressListener;
 import io.musc4j.engine.lnamd.Aggregation;
 import io.musc4j.engine.msm.ScoringKernel;
 import io.musc4j.engine.rscin.RscinWindows;
-import io.musc4j.engine.tiles.TileOverlap;
-import io.musc4j.engine.tiles.TilePool;
 import io.musc4j.engine.tiles.Tiling;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.models.hub.ConsoleProgress;
@@ -245,29 +243,12 @@ public final class RunJob {
     /** {@code --tiles}, {@code --tile-size}, {@code --tile-overlap}, {@code --tile-pool}: each bad value a
      *  one-line error naming its option. */
     static Tiling tiling(RunCommand o) {
-        if (o.tiles == null && o.tileSize == null) {
-            for (String[] given : new String[][] {{"--tile-overlap", o.tileOverlap}, {"--tile-pool", o.tilePool}}) {
-                if (given[1] != null) {
-                    throw new IllegalArgumentException(given[0] + " needs --tiles RxC or --tile-size PX");
-                }
-            }
-            return Tiling.NONE;
-        }
-        if (o.tiles != null && o.tileSize != null) {
-            throw new IllegalArgumentException("--tiles and --tile-size: give one of them");
-        }
-        if (o.saveMaps == RunCommand.SavedMaps.network) {
+        Tiling tiling = TilingOptions.resolve(o.tiles, o.tileSize, o.tileOverlap, o.tilePool);
+        if (!tiling.isOff() && o.saveMaps == RunCommand.SavedMaps.network) {
             throw new IllegalArgumentException("--save-maps: a tiled image has no single S×S map; use --save-maps"
                     + " original (the stitched map at the image's size)");
         }
-        TileOverlap overlap = o.tileOverlap == null ? TileOverlap.DEFAULT
-                : option("--tile-overlap", () -> TileOverlap.parse(o.tileOverlap));
-        TilePool pool = o.tilePool == null ? TilePool.POSITION : option("--tile-pool", () -> TilePool.parse(o.tilePool));
-        if (o.tileSize != null) {
-            return option("--tile-size", () -> Tiling.ofSize(o.tileSize, overlap, pool));
-        }
-        int[] grid = option("--tiles", () -> Tiling.parseGrid(o.tiles));
-        return option("--tiles", () -> Tiling.grid(grid[0], grid[1], overlap, pool));
+        return tiling;
     }
 
     /** Runs a configuration step, naming the option in its one-line error. */

@@ -33,8 +33,8 @@ final class Metrics {
             out.append("musc_inspect_seconds_count{").append(station).append("} ").append(l.count()).append('\n');
         }
         gauge(out, stations, "musc_bank_parts", "Parts in the station's bank.", f -> f.bankParts());
-        gauge(out, stations, "musc_threshold", "The threshold the next part is judged against (NaN while warming up).",
-                f -> f.threshold());
+        gauge(out, stations, "musc_threshold", "The threshold the next part is judged against (NaN while warming up, "
+                + "and for a station tiled by position).", f -> f.threshold());
         gauge(out, stations, "musc_queue_parts", "Parts waiting at the station.", f -> f.waiting());
         header(out, "musc_bad_images_total", "counter", "Requests refused because the image could not be read.");
         for (Station s : stations) {

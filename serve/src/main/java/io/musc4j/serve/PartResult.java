@@ -16,7 +16,8 @@ import java.util.Map;
  * @param sequence 1-based number of the part at its station, contiguous over restarts
  * @param verdict WARMING_UP, NORMAL or ANOMALOUS
  * @param score the anomaly map's maximum; null for the first part (nothing to compare it with)
- * @param threshold the threshold the part was judged against; null while warming up
+ * @param threshold the threshold the part was judged against; null while warming up, and for a part tiled
+ *     by position whose tiles were judged against thresholds of their own (each in {@code tiles})
  * @param coordinates what the region boxes are in: {@code image}, the image's own pixels (as in a batch
  *     run's category.json)
  * @param regions connected regions above the threshold, in the image's own pixels
@@ -26,10 +27,12 @@ import java.util.Map;
  * @param timings milliseconds by stage: queue, decode, backbone, features, scoring, map, admit, save, total
  * @param source the hot folder file the part came from, or null
  * @param received when the part arrived (ISO-8601, UTC)
+ * @param tiles a tiled station's tiles, in tile order (row by row): where each lies in the image and how it
+ *     was judged; null for an untiled station
  */
 public record PartResult(String station, long sequence, String verdict, Double score, Double threshold,
         String coordinates, List<Box> regions, String heatmap, Size image, int bankParts, Map<String, Double> timings, String source,
-        String received) {
+        String received, List<Tile> tiles) {
 
     /** The coordinate system of the region boxes: the image's own pixels, (0, 0) its top-left corner. */
     static final String IMAGE_PIXELS = "image";
@@ -45,8 +48,22 @@ public record PartResult(String station, long sequence, String verdict, Double s
     public record Size(int width, int height) {
     }
 
-    static PartResult of(String station, Inspection part, boolean hasHeatmap, Map<String, Double> timings,
-            String source, Instant received) {
+    /**
+     * One tile of a tiled part: its rectangle [x, x + width) × [y, y + height) in image pixels, its map's
+     * maximum, the threshold of its bank (null while warming up) and its verdict. A part is ANOMALOUS
+     * when one of its tiles is.
+     */
+    public record Tile(int x, int y, int width, int height, Double score, Double threshold, String verdict) {
+    }
+
+    /** The same answer with other timings. */
+    PartResult withTimings(Map<String, Double> ms) {
+        return new PartResult(station, sequence, verdict, score, threshold, coordinates, regions, heatmap, image,
+                bankParts, ms, source, received, tiles);
+    }
+
+    static PartResult of(String station, StationInspector.Inspected part, boolean hasHeatmap,
+            Map<String, Double> timings, String source, Instant received) {
         List<Box> boxes = new ArrayList<>();
         for (Region r : part.regions()) {
             Region.Box b = r.box();
@@ -55,8 +72,8 @@ public record PartResult(String station, long sequence, String verdict, Double s
         return new PartResult(station, part.sequence(), part.verdict().name(), finite(part.score()),
                 finite(part.threshold()), IMAGE_PIXELS, boxes,
                 hasHeatmap ? "/v1/stations/" + station + "/parts/" + part.sequence() + "/heatmap.png" : null,
-                new Size(part.imageWidth(), part.imageHeight()), part.bankParts(), timings, source,
-                received.toString());
+                new Size(part.width(), part.height()), part.bankParts(), timings, source, received.toString(),
+                part.tiles().isEmpty() ? null : List.copyOf(part.tiles()));
     }
 
     private static Double finite(double v) {

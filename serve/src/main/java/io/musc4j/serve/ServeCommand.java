@@ -3,8 +3,10 @@ package io.musc4j.serve;
 import com.google.gson.JsonParseException;
 import io.musc4j.engine.MuscConfig;
 import io.musc4j.engine.threshold.ThresholdRule;
+import io.musc4j.engine.tiles.Tiling;
 import io.musc4j.models.BackboneOptions;
 import io.musc4j.run.OneLineErrors;
+import io.musc4j.run.TilingOptions;
 import io.musc4j.run.Versions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +51,23 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--layers", split = ",", paramLabel = "I,J,...", hideParamSyntax = true,
             description = "0-based blocks to tap (default: four evenly spaced).")
     List<Integer> layers;
+
+    @Option(names = "--tiles", paramLabel = "RxC", description = "Cut each part into R rows of C tiles, each scored "
+            + "at --image-size against its own bank (one per grid position, or one for all with --tile-pool all), "
+            + "for parts much larger than the network's input: a small defect keeps its pixels (docs/high-resolution.md).")
+    String tiles;
+
+    @Option(names = "--tile-size", paramLabel = "PX", description = "Instead of --tiles: tiles of PX pixels per side, "
+            + "as many as the first part needs.")
+    Integer tileSize;
+
+    @Option(names = "--tile-overlap", paramLabel = "X", description = "Overlap of neighbouring tiles: pixels (32, 32px) "
+            + "or a fraction of the tile below 1 (default: 0.125); overlapping maps are averaged.")
+    String tileOverlap;
+
+    @Option(names = "--tile-pool", paramLabel = "POOL", description = "position: a bank per grid position (parts "
+            + "photographed in place); all: one bank of every tile (default: position).")
+    String tilePool;
 
     @Option(names = "--stations", split = ",", paramLabel = "NAME[,NAME...]", hideParamSyntax = true,
             description = "Stations, all with the options on this command line.")
@@ -103,7 +122,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** One station in the configuration file; what it leaves out comes from the command line. */
     record FileStation(String id, String model, Integer imageSize, List<Integer> layers, String device, Integer bank,
-            Integer warmUp, String threshold, String watch, Boolean packWeights) {
+            Integer warmUp, String threshold, String watch, Boolean packWeights, String tiles, Integer tileSize,
+            String tileOverlap, String tilePool) {
     }
 
     /** Runs {@code musc serve} on its own (the cli module's {@code musc serve} is the same command). */
@@ -140,7 +160,8 @@ public final class ServeCommand implements Callable<Integer> {
         List<FileStation> entries = new ArrayList<>();
         if (stations != null) {
             for (String id : stations) {
-                entries.add(new FileStation(id.trim(), null, null, null, null, null, null, null, null, null));
+                entries.add(new FileStation(id.trim(), null, null, null, null, null, null, null, null, null, null, null,
+                        null, null));
             }
         } else if (file.stations() != null) {
             entries.addAll(file.stations());
@@ -174,6 +195,12 @@ public final class ServeCommand implements Callable<Integer> {
             if (d != null) {
                 step(where + "--device: ", () -> c.device(BackboneOptions.DeviceChoice.parse(d)));
             }
+            // a station that names its own tiles or tile size takes none of the command line's tiling
+            boolean ownTiles = e.tiles() != null || e.tileSize() != null;
+            Tiling tiling = step(where, () -> TilingOptions.resolve(ownTiles ? e.tiles() : tiles,
+                    ownTiles ? e.tileSize() : tileSize, e.tileOverlap() != null ? e.tileOverlap() : tileOverlap,
+                    e.tilePool() != null ? e.tilePool() : tilePool));
+            c.tiling(tiling);
             MuscConfig musc = step(where, c::build);
             int m2 = e.bank() != null ? e.bank() : bank != null ? bank : 64;
             int w = e.warmUp() != null ? e.warmUp() : warmUp != null ? warmUp : 0;

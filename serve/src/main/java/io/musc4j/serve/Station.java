@@ -2,10 +2,7 @@ package io.musc4j.serve;
 
 import io.musc4j.common.image.ImageDecoder;
 import io.musc4j.common.image.RgbImage;
-import io.musc4j.datasets.output.HeatmapNorm;
-import io.musc4j.datasets.output.Heatmaps;
 import io.musc4j.engine.MuSc;
-import io.musc4j.engine.inspect.Inspection;
 import io.musc4j.engine.inspect.Inspector;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One station: its model, its {@link Inspector}, and one worker thread that inspects the station's
+ * One station: its model, its inspector ({@link StationInspector}: an {@link Inspector}, tiled or not), and one
+ * worker thread that inspects the station's
  * parts in the order they arrived, from a queue of bounded length (a full queue refuses at once, so
  * a caller can retry later rather than wait without limit).
  *
@@ -36,7 +34,7 @@ final class Station implements AutoCloseable {
 
     private final StationSpec spec;
     private final MuSc musc;
-    private final Inspector inspector;
+    private final StationInspector inspector;
     private final StationRecord record;
     private final Path folder;
     private final Path inspectorFolder;
@@ -70,7 +68,8 @@ final class Station implements AutoCloseable {
         }
     }
 
-    private Station(StationSpec spec, MuSc musc, Inspector inspector, StationRecord record, Path folder, int queue) {
+    private Station(StationSpec spec, MuSc musc, StationInspector inspector, StationRecord record, Path folder,
+            int queue) {
         this.spec = spec;
         this.musc = musc;
         this.inspector = inspector;
@@ -96,9 +95,7 @@ final class Station implements AutoCloseable {
         Path folder = stateRoot.resolve(spec.id());
         MuSc musc = MuSc.builder().config(spec.musc()).build();
         try {
-            Path saved = folder.resolve("inspector");
-            Inspector inspector = Inspector.isSaved(saved) ? Inspector.restore(saved, spec.inspector(musc))
-                    : spec.inspector(musc).build();
+            StationInspector inspector = StationInspector.open(spec, musc, folder.resolve("inspector"));
             try {
                 return new Station(spec, musc, inspector, StationRecord.load(folder, inspector.inspected()), folder,
                         queue);
@@ -156,8 +153,17 @@ final class Station implements AutoCloseable {
                 return;
             }
             long t1 = System.nanoTime();
-            Inspection part = inspector.inspect(image);
-            byte[] heatmap = Double.isNaN(part.score()) ? null : heatmap(image, part);
+            StationInspector.Inspected part;
+            try {
+                part = inspector.inspect(image);
+            } catch (IllegalArgumentException e) {
+                // a tiled station's part of another size than the first, whose grid the banks hold: refused
+                // before anything changed
+                badImages.incrementAndGet();
+                answer.completeExceptionally(new BadImage(e.getMessage()));
+                return;
+            }
+            byte[] heatmap = part.heatmap() == null ? null : part.heatmap().png(image);
             long t2 = System.nanoTime();
             PartResult result = PartResult.of(spec.id(), part, heatmap != null,
                     PartResult.timings(t0 - arrived, t1 - t0, part.timing(), 0, t2 - arrived), input.source(), received);
@@ -165,25 +171,11 @@ final class Station implements AutoCloseable {
             inspector.save(inspectorFolder);
             long t3 = System.nanoTime();
             latency.observe((t3 - arrived) / 1e9);
-            answer.complete(new PartResult(result.station(), result.sequence(), result.verdict(), result.score(),
-                    result.threshold(), result.coordinates(), result.regions(), result.heatmap(), result.image(), result.bankParts(),
-                    PartResult.timings(t0 - arrived, t1 - t0, part.timing(), t3 - t2, t3 - arrived), result.source(),
-                    result.received()));
+            answer.complete(result.withTimings(PartResult.timings(t0 - arrived, t1 - t0, part.timing(), t3 - t2,
+                    t3 - arrived)));
         } catch (Throwable e) {
             answer.completeExceptionally(e);
         }
-    }
-
-    /**
-     * The map over the image as the network saw it. Judged parts share one scale, 0 to twice the
-     * threshold, so a normal part stays calm and the threshold is the scale's middle; while warming
-     * up there is no threshold and each map spans its own range.
-     */
-    private static byte[] heatmap(RgbImage image, Inspection part) {
-        float[] map = part.map();
-        HeatmapNorm norm = Double.isNaN(part.threshold()) || !(part.threshold() > 0) ? HeatmapNorm.of(map)
-                : new HeatmapNorm(0f, (float) (2 * part.threshold()));
-        return Heatmaps.png(Heatmaps.overlay(image, map, part.mapSize(), part.mapSize(), norm, null));
     }
 
     /** The heatmap of a recent part. */
@@ -197,7 +189,7 @@ final class Station implements AutoCloseable {
     }
 
     /** What GET /v1/stations/{id} answers. */
-    record View(String station, String model, int imageSize, String thresholdRule, int bankSize, int warmUp,
+    record View(String station, String model, int imageSize, String tiling, String thresholdRule, int bankSize, int warmUp,
             int bankParts, Double threshold, long inspected, Map<String, Long> counts, Queue queue, Rates rates,
             String watch, List<PartResult> recent) {
     }
@@ -220,7 +212,9 @@ final class Station implements AutoCloseable {
         long judged = all.stream().filter(p -> !p.verdict().equals("WARMING_UP")).count();
         long anomalous = all.stream().filter(p -> p.verdict().equals("ANOMALOUS")).count();
         double threshold = inspector.currentThreshold();
-        return new View(spec.id(), spec.musc().model(), musc.imageSize(), spec.threshold().toString(), spec.bankSize(),
+        return new View(spec.id(), spec.musc().model(), musc.imageSize(),
+                spec.musc().tiling().isOff() ? null : spec.musc().tiling().describe(), spec.threshold().toString(),
+                spec.bankSize(),
                 spec.warmUp() > 0 ? spec.warmUp() : Math.min(spec.bankSize(), 16), inspector.bankSize(),
                 Double.isNaN(threshold) ? null : threshold, inspector.inspected(), record.counts(),
                 new Queue(worker.getQueue().size(), queueCapacity), new Rates(lastMinute,

@@ -61,7 +61,7 @@ public final class TiledInspector implements AutoCloseable {
     /**
      * One tiled part's inspection.
      *
-     * @param score the stitched map's maximum
+     * @param score the stitched map's maximum; NaN for the first part, which has nothing to be compared with
      * @param map the part's map at its own size, stitched from its tiles'
      * @param verdict ANOMALOUS when a tile is, WARMING_UP while the banks fill, else NORMAL
      * @param regions the anomalous tiles' regions, in the part's pixels
@@ -150,7 +150,9 @@ public final class TiledInspector implements AutoCloseable {
                         r.peak()));
             }
         }
-        return new TiledInspection(map.max(), map, verdict, regions, grid, tiles);
+        // the first part, against empty banks, has NaN maps: no score, as a plain inspector's first part
+        double score = tiles.stream().anyMatch(t -> Double.isNaN(t.score())) ? Double.NaN : map.max();
+        return new TiledInspection(score, map, verdict, regions, grid, tiles);
     }
 
     private boolean pooled() {
@@ -176,6 +178,14 @@ public final class TiledInspector implements AutoCloseable {
         }
         int held = inspectors.get(0).bankSize();
         return pooled() ? (held + grid.count() - 1) / grid.count() : held;
+    }
+
+    /**
+     * The thresholds the next part's tiles are judged against, bank by bank: the pooled bank's, or one per
+     * grid position in tile order; NaN while warming up; none before the first part.
+     */
+    public synchronized double[] currentThresholds() {
+        return inspectors.stream().mapToDouble(Inspector::currentThreshold).toArray();
     }
 
     /** Parts inspected so far. */

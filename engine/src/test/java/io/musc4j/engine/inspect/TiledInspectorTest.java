@@ -70,6 +70,7 @@ class TiledInspectorTest {
                 }
             }
         }
+        assertTrue(Double.isNaN(tiled.get(0).score()), "the first part has nothing to be compared with");
         for (int k = 1; k < parts.size(); k++) {
             TiledInspector.TiledInspection t = tiled.get(k);
             assertEquals(t.map().max(), t.score());
