@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -163,22 +164,8 @@ public final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     HeatmapMode heatmaps;
 
-    @Option(names = "--tiles", paramLabel = "RxC", description = "Cut each image into R rows of C tiles scored as "
-            + "images (small defects in large images); maps, masks and boxes are stitched at the image's own size.")
-    String tiles;
-
-    @Option(names = "--tile-size", paramLabel = "PX", description = "Instead of --tiles: tiles of PX pixels per side, "
-            + "as many as cover each image.")
-    Integer tileSize;
-
-    @Option(names = "--tile-overlap", paramLabel = "X", description = "Overlap of neighbouring tiles: pixels (32, 32px) "
-            + "or a fraction of the tile below 1 (default: 0.125); overlapping maps are averaged.")
-    String tileOverlap;
-
-    @Option(names = "--tile-pool", paramLabel = "POOL", description = "position: the tiles at one grid position form "
-            + "one set (parts photographed in place; cost R*C*N^2); all: every tile of every image in one set "
-            + "(textures, parts in any position; cost (R*C*N)^2) (default: position).")
-    String tilePool;
+    @Mixin
+    TilingOptions tiling = new TilingOptions();
 
     @Option(names = "--draw-tiles", description = "With --tiles or --tile-size: outline each image's tiles in black "
             + "on its heatmap (and so in the report).")

@@ -189,7 +189,7 @@ public final class RunJob {
         ThresholdRule threshold = option("--threshold", () -> ThresholdRule.parse(o.threshold));
         ThresholdRule pixel = o.pixelThreshold == null ? null
                 : option("--pixel-threshold", () -> ThresholdRule.parse(o.pixelThreshold));
-        if (o.drawTiles && o.tiles == null && o.tileSize == null) {
+        if (o.drawTiles && !o.tiling.tiled()) {
             throw new IllegalArgumentException("--draw-tiles needs --tiles RxC or --tile-size PX");
         }
         if (o.drawTiles && o.heatmaps == RunCommand.HeatmapMode.none) {
@@ -243,7 +243,7 @@ public final class RunJob {
     /** {@code --tiles}, {@code --tile-size}, {@code --tile-overlap}, {@code --tile-pool}: each bad value a
      *  one-line error naming its option. */
     static Tiling tiling(RunCommand o) {
-        Tiling tiling = TilingOptions.resolve(o.tiles, o.tileSize, o.tileOverlap, o.tilePool);
+        Tiling tiling = o.tiling.tiling();
         if (!tiling.isOff() && o.saveMaps == RunCommand.SavedMaps.network) {
             throw new IllegalArgumentException("--save-maps: a tiled image has no single S×S map; use --save-maps"
                     + " original (the stitched map at the image's size)");

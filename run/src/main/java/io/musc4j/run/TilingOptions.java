@@ -4,15 +4,50 @@ import io.musc4j.engine.tiles.TileOverlap;
 import io.musc4j.engine.tiles.TilePool;
 import io.musc4j.engine.tiles.Tiling;
 import java.util.function.Supplier;
+import picocli.CommandLine.Option;
 
 /**
- * The tiling options of {@code musc run} and {@code musc serve} ({@code --tiles}, {@code --tile-size},
- * {@code --tile-overlap}, {@code --tile-pool}) as one {@link Tiling}, each bad value a one-line error
- * naming its option.
+ * The tiling options of {@code musc run} and {@code musc serve} (a picocli mixin of both): {@code --tiles},
+ * {@code --tile-size}, {@code --tile-overlap}, {@code --tile-pool}, resolved into one {@link Tiling}, each
+ * bad value a one-line error naming its option.
  */
 public final class TilingOptions {
 
-    private TilingOptions() {
+    @Option(names = "--tiles", paramLabel = "RxC", description = "Cut each image into R rows of C tiles, each scored "
+            + "at --image-size (small defects in large images); maps and region boxes come back at the image's own size.")
+    String tiles;
+
+    @Option(names = "--tile-size", paramLabel = "PX", description = "Instead of --tiles: tiles of PX pixels per side, "
+            + "as many as cover the image.")
+    Integer tileSize;
+
+    @Option(names = "--tile-overlap", paramLabel = "X", description = "Overlap of neighbouring tiles: pixels (32, 32px) "
+            + "or a fraction of the tile below 1 (default: 0.125); overlapping maps are averaged.")
+    String tileOverlap;
+
+    @Option(names = "--tile-pool", paramLabel = "POOL", description = "position: each tile is compared with the tiles "
+            + "at its grid position only (parts photographed in place; musc run: R*C sets of N tiles); all: with every "
+            + "tile (textures, parts in any position; one set of R*C*N) (default: position).")
+    String tilePool;
+
+    /** Whether {@code --tiles} or {@code --tile-size} was given. */
+    public boolean tiled() {
+        return tiles != null || tileSize != null;
+    }
+
+    /** The options given, as one tiling; {@link Tiling#NONE} without {@code --tiles} or {@code --tile-size}. */
+    public Tiling tiling() {
+        return resolve(tiles, tileSize, tileOverlap, tilePool);
+    }
+
+    /**
+     * A configuration file's entry over these options: its own tiles or tile size replace the command
+     * line's tiling, its own overlap and pool replace those options; what it leaves out comes from them.
+     */
+    public Tiling under(String ownTiles, Integer ownTileSize, String ownOverlap, String ownPool) {
+        boolean own = ownTiles != null || ownTileSize != null;
+        return resolve(own ? ownTiles : tiles, own ? ownTileSize : tileSize,
+                ownOverlap != null ? ownOverlap : tileOverlap, ownPool != null ? ownPool : tilePool);
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code musc serve}: the line's stations as a service (HTTP, hot folders, state kept over restarts). */
@@ -52,22 +53,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "0-based blocks to tap (default: four evenly spaced).")
     List<Integer> layers;
 
-    @Option(names = "--tiles", paramLabel = "RxC", description = "Cut each part into R rows of C tiles, each scored "
-            + "at --image-size against its own bank (one per grid position, or one for all with --tile-pool all), "
-            + "for parts much larger than the network's input: a small defect keeps its pixels (docs/high-resolution.md).")
-    String tiles;
-
-    @Option(names = "--tile-size", paramLabel = "PX", description = "Instead of --tiles: tiles of PX pixels per side, "
-            + "as many as the first part needs.")
-    Integer tileSize;
-
-    @Option(names = "--tile-overlap", paramLabel = "X", description = "Overlap of neighbouring tiles: pixels (32, 32px) "
-            + "or a fraction of the tile below 1 (default: 0.125); overlapping maps are averaged.")
-    String tileOverlap;
-
-    @Option(names = "--tile-pool", paramLabel = "POOL", description = "position: a bank per grid position (parts "
-            + "photographed in place); all: one bank of every tile (default: position).")
-    String tilePool;
+    @Mixin
+    TilingOptions tiling = new TilingOptions();
 
     @Option(names = "--stations", split = ",", paramLabel = "NAME[,NAME...]", hideParamSyntax = true,
             description = "Stations, all with the options on this command line.")
@@ -195,12 +182,8 @@ public final class ServeCommand implements Callable<Integer> {
             if (d != null) {
                 step(where + "--device: ", () -> c.device(BackboneOptions.DeviceChoice.parse(d)));
             }
-            // a station that names its own tiles or tile size takes none of the command line's tiling
-            boolean ownTiles = e.tiles() != null || e.tileSize() != null;
-            Tiling tiling = step(where, () -> TilingOptions.resolve(ownTiles ? e.tiles() : tiles,
-                    ownTiles ? e.tileSize() : tileSize, e.tileOverlap() != null ? e.tileOverlap() : tileOverlap,
-                    e.tilePool() != null ? e.tilePool() : tilePool));
-            c.tiling(tiling);
+            Tiling tiles = step(where, () -> tiling.under(e.tiles(), e.tileSize(), e.tileOverlap(), e.tilePool()));
+            c.tiling(tiles);
             MuscConfig musc = step(where, c::build);
             int m2 = e.bank() != null ? e.bank() : bank != null ? bank : 64;
             int w = e.warmUp() != null ? e.warmUp() : warmUp != null ? warmUp : 0;
