@@ -4,9 +4,6 @@ import io.musc4j.common.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -16,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -45,22 +41,19 @@ final class OutputFolder implements AutoCloseable {
     /** What musc4j wrote here: the only files and folders it ever deletes or replaces. */
     static final String MANIFEST = Manifest.FILE;
 
-    private static final String LOCK = ".musc.lock";
     private static final String STAGING = ".musc4j-staging";
     private static final String REPLACED = ".musc4j-replaced";
     private static final List<String> VIRTUAL = List.of("/proc", "/sys", "/dev");
 
     private final Path out;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final FolderLock lock;
     private final Manifest manifest;
     private final Thread onSignal;
     /** The category being staged, removed if the run is stopped; null between categories. */
     private volatile String staging;
 
-    private OutputFolder(Path out, FileChannel lockChannel, FileLock lock, Manifest manifest) {
+    private OutputFolder(Path out, FolderLock lock, Manifest manifest) {
         this.out = out;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.manifest = manifest;
         this.onSignal = new Thread(this::stopped, "musc4j-stopped");
@@ -109,30 +102,16 @@ final class OutputFolder implements AutoCloseable {
         } catch (IOException e) {
             throw problem(out, "cannot create the folder (" + reason(e) + ")");
         }
-        FileChannel channel = null;
+        // the lock comes first: a run that loses it has written nothing another could trip over
+        FolderLock lock = FolderLock.acquire(out);
         try {
-            // the lock comes first: a run that loses it has written nothing another could trip over
-            try {
-                channel = FileChannel.open(out.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                throw problem(out, "not writable (" + reason(e) + ")");
-            }
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw problem(out, "another musc run is writing to this folder; wait for it or choose another --out");
-            }
             try {
                 Files.delete(Files.createTempFile(out, ".probe" + AtomicFiles.TEMPORARY_MARK, ".tmp"));
             } catch (IOException e) {
                 throw problem(out, "not writable (" + reason(e) + ")");
             }
             Path file = out.resolve(MANIFEST);
-            OutputFolder folder = new OutputFolder(out, channel, lock,
+            OutputFolder folder = new OutputFolder(out, lock,
                     Files.exists(file) ? Manifest.parse(Files.readString(file)) : Manifest.empty());
             folder.removeStale(log);
             if (!overwrite) {
@@ -144,10 +123,10 @@ final class OutputFolder implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(folder.onSignal);
             return folder;
         } catch (IOException e) {
-            close(channel);
+            lock.close();
             throw problem(out, "cannot read the folder (" + reason(e) + ")");
         } catch (RuntimeException e) {
-            close(channel);
+            lock.close();
             throw e;
         }
     }
@@ -228,12 +207,7 @@ final class OutputFolder implements AutoCloseable {
         } catch (IllegalStateException e) {
             // already shutting down: the hook runs
         }
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // the channel's close below releases it too
-        }
-        close(lockChannel);
+        lock.close();
     }
 
     /** SIGTERM or SIGINT while a category is staged: its partial files go, and the user is told. */
@@ -376,16 +350,6 @@ final class OutputFolder implements AutoCloseable {
             return p.toRealPath();
         } catch (IOException e) {
             return p.toAbsolutePath().normalize();
-        }
-    }
-
-    private static void close(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // nothing was written through it
-            }
         }
     }
 }

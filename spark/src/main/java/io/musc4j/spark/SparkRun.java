@@ -5,6 +5,7 @@ import io.musc4j.batch.InputFingerprint;
 import io.musc4j.run.CategorySummary;
 import io.musc4j.run.ConsoleBars;
 import io.musc4j.run.ExitCodes;
+import io.musc4j.run.FolderLock;
 import io.musc4j.run.Manifest;
 import io.musc4j.run.RunJob;
 import io.musc4j.datasets.Category;
@@ -52,10 +53,14 @@ final class SparkRun {
         org.apache.hadoop.fs.Path outLocation = Storage.location(out);
         Path scratch = RunContext.scratch("musc4j-driver");
         sc.sc().addSparkListener(new StageProgress(bars));
+        FolderLock lock = null;
         try {
             // the driver works in the output folder itself when it is local, else in a local copy
             Path localOut = Storage.isLocal(outLocation) ? Storage.localPath(outLocation) : scratch.resolve("out");
             Files.createDirectories(localOut);
+            // a local folder takes musc run's lock: no second run of either kind writes there meanwhile (a
+            // Hadoop file system has no such lock; docs/spark.md)
+            lock = Storage.isLocal(outLocation) ? FolderLock.acquire(localOut) : null;
             RunContext partial = new RunContext(new ArrayList<>(runArgs), data, out, null, storage);
             RunJob job = partial.job(partial.localData(null, scratch), localOut, null);
             Warnings warnings = RunJob.warnings();
@@ -132,6 +137,9 @@ final class SparkRun {
                         : ordered.isEmpty() ? ExitCodes.ERROR : ExitCodes.SOME_CATEGORIES_FAILED;
             }
         } finally {
+            if (lock != null) {
+                lock.close();
+            }
             RunContext.delete(scratch);
         }
     }

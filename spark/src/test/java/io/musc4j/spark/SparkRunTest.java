@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.musc4j.run.FolderLock;
 import io.musc4j.run.OneLineErrors;
 import io.musc4j.run.RunCommand;
 import java.io.IOException;
@@ -306,7 +307,7 @@ class SparkRunTest {
         } finally {
             sc.setLocalProperty(Faults.PROPERTY, null);
         }
-        assertEquals(List.of(".musc4j-manifest", "report.html", "run.json"), Outputs.files(out),
+        assertEquals(List.of(".musc.lock", ".musc4j-manifest", "report.html", "run.json"), Outputs.files(out),
                 "only the run's own files");
     }
 
@@ -383,7 +384,8 @@ class SparkRunTest {
         assertEquals(1, r.code(), r::toString);
         assertTrue(r.err().contains(refusal(out, "brick is not a folder musc4j wrote here")), r::toString);
         assertEquals("chapter one", Files.readString(thesis.resolve("ch1.tex")));
-        assertEquals(List.of("brick/thesis/ch1.tex"), Outputs.files(out), "nothing written");
+        assertEquals(List.of(".musc.lock", "brick/thesis/ch1.tex"), Outputs.files(out),
+                "nothing written but the lock, as musc run");
     }
 
     /** --overwrite replaces those names, lists them as musc4j's, and leaves every other name alone. */
@@ -426,6 +428,26 @@ class SparkRunTest {
         assertTrue(refused.err().contains(refusal(out, "brick holds my-notes.txt, which musc4j did not write")),
                 refused::toString);
         assertEquals("notes", Files.readString(out.resolve("brick/my-notes.txt")));
+    }
+
+    /**
+     * A local output folder that another run is writing to (it holds musc run's lock) is refused before
+     * anything is scored or written; once that run is done, the folder takes the job.
+     */
+    @Test
+    void aLocalFolderAnotherRunIsWritingToIsRefused() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("busy"));
+        try (FolderLock other = FolderLock.acquire(out)) {
+            Outcome r = sparkMain(out);
+            assertEquals(1, r.code(), r::toString);
+            assertTrue(r.err().contains(out + ": another musc run is writing to this folder; wait for it or choose "
+                    + "another --out"), r::toString);
+            assertFalse(r.err().contains("musc: spark "), "refused before the model loads: " + r);
+            assertEquals(List.of(".musc.lock"), Outputs.files(out), "nothing written");
+        }
+        Outcome after = sparkMain(out);
+        assertEquals(0, after.code(), after::toString);
+        assertSame(plain("dinov2-tiny"), out, "brick");
     }
 
     /** One manifest for both runners: each accepts the folder the other wrote, in either order. */
