@@ -190,8 +190,8 @@ public final class Inspector implements AutoCloseable {
     /**
      * The first half of {@link #inspect(List)}: the parts scored and judged against the bank as it
      * stands, nothing admitted yet. A tiled inspector judges every position's tile this way before any
-     * is admitted, so that a tile that fails leaves every bank as it was. The caller holds this
-     * inspector's lock until the result is admitted or closed.
+     * is admitted, so that a tile that fails leaves every bank as it was. Only an owner that no other
+     * thread reaches between the two steps (the tiled inspector, under its own lock) may split them.
      *
      * @throws NonFiniteScoreException when a part's features or score are not finite; nothing changes
      */
