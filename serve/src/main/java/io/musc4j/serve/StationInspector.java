@@ -50,7 +50,16 @@ interface StationInspector extends AutoCloseable {
      */
     static StationInspector open(StationSpec spec, MuSc musc, Path saved) throws IOException {
         Inspector.Builder b = spec.inspector(musc);
-        if (spec.musc().tiling().isOff()) {
+        boolean tiles = !spec.musc().tiling().isOff();
+        // each kind keeps its state under its own file name: the other kind's state would otherwise be
+        // overlooked, and the station would start afresh over it
+        if (tiles ? Inspector.isSaved(saved) : TiledInspector.isSaved(saved)) {
+            throw new IOException(saved + ": holds the state of " + (tiles ? "an untiled" : "a tiled")
+                    + " station, and this one " + (tiles ? "tiles (" + spec.musc().tiling().describe() + ")"
+                    : "does not tile") + "; refusing to restore it (give the station another --state folder to"
+                    + " start afresh)");
+        }
+        if (!tiles) {
             return new Plain(Inspector.isSaved(saved) ? Inspector.restore(saved, b) : b.build());
         }
         return new Tiled(TiledInspector.isSaved(saved) ? TiledInspector.restore(saved, b) : b.buildTiled(),

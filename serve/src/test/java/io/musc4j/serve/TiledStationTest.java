@@ -276,6 +276,30 @@ class TiledStationTest {
         assertTrue(checked > 200, "grids checked: " + checked);
     }
 
+    /** A state saved by the station untiled is refused once it tiles, and the other way round, in one line. */
+    @Test
+    void aStateOfTheOtherKindIsRefused() throws Exception {
+        List<byte[]> parts = parts();
+        Path plain = tmp.resolve("plain");
+        StationSpec untiled = station(Tiling.NONE);
+        StationSpec tiled = station(BY_POSITION);
+        try (Service service = Service.start(Fixtures.settings(plain, 8, untiled))) {
+            answer(service, parts.get(0));
+        }
+        IOException refused = assertThrows(IOException.class, () -> Service.start(Fixtures.settings(plain, 8, tiled)));
+        assertEquals("station t: " + plain.resolve("t/inspector") + ": holds the state of an untiled station, and this"
+                + " one tiles (2x2 overlap 0px pool position); refusing to restore it (give the station another --state"
+                + " folder to start afresh)", refused.getMessage());
+        Path tiledState = tmp.resolve("tiled");
+        try (Service service = Service.start(Fixtures.settings(tiledState, 8, tiled))) {
+            answer(service, parts.get(0));
+        }
+        refused = assertThrows(IOException.class, () -> Service.start(Fixtures.settings(tiledState, 8, untiled)));
+        assertEquals("station t: " + tiledState.resolve("t/inspector") + ": holds the state of a tiled station, and"
+                + " this one does not tile; refusing to restore it (give the station another --state folder to start"
+                + " afresh)", refused.getMessage());
+    }
+
     @Test
     void theTileOptionsReachEveryStationAndABadOneIsOneLine() throws IOException {
         Path config = tmp.resolve("stations.json");
