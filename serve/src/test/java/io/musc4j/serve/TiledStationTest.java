@@ -276,6 +276,29 @@ class TiledStationTest {
         assertTrue(checked > 200, "grids checked: " + checked);
     }
 
+    /**
+     * A packing station pooled all together runs a part's four tiles in one pass, on the ordinary weights:
+     * the same bits as a station that does not pack.
+     */
+    @Test
+    void aPackingStationPooledAllTogetherScoresAsOneThatDoesNotPack() throws IOException {
+        List<byte[]> parts = parts().subList(0, 4);
+        StationSpec plain = station(ALL);
+        StationSpec packing = new StationSpec("t", plain.musc(), 4, 3, plain.threshold(), null, true);
+        List<Double> scores = new ArrayList<>();
+        for (StationSpec spec : List.of(plain, packing)) {
+            try (MuSc musc = MuSc.builder().config(spec.musc()).build();
+                    StationInspector inspector = StationInspector.open(spec, musc, tmp.resolve("none"))) {
+                for (int i = 0; i < parts.size(); i++) {
+                    Path f = tmp.resolve("pack-" + i + ".png");
+                    Files.write(f, parts.get(i));
+                    scores.add(inspector.inspect(musc.imageDecoder().decode(f)).score());
+                }
+            }
+        }
+        assertEquals(scores.subList(0, 4), scores.subList(4, 8));
+    }
+
     /** A state saved by the station untiled is refused once it tiles, and the other way round, in one line. */
     @Test
     void aStateOfTheOtherKindIsRefused() throws Exception {
