@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,7 +191,7 @@ final class Station implements AutoCloseable {
 
     /** What GET /v1/stations/{id} answers. */
     record View(String station, String model, int imageSize, String tiling, String thresholdRule, int bankSize, int warmUp,
-            int bankParts, Double threshold, long inspected, Map<String, Long> counts, Queue queue, Rates rates,
+            int bankParts, Double threshold, List<Double> tileThresholds, long inspected, Map<String, Long> counts, Queue queue, Rates rates,
             String watch, List<PartResult> recent) {
     }
 
@@ -216,11 +217,23 @@ final class Station implements AutoCloseable {
                 spec.musc().tiling().isOff() ? null : spec.musc().tiling().describe(), spec.threshold().toString(),
                 spec.bankSize(),
                 spec.warmUp() > 0 ? spec.warmUp() : Math.min(spec.bankSize(), 16), inspector.bankSize(),
-                Double.isNaN(threshold) ? null : threshold, inspector.inspected(), record.counts(),
+                Double.isNaN(threshold) ? null : threshold, tileThresholds(), inspector.inspected(), record.counts(),
                 new Queue(worker.getQueue().size(), queueCapacity), new Rates(lastMinute,
                         judged == 0 ? null : (double) anomalous / judged),
                 spec.watch() == null ? null : spec.watch().toString(),
                 all.subList(Math.max(0, all.size() - recentParts), all.size()));
+    }
+
+    /** Each bank's threshold for the next part, null while warming up; null for an untiled station. */
+    private List<Double> tileThresholds() {
+        if (spec.musc().tiling().isOff()) {
+            return null;
+        }
+        List<Double> out = new ArrayList<>();
+        for (double t : inspector.tileThresholds()) {
+            out.add(Double.isNaN(t) ? null : t);
+        }
+        return out;
     }
 
     /** Numbers for /metrics. */

@@ -77,6 +77,12 @@ interface StationInspector extends AutoCloseable {
     /** The threshold the next part is judged against: NaN while warming up, or where tiles have their own. */
     double currentThreshold();
 
+    /**
+     * A tiled station's thresholds for the next part, bank by bank: one per grid position in tile order,
+     * or the pooled bank's; NaN while warming up; none for an untiled station or before the first part.
+     */
+    double[] tileThresholds();
+
     @Override
     void close();
 
@@ -125,6 +131,11 @@ interface StationInspector extends AutoCloseable {
         @Override
         public double currentThreshold() {
             return inspector.currentThreshold();
+        }
+
+        @Override
+        public double[] tileThresholds() {
+            return new double[0];
         }
 
         @Override
@@ -265,6 +276,11 @@ interface StationInspector extends AutoCloseable {
         @Override
         public double currentThreshold() {
             return same(inspector.currentThresholds());
+        }
+
+        @Override
+        public double[] tileThresholds() {
+            return inspector.currentThresholds();
         }
 
         @Override

@@ -114,6 +114,13 @@ class TiledStationTest {
             JsonObject view = json(get(service.port(), "/v1/stations/t"));
             assertEquals(k, view.get("inspected").getAsLong(), "no new warm-up after the restart");
             assertEquals(spec.musc().tiling().describe(), view.get("tiling").getAsString());
+            // the thresholds the next part's tiles are judged against: one per position, or the pool's one
+            var thresholds = view.getAsJsonArray("tile_thresholds");
+            List<Inspection> next = expected.get(k).tiles();
+            assertEquals(pool == TilePool.ALL ? 1 : 4, thresholds.size());
+            for (int t = 0; t < thresholds.size(); t++) {
+                assertEquals(bits(next.get(t).threshold()), bits(number(thresholds.get(t))), "bank " + t);
+            }
             for (int i = k; i < parts.size(); i++) {
                 JsonObject answer = answer(service, parts.get(i));
                 assertAnswer(expected.get(i), answer, pool);
