@@ -76,7 +76,8 @@ public record PartResult(String station, long sequence, String verdict, Double s
                 part.tiles().isEmpty() ? null : List.copyOf(part.tiles()));
     }
 
-    private static Double finite(double v) {
+    /** A score or threshold as JSON carries it: null where there is none (NaN). */
+    static Double finite(double v) {
         return Double.isNaN(v) ? null : v;
     }
 

@@ -4,6 +4,7 @@ import io.musc4j.common.image.ImageDecoder;
 import io.musc4j.common.image.RgbImage;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.inspect.Inspector;
+import io.musc4j.engine.inspect.PartSizeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One station: its model, its inspector ({@link StationInspector}: an {@link Inspector}, tiled or not), and one
- * worker thread that inspects the station's
- * parts in the order they arrived, from a queue of bounded length (a full queue refuses at once, so
- * a caller can retry later rather than wait without limit).
+ * One station: its model, its inspector ({@link StationInspector}: a plain {@link Inspector} or a tiled
+ * one), and one worker thread that inspects the station's parts in the order they arrived, from a queue
+ * of bounded length (a full queue refuses at once, so a caller can retry later rather than wait without
+ * limit).
  *
  * <p>Per part, in this order: decode (a bad image is refused, nothing changes), inspect, write the
  * heatmap and the {@link StationRecord}, save the inspector's state, answer. So the state on disk
@@ -157,7 +158,7 @@ final class Station implements AutoCloseable {
             StationInspector.Inspected part;
             try {
                 part = inspector.inspect(image);
-            } catch (IllegalArgumentException e) {
+            } catch (PartSizeException e) {
                 // a tiled station's part of another size than the first, whose grid the banks hold: refused
                 // before anything changed
                 badImages.incrementAndGet();
@@ -230,7 +231,7 @@ final class Station implements AutoCloseable {
             return null;
         }
         List<Double> out = new ArrayList<>();
-        for (double t : inspector.tileThresholds()) {
+        for (double t : inspector.thresholds()) {
             out.add(Double.isNaN(t) ? null : t);
         }
         return out;

@@ -6,6 +6,7 @@ import io.musc4j.datasets.output.Heatmaps;
 import io.musc4j.engine.MuSc;
 import io.musc4j.engine.inspect.Inspection;
 import io.musc4j.engine.inspect.Inspector;
+import io.musc4j.engine.inspect.LineInspector;
 import io.musc4j.engine.inspect.Region;
 import io.musc4j.engine.inspect.TiledInspector;
 import io.musc4j.engine.inspect.Verdict;
@@ -20,9 +21,16 @@ import java.util.List;
 /**
  * A station's inspector: a plain {@link Inspector}, or a {@link TiledInspector} where the station's model
  * cuts each part into tiles (its {@code tiles} or {@code tile_size}). The station sees one part and one
- * answer either way.
+ * answer either way; the bank, its thresholds and its state are the two inspectors' common
+ * {@link LineInspector}.
  */
-interface StationInspector extends AutoCloseable {
+abstract class StationInspector implements AutoCloseable {
+
+    private final LineInspector bank;
+
+    private StationInspector(LineInspector bank) {
+        this.bank = bank;
+    }
 
     /**
      * One part's inspection as the station answers it.
@@ -66,25 +74,34 @@ interface StationInspector extends AutoCloseable {
                 spec.musc().tiling().pool() == TilePool.ALL);
     }
 
-    Inspected inspect(RgbImage part);
+    abstract Inspected inspect(RgbImage part);
 
-    void save(Path folder) throws IOException;
+    void save(Path folder) throws IOException {
+        bank.save(folder);
+    }
 
-    int bankSize();
+    int bankSize() {
+        return bank.bankSize();
+    }
 
-    long inspected();
+    long inspected() {
+        return bank.inspected();
+    }
+
+    /** The bank's thresholds for the next part: one, or a tiled station's per grid position or pooled bank's. */
+    double[] thresholds() {
+        return bank.currentThresholds();
+    }
 
     /** The threshold the next part is judged against: NaN while warming up, or where tiles have their own. */
-    double currentThreshold();
-
-    /**
-     * A tiled station's thresholds for the next part, bank by bank: one per grid position in tile order,
-     * or the pooled bank's; NaN while warming up; none for an untiled station or before the first part.
-     */
-    double[] tileThresholds();
+    double currentThreshold() {
+        return same(thresholds());
+    }
 
     @Override
-    void close();
+    public void close() {
+        bank.close();
+    }
 
     /**
      * The colour scale of judged parts: 0 to twice the threshold, so a normal part stays calm and the
@@ -97,66 +114,38 @@ interface StationInspector extends AutoCloseable {
     }
 
     /** An untiled station: the part is one image against one bank. */
-    final class Plain implements StationInspector {
+    static final class Plain extends StationInspector {
         private final Inspector inspector;
 
         Plain(Inspector inspector) {
+            super(inspector);
             this.inspector = inspector;
         }
 
         @Override
-        public Inspected inspect(RgbImage part) {
+        Inspected inspect(RgbImage part) {
             Inspection p = inspector.inspect(part);
             Heatmap heatmap = Double.isNaN(p.score()) ? null
                     : new Heatmap(p.map(), p.mapSize(), p.mapSize(), scale(p.map(), p.threshold()));
             return new Inspected(p.sequence(), p.score(), p.threshold(), p.verdict(), p.regions(), p.bankParts(),
                     p.imageWidth(), p.imageHeight(), p.timing(), List.of(), heatmap);
         }
-
-        @Override
-        public void save(Path folder) throws IOException {
-            inspector.save(folder);
-        }
-
-        @Override
-        public int bankSize() {
-            return inspector.bankSize();
-        }
-
-        @Override
-        public long inspected() {
-            return inspector.inspected();
-        }
-
-        @Override
-        public double currentThreshold() {
-            return inspector.currentThreshold();
-        }
-
-        @Override
-        public double[] tileThresholds() {
-            return new double[0];
-        }
-
-        @Override
-        public void close() {
-            inspector.close();
-        }
     }
 
     /** A tiled station: the part's tiles against their banks, the answer the stitched part's. */
-    final class Tiled implements StationInspector {
+    static final class Tiled extends StationInspector {
         private final TiledInspector inspector;
         /** Whether the tiles are pooled all together: one call against one bank, which counts tiles. */
         private final boolean pooled;
 
         Tiled(TiledInspector inspector, boolean pooled) {
+            super(inspector);
             this.inspector = inspector;
             this.pooled = pooled;
         }
 
         @Override
-        public Inspected inspect(RgbImage part) {
+        Inspected inspect(RgbImage part) {
             TiledInspector.TiledInspection p = inspector.inspect(part);
             TileGrid grid = p.grid();
             List<Inspection> tiles = p.tiles();
@@ -167,7 +156,7 @@ interface StationInspector extends AutoCloseable {
                 Inspection t = tiles.get(k);
                 thresholds[k] = t.threshold();
                 placed.add(new PartResult.Tile(grid.x(k), grid.y(k), grid.tileWidth(), grid.tileHeight(),
-                        finite(t.score()), finite(t.threshold()), t.verdict().name()));
+                        PartResult.finite(t.score()), PartResult.finite(t.threshold()), t.verdict().name()));
             }
             // pooled, the tiles share one call's timing; by position each tile is a call of its own
             Inspection.Timing timing = pooled ? first.timing() : sum(tiles);
@@ -257,36 +246,6 @@ interface StationInspector extends AutoCloseable {
             }
             return new Inspection.Timing(backbone, lnamd, scoring, map, admit, images);
         }
-
-        @Override
-        public void save(Path folder) throws IOException {
-            inspector.save(folder);
-        }
-
-        @Override
-        public int bankSize() {
-            return inspector.bankSize();
-        }
-
-        @Override
-        public long inspected() {
-            return inspector.inspected();
-        }
-
-        @Override
-        public double currentThreshold() {
-            return same(inspector.currentThresholds());
-        }
-
-        @Override
-        public double[] tileThresholds() {
-            return inspector.currentThresholds();
-        }
-
-        @Override
-        public void close() {
-            inspector.close();
-        }
     }
 
     /** The one value of {@code values} where they are all equal (bit for bit), else NaN; NaN for none. */
@@ -300,9 +259,5 @@ interface StationInspector extends AutoCloseable {
             }
         }
         return values[0];
-    }
-
-    private static Double finite(double v) {
-        return Double.isNaN(v) ? null : v;
     }
 }

@@ -83,7 +83,7 @@ import java.util.Objects;
  * time. The inspector does not own the {@link MuSc} instance: close the inspector, then the MuSc; a
  * MuSc closed while an inspection is inside it waits for that inspection ({@link MuSc#inUse}).
  */
-public final class Inspector implements AutoCloseable {
+public final class Inspector implements LineInspector {
 
     private final MuSc musc;
     private final ImageDecoder decoder;
@@ -446,17 +446,25 @@ public final class Inspector implements AutoCloseable {
         return warm ? threshold() : Double.NaN;
     }
 
+    /** {@link #currentThreshold}, the bank's one. */
+    @Override
+    public double[] currentThresholds() {
+        return new double[] {currentThreshold()};
+    }
+
     /** The reference scores the adaptive threshold is computed from, oldest first (empty if fixed or warming up). */
     public synchronized double[] referenceScores() {
         return referenceScores.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Parts in the bank now. */
+    @Override
     public synchronized int bankSize() {
         return bank.size();
     }
 
     /** Parts inspected so far. */
+    @Override
     public synchronized long inspected() {
         return inspected;
     }
@@ -470,6 +478,7 @@ public final class Inspector implements AutoCloseable {
      *
      * @throws IOException naming the file that could not be written
      */
+    @Override
     public synchronized void save(Path folder) throws IOException {
         state.save(folder, snapshot(), bank);
     }

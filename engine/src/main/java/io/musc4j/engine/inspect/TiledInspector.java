@@ -56,7 +56,7 @@ import java.util.function.IntFunction;
  * refuses, in one line naming the file and the first setting that differs, a state saved under another
  * tiling, model or configuration.
  */
-public final class TiledInspector implements AutoCloseable {
+public final class TiledInspector implements LineInspector {
 
     /**
      * One tiled part's inspection.
@@ -98,7 +98,7 @@ public final class TiledInspector implements AutoCloseable {
     /**
      * Inspects one part: its tiles against their banks, then they join them.
      *
-     * @throws IllegalArgumentException when the part's size differs from the first part's
+     * @throws PartSizeException when the part's size differs from the first part's; nothing changes
      */
     public synchronized TiledInspection inspect(RgbImage part) {
         if (closed) {
@@ -107,7 +107,7 @@ public final class TiledInspector implements AutoCloseable {
         if (grid == null) {
             start(part.width(), part.height());
         } else if (part.width() != grid.width() || part.height() != grid.height()) {
-            throw new IllegalArgumentException("a part of " + part.width() + "x" + part.height() + " is not the size of"
+            throw new PartSizeException("a part of " + part.width() + "x" + part.height() + " is not the size of"
                     + " the first part, " + grid.width() + "x" + grid.height() + ", whose tiles the banks hold");
         }
         List<RgbImage> crops = new ArrayList<>(grid.count());
@@ -172,6 +172,7 @@ public final class TiledInspector implements AutoCloseable {
      * Parts in the bank: in each position's (the first position's, where anomalous tiles stay out), or the
      * pooled bank's tiles over R·C, rounded up.
      */
+    @Override
     public synchronized int bankSize() {
         if (inspectors.isEmpty()) {
             return 0;
@@ -184,11 +185,13 @@ public final class TiledInspector implements AutoCloseable {
      * The thresholds the next part's tiles are judged against, bank by bank: the pooled bank's, or one per
      * grid position in tile order; NaN while warming up; none before the first part.
      */
+    @Override
     public synchronized double[] currentThresholds() {
         return inspectors.stream().mapToDouble(Inspector::currentThreshold).toArray();
     }
 
     /** Parts inspected so far. */
+    @Override
     public synchronized long inspected() {
         return inspectors.isEmpty() ? 0 : inspectors.get(0).inspected();
     }
@@ -201,6 +204,7 @@ public final class TiledInspector implements AutoCloseable {
      *
      * @throws IOException naming the file that could not be written
      */
+    @Override
     public synchronized void save(Path folder) throws IOException {
         if (closed) {
             throw new IllegalStateException("the inspector is closed");

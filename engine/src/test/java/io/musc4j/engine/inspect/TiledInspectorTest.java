@@ -51,7 +51,7 @@ class TiledInspectorTest {
                 tiled.add(inspector.inspect(part));
             }
             assertEquals(4, inspector.bankSize());
-            IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+            PartSizeException other = assertThrows(PartSizeException.class,
                     () -> inspector.inspect(grid(parts.get(0)).crop(parts.get(0), 0)));
             assertTrue(other.getMessage().startsWith("a part of 224x224 is not the size of the first part, 448x448"),
                     other.getMessage());
