@@ -26,6 +26,18 @@ public final class OneLineErrors implements CommandLine.IExecutionExceptionHandl
         return spec.exitCodeOnInvalidInput();
     }
 
+    /**
+     * Runs one step of resolving the options; its one-line {@link IllegalArgumentException} comes back with
+     * {@code prefix} in front (the option, the station), the cause kept.
+     */
+    public static <T> T prefixed(String prefix, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(prefix + e.getMessage(), e);
+        }
+    }
+
     public static String describe(Throwable e) {
         Throwable t = e;
         while (t.getMessage() == null && t.getCause() != null) {

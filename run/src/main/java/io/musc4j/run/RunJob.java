@@ -253,11 +253,7 @@ public final class RunJob {
 
     /** Runs a configuration step, naming the option in its one-line error. */
     private static <T> T option(String name, java.util.function.Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-        }
+        return OneLineErrors.prefixed(name + ": ", step);
     }
 
     /** Scores and writes one category at a time with {@code musc}. */

@@ -79,10 +79,6 @@ public final class TilingOptions {
     }
 
     private static <T> T option(String name, Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-        }
+        return OneLineErrors.prefixed(name + ": ", step);
     }
 }

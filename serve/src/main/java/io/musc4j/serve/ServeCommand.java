@@ -241,10 +241,6 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private static <T> T step(String prefix, java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(prefix + e.getMessage(), e);
-        }
+        return OneLineErrors.prefixed(prefix, s);
     }
 }
