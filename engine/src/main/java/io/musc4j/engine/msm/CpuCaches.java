@@ -52,8 +52,18 @@ public record CpuCaches(long l1dBytes, long l2Bytes, int l2SharedBy, long l3Byte
         return c;
     }
 
-    /** The CPU's model name from /proc/cpuinfo (Linux) or sysctl (macOS), else os.arch. */
+    /** The CPU's model name from /proc/cpuinfo (Linux) or sysctl (macOS), else os.arch; read once (the
+     *  tile plans ask for it on every call, and /proc/cpuinfo has a section per core). */
     public static String cpuModel() {
+        return Model.NAME;
+    }
+
+    /** The model name, read when first asked for. */
+    private static final class Model {
+        static final String NAME = readCpuModel();
+    }
+
+    private static String readCpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("model name")) {

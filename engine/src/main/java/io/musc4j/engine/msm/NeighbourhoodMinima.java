@@ -33,6 +33,10 @@ final class NeighbourhoodMinima {
      *  scaled cosines. */
     static final int TEMPORARIES = 3;
 
+    /** Names the passes of {@code nearest_patch_boxes.py} in the tile sizes {@link ProductSizing} remembers,
+     *  so that a size measured for other passes is measured again; changes when they change. */
+    static final String REVISION = "band-products-3";
+
     /**
      * One tile in one native call ({@code nearest_patch_boxes.py}). In: maps (k, L, C) and (J, L, C),
      * inverse norms (D, k, L) and (D, J, L), unit squares likewise, the grid [h, w, r_1..r_D]. Out: row

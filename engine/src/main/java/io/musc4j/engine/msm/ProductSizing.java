@@ -90,7 +90,7 @@ public final class ProductSizing {
         if (forced != null) {
             return new Sizing(forced, "set by MUSC_MSM_PRODUCT_MIB");
         }
-        String key = key(patches, channels, Precision.FP32) + "|neighbourhoods";
+        String key = key(patches, channels, Precision.FP32) + "|neighbourhoods|" + NeighbourhoodMinima.REVISION;
         return MEMO.computeIfAbsent(key, k -> rememberedOrMeasured(k, NEIGHBOURHOOD_MULTIPLES,
                 candidates -> measureNeighbourhoods(patches, channels, candidates)));
     }
@@ -256,8 +256,15 @@ public final class ProductSizing {
 
     /** What the rate depends on, as one key of the properties file. */
     static String key(long patches, long channels, Precision precision) {
-        CpuCaches caches = CpuCaches.detect();
-        String preload = System.getenv("LD_PRELOAD");
+        return String.join("|", CpuCaches.cpuModel(), "cpus=" + Runtime.getRuntime().availableProcessors(),
+                "l2=" + CpuCaches.detect().l2Bytes(), "preload=" + PRELOADED, "L=" + patches, "C=" + channels,
+                precision.name());
+    }
+
+    /** The file names of the libraries preloaded into this process (MKL's remedy for AMD changes the rate). */
+    private static final String PRELOADED = preloaded(System.getenv("LD_PRELOAD"));
+
+    private static String preloaded(String preload) {
         List<String> libs = new ArrayList<>();
         if (preload != null) {
             for (String lib : preload.split("[: ]+")) {
@@ -266,9 +273,7 @@ public final class ProductSizing {
                 }
             }
         }
-        return String.join("|", CpuCaches.cpuModel(), "cpus=" + Runtime.getRuntime().availableProcessors(),
-                "l2=" + caches.l2Bytes(), "preload=" + String.join(",", libs), "L=" + patches, "C=" + channels,
-                precision.name());
+        return String.join(",", libs);
     }
 
     private static Properties read(Path file) {

@@ -34,16 +34,21 @@ def box_products(g: Tensor,
     r: int,
     spare: List[Tensor]) -> Tensor:
   # the products of the degree-r box sums: g (j*L, k*L) box-summed over both grids, the query grid's
-  # first, in spare[1] (g itself where r = 1). The query grid's rows are g's innermost axis, runs of w
-  # that shifted additions cover at a fraction of their speed: that pass is one product with the
-  # window's (w, w) band matrix instead. The other three sides are shifted additions over long runs.
+  # first, in spare[1] (g itself where r = 1). Three sides are products with the window's band matrix:
+  # the query grid's rows (g's innermost axis, runs of w that shifted additions cover at a fraction of
+  # their speed), and both sides of the reference grid (each reference image's (h, w*k*L) block, then
+  # each reference row's (w, k*L) block: one pass each where shifted additions take r - 1). The query
+  # grid's columns, runs of w at a stride of w, stay shifted additions: as a product they would be
+  # thousands of (h, h) by (h, w) products.
   l = h * w
   if r < 2:
     return g
-  s = torch.mm(g.view([j * l * k * h, w]), __torch__.band(w, r, g), out=spare[0].view([j * l * k * h, w]))
+  bw = __torch__.band(w, r, g)
+  bh = __torch__.band(h, r, g)
+  s = torch.mm(g.view([j * l * k * h, w]), bw, out=spare[0].view([j * l * k * h, w]))
   s = __torch__.box_sums(s.view([j * l * k, h, w]), 1, r, spare[1])
-  s = __torch__.box_sums(s.view([j, h, w, k * l]), 1, r, spare[0])
-  return __torch__.box_sums(s, 2, r, spare[1])
+  s = torch.bmm(bh.expand([j, h, h]), s.view([j, h, w * k * l]), out=spare[0].view([j, h, w * k * l]))
+  return torch.bmm(bw.expand([j * h, w, w]), s.view([j * h, w, k * l]), out=spare[1].view([j * h, w, k * l]))
 
 def scaled(s: Tensor,
     k: int,

@@ -42,7 +42,7 @@ class ProductSizingTest {
                 file.load(in);
             }
             // the pass kernel's key is not taken by it
-            assertEquals(Long.toString(sizing.productBytes()), file.getProperty(key + "|neighbourhoods"));
+            assertEquals(Long.toString(sizing.productBytes()), file.getProperty(key + "|neighbourhoods|" + NeighbourhoodMinima.REVISION));
             assertTrue(!file.containsKey(key), file.toString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
