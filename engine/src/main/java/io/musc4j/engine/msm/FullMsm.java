@@ -277,7 +277,7 @@ public final class FullMsm implements PatchScorer {
             NDArray minima = null;
             if (m > 0) {
                 NeighbourhoodMinima.Form r = NeighbourhoodMinima.Form.of(references, tile.referenceImages(), scope);
-                minima = NeighbourhoodMinima.cross(q, r, tile, scope);
+                minima = NeighbourhoodMinima.cross(q, r, tile, productReferences(tile, m, queries.patches()), scope);
             }
             if (amongQueries) {
                 // +∞ where a query meets itself: it ranks last and is no candidate
@@ -293,6 +293,18 @@ public final class FullMsm implements PatchScorer {
             scores.attach(manager);
             return scores;
         }
+    }
+
+    /**
+     * The references one product of {@link NeighbourhoodMinima#cross} spans: up to
+     * {@link NeighbourhoodMinima#PRODUCT_SPAN} tiles' worth, as long as that product and the passes'
+     * temporaries stay within the tile's share of the budget.
+     */
+    private int productReferences(NearestPatchMinima.TilePlan tile, long references, long patches) {
+        long unit = (long) tile.queryImages() * patches * tile.referenceImages() * patches * Float.BYTES;
+        long room = budgetBytes / TILE_SHARE / Math.max(1, unit) - NeighbourhoodMinima.TEMPORARIES;
+        long span = Math.max(1, Math.min(NeighbourhoodMinima.PRODUCT_SPAN, room));
+        return (int) Math.min(references, span * tile.referenceImages());
     }
 
     /** The nearest-image distances of query images [i0, i1), (sets, i1 − i0, N, L), owned by {@code block}. */

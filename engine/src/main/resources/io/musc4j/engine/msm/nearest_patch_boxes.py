@@ -151,20 +151,38 @@ class NearestPatchBoxRows(Module):
     na: Tensor,
     nb: Tensor,
     grid: Tensor,
+    chunk: Tensor,
     work: Tensor) -> Tensor:
     # as NearestPatchBoxes where only a's side is wanted (query images against references that are not
-    # scored back, an inspector's bank): the row minima (D, k, J, L) and no column reduction
+    # scored back, an inspector's bank): the row minima (D, k, J, L) and no column reduction. One
+    # product over all J references (a larger product runs at a higher rate), then the passes over
+    # `chunk` references at a time, each chunk's rows of the product being one contiguous block (the
+    # passes' arrays stay the size measured fastest). work: the product (J*L, k*L), then three arrays
+    # of a chunk's size.
     k = a.size(0)
-    j = b.size(0)
+    jall = b.size(0)
     h = int(grid[0])
     w = int(grid[1])
-    g, spare = __torch__.product(a, b, work)
     l = h * w
-    near = []
-    for d in range(grid.size(0) - 2):
-      s = __torch__.box_products(g, k, j, h, w, int(grid[d + 2]), spare)
-      # -||a - b||^2 + ||a||^2 = 2 cos - ||b||^2; ||a||^2 is the same along the maximum's axis and is
-      # taken off after it (a subtraction rounds monotonically, so the maximum is the same)
-      c = __torch__.scaled(s, k, j, l, ia[d], ib[d], spare).sub_(nb[d].view([j * l, 1]))
-      near.append(__torch__.distances(torch.amax(c.view([j, l, k, l]), [1]).sub_(na[d].view([1, k, l]))).transpose(0, 1))
-    return torch.stack(near)
+    per = int(chunk)
+    m = k * l
+    n = jall * l
+    g = work.narrow(0, 0, n * m).view([n, m])
+    torch.mm(b.reshape([n, -1]), a.reshape([m, -1]).t(), out=g)
+    size = min(per, jall) * l * m
+    spare = [work.narrow(0, n * m, size), work.narrow(0, n * m + size, size), work.narrow(0, n * m + 2 * size, size)]
+    parts = []
+    for j0 in range(0, jall, per):
+      j = min(per, jall - j0)
+      rows = g.narrow(0, j0 * l, j * l)
+      # a short last chunk works in the first part of each array
+      room = [spare[0].narrow(0, 0, j * l * m), spare[1].narrow(0, 0, j * l * m), spare[2].narrow(0, 0, j * l * m)]
+      near = []
+      for d in range(grid.size(0) - 2):
+        s = __torch__.box_products(rows, k, j, h, w, int(grid[d + 2]), room)
+        # -||a - b||^2 + ||a||^2 = 2 cos - ||b||^2; ||a||^2 is the same along the maximum's axis and is
+        # taken off after it (a subtraction rounds monotonically, so the maximum is the same)
+        c = __torch__.scaled(s, k, j, l, ia[d], ib[d].narrow(0, j0, j), room).sub_(nb[d].narrow(0, j0, j).reshape([j * l, 1]))
+        near.append(__torch__.distances(torch.amax(c.view([j, l, k, l]), [1]).sub_(na[d].view([1, k, l]))).transpose(0, 1))
+      parts.append(torch.stack(near))
+    return torch.cat(parts, 2)

@@ -84,6 +84,50 @@ class NeighbourhoodMinimaTest {
         }
     }
 
+    /**
+     * A bank's kernel: one product spans several tiles' references and its passes run a tile's
+     * references at a time over their rows of it, the last product and the last chunk of a product
+     * possibly short. Every split gives the nearest-patch distances of each degree's unit features.
+     */
+    @Test
+    void queriesAgainstReferencesInProductsSpanningSeveralTilesGiveTheNearestDistances() {
+        int refs = 7;
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(14);
+            NDArray tokens = m.randomNormal(new Shape(1 + refs, 1 + H * W, C));
+            List<NDArray> unit = new Lnamd(H, W).aggregate(tokens, DEGREES);
+            NeighbourhoodMinima.Form query = NeighbourhoodMinima.Form.of(maps(tokens.get("0:1")), 1, m);
+            NeighbourhoodMinima.Form bank = NeighbourhoodMinima.Form.of(maps(tokens.get("1:")), refs, m);
+            // {references per tile, references per product}: products of 4 + 3 tiles of one; one product
+            // of chunks 2, 2, 2, 1; products of 6 + 1; one tile per product
+            int[][] splits = {{1, 4}, {2, 8}, {3, 6}, {2, 1}};
+            for (int[] split : splits) {
+                NearestPatchMinima.TilePlan plan = new NearestPatchMinima.TilePlan(1, split[0], H * W, 0);
+                float[] got = NeighbourhoodMinima.cross(query, bank, plan, split[1], m).toFloatArray();
+                double worst = 0;
+                for (int d = 0; d < DEGREES.size(); d++) {
+                    float[] u = unit.get(d).toFloatArray();
+                    for (int j = 0; j < refs; j++) {
+                        for (int p = 0; p < H * W; p++) {
+                            double nearest = Double.POSITIVE_INFINITY;
+                            for (int q = 0; q < H * W; q++) {
+                                double s = 0;
+                                for (int ch = 0; ch < C; ch++) {
+                                    double diff = u[p * C + ch] - u[((1 + j) * H * W + q) * C + ch];
+                                    s += diff * diff;
+                                }
+                                nearest = Math.min(nearest, Math.sqrt(s));
+                            }
+                            // (D, Q = 1, M, L)
+                            worst = Math.max(worst, Math.abs(nearest - got[(d * refs + j) * H * W + p]));
+                        }
+                    }
+                }
+                assertTrue(worst < FP32, split[0] + " per tile, " + split[1] + " per product: " + worst);
+            }
+        }
+    }
+
     @Test
     void halfPrecisionProductsAndSplitImagesAreScoredPassByPass() {
         assertFalse(new FullMsm(MsmInterval.DEFAULT, BIG, Precision.FP16).scoresNeighbourhoods(N, H * W, C,
