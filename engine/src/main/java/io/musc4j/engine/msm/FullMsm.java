@@ -175,9 +175,11 @@ public final class FullMsm implements PatchScorer {
         return tile == null ? 0 : neighbourhoodTileBytes(tile, patches);
     }
 
-    private static long neighbourhoodTileBytes(NearestPatchMinima.TilePlan tile, long patches) {
-        return tile.bytes() + NeighbourhoodMinima.TEMPORARIES * tile.queryImages() * patches * tile.referenceImages()
-                * patches * Float.BYTES;
+    /** A tile's own bytes, its products beyond the first (a product spans tiles) and the passes'
+     *  temporaries. */
+    private long neighbourhoodTileBytes(NearestPatchMinima.TilePlan tile, long patches) {
+        return tile.bytes() + (spanTiles(tile, patches) - 1 + NeighbourhoodMinima.TEMPORARIES)
+                * tileProductBytes(tile, patches);
     }
 
     @Override
@@ -208,11 +210,12 @@ public final class FullMsm implements PatchScorer {
         long n = maps.images();
         try (NDManager scope = manager.newSubManager()) {
             NeighbourhoodMinima.Form form = NeighbourhoodMinima.Form.of(maps, chunkImages, scope);
-            NDArray store = symmetricIfItFits && plan.symmetric() ? NeighbourhoodMinima.mutual(form, tile, scope)
+            int span = span(tile, n, maps.patches());
+            NDArray store = symmetricIfItFits && plan.symmetric() ? NeighbourhoodMinima.mutual(form, tile, span, scope)
                     : null;
             NDArray scores = averaged(n, from, to, plan.rowsPerBlock(), maps.degrees().size(),
                     (i0, i1, block) -> store != null ? store.get(block, new NDIndex(":, {}:{}", i0, i1))
-                            : NeighbourhoodMinima.queries(form, i0, i1, tile, block), scope);
+                            : NeighbourhoodMinima.queries(form, i0, i1, tile, span, block), scope);
             scores.attach(manager);
             return scores;
         }
@@ -277,11 +280,11 @@ public final class FullMsm implements PatchScorer {
             NDArray minima = null;
             if (m > 0) {
                 NeighbourhoodMinima.Form r = NeighbourhoodMinima.Form.of(references, tile.referenceImages(), scope);
-                minima = NeighbourhoodMinima.cross(q, r, tile, productReferences(tile, m, queries.patches()), scope);
+                minima = NeighbourhoodMinima.cross(q, r, tile, span(tile, m, queries.patches()), scope);
             }
             if (amongQueries) {
                 // +∞ where a query meets itself: it ranks last and is no candidate
-                NDArray own = NeighbourhoodMinima.mutual(q, tile, scope);
+                NDArray own = NeighbourhoodMinima.mutual(q, tile, span(tile, k, queries.patches()), scope);
                 minima = minima == null ? own : minima.concat(own, 2);
             }
             int candidates = Math.toIntExact(m + (amongQueries ? k - 1 : 0));
@@ -296,15 +299,22 @@ public final class FullMsm implements PatchScorer {
     }
 
     /**
-     * The references one product of {@link NeighbourhoodMinima#cross} spans: up to
+     * The references one product of {@link NeighbourhoodMinima} spans among {@code references}: up to
      * {@link NeighbourhoodMinima#PRODUCT_SPAN} tiles' worth, as long as that product and the passes'
      * temporaries stay within the tile's share of the budget.
      */
-    private int productReferences(NearestPatchMinima.TilePlan tile, long references, long patches) {
-        long unit = (long) tile.queryImages() * patches * tile.referenceImages() * patches * Float.BYTES;
-        long room = budgetBytes / TILE_SHARE / Math.max(1, unit) - NeighbourhoodMinima.TEMPORARIES;
-        long span = Math.max(1, Math.min(NeighbourhoodMinima.PRODUCT_SPAN, room));
-        return (int) Math.min(references, span * tile.referenceImages());
+    private int span(NearestPatchMinima.TilePlan tile, long references, long patches) {
+        return (int) Math.max(1, Math.min(references, spanTiles(tile, patches) * tile.referenceImages()));
+    }
+
+    /** How many tiles' references a product spans ({@link #span}), before the count of references. */
+    private long spanTiles(NearestPatchMinima.TilePlan tile, long patches) {
+        long room = budgetBytes / TILE_SHARE / Math.max(1, tileProductBytes(tile, patches)) - NeighbourhoodMinima.TEMPORARIES;
+        return Math.max(1, Math.min(NeighbourhoodMinima.PRODUCT_SPAN, room));
+    }
+
+    private static long tileProductBytes(NearestPatchMinima.TilePlan tile, long patches) {
+        return (long) tile.queryImages() * patches * tile.referenceImages() * patches * Float.BYTES;
     }
 
     /** The nearest-image distances of query images [i0, i1), (sets, i1 − i0, N, L), owned by {@code block}. */

@@ -23,9 +23,10 @@ import io.musc4j.models.script.ScriptModule;
  * {@link NearestPatchMinima} on the features {@link io.musc4j.engine.lnamd.Lnamd#aggregate} gives.
  *
  * <p>Tiles are whole query images against whole reference images (the box sums need every patch of
- * both grids): a {@link NearestPatchMinima.TilePlan} whose query images are not split. Per tile the
- * workspace holds the product and {@link #TEMPORARIES} product-sized arrays of the passes. The result
- * grows with the degrees D: (D, Q, M, L) float32.
+ * both grids): a {@link NearestPatchMinima.TilePlan} whose query images are not split. One product
+ * may span several tiles' references ({@link #PRODUCT_SPAN}); the passes then run one tile's references
+ * at a time over their rows of it. The workspace holds that product and {@link #TEMPORARIES} tile-sized
+ * arrays of the passes. The result grows with the degrees D: (D, Q, M, L) float32.
  */
 final class NeighbourhoodMinima {
 
@@ -35,11 +36,13 @@ final class NeighbourhoodMinima {
 
     /** Names the passes of {@code nearest_patch_boxes.py} in the tile sizes {@link ProductSizing} remembers,
      *  so that a size measured for other passes is measured again; changes when they change. */
-    static final String REVISION = "band-products-3";
+    static final String REVISION = "band-products-spans-4";
 
-    /** How many tiles' references one product of {@link #cross} may span, the budget allowing: the
-     *  passes run a tile's references at a time over their rows of it. On a 2-core Zen 5, one query
-     *  image against 64 references: products of 16 references 77.7 ms per part, of 32 or 64 71.8–72.7. */
+    /** How many tiles' references one product may span, the budget allowing: the passes run a tile's
+     *  references at a time over their rows of it, so their arrays keep the size measured fastest while
+     *  the product grows. On a 2-core Zen 5, one query image against 64 references: products of 16
+     *  references 77.7 ms per part, of 32 or 64 71.8–72.7; four query images against 36 references,
+     *  tiles of 4: 75.9–80.5 ms one tile per product, 68.7 with products of 16. */
     static final int PRODUCT_SPAN = 4;
 
     /**
@@ -119,19 +122,19 @@ final class NeighbourhoodMinima {
      * Every pair is computed with its lower image as the left operand, the orientation {@link #queries}
      * keeps too: box sums taken in another order round differently.
      */
-    static NDArray mutual(Form form, NearestPatchMinima.TilePlan plan, NDManager scope) {
+    static NDArray mutual(Form form, NearestPatchMinima.TilePlan plan, int span, NDManager scope) {
         long n = form.images();
         NDArray minima = scope.full(new Shape(form.degrees(), n, n, form.patches()), Float.POSITIVE_INFINITY,
                 DataType.FLOAT32);
         try (NDManager ws = scope.newSubManager()) {
-            NDArray work = workspace(plan, form, ws);
+            NDList work = workspace(plan, form, span, ws);
             for (long i0 = 0; i0 + 1 < n; i0 += plan.queryImages()) {
                 long i1 = Math.min(n, i0 + plan.queryImages());
                 for (long i = i0; i + 1 < i1; i++) {
                     both(form, i, i + 1, i + 1, i1, minima, 0, work, ws);
                 }
-                for (long j0 = i1; j0 < n; j0 += plan.referenceImages()) {
-                    both(form, i0, i1, j0, Math.min(n, j0 + plan.referenceImages()), minima, 0, work, ws);
+                for (long j0 = i1; j0 < n; j0 += span) {
+                    both(form, i0, i1, j0, Math.min(n, j0 + span), minima, 0, work, ws);
                 }
             }
         }
@@ -143,14 +146,16 @@ final class NeighbourhoodMinima {
      * {@link #mutual} (an earlier reference is the left operand and gives its column minima), so that
      * blocks gathered from workers equal the symmetric store up to the products' rounding.
      */
-    static NDArray queries(Form form, long i0, long i1, NearestPatchMinima.TilePlan plan, NDManager scope) {
+    static NDArray queries(Form form, long i0, long i1, NearestPatchMinima.TilePlan plan, int span,
+            NDManager scope) {
         long n = form.images();
         NDArray minima = scope.full(new Shape(form.degrees(), i1 - i0, n, form.patches()), Float.POSITIVE_INFINITY,
                 DataType.FLOAT32);
         try (NDManager ws = scope.newSubManager()) {
-            NDArray work = workspace(plan, form, ws);
+            NDList work = workspace(plan, form, span, ws);
             for (long q0 = i0; q0 < i1; q0 += plan.queryImages()) {
                 long q1 = Math.min(i1, q0 + plan.queryImages());
+                // earlier images are the left operand here: a product spans the query block's references
                 for (long j0 = 0; j0 < q0; j0 += plan.referenceImages()) {
                     long j1 = Math.min(q0, j0 + plan.referenceImages());
                     try (NDManager tile = ws.newSubManager()) {
@@ -161,8 +166,8 @@ final class NeighbourhoodMinima {
                 for (long q = q0; q + 1 < q1; q++) {
                     both(form, q, q + 1, q + 1, q1, minima, i0, work, ws);
                 }
-                for (long j0 = q1; j0 < n; j0 += plan.referenceImages()) {
-                    long j1 = Math.min(n, j0 + plan.referenceImages());
+                for (long j0 = q1; j0 < n; j0 += span) {
+                    long j1 = Math.min(n, j0 + span);
                     try (NDManager tile = ws.newSubManager()) {
                         NDList out = tile(form, q0, q1, j0, j1, work, tile);
                         minima.set(new NDIndex(":, {}:{}, {}:{}, :", q0 - i0, q1 - i0, j0, j1), out.get(0));
@@ -173,12 +178,18 @@ final class NeighbourhoodMinima {
         return minima;
     }
 
-    /** The product and the box sums' {@link #TEMPORARIES} every tile of a plan writes into, allocated once
-     *  per layer (see {@link NearestPatchMinima#workspace}). */
-    static NDArray workspace(NearestPatchMinima.TilePlan plan, Form form, NDManager scope) {
+    /**
+     * What every tile of a plan gets besides the images: the references a pass takes at a time (the
+     * plan's) and the workspace, a product of {@code span} references and the box sums'
+     * {@link #TEMPORARIES} of a tile's size, allocated once per layer (see
+     * {@link NearestPatchMinima#workspace}).
+     */
+    static NDList workspace(NearestPatchMinima.TilePlan plan, Form form, int span, NDManager scope) {
         long l = form.patches();
-        return scope.create(new Shape((1 + TEMPORARIES) * plan.queryImages() * l * plan.referenceImages() * l),
+        long refs = plan.referenceImages();
+        NDArray work = scope.create(new Shape(plan.queryImages() * l * l * (Math.max(span, refs) + TEMPORARIES * refs)),
                 DataType.FLOAT32);
+        return new NDList(scope.create(refs), work);
     }
 
     /**
@@ -186,7 +197,7 @@ final class NeighbourhoodMinima {
      * start at image {@code offset}): writes minima[:, a − offset, b] and minima[:, b − offset, a].
      */
     private static void both(Form form, long a0, long a1, long b0, long b1, NDArray minima, long offset,
-            NDArray work, NDManager parent) {
+            NDList work, NDManager parent) {
         if (b0 >= b1) {
             return;
         }
@@ -200,28 +211,23 @@ final class NeighbourhoodMinima {
     /**
      * Query images against reference images that are not among them (an inspector's bank), from the
      * queries' side only: (D, Q, M, L) float32 owned by {@code scope}, no +∞ entries. Query images are
-     * blocks of the plan's query images; each product spans {@code productReferences} references (a
-     * multiple of the plan's, see {@link #PRODUCT_SPAN}), whose passes run the plan's reference images
+     * blocks of the plan's query images; each product spans {@code span} references (a multiple of the
+     * plan's, see {@link #PRODUCT_SPAN}), whose passes run the plan's reference images
      * at a time. Its workspace: that product and {@link #TEMPORARIES} arrays of a tile's size.
      */
-    static NDArray cross(Form queries, Form references, NearestPatchMinima.TilePlan plan, int productReferences,
+    static NDArray cross(Form queries, Form references, NearestPatchMinima.TilePlan plan, int span,
             NDManager scope) {
         long q = queries.images();
         long m = references.images();
-        long l = queries.patches();
-        long span = Math.max(plan.referenceImages(), productReferences);
-        NDArray minima = scope.create(new Shape(queries.degrees(), q, m, l), DataType.FLOAT32);
+        NDArray minima = scope.create(new Shape(queries.degrees(), q, m, queries.patches()), DataType.FLOAT32);
         try (NDManager ws = scope.newSubManager()) {
-            NDArray work = ws.create(new Shape((long) plan.queryImages() * l * l
-                    * (span + TEMPORARIES * (long) plan.referenceImages())), DataType.FLOAT32);
-            NDArray chunk = ws.create((long) plan.referenceImages());
+            NDList work = workspace(plan, queries, span, ws);
             for (long q0 = 0; q0 < q; q0 += plan.queryImages()) {
                 long q1 = Math.min(q, q0 + plan.queryImages());
                 for (long j0 = 0; j0 < m; j0 += span) {
                     long j1 = Math.min(m, j0 + span);
                     try (NDManager tile = ws.newSubManager()) {
-                        NDArray rows = tile(ROWS, queries, q0, q1, references, j0, j1, new NDList(chunk, work), tile)
-                                .singletonOrThrow();
+                        NDArray rows = tile(ROWS, queries, q0, q1, references, j0, j1, work, tile).singletonOrThrow();
                         minima.set(new NDIndex(":, {}:{}, {}:{}, :", q0, q1, j0, j1), rows);
                     }
                 }
@@ -232,12 +238,12 @@ final class NeighbourhoodMinima {
 
     /** Left images [a0, a1) against right images [b0, b1): row minima (D, a, b, L) and column minima
      *  (D, b, a, L), owned by {@code scope}. */
-    static NDList tile(Form form, long a0, long a1, long b0, long b1, NDArray work, NDManager scope) {
-        return tile(TILE, form, a0, a1, form, b0, b1, new NDList(work), scope);
+    static NDList tile(Form form, long a0, long a1, long b0, long b1, NDList work, NDManager scope) {
+        return tile(TILE, form, a0, a1, form, b0, b1, work, scope);
     }
 
     /** One tile of {@code module} (one of this kernel's): images [a0, a1) of {@code left} against images
-     *  [b0, b1) of {@code right}, then the module's further inputs ({@code rest}: its workspace last),
+     *  [b0, b1) of {@code right}, then the references per pass and the workspace ({@link #workspace}),
      *  its outputs owned by {@code scope}. */
     private static NDList tile(ScriptModule module, Form left, long a0, long a1, Form right, long b0, long b1,
             NDList rest, NDManager scope) {

@@ -224,7 +224,9 @@ public final class ProductSizing {
                     return 0;
                 }
                 try (NDManager sweep = scope.newSubManager()) {
-                    NeighbourhoodMinima.mutual(form, plans[i], sweep).getFloat(0, 0, 1, 0); // it has run
+                    NeighbourhoodMinima.mutual(form, plans[i],
+                            plans[i].referenceImages() * NeighbourhoodMinima.PRODUCT_SPAN, sweep)
+                            .getFloat(0, 0, 1, 0); // it has run
                 }
                 return (double) images * (images - 1) * patches * patches * channels;
             });

@@ -89,18 +89,28 @@ def distances(minus_squared: Tensor) -> Tensor:
   # clamped at 0 as cdist does before the square root
   return minus_squared.neg().clamp_min_(0.).sqrt_()
 
-def product(a: Tensor,
+def chunks(a: Tensor,
     b: Tensor,
-    work: Tensor) -> Tuple[Tensor, List[Tensor]]:
-  # a (k, L, C), b (J, L, C); work: at least 4*k*L*J*L elements: the product, then three arrays of its
-  # size for the box sums. The product is b.a^T (J*L, k*L): with the many reference patches as its rows
-  # the matrix library runs it up to twice as fast as a.b^T on a CPU (a tile has few query images).
+    per: int,
+    work: Tensor) -> Tuple[Tensor, List[List[Tensor]]]:
+  # a (k, L, C), b (J, L, C); work: at least k*L*J*L elements for the product, then three arrays of
+  # k*L*min(per, J)*L for the box sums. The product is b.a^T (J*L, k*L): with the many reference
+  # patches as its rows the matrix library runs it up to twice as fast as a.b^T on a CPU (a tile has
+  # few query images), and each run of `per` of b's images is one contiguous block of its rows, whose
+  # passes work in the three arrays (a short last run in their first part). Out: the product and, per
+  # run, its three arrays.
   m = a.size(0) * a.size(1)
   n = b.size(0) * b.size(1)
   g = work.narrow(0, 0, m * n).view([n, m])
   torch.mm(b.reshape([n, -1]), a.reshape([m, -1]).t(), out=g)
-  spare = [work.narrow(0, m * n, m * n), work.narrow(0, 2 * m * n, m * n), work.narrow(0, 3 * m * n, m * n)]
-  return (g, spare)
+  l = a.size(1)
+  size = min(per, b.size(0)) * l * m
+  spares = annotate(List[List[Tensor]], [])
+  for j0 in range(0, b.size(0), per):
+    used = min(per, b.size(0) - j0) * l * m
+    spares.append([work.narrow(0, n * m, used), work.narrow(0, n * m + size, used),
+        work.narrow(0, n * m + 2 * size, used)])
+  return (g, spares)
 
 def rows(c: Tensor) -> Tensor:
   # nearest distances of the query patches among each reference's: (k, J, L) from c (J, L, k, L)
@@ -122,22 +132,35 @@ class NearestPatchBoxes(Module):
     na: Tensor,
     nb: Tensor,
     grid: Tensor,
+    chunk: Tensor,
     work: Tensor) -> Tuple[Tensor, Tensor]:
     # a (k, L, C) and b (J, L, C) layer-normed maps; ia (D, k, L) and ib (D, J, L) inverse norms of
     # their box sums per degree, na and nb the squares of the unit features; grid [h, w, r_1, ..., r_D].
+    # One product over all J of b's images (a larger product runs at a higher rate), then the passes
+    # over `chunk` of them at a time, each chunk's rows of the product one contiguous block; work: the
+    # product, then three arrays of a chunk's size (see chunks).
     # Out: the nearest distances of a's patches among b's, (D, k, J, L), and of b's among a's, (D, J, k, L)
     k = a.size(0)
-    j = b.size(0)
     h = int(grid[0])
     w = int(grid[1])
-    g, spare = __torch__.product(a, b, work)
-    near = []
-    far = []
-    for d in range(grid.size(0) - 2):
-      c = __torch__.squared_distances(g, k, j, h, w, int(grid[d + 2]), ia[d], ib[d], na[d], nb[d], spare)
-      near.append(__torch__.rows(c))
-      far.append(__torch__.columns(c))
-    return (torch.stack(near), torch.stack(far))
+    l = h * w
+    g, spares = __torch__.chunks(a, b, int(chunk), work)
+    nears = []
+    fars = []
+    for c0 in range(len(spares)):
+      per = int(chunk)
+      j = min(per, b.size(0) - c0 * per)
+      block = g.narrow(0, c0 * per * l, j * l)
+      near = []
+      far = []
+      for d in range(grid.size(0) - 2):
+        c = __torch__.squared_distances(block, k, j, h, w, int(grid[d + 2]), ia[d], ib[d].narrow(0, c0 * per, j),
+            na[d], nb[d].narrow(0, c0 * per, j), spares[c0])
+        near.append(__torch__.rows(c))
+        far.append(__torch__.columns(c))
+      nears.append(torch.stack(near))
+      fars.append(torch.stack(far))
+    return (torch.cat(nears, 2), torch.cat(fars, 1))
 
 class NearestPatchBoxRows(Module):
   __parameters__ = []
@@ -154,35 +177,24 @@ class NearestPatchBoxRows(Module):
     chunk: Tensor,
     work: Tensor) -> Tensor:
     # as NearestPatchBoxes where only a's side is wanted (query images against references that are not
-    # scored back, an inspector's bank): the row minima (D, k, J, L) and no column reduction. One
-    # product over all J references (a larger product runs at a higher rate), then the passes over
-    # `chunk` references at a time, each chunk's rows of the product being one contiguous block (the
-    # passes' arrays stay the size measured fastest). work: the product (J*L, k*L), then three arrays
-    # of a chunk's size.
+    # scored back, an inspector's bank): the row minima (D, k, J, L) and no column reduction
     k = a.size(0)
-    jall = b.size(0)
     h = int(grid[0])
     w = int(grid[1])
     l = h * w
-    per = int(chunk)
-    m = k * l
-    n = jall * l
-    g = work.narrow(0, 0, n * m).view([n, m])
-    torch.mm(b.reshape([n, -1]), a.reshape([m, -1]).t(), out=g)
-    size = min(per, jall) * l * m
-    spare = [work.narrow(0, n * m, size), work.narrow(0, n * m + size, size), work.narrow(0, n * m + 2 * size, size)]
+    g, spares = __torch__.chunks(a, b, int(chunk), work)
     parts = []
-    for j0 in range(0, jall, per):
-      j = min(per, jall - j0)
-      rows = g.narrow(0, j0 * l, j * l)
-      # a short last chunk works in the first part of each array
-      room = [spare[0].narrow(0, 0, j * l * m), spare[1].narrow(0, 0, j * l * m), spare[2].narrow(0, 0, j * l * m)]
+    for c0 in range(len(spares)):
+      per = int(chunk)
+      j = min(per, b.size(0) - c0 * per)
+      block = g.narrow(0, c0 * per * l, j * l)
       near = []
       for d in range(grid.size(0) - 2):
-        s = __torch__.box_products(rows, k, j, h, w, int(grid[d + 2]), room)
+        s = __torch__.box_products(block, k, j, h, w, int(grid[d + 2]), spares[c0])
         # -||a - b||^2 + ||a||^2 = 2 cos - ||b||^2; ||a||^2 is the same along the maximum's axis and is
         # taken off after it (a subtraction rounds monotonically, so the maximum is the same)
-        c = __torch__.scaled(s, k, j, l, ia[d], ib[d].narrow(0, j0, j), room).sub_(nb[d].narrow(0, j0, j).reshape([j * l, 1]))
+        c = __torch__.scaled(s, k, j, l, ia[d], ib[d].narrow(0, c0 * per, j), spares[c0]).sub_(
+            nb[d].narrow(0, c0 * per, j).reshape([j * l, 1]))
         near.append(__torch__.distances(torch.amax(c.view([j, l, k, l]), [1]).sub_(na[d].view([1, k, l]))).transpose(0, 1))
       parts.append(torch.stack(near))
     return torch.cat(parts, 2)

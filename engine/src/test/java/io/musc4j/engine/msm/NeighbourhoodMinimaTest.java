@@ -85,47 +85,84 @@ class NeighbourhoodMinimaTest {
     }
 
     /**
-     * A bank's kernel: one product spans several tiles' references and its passes run a tile's
-     * references at a time over their rows of it, the last product and the last chunk of a product
-     * possibly short. Every split gives the nearest-patch distances of each degree's unit features.
+     * One product may span several tiles' references, whose passes then run a tile's references at a
+     * time over their rows of it, the last product and the last run of a product possibly short. Every
+     * split gives each degree's nearest-patch distances by definition: a bank's rows ({@code cross})
+     * and a set's store of all pairs ({@code mutual}).
      */
     @Test
-    void queriesAgainstReferencesInProductsSpanningSeveralTilesGiveTheNearestDistances() {
-        int refs = 7;
+    void productsSpanningSeveralTilesGiveTheNearestDistances() {
+        int n = 8;
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(14);
-            NDArray tokens = m.randomNormal(new Shape(1 + refs, 1 + H * W, C));
-            List<NDArray> unit = new Lnamd(H, W).aggregate(tokens, DEGREES);
+            NDArray tokens = m.randomNormal(new Shape(n, 1 + H * W, C));
+            double[][][][] nearest = nearestByDefinition(new Lnamd(H, W).aggregate(tokens, DEGREES), n);
             NeighbourhoodMinima.Form query = NeighbourhoodMinima.Form.of(maps(tokens.get("0:1")), 1, m);
-            NeighbourhoodMinima.Form bank = NeighbourhoodMinima.Form.of(maps(tokens.get("1:")), refs, m);
-            // {references per tile, references per product}: products of 4 + 3 tiles of one; one product
-            // of chunks 2, 2, 2, 1; products of 6 + 1; one tile per product
-            int[][] splits = {{1, 4}, {2, 8}, {3, 6}, {2, 1}};
+            NeighbourhoodMinima.Form bank = NeighbourhoodMinima.Form.of(maps(tokens.get("1:")), n - 1, m);
+            NeighbourhoodMinima.Form all = NeighbourhoodMinima.Form.of(maps(tokens), n, m);
+            // {query images per tile, references per tile, references per product}: products of 4 + 3
+            // tiles of one; one product of runs 2, 2, 2, 1; products of 6 + 1; one tile per product
+            int[][] splits = {{1, 1, 4}, {1, 2, 8}, {1, 3, 6}, {1, 2, 1}, {2, 1, 3}, {3, 2, 5}};
             for (int[] split : splits) {
-                NearestPatchMinima.TilePlan plan = new NearestPatchMinima.TilePlan(1, split[0], H * W, 0);
-                float[] got = NeighbourhoodMinima.cross(query, bank, plan, split[1], m).toFloatArray();
+                NearestPatchMinima.TilePlan plan = new NearestPatchMinima.TilePlan(split[0], split[1], H * W, 0);
+                String what = split[0] + " x " + split[1] + " per tile, " + split[2] + " per product";
+                if (split[0] == 1) {
+                    // (D, Q = 1, M, L): image 0 against images 1..n-1
+                    float[] rows = NeighbourhoodMinima.cross(query, bank, plan, split[2], m).toFloatArray();
+                    double worst = 0;
+                    for (int d = 0; d < DEGREES.size(); d++) {
+                        for (int j = 1; j < n; j++) {
+                            for (int p = 0; p < H * W; p++) {
+                                worst = Math.max(worst, Math.abs(nearest[d][0][j][p]
+                                        - rows[((d * (n - 1)) + j - 1) * H * W + p]));
+                            }
+                        }
+                    }
+                    assertTrue(worst < FP32, "cross, " + what + ": " + worst);
+                }
+                // (D, N, N, L), +inf on the diagonal
+                float[] store = NeighbourhoodMinima.mutual(all, plan, split[2], m).toFloatArray();
                 double worst = 0;
                 for (int d = 0; d < DEGREES.size(); d++) {
-                    float[] u = unit.get(d).toFloatArray();
-                    for (int j = 0; j < refs; j++) {
-                        for (int p = 0; p < H * W; p++) {
-                            double nearest = Double.POSITIVE_INFINITY;
-                            for (int q = 0; q < H * W; q++) {
-                                double s = 0;
-                                for (int ch = 0; ch < C; ch++) {
-                                    double diff = u[p * C + ch] - u[((1 + j) * H * W + q) * C + ch];
-                                    s += diff * diff;
-                                }
-                                nearest = Math.min(nearest, Math.sqrt(s));
+                    for (int i = 0; i < n; i++) {
+                        for (int j = 0; j < n; j++) {
+                            for (int p = 0; p < H * W; p++) {
+                                float got = store[((d * n + i) * n + j) * H * W + p];
+                                worst = i == j ? (got == Float.POSITIVE_INFINITY ? worst : Double.POSITIVE_INFINITY)
+                                        : Math.max(worst, Math.abs(nearest[d][i][j][p] - got));
                             }
-                            // (D, Q = 1, M, L)
-                            worst = Math.max(worst, Math.abs(nearest - got[(d * refs + j) * H * W + p]));
                         }
                     }
                 }
-                assertTrue(worst < FP32, split[0] + " per tile, " + split[1] + " per product: " + worst);
+                assertTrue(worst < FP32, "mutual, " + what + ": " + worst);
             }
         }
+    }
+
+    /** [degree][i][j][p]: float64 distance from patch p of image i to its nearest patch of image j. */
+    private static double[][][][] nearestByDefinition(List<NDArray> unit, int n) {
+        int l = H * W;
+        double[][][][] out = new double[unit.size()][n][n][l];
+        for (int d = 0; d < unit.size(); d++) {
+            float[] u = unit.get(d).toFloatArray();
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    for (int p = 0; p < l; p++) {
+                        double best = Double.POSITIVE_INFINITY;
+                        for (int q = 0; q < l; q++) {
+                            double s = 0;
+                            for (int ch = 0; ch < C; ch++) {
+                                double diff = u[(i * l + p) * C + ch] - u[(j * l + q) * C + ch];
+                                s += diff * diff;
+                            }
+                            best = Math.min(best, Math.sqrt(s));
+                        }
+                        out[d][i][j][p] = best;
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     @Test
