@@ -51,8 +51,9 @@ final class MachineInfo {
                 plan.queryImages() * (plan.queryImages() == 1 ? plan.queryPatches() : patches),
                 plan.referenceImages() * patches, plan.bytes() / 1048576.0, sizing.how());
         ProductSizing.Sizing boxes = ProductSizing.ofNeighbourhoods(patches, channels);
-        System.out.printf("MSM tile of every degree of a layer from one product (float32): product up to %s%n"
-                + "  product size %s%n", mib(boxes.productBytes()), boxes.how());
+        System.out.printf("MSM tile of every degree of a layer from one product (float32): up to %s (the passes'"
+                + " arrays; one product spans several tiles' references)%n  tile size %s%n", mib(boxes.productBytes()),
+                boxes.how());
         System.out.println("MKL remedy for AMD: " + mklRemedy());
     }
 
