@@ -144,11 +144,11 @@ class NearestPatchBoxes(Module):
     h = int(grid[0])
     w = int(grid[1])
     l = h * w
-    g, spares = __torch__.chunks(a, b, int(chunk), work)
+    per = int(chunk)
+    g, spares = __torch__.chunks(a, b, per, work)
     nears = []
     fars = []
     for c0 in range(len(spares)):
-      per = int(chunk)
       j = min(per, b.size(0) - c0 * per)
       block = g.narrow(0, c0 * per * l, j * l)
       near = []
@@ -182,10 +182,10 @@ class NearestPatchBoxRows(Module):
     h = int(grid[0])
     w = int(grid[1])
     l = h * w
-    g, spares = __torch__.chunks(a, b, int(chunk), work)
+    per = int(chunk)
+    g, spares = __torch__.chunks(a, b, per, work)
     parts = []
     for c0 in range(len(spares)):
-      per = int(chunk)
       j = min(per, b.size(0) - c0 * per)
       block = g.narrow(0, c0 * per * l, j * l)
       near = []
