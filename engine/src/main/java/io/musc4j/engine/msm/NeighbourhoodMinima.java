@@ -36,15 +36,14 @@ final class NeighbourhoodMinima {
 
     /** Names the passes of {@code nearest_patch_boxes.py} in the tile sizes {@link ProductSizing} remembers,
      *  so that a size measured for other passes is measured again; changes when they change. */
-    static final String REVISION = "band-products-spans-8";
+    static final String REVISION = "band-products-spans-4";
 
     /** How many tiles' references one product may span, the budget allowing: the passes run a tile's
      *  references at a time over their rows of it, so their arrays keep the size measured fastest while
      *  the product grows. On a 2-core Zen 5, one query image against 64 references: products of 16
      *  references 77.7 ms per part, of 32 or 64 71.8–72.7; four query images against 36 references,
-     *  tiles of 4: 75.9–80.5 ms one tile per product, 68.7 with products of 16, 65.4–66.9 with one of
-     *  36; {@code bench speed}'s MSM 46.7–48.2 ms/image with spans of 4 tiles, 43.9–46.1 with 8. */
-    static final int PRODUCT_SPAN = 8;
+     *  tiles of 4: 75.9–80.5 ms one tile per product, 68.7 with products of 16. */
+    static final int PRODUCT_SPAN = 4;
 
     /**
      * One tile in one native call ({@code nearest_patch_boxes.py}). In: maps (k, L, C) and (J, L, C),
