@@ -218,7 +218,7 @@ final class Station implements AutoCloseable {
                 spec.musc().tiling().isOff() ? null : spec.musc().tiling().describe(), spec.threshold().toString(),
                 spec.bankSize(),
                 spec.warmUp() > 0 ? spec.warmUp() : Math.min(spec.bankSize(), 16), inspector.bankSize(),
-                Double.isNaN(threshold) ? null : threshold, tileThresholds(), inspector.inspected(), record.counts(),
+                PartResult.finite(threshold), tileThresholds(), inspector.inspected(), record.counts(),
                 new Queue(worker.getQueue().size(), queueCapacity), new Rates(lastMinute,
                         judged == 0 ? null : (double) anomalous / judged),
                 spec.watch() == null ? null : spec.watch().toString(),
@@ -232,7 +232,7 @@ final class Station implements AutoCloseable {
         }
         List<Double> out = new ArrayList<>();
         for (double t : inspector.thresholds()) {
-            out.add(Double.isNaN(t) ? null : t);
+            out.add(PartResult.finite(t));
         }
         return out;
     }

@@ -11,7 +11,6 @@ import io.musc4j.engine.inspect.Region;
 import io.musc4j.engine.inspect.TiledInspector;
 import io.musc4j.engine.inspect.Verdict;
 import io.musc4j.engine.tiles.TileGrid;
-import io.musc4j.engine.tiles.TilePool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,8 +69,7 @@ abstract class StationInspector implements AutoCloseable {
         if (!tiles) {
             return new Plain(Inspector.isSaved(saved) ? Inspector.restore(saved, b) : b.build());
         }
-        return new Tiled(TiledInspector.isSaved(saved) ? TiledInspector.restore(saved, b) : b.buildTiled(),
-                spec.musc().tiling().pool() == TilePool.ALL);
+        return new Tiled(TiledInspector.isSaved(saved) ? TiledInspector.restore(saved, b) : b.buildTiled());
     }
 
     abstract Inspected inspect(RgbImage part);
@@ -135,13 +133,10 @@ abstract class StationInspector implements AutoCloseable {
     /** A tiled station: the part's tiles against their banks, the answer the stitched part's. */
     static final class Tiled extends StationInspector {
         private final TiledInspector inspector;
-        /** Whether the tiles are pooled all together: one call against one bank, which counts tiles. */
-        private final boolean pooled;
 
-        Tiled(TiledInspector inspector, boolean pooled) {
+        Tiled(TiledInspector inspector) {
             super(inspector);
             this.inspector = inspector;
-            this.pooled = pooled;
         }
 
         @Override
@@ -159,9 +154,8 @@ abstract class StationInspector implements AutoCloseable {
                         PartResult.finite(t.score()), PartResult.finite(t.threshold()), t.verdict().name()));
             }
             // pooled, the tiles share one call's timing; by position each tile is a call of its own
-            Inspection.Timing timing = pooled ? first.timing() : sum(tiles);
-            int bankParts = pooled ? (first.bankParts() + tiles.size() - 1) / tiles.size() : first.bankParts();
-            return new Inspected(first.sequence(), p.score(), same(thresholds), p.verdict(), p.regions(), bankParts,
+            Inspection.Timing timing = inspector.pooled() ? first.timing() : sum(tiles);
+            return new Inspected(first.sequence(), p.score(), same(thresholds), p.verdict(), p.regions(), p.bankParts(),
                     grid.width(), grid.height(), timing, placed, Double.isNaN(p.score()) ? null : heatmap(p, thresholds));
         }
 

@@ -66,11 +66,12 @@ public final class TiledInspector implements LineInspector {
      * @param verdict ANOMALOUS when a tile is, WARMING_UP while the banks fill, else NORMAL
      * @param regions the anomalous tiles' regions, in the part's pixels
      * @param grid where the tiles lie
+     * @param bankParts parts in the banks the part was judged against, as {@link #bankSize} counts them
      * @param tiles each tile's inspection against its bank, in tile order; its sequence is the part's, and
      *     pooled all together its {@link Inspection#bankParts} counts the bank's tiles
      */
     public record TiledInspection(double score, ImageMap map, Verdict verdict, List<Region> regions, TileGrid grid,
-            List<Inspection> tiles) {
+            int bankParts, List<Inspection> tiles) {
 
         public TiledInspection {
             regions = List.copyOf(regions);
@@ -152,10 +153,12 @@ public final class TiledInspector implements LineInspector {
         }
         // the first part, against empty banks, has NaN maps: no score, as a plain inspector's first part
         double score = tiles.stream().anyMatch(t -> Double.isNaN(t.score())) ? Double.NaN : map.max();
-        return new TiledInspection(score, map, verdict, regions, grid, tiles);
+        return new TiledInspection(score, map, verdict, regions, grid, parts(tiles.get(0).bankParts()), tiles);
     }
 
-    private boolean pooled() {
+    /** Whether every tile of every part is in one bank (the pool {@link TilePool#ALL}), which then counts
+     *  tiles and takes a part's tiles in one call. */
+    public boolean pooled() {
         return tiling.pool() == TilePool.ALL;
     }
 
@@ -177,7 +180,11 @@ public final class TiledInspector implements LineInspector {
         if (inspectors.isEmpty()) {
             return 0;
         }
-        int held = inspectors.get(0).bankSize();
+        return parts(inspectors.get(0).bankSize());
+    }
+
+    /** Parts of a bank holding {@code held}: its tiles over R·C, rounded up, where pooled. */
+    private int parts(int held) {
         return pooled() ? (held + grid.count() - 1) / grid.count() : held;
     }
 

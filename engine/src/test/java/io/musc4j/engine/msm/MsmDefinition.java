@@ -26,6 +26,31 @@ final class MsmDefinition {
         return f;
     }
 
+    /**
+     * Nearest-patch distances by definition: [i][j][p] = min_q ‖a[i,p] − b[j,q]‖ in float64, for na images
+     * of {@code a} against nb of {@code b}, each of L patches of C channels, (N·L·C) row-major.
+     */
+    static double[][][] nearest(float[] a, int na, float[] b, int nb, int l, int c) {
+        double[][][] d = new double[na][nb][l];
+        for (int i = 0; i < na; i++) {
+            for (int j = 0; j < nb; j++) {
+                for (int p = 0; p < l; p++) {
+                    double best = Double.POSITIVE_INFINITY;
+                    for (int q = 0; q < l; q++) {
+                        double s = 0;
+                        for (int k = 0; k < c; k++) {
+                            double diff = a[(i * l + p) * c + k] - b[(j * l + q) * c + k];
+                            s += diff * diff;
+                        }
+                        best = Math.min(best, s);
+                    }
+                    d[i][j][p] = Math.sqrt(best);
+                }
+            }
+        }
+        return d;
+    }
+
     /** MSM by definition: for each patch, the float64 distance to its nearest patch in every other image,
      *  sorted, averaged over the interval's ranks; (N·L) row-major. */
     static double[] msm(float[] f, int n, int l, int c, MsmInterval interval) {

@@ -23,24 +23,7 @@ class NearestPatchMinimaTest {
 
     /** D[i][j][p] = min_q ‖Z[i,p] − Z[j,q]‖ in float64 over images a (rows) and b (columns). */
     private static double[][][] direct(float[] a, int na, float[] b, int nb) {
-        double[][][] d = new double[na][nb][L];
-        for (int i = 0; i < na; i++) {
-            for (int j = 0; j < nb; j++) {
-                for (int p = 0; p < L; p++) {
-                    double best = Double.POSITIVE_INFINITY;
-                    for (int q = 0; q < L; q++) {
-                        double s = 0;
-                        for (int c = 0; c < C; c++) {
-                            double diff = a[(i * L + p) * C + c] - b[(j * L + q) * C + c];
-                            s += diff * diff;
-                        }
-                        best = Math.min(best, s);
-                    }
-                    d[i][j][p] = Math.sqrt(best);
-                }
-            }
-        }
-        return d;
+        return MsmDefinition.nearest(a, na, b, nb, L, C);
     }
 
     /** Max |Δ| over entries, with +∞ required exactly where {@code infiniteDiagonal} and i = j (offset). */

@@ -141,26 +141,10 @@ class NeighbourhoodMinimaTest {
 
     /** [degree][i][j][p]: float64 distance from patch p of image i to its nearest patch of image j. */
     private static double[][][][] nearestByDefinition(List<NDArray> unit, int n) {
-        int l = H * W;
-        double[][][][] out = new double[unit.size()][n][n][l];
+        double[][][][] out = new double[unit.size()][][][];
         for (int d = 0; d < unit.size(); d++) {
             float[] u = unit.get(d).toFloatArray();
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    for (int p = 0; p < l; p++) {
-                        double best = Double.POSITIVE_INFINITY;
-                        for (int q = 0; q < l; q++) {
-                            double s = 0;
-                            for (int ch = 0; ch < C; ch++) {
-                                double diff = u[(i * l + p) * C + ch] - u[(j * l + q) * C + ch];
-                                s += diff * diff;
-                            }
-                            best = Math.min(best, Math.sqrt(s));
-                        }
-                        out[d][i][j][p] = best;
-                    }
-                }
-            }
+            out[d] = MsmDefinition.nearest(u, n, u, n, H * W, C);
         }
         return out;
     }
