@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code ./musc} launcher's decisions, each a function of {@code launcher/musc-lib.sh} called with
  * a fake {@code /proc/cpuinfo} and environment: the MKL shim only on AMD with a C compiler and not when
  * turned off; the class-data-sharing archive created after a build, then used, and not when turned off;
- * the build's name, which changes with CUDA and the Maven arguments.
+ * the build's name, which changes with CUDA and the Maven arguments; the allocator's environment, with
+ * glibc's own huge pages from glibc 2.35.
  */
 class LauncherTest {
 
@@ -53,18 +54,41 @@ class LauncherTest {
     @Test
     void allocatorEnvironmentKeepsFreedMemoryUnlessTheCallerChoseOtherwise() throws Exception {
         String print = "musc_allocator_env; echo \"$THP_MEM_ALLOC_ENABLE $MALLOC_MMAP_THRESHOLD_ $MALLOC_TRIM_THRESHOLD_"
-                + " $MALLOC_TOP_PAD_\"";
+                + " $MALLOC_TOP_PAD_ ${GLIBC_TUNABLES:-none}\"";
         Map<String, String> unset = new HashMap<>();
         for (String v : List.of("THP_MEM_ALLOC_ENABLE", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
-                "MALLOC_TOP_PAD_")) {
+                "MALLOC_TOP_PAD_", "GLIBC_TUNABLES")) {
             unset.put(v, "");
         }
         // empty counts as unset (the test process may have them set)
-        assertEquals("1 33554432 134217728 67108864", bash(print, unset));
-        Map<String, String> own = new HashMap<>(unset);
-        own.put("MALLOC_TOP_PAD_", "131072");
-        own.put("THP_MEM_ALLOC_ENABLE", "0");
-        assertEquals("0 33554432 134217728 131072", bash(print, own));
+        Map<String, String> recent = with(unset, "MUSC_GLIBC_VERSION", "glibc 2.36");
+        assertEquals("0 33554432 134217728 67108864 glibc.malloc.hugetlb=1", bash(print, recent));
+        Map<String, String> own = with(with(recent, "MALLOC_TOP_PAD_", "131072"), "THP_MEM_ALLOC_ENABLE", "1");
+        assertEquals("1 33554432 134217728 131072 glibc.malloc.hugetlb=1", bash(print, own));
+        // the caller's tunables are kept, glibc's huge pages added to them unless they say otherwise
+        assertEquals("0 33554432 134217728 67108864 glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1",
+                bash(print, with(recent, "GLIBC_TUNABLES", "glibc.malloc.arena_max=2")));
+        assertEquals("1 33554432 134217728 67108864 glibc.malloc.hugetlb=0",
+                bash(print, with(recent, "GLIBC_TUNABLES", "glibc.malloc.hugetlb=0")));
+        // before glibc 2.35 (no such tunable), or without glibc, libtorch's own huge pages
+        assertEquals("1 33554432 134217728 67108864 none", bash(print, with(unset, "MUSC_GLIBC_VERSION", "glibc 2.34")));
+        assertEquals("1 33554432 134217728 67108864 none", bash(print, with(unset, "MUSC_GLIBC_VERSION", "musl")));
+    }
+
+    @Test
+    void glibcHugePagesFromVersionTwoThirtyFive() throws Exception {
+        assertEquals("yes", bash("musc_glibc_thp", Map.of("MUSC_GLIBC_VERSION", "glibc 2.35")));
+        assertEquals("yes", bash("musc_glibc_thp", Map.of("MUSC_GLIBC_VERSION", "glibc 2.40")));
+        assertEquals("yes", bash("musc_glibc_thp", Map.of("MUSC_GLIBC_VERSION", "glibc 3.0")));
+        assertEquals("no: glibc 2.31, before 2.35", bash("musc_glibc_thp", Map.of("MUSC_GLIBC_VERSION", "glibc 2.31")));
+        assertEquals("no: glibc 1.99, before 2.35", bash("musc_glibc_thp", Map.of("MUSC_GLIBC_VERSION", "glibc 1.99")));
+        assertEquals("no: not glibc", bash("musc_glibc_thp", Map.of("MUSC_GLIBC_VERSION", "musl libc")));
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> m = new HashMap<>(env);
+        m.put(name, value);
+        return m;
     }
 
     @Test

@@ -38,7 +38,7 @@ final class LocalCluster implements AutoCloseable {
     private static final Pattern REGISTERED = Pattern.compile("Registering worker 127\\.0\\.0\\.1:\\d+");
     /** Variables of the caller that must not reach the cluster: its own Spark setup and allocator settings. */
     private static final Pattern INHERITED = Pattern.compile(
-            "SPARK_.*|HADOOP_.*|YARN_.*|MALLOC_.*|THP_MEM_ALLOC_ENABLE|DJL_CACHE_DIR|LD_PRELOAD");
+            "SPARK_.*|HADOOP_.*|YARN_.*|MALLOC_.*|THP_MEM_ALLOC_ENABLE|GLIBC_TUNABLES|DJL_CACHE_DIR|LD_PRELOAD");
 
     private final Path folder;
     private final Path home;
