@@ -38,6 +38,15 @@ public record MemoryPlan(long images, long patches, long channels, int layers, i
     static final int LNAMD_SHARE = 4;
 
     /**
+     * On a CPU, one token-sized array of an aggregation chunk need not exceed this: an elementwise op over
+     * 8 MiB takes some hundreds of µs against a few µs of call overhead, so a larger chunk gains nothing
+     * and only touches more memory. It also bounds the chunk where the last-level cache reads implausibly
+     * large: a virtual machine may report its host's whole L3 as one cache (508 MiB on a Zen 5 VM, where
+     * all 40 ViT-B images then ran as one chunk: 200–300 MB more fresh memory per run).
+     */
+    static final long LNAMD_OP_BYTES = 8L << 20;
+
+    /**
      * The plan for scoring N images on a device under a configuration's aggregation, patch scoring
      * and budget.
      *
@@ -55,22 +64,30 @@ public record MemoryPlan(long images, long patches, long channels, int layers, i
 
     /**
      * The plan for a given aggregation stage and patch scorer's plan. On a CPU an aggregation chunk's
-     * temporaries also stay within the last-level cache: larger chunks run from memory, and the first
-     * pass over each layer touches their pages afresh (40 ViT-B images at once took 3–4× as long as
-     * chunks of 4–8 on a 32 MiB L3, `bench speed`'s LNAMD).
+     * temporaries also stay within the last-level cache ({@link #cpuChunk}): larger chunks run from memory,
+     * and the first pass over each layer touches their pages afresh (40 ViT-B images at once took 3–4× as
+     * long as chunks of 4–8 on a 32 MiB L3, `bench speed`'s LNAMD).
      */
     static MemoryPlan of(long images, long patches, long channels, int layers, Aggregator aggregation,
             ScoringPlan msm, long budgetBytes, int tokenElementBytes, boolean tokensResident, Device device) {
         long perImage = (1 + patches) * channels * Float.BYTES * aggregation.tokenCopies();
         long chunk = budgetBytes / LNAMD_SHARE / perImage;
         if (!device.isGpu()) {
-            CpuCaches caches = CpuCaches.detect();
-            long cache = caches.l3Bytes() > 0 ? caches.l3Bytes()
-                    : caches.l2Of(Runtime.getRuntime().availableProcessors());
-            chunk = Math.min(chunk, cache / perImage);
+            chunk = Math.min(chunk, cpuChunk((1 + patches) * channels * Float.BYTES, aggregation.tokenCopies(),
+                    CpuCaches.detect(), Runtime.getRuntime().availableProcessors()));
         }
         return new MemoryPlan(images, patches, channels, layers, aggregation.featureSets().size(), tokenElementBytes,
                 tokensResident, (int) Math.max(1, Math.min(images, chunk)), aggregation.tokenCopies(), msm);
+    }
+
+    /**
+     * Images per aggregation chunk on a CPU: as many as keep the chunk's temporaries ({@code copies} arrays
+     * of {@code imageBytes} per image) within the last-level cache, or the computing cores' L2 where no
+     * L3 is known, and no more than keep one array within {@link #LNAMD_OP_BYTES}; at least 1.
+     */
+    static long cpuChunk(long imageBytes, int copies, CpuCaches caches, int cores) {
+        long cache = caches.l3Bytes() > 0 ? caches.l3Bytes() : caches.l2Of(cores);
+        return Math.max(1, Math.min(cache / (imageBytes * copies), LNAMD_OP_BYTES / imageBytes));
     }
 
     /** Whether tokens of this size should be spilled: they exceed {@code tokenBudgetBytes}. */

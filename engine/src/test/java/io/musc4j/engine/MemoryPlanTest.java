@@ -57,10 +57,29 @@ class MemoryPlanTest {
         MemoryPlan cpu = plan(40, 256, 768, Precision.FP32, true, Device.cpu(), GIB);
         MemoryPlan gpu = plan(40, 256, 768, Precision.FP32, true, Device.gpu(), GIB);
         assertEquals(40, gpu.lnamdChunk());
-        CpuCaches caches = CpuCaches.detect();
-        long cache = caches.l3Bytes() > 0 ? caches.l3Bytes() : caches.l2Of(Runtime.getRuntime().availableProcessors());
-        assertTrue(cpu.lnamdChunk() == 1 || cpu.lnamdBytes() <= cache, cpu.describe() + " vs " + caches.describe());
-        assertTrue(cpu.lnamdChunk() >= Math.min(40, cache / (6L * 257 * 768 * 4)), cpu.describe());
+        long image = 257L * 768 * 4;
+        assertEquals(Math.min(40, MemoryPlan.cpuChunk(image, 6, CpuCaches.detect(),
+                Runtime.getRuntime().availableProcessors())), cpu.lnamdChunk(), cpu.describe());
+    }
+
+    @Test
+    void aCpuChunkFitsTheCacheAndKeepsItsArraysSmall() {
+        long vitB = 257L * 768 * 4; // 789,504 B per image and array
+        // a 32 MiB L3: 33,554,432 / (6 · 789,504) = 7.08 images
+        assertEquals(7, MemoryPlan.cpuChunk(vitB, 6, caches(32L << 20), 2));
+        // a VM that reports its host's 508 MiB of L3 as one cache: 112 images would fit, but one array of
+        // 8 MiB holds 8,388,608 / 789,504 = 10.6 images
+        assertEquals(10, MemoryPlan.cpuChunk(vitB, 6, caches(532_676_608L), 2));
+        // no L3 known: the computing cores' L2 (2 × 1 MiB) holds less than one image, so one at a time
+        assertEquals(1, MemoryPlan.cpuChunk(vitB, 6, caches(0), 2));
+        // ViT-L/14 at 518²: 1370 · 1024 · 4 B per image does not fit six times in 32 MiB
+        assertEquals(1, MemoryPlan.cpuChunk(1370L * 1024 * 4, 6, caches(32L << 20), 2));
+        // a small map: 65 · 64 · 4 = 16,640 B per image; 8 MiB / 16,640 = 504 images, 32 MiB / 99,840 = 336
+        assertEquals(336, MemoryPlan.cpuChunk(65L * 64 * 4, 6, caches(32L << 20), 2));
+    }
+
+    private static CpuCaches caches(long l3) {
+        return new CpuCaches(48 << 10, 1 << 20, 1, l3, "test");
     }
 
     @Test
