@@ -21,7 +21,7 @@ import io.musc4j.models.vit.Mlp;
  * attention (DJL has no fused kernel) dominates.
  *
  * <p>Arguments: {@code [dinov2|clip|all] [batch=8] [timed passes=5] [fp32|bf16]} (bf16: CPUs with bfloat16
- * products). Run with {@code THP_MEM_ALLOC_ENABLE=1}.
+ * products). Run it through the launcher, which sets the allocator (it prints the settings).
  */
 public final class BackboneBench {
 
@@ -38,8 +38,8 @@ public final class BackboneBench {
             throw new IllegalArgumentException("fp16 runs on CUDA only; this benchmark runs on the CPU");
         }
         ai.djl.engine.Engine.getInstance(); // loads the natives before JniUtils is called
-        System.out.printf("THP_MEM_ALLOC_ENABLE=%s, %d CPU(s), %d torch threads, batch %d, %d timed passes after 1 warm-up%n",
-                System.getenv("THP_MEM_ALLOC_ENABLE"), Runtime.getRuntime().availableProcessors(),
+        System.out.printf("%s, %d CPU(s), %d torch threads, batch %d, %d timed passes after 1 warm-up%n",
+                MachineInfo.allocator(), Runtime.getRuntime().availableProcessors(),
                 ai.djl.pytorch.jni.JniUtils.getNumThreads(), batch, passes);
         gemmRate();
         attentionAndAllocation(batch, passes);

@@ -32,7 +32,7 @@ import java.util.function.ToLongFunction;
  *
  * <p>Arguments: {@code [M=64] [timed calls=20] [parts per call, comma-separated=1,4] [packed]}; {@code
  * packed} builds the inspector with {@link Inspector.Builder#packWeights} (the backbone's weights packed
- * for one part per call) and prints their size. Run with {@code THP_MEM_ALLOC_ENABLE=1}.
+ * for one part per call) and prints their size. Run it through the launcher, which sets the allocator (it prints the settings).
  */
 public final class InspectorBench {
 
@@ -55,9 +55,9 @@ public final class InspectorBench {
         ModelConfig cfg = new ModelConfig(BackboneProfiles.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, Mlp.GELU, 0, 0);
         Random random = new Random(7);
         NDManager weights = NDManager.newBaseManager(Device.cpu());
-        System.out.printf("THP_MEM_ALLOC_ENABLE=%s, %d CPU(s), %d torch threads; DINOv2 ViT-B/14 @%d, random "
+        System.out.printf("%s, %d CPU(s), %d torch threads; DINOv2 ViT-B/14 @%d, random "
                 + "weights, taps 2,5,8,11, degrees 1,3,5, M = %d; median of %d timed calls%n",
-                System.getenv("THP_MEM_ALLOC_ENABLE"), Runtime.getRuntime().availableProcessors(),
+                MachineInfo.allocator(), Runtime.getRuntime().availableProcessors(),
                 ai.djl.pytorch.jni.JniUtils.getNumThreads(), SIZE, m, calls);
         try (VisionTransformer vit = new VisionTransformer(cfg, VitWeights.random(cfg, weights, DataType.FLOAT32, 42),
                 weights, DataType.FLOAT32, SIZE);

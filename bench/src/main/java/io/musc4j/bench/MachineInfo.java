@@ -17,6 +17,17 @@ final class MachineInfo {
     private MachineInfo() {
     }
 
+    /** The allocator settings the launcher gives libtorch, as this process has them ("unset" where not). */
+    static String allocator() {
+        return "THP_MEM_ALLOC_ENABLE=" + envOrUnset("THP_MEM_ALLOC_ENABLE") + ", GLIBC_TUNABLES="
+                + envOrUnset("GLIBC_TUNABLES");
+    }
+
+    private static String envOrUnset(String name) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? "unset" : v;
+    }
+
     /**
      * "active", or why not: the shim ({@code launcher/mkl_shim.c}) is mapped into this process only when
      * the launcher preloaded it.

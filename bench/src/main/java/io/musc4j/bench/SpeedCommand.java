@@ -130,9 +130,9 @@ final class SpeedCommand implements Callable<Integer> {
         Map<String, Long> nanos = new LinkedHashMap<>();
         Device device = ai.djl.engine.Engine.getInstance().defaultDevice();
         log.printf("musc bench speed: %s at %d², N=%d, degrees %s, batch %d, %s, device %s, %d CPU(s), "
-                        + "THP_MEM_ALLOC_ENABLE=%s%n", a.cliName(), size, images, degrees, batch,
+                        + "%s%n", a.cliName(), size, images, degrees, batch,
                 precision.name().toLowerCase(java.util.Locale.ROOT), device,
-                Runtime.getRuntime().availableProcessors(), System.getenv("THP_MEM_ALLOC_ENABLE"));
+                Runtime.getRuntime().availableProcessors(), MachineInfo.allocator());
         long patches = (long) (size / cfg.patchSize()) * (size / cfg.patchSize());
         if (print) {
             MachineInfo.print(patches, cfg.hiddenSize(),
