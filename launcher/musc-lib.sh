@@ -137,8 +137,8 @@ musc_glibc_thp() {
 #  - Huge pages for the heaps tensors come from: glibc.malloc.hugetlb=1 in GLIBC_TUNABLES (glibc 2.35
 #    and later) makes glibc ask for them on every heap it maps, and libtorch's own way
 #    (THP_MEM_ALLOC_ENABLE=1: every tensor of 2 MiB or more aligned to 2 MiB) is then left off, as its
-#    alignment leaves holes that the next tensor of the same size does not fit (a 40-image run on a
-#    Zen 5 VM: 129,000 page faults -> 55,000, system time 3.0 -> 1.3 s, wall 11.0-11.8 -> 10.2-10.3 s).
+#    alignment leaves holes that the next tensor of the same size does not fit (a 40-image run: 129,000
+#    page faults -> 55,000; docs/performance.md, "Huge pages for glibc's heaps").
 #    On an older glibc, THP_MEM_ALLOC_ENABLE=1 as before.
 #  - glibc keeps freed memory for the next tensor instead of returning it and zeroing it page by page
 #    again when it comes back (half of what a fresh MLP activation costs in a VM):
