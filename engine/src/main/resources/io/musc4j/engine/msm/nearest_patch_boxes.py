@@ -112,6 +112,17 @@ def chunks(a: Tensor,
         work.narrow(0, n * m + 2 * size, used)])
   return (g, spares)
 
+def run(g: Tensor,
+    per: int,
+    total: int,
+    l: int,
+    c0: int) -> Tuple[int, int, Tensor]:
+  # run c0 of the product's reference images, `per` at a time among `total`: its first image, its
+  # images and its rows of g (one contiguous block)
+  j0 = c0 * per
+  j = min(per, total - j0)
+  return (j0, j, g.narrow(0, j0 * l, j * l))
+
 def rows(c: Tensor) -> Tensor:
   # nearest distances of the query patches among each reference's: (k, J, L) from c (J, L, k, L)
   return __torch__.distances(torch.amax(c, [1])).transpose(0, 1)
@@ -149,13 +160,12 @@ class NearestPatchBoxes(Module):
     nears = []
     fars = []
     for c0 in range(len(spares)):
-      j = min(per, b.size(0) - c0 * per)
-      block = g.narrow(0, c0 * per * l, j * l)
+      j0, j, block = __torch__.run(g, per, b.size(0), l, c0)
       near = []
       far = []
       for d in range(grid.size(0) - 2):
-        c = __torch__.squared_distances(block, k, j, h, w, int(grid[d + 2]), ia[d], ib[d].narrow(0, c0 * per, j),
-            na[d], nb[d].narrow(0, c0 * per, j), spares[c0])
+        c = __torch__.squared_distances(block, k, j, h, w, int(grid[d + 2]), ia[d], ib[d].narrow(0, j0, j),
+            na[d], nb[d].narrow(0, j0, j), spares[c0])
         near.append(__torch__.rows(c))
         far.append(__torch__.columns(c))
       nears.append(torch.stack(near))
@@ -186,15 +196,14 @@ class NearestPatchBoxRows(Module):
     g, spares = __torch__.chunks(a, b, per, work)
     parts = []
     for c0 in range(len(spares)):
-      j = min(per, b.size(0) - c0 * per)
-      block = g.narrow(0, c0 * per * l, j * l)
+      j0, j, block = __torch__.run(g, per, b.size(0), l, c0)
       near = []
       for d in range(grid.size(0) - 2):
         s = __torch__.box_products(block, k, j, h, w, int(grid[d + 2]), spares[c0])
         # -||a - b||^2 + ||a||^2 = 2 cos - ||b||^2; ||a||^2 is the same along the maximum's axis and is
         # taken off after it (a subtraction rounds monotonically, so the maximum is the same)
-        c = __torch__.scaled(s, k, j, l, ia[d], ib[d].narrow(0, c0 * per, j), spares[c0]).sub_(
-            nb[d].narrow(0, c0 * per, j).reshape([j * l, 1]))
+        c = __torch__.scaled(s, k, j, l, ia[d], ib[d].narrow(0, j0, j), spares[c0]).sub_(
+            nb[d].narrow(0, j0, j).reshape([j * l, 1]))
         near.append(__torch__.distances(torch.amax(c.view([j, l, k, l]), [1]).sub_(na[d].view([1, k, l]))).transpose(0, 1))
       parts.append(torch.stack(near))
     return torch.cat(parts, 2)
