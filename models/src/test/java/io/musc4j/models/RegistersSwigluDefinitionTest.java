@@ -166,6 +166,12 @@ class RegistersSwigluDefinitionTest {
         }
         // the trained grid: the position embedding as stored
         check(hf, image, 4, get("embeddings.position_embeddings"));
+        // a 5×5 input has grid ⌊5/2⌋ = 2 too: the stride-2 patchify leaves the last row and column out
+        float[] image5 = new float[3 * 5 * 5];
+        for (int i = 0; i < image5.length; i++) {
+            image5[i] = (float) random.nextGaussian();
+        }
+        check(hf, image5, 5, get("embeddings.position_embeddings"));
 
         // a 6×6 input has grid 3; size=3 with antialias=True upsamples 2 → 3 with Keys a = −0.5, support 2,
         // taps j ∈ {0, 1} at centres (o+0.5)·2/3 = 1/3, 1, 5/3. Centre 1/3: K(1/6) = 15/16, K(7/6) = −25/432,
