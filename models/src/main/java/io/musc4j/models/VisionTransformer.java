@@ -222,8 +222,9 @@ public final class VisionTransformer implements Backbone {
     /**
      * The stride-p patchify convolution's input as the rows of one product: (B, 3, g·p, g·p) images to
      * (B·g², 3·p·p), row y·g + x holding patch (y, x) in the kernel's (channel, row, column) order. A
-     * convolution whose stride is its kernel is this product exactly, up to float32 rounding; one MKL
-     * product ran 1.4 ms per ViT-B/14 image at batch 1 where libtorch's convolution took 1.9–5.5 ms.
+     * convolution whose stride is its kernel is this product exactly, up to float32 rounding. On a CPU the
+     * rearrangement and the product took 1.4 ms per ViT-B/14 image at batch 1 (median) where libtorch's
+     * convolution took 5.5 (docs/performance.md).
      */
     private static NDArray patchify(NDArray images, int g, int p) {
         long bsz = images.getShape().get(0);
