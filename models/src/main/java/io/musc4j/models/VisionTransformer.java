@@ -168,10 +168,8 @@ public final class VisionTransformer implements Backbone {
             NDArray[] tapped = new NDArray[taps.length];
             boolean xIsTap = false;
             for (int b = 0; b < cfg.layers(); b++) {
-                NDArray next = block(x, b, times);
-                if (!xIsTap) {
-                    x.close();
-                }
+                // the residual stream is added to in place, unless x is kept as a tap
+                NDArray next = block(x, b, times, !xIsTap);
                 xIsTap = false;
                 for (int i = 0; i < taps.length; i++) {
                     if (taps[i] == b) {
@@ -244,7 +242,14 @@ public final class VisionTransformer implements Backbone {
         });
     }
 
-    private NDArray block(NDArray x, int index, StageTimes times) {
+    /**
+     * One pre-norm block. With {@code addInPlace} the block adds its two branches into {@code x} and
+     * returns it (x + a is the same float32 sum as a + x), so the residual stream keeps one array for the
+     * whole pass; otherwise {@code x} is left as it is (a tap the caller keeps). Each intermediate is
+     * closed as soon as it is dead: at batch 8 a ViT-B pass's live arrays then peak a quarter lower, and
+     * the pass touches less memory for the first time (docs/performance.md).
+     */
+    private NDArray block(NDArray x, int index, StageTimes times, boolean addInPlace) {
         VitWeights.Block bw = w.blocks().get(index);
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
@@ -254,16 +259,24 @@ public final class VisionTransformer implements Backbone {
             NDArray normed = layerNorm(x, bw.norm1Weight(), bw.norm1Bias());
             long t1 = System.nanoTime();
             NDArray attn = attention(normed, bw, p);
+            normed.close();
             long t2 = System.nanoTime();
             // a packed product's result is an inference tensor, which may not be changed in place
             if (bw.gamma1() != null) {
                 attn = p != null ? attn.mul(bw.gamma1()) : attn.muli(bw.gamma1());
             }
-            NDArray h = p != null && bw.gamma1() == null ? attn.add(x) : attn.addi(x);
+            NDArray h = addInPlace ? x.addi(attn) : p != null && bw.gamma1() == null ? attn.add(x) : attn.addi(x);
+            if (h != attn) {
+                attn.close();
+            }
             NDArray hidden = layerNorm(h, bw.norm2Weight(), bw.norm2Bias());
             long t3 = System.nanoTime();
-            NDArray mlp = linear(activation(linear(hidden, bw.fc1Weight(), bw.fc1Bias(), p, 2)), bw.fc2Weight(),
-                    bw.fc2Bias(), p, 3);
+            NDArray fc1 = linear(hidden, bw.fc1Weight(), bw.fc1Bias(), p, 2);
+            hidden.close();
+            NDArray activated = activation(fc1);
+            fc1.close();
+            NDArray mlp = linear(activated, bw.fc2Weight(), bw.fc2Bias(), p, 3);
+            activated.close();
             long t4 = System.nanoTime();
             if (bw.gamma2() != null) {
                 mlp = p != null ? mlp.mul(bw.gamma2()) : mlp.muli(bw.gamma2());
@@ -272,7 +285,9 @@ public final class VisionTransformer implements Backbone {
             if (times != null) {
                 times.add(t2 - t1, t4 - t3, (t1 - t0) + (t3 - t2) + (System.nanoTime() - t4));
             }
-            out.attach(parent);
+            if (out != x) {
+                out.attach(parent);
+            }
             return out;
         }
     }
@@ -300,13 +315,25 @@ public final class VisionTransformer implements Backbone {
         long t = s.get(1);
         int heads = cfg.heads();
         long d = cfg.hiddenSize() / heads;
-        NDArray qkv = linear(h, bw.qkvWeight(), bw.qkvBias(), p, 0).reshape(bsz, t, 3, heads, d)
-                .transpose(2, 0, 3, 1, 4);
-        NDArray q = qkv.get(0); // pre-scaled by 1/√d (VitWeights)
-        NDArray k = qkv.get(1);
-        NDArray v = qkv.get(2);
-        return linear(FusedAttention.attend(q, k, v).transpose(0, 2, 1, 3).reshape(bsz, t, cfg.hiddenSize()),
-                bw.outWeight(), bw.outBias(), p, 1);
+        NDArray attended;
+        // q, k and v are views of the q/k/v product, whose memory is freed once it and every view are closed
+        try (NDList product = new NDList()) {
+            NDArray flat = linear(h, bw.qkvWeight(), bw.qkvBias(), p, 0);
+            NDArray shaped = flat.reshape(bsz, t, 3, heads, d);
+            NDArray split = shaped.transpose(2, 0, 3, 1, 4);
+            NDArray q = split.get(0); // pre-scaled by 1/√d (VitWeights)
+            NDArray k = split.get(1);
+            NDArray v = split.get(2);
+            product.addAll(new NDList(flat, shaped, split, q, k, v));
+            attended = FusedAttention.attend(q, k, v);
+        }
+        NDArray merged;
+        try (NDArray byHead = attended; NDArray byToken = byHead.transpose(0, 2, 1, 3)) {
+            merged = byToken.reshape(bsz, t, cfg.hiddenSize());
+        }
+        try (merged) {
+            return linear(merged, bw.outWeight(), bw.outBias(), p, 1);
+        }
     }
 
     /** The MLP's nonlinearity on fc1's output; SwiGLU halves the width. */
