@@ -425,7 +425,7 @@ public final class MuscPipeline {
             try (NDManager scope = manager.newSubManager()) {
                 NeighbourhoodMaps maps = layerMaps.apply(layer);
                 if (stages.separatesStages() && maps.resident().isEmpty()) {
-                    NeighbourhoodMaps.Block whole = maps.read(0, images, scope);
+                    NeighbourhoodMaps.Block whole = maps.readAll(chunkImages, scope);
                     finished(Stage.AGGREGATION, whole.inverseNorms());
                     maps = NeighbourhoodMaps.of(whole, maps.gridH(), maps.gridW(), aggregation.featureSets());
                 }

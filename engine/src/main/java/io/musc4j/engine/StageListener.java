@@ -7,9 +7,10 @@ package io.musc4j.engine;
  *
  * <p>By default the pipeline streams aggregation into scoring (a unit's features are computed chunk by
  * chunk as the scorer reads them), so their time arrives as {@link Stage#SCORING} alone. A listener that
- * {@link #separatesStages} makes the pipeline read each unit's features whole first and wait for the
- * device at every stage end: then {@link Stage#AGGREGATION} and {@link Stage#SCORING} arrive apart, at
- * the cost of one unit's features in memory. The numbers are the same either way.
+ * {@link #separatesStages} makes the pipeline compute each unit's features whole first (a chunk of images
+ * at a time, as the scorer would read them) and wait for the device at every stage end: then
+ * {@link Stage#AGGREGATION} and {@link Stage#SCORING} arrive apart, at the cost of one unit's features in
+ * memory. The numbers are the same either way.
  */
 public interface StageListener {
 

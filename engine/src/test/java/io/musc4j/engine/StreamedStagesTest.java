@@ -125,6 +125,42 @@ class StreamedStagesTest {
     }
 
     /**
+     * A listener that times the stages apart ({@code bench speed}) makes the pipeline aggregate each layer
+     * whole before scoring it, a chunk of images at a time: the numbers are exactly those of the streamed
+     * run, and aggregation and scoring are reported once per layer.
+     */
+    @Test
+    void stagesTimedApartGiveTheStreamedNumbers() {
+        ParityRun run = ParityRun.load(RUN);
+        int grid = run.grid();
+        MuscConfig config = MuscConfig.builder().degrees(1, 3, 5).rscin(RscinWindows.of(1, 2, 3))
+                .imageSize(run.imageSize()).build();
+        List<StageListener.Stage> told = new ArrayList<>();
+        StageListener apart = new StageListener() {
+            @Override
+            public void finished(Stage stage) {
+                told.add(stage);
+            }
+
+            @Override
+            public boolean separatesStages() {
+                return true;
+            }
+        };
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<NDArray> tokens = twoLayers(run, m);
+            float[][] features = PatchTokens.rows(run.floats(m, "image_features.npy"));
+            TokenStore store = new ResidentTokens(tokens, grid, grid);
+            MuscResult streamed = new MuscPipeline(config).score(store, features, m);
+            MuscResult timed = new MuscPipeline(config, ProgressListener.none(), apart).score(store, features, m);
+            assertArrayEquals(flat(streamed.patchMap()), flat(timed.patchMap()));
+            assertArrayEquals(streamed.scores(), timed.scores());
+            assertEquals(2, told.stream().filter(st -> st == StageListener.Stage.AGGREGATION).count(), told.toString());
+            assertEquals(2, told.stream().filter(st -> st == StageListener.Stage.SCORING).count(), told.toString());
+        }
+    }
+
+    /**
      * What a distributed run does: every pass scored in query blocks on its own, then averaging, maps,
      * image scores and RsCIN from the gathered blocks; equal to one whole run up to the float32 rounding
      * of a distance read from the other image's side (the whole run keeps the symmetric store).

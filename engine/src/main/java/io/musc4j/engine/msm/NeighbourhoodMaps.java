@@ -3,6 +3,8 @@ package io.musc4j.engine.msm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,6 +43,32 @@ public interface NeighbourhoodMaps {
      *  empty where they are computed as they are read. */
     default Optional<Block> resident() {
         return Optional.empty();
+    }
+
+    /**
+     * All N images in arrays owned by {@code manager}, read {@code chunk} images at a time (so that the
+     * aggregation's temporaries stay a chunk's size), or the resident block itself where there is one.
+     */
+    default Block readAll(int chunk, NDManager manager) {
+        Optional<Block> resident = resident();
+        if (resident.isPresent()) {
+            return resident.get();
+        }
+        long n = images();
+        int d = degrees().size();
+        NDArray map = manager.create(new Shape(n, patches(), channels()), DataType.FLOAT32);
+        NDArray inverse = manager.create(new Shape(d, n, patches()), DataType.FLOAT32);
+        NDArray squares = manager.create(new Shape(d, n, patches()), DataType.FLOAT32);
+        for (long j0 = 0; j0 < n; j0 += chunk) {
+            long j1 = Math.min(n, j0 + chunk);
+            try (NDManager part = manager.newSubManager()) {
+                Block block = read(j0, j1, part);
+                map.set(new NDIndex("{}:{}", j0, j1), block.map());
+                inverse.set(new NDIndex(":, {}:{}", j0, j1), block.inverseNorms());
+                squares.set(new NDIndex(":, {}:{}", j0, j1), block.unitSquares());
+            }
+        }
+        return new Block(map, inverse, squares);
     }
 
     /** A whole resident block as maps read in slices of it, on an h×w grid at these degrees. */

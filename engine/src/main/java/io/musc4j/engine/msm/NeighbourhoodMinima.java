@@ -77,7 +77,6 @@ final class NeighbourhoodMinima {
 
         /** Read {@code chunk} images at a time into arrays owned by {@code scope}. */
         static Form of(NeighbourhoodMaps maps, int chunk, NDManager scope) {
-            long n = maps.images();
             int d = maps.degrees().size();
             long[] grid = new long[2 + d];
             grid[0] = maps.gridH();
@@ -85,23 +84,8 @@ final class NeighbourhoodMinima {
             for (int i = 0; i < d; i++) {
                 grid[2 + i] = maps.degrees().get(i);
             }
-            if (maps.resident().isPresent()) {
-                NeighbourhoodMaps.Block whole = maps.resident().get();
-                return new Form(whole.map(), whole.inverseNorms(), whole.unitSquares(), scope.create(grid));
-            }
-            NDArray map = scope.create(new Shape(n, maps.patches(), maps.channels()), DataType.FLOAT32);
-            NDArray inverse = scope.create(new Shape(d, n, maps.patches()), DataType.FLOAT32);
-            NDArray squares = scope.create(new Shape(d, n, maps.patches()), DataType.FLOAT32);
-            for (long j0 = 0; j0 < n; j0 += chunk) {
-                long j1 = Math.min(n, j0 + chunk);
-                try (NDManager part = scope.newSubManager()) {
-                    NeighbourhoodMaps.Block block = maps.read(j0, j1, part);
-                    map.set(new NDIndex("{}:{}", j0, j1), block.map());
-                    inverse.set(new NDIndex(":, {}:{}", j0, j1), block.inverseNorms());
-                    squares.set(new NDIndex(":, {}:{}", j0, j1), block.unitSquares());
-                }
-            }
-            return new Form(map, inverse, squares, scope.create(grid));
+            NeighbourhoodMaps.Block whole = maps.readAll(chunk, scope);
+            return new Form(whole.map(), whole.inverseNorms(), whole.unitSquares(), scope.create(grid));
         }
 
         long images() {
