@@ -471,7 +471,7 @@ public final class MuscPipeline {
             try (NDManager scope = manager.newSubManager()) {
                 FeatureChunks z = features.features(pass);
                 if (stages.separatesStages()) {
-                    NDArray whole = z.read(0, z.images(), scope);
+                    NDArray whole = z.readAll(chunkImages, scope);
                     finished(Stage.AGGREGATION, whole);
                     z = FeatureChunks.of(whole);
                 }

@@ -25,6 +25,8 @@ import io.musc4j.engine.store.TokenStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every option streams: SNAMD and aligned MSM read their features a block of images at a time, as
@@ -125,16 +127,19 @@ class StreamedStagesTest {
     }
 
     /**
-     * A listener that times the stages apart ({@code bench speed}) makes the pipeline aggregate each layer
+     * A listener that times the stages apart ({@code bench speed}) makes the pipeline aggregate each unit
      * whole before scoring it, a chunk of images at a time: the numbers are exactly those of the streamed
-     * run, and aggregation and scoring are reported once per layer.
+     * run, and aggregation and scoring are reported once per unit. Two layers make two units either way:
+     * LNAMD scores a layer's three degrees from one product, SNAMD has one feature set (degree 5) per
+     * layer, scored pass by pass.
      */
-    @Test
-    void stagesTimedApartGiveTheStreamedNumbers() {
+    @ParameterizedTest
+    @EnumSource(Aggregation.class)
+    void stagesTimedApartGiveTheStreamedNumbers(Aggregation aggregation) {
         ParityRun run = ParityRun.load(RUN);
         int grid = run.grid();
         MuscConfig config = MuscConfig.builder().degrees(1, 3, 5).rscin(RscinWindows.of(1, 2, 3))
-                .imageSize(run.imageSize()).build();
+                .imageSize(run.imageSize()).aggregation(aggregation).build();
         List<StageListener.Stage> told = new ArrayList<>();
         StageListener apart = new StageListener() {
             @Override

@@ -3,9 +3,6 @@ package io.musc4j.engine.msm;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * The patch-scoring stage of MuSc: the (N, L, C) features of one {@link Pass} in, an anomaly score per
@@ -49,15 +46,7 @@ public interface PatchScorer {
      * @param manager owner of what is held
      */
     default FeatureChunks hold(FeatureChunks features, int chunkImages, NDManager manager) {
-        NDArray all = manager.create(new Shape(features.images(), features.patches(), features.channels()),
-                DataType.FLOAT32);
-        for (long j0 = 0; j0 < features.images(); j0 += chunkImages) {
-            long j1 = Math.min(features.images(), j0 + chunkImages);
-            try (NDManager part = manager.newSubManager()) {
-                all.set(new NDIndex("{}:{}", j0, j1), features.read(j0, j1, part).toType(DataType.FLOAT32, false));
-            }
-        }
-        return FeatureChunks.of(all);
+        return FeatureChunks.of(features.readAll(chunkImages, manager));
     }
 
     /** How scoring N images of L patches with C channels uses memory on {@code device}. */
