@@ -8,6 +8,7 @@ import io.musc4j.engine.rscin.RscinWindows;
 import io.musc4j.models.Backbone;
 import io.musc4j.models.BackboneSpec;
 import io.musc4j.models.Backbones;
+import io.musc4j.models.PendingWeights;
 import io.musc4j.models.hub.DownloadProgress;
 import io.musc4j.models.hub.ModelResolver;
 import io.musc4j.models.layout.ModelLayout;
@@ -274,21 +275,30 @@ public final class MuSc implements AutoCloseable {
                 return new MuSc(RunPlan.resolve(c, backbone.spec(), backbone.device()), backbone, false, progress,
                         stages, decoder);
             }
-            Device device = c.device().resolve(Engine.getInstance().getGpuCount());
             // a download checks the plan on config.json before the weights come, and keeps it
             RunPlan[] planned = new RunPlan[1];
             Path folder = ModelResolver.builder().progress(downloadProgress)
-                    .configCheck(model -> planned[0] = RunPlan.resolve(c, BackboneSpec.of(model), device)).build()
+                    .configCheck(model -> planned[0] = RunPlan.resolve(c, BackboneSpec.of(model), device(c))).build()
                     .resolve(c.model());
             ModelLayout.Checkpoint checkpoint = ModelLayout.locate(folder);
-            RunPlan plan = planned[0] != null ? planned[0] : RunPlan.resolve(c, BackboneSpec.of(checkpoint.config()), device);
-            Backbone loaded = Backbones.load(checkpoint, plan.backboneOptions());
-            try {
-                return new MuSc(plan, loaded, true, progress, stages, decoder);
-            } catch (RuntimeException e) {
-                loaded.close();
-                throw e;
+            // the weights are read on another core while libtorch loads on this one (Engine, for the device)
+            try (PendingWeights weights = PendingWeights.start(checkpoint, c.device(), c.precision())) {
+                Device device = device(c);
+                RunPlan plan = planned[0] != null ? planned[0]
+                        : RunPlan.resolve(c, BackboneSpec.of(checkpoint.config()), device);
+                Backbone loaded = Backbones.load(weights, plan.backboneOptions());
+                try {
+                    return new MuSc(plan, loaded, true, progress, stages, decoder);
+                } catch (RuntimeException e) {
+                    loaded.close();
+                    throw e;
+                }
             }
+        }
+
+        /** The device the configuration's choice means here (loads libtorch the first time). */
+        private static Device device(MuscConfig c) {
+            return c.device().resolve(Engine.getInstance().getGpuCount());
         }
     }
 }

@@ -3,9 +3,9 @@ package io.musc4j.models;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.musc4j.models.io.TensorSource;
 import io.musc4j.models.layout.ModelLayout;
 import io.musc4j.models.profile.ModelConfig;
+import io.musc4j.models.vit.CanonicalTensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -43,14 +43,26 @@ public final class Backbones {
      *     cannot drive ({@link CudaCompatibility})
      */
     public static Backbone load(ModelLayout.Checkpoint checkpoint, BackboneOptions opts) throws IOException {
+        try (PendingWeights weights = PendingWeights.start(checkpoint, BackboneOptions.DeviceChoice.of(opts.device()),
+                opts.precision())) {
+            return load(weights, opts);
+        }
+    }
+
+    /**
+     * As {@link #load(ModelLayout.Checkpoint, BackboneOptions)}, from weights whose reading started
+     * earlier ({@link PendingWeights}, started for the device and precision of {@code opts}).
+     */
+    public static Backbone load(PendingWeights weights, BackboneOptions opts) throws IOException {
+        ModelLayout.Checkpoint checkpoint = weights.checkpoint();
         ModelConfig cfg = checkpoint.config();
         Device device = opts.device();
         CudaCompatibility.check(device);
         DataType type = opts.precision().dataType();
-        TensorSource weights = checkpoint.openWeights();
+        CanonicalTensors tensors = weights.await();
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            VitWeights w = VitWeights.load(checkpoint.names().over(weights), cfg, manager, type);
+            VitWeights w = VitWeights.load(tensors, cfg, manager, type);
             LOG.info("Loaded {} ({} layout, {} blocks, width {}) from {} on {} as {}", cfg.profile(),
                     checkpoint.layout(), cfg.layers(), cfg.hiddenSize(), checkpoint.weightsFile(), device, type);
             return new VisionTransformer(cfg, w, manager, type, BackboneSpec.of(cfg).imageSize(opts.imageSize()));

@@ -32,10 +32,13 @@ import java.util.Random;
  * @param posEmbed     (1+M², C) position embedding, CLS row first
  * @param preNormWeight null unless the family has a pre-norm
  * @param projection   (C, D) image projection, or null
+ * @param inPlace      the memory of their own that arrays use in place ({@link CanonicalTensors#resident}):
+ *                     reachable from here as long as the weights are, since an array does not keep it
+ *                     reachable once a view of it has replaced it
  */
 public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, NDArray registers, float[] posEmbed,
         NDArray preNormWeight, NDArray preNormBias, List<Block> blocks, NDArray finalNormWeight,
-        NDArray finalNormBias, NDArray projection) {
+        NDArray finalNormBias, NDArray projection, List<ByteBuffer> inPlace) {
 
     /** One transformer block; the layer-scale vectors are null for a family without them. */
     public record Block(NDArray norm1Weight, NDArray norm1Bias, NDArray qkvWeight, NDArray qkvBias,
@@ -112,7 +115,7 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
                 recipe.preNorm() ? r.get("pre_norm.weight", c) : null,
                 recipe.preNorm() ? r.get("pre_norm.bias", c) : null,
                 blocks, r.get("norm.weight", c), r.get("norm.bias", c),
-                projected ? r.linear("head.weight", cfg.projectionDim(), c) : null);
+                projected ? r.linear("head.weight", cfg.projectionDim(), c) : null, List.copyOf(r.inPlace));
     }
 
     /** Makes NDArrays of canonical tensors. */
@@ -120,6 +123,7 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
         private final CanonicalTensors tensors;
         private final NDManager manager;
         private final DataType type;
+        private final List<ByteBuffer> inPlace = new ArrayList<>();
 
         TensorArrays(CanonicalTensors tensors, NDManager manager, DataType type) {
             this.tensors = tensors;
@@ -155,13 +159,22 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
         }
 
         /**
-         * A canonical tensor as float32 in memory libtorch owns. Where the checkpoint holds it as float32
-         * in mapped memory, libtorch copies it from there (one copy, no Java array: a ViT-B loads about
-         * three times faster the first time in a process); otherwise through {@link #floats}, copied
-         * again, because DJL's array of Java data borrows a Java buffer that only that array keeps
-         * alive, and {@link #transposed} returns a view that outlives it.
+         * A canonical tensor as float32. Where it was read into memory of its own, the array is that
+         * memory (on the CPU; a GPU array is a copy of it, as is any other type's); else, where the checkpoint holds it as
+         * float32 in mapped memory, libtorch copies it from there (one copy, no Java array: a ViT-B loads
+         * about three times faster the first time in a process); otherwise through {@link #floats},
+         * copied again, because DJL's array of Java data borrows a Java buffer that only that array
+         * keeps alive, and {@link #transposed} returns a view that outlives it.
          */
         private NDArray stored(String name, long... shape) throws WeightFileException {
+            Optional<ByteBuffer> own = tensors.resident(name, shape);
+            if (own.isPresent()) {
+                NDArray array = manager.create(own.get(), new Shape(shape), DataType.FLOAT32);
+                if (!manager.getDevice().isGpu() && type == DataType.FLOAT32) {
+                    inPlace.add(own.get());
+                }
+                return array;
+            }
             Optional<List<ByteBuffer>> parts = tensors.float32Parts(name, shape);
             if (parts.isEmpty()) {
                 try (NDArray borrowed = manager.create(floats(name, shape), new Shape(shape))) {

@@ -24,6 +24,16 @@ public interface CanonicalTensors {
         return Optional.empty();
     }
 
+    /**
+     * Canonical tensor {@code name} as float32 bytes, little-endian and row-major, in memory of its own
+     * (read from the file before, no longer tied to it), which arrays may use in place for as long as the
+     * returned buffer is reachable; empty where it is not held so ({@link #float32Parts} or {@link #read}
+     * give it then). Each tensor is handed out once. Checks shapes as {@link #read} does.
+     */
+    default Optional<ByteBuffer> resident(String name, long... shape) throws WeightFileException {
+        return Optional.empty();
+    }
+
     /** Called after every read: refuses stored tensors that were neither read nor declared unused. */
     void finish() throws WeightFileException;
 }

@@ -3,14 +3,17 @@ package io.musc4j.models.vit;
 import io.musc4j.models.io.TensorSource;
 import io.musc4j.models.io.WeightFileException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -32,6 +35,9 @@ import java.util.function.Predicate;
  * Shapes are compared without their size-1 axes, so (1,1,C) serves for (C).
  */
 public final class WeightMap {
+
+    /** Buffers that libtorch uses in place start at this alignment, which its own allocations have. */
+    private static final int ALIGNMENT = 64;
 
     /** Reads one stored tensor of an expected shape. */
     @FunctionalInterface
@@ -156,14 +162,61 @@ public final class WeightMap {
         return new Reader(source);
     }
 
+    /**
+     * The canonical tensors of {@code source}, those it stores as float32 and this layout stacks
+     * unchanged (nearly all of a ViT's bytes) first read into memory of their own, one buffer per
+     * canonical tensor with its stored tensors one after another ({@link CanonicalTensors#resident}).
+     * Shapes are checked later, when each is asked for. Stops reading, leaving the rest to the mapped
+     * route, once {@code stop} says so. The reader it returns may be handed to another thread.
+     */
+    public CanonicalTensors resident(TensorSource source, BooleanSupplier stop) throws WeightFileException {
+        Reader reader = new Reader(source);
+        for (Map.Entry<String, Rule> e : rules.entrySet()) {
+            if (stop.getAsBoolean()) {
+                break;
+            }
+            reader.hold(e.getKey(), e.getValue().stacked());
+        }
+        return reader;
+    }
+
     /** Reads canonical tensors; {@link #finish()} refuses stored tensors nothing used. */
     private final class Reader implements CanonicalTensors {
         private final TensorSource source;
         private final Set<String> left;
+        private final Map<String, ByteBuffer> held = new HashMap<>();
 
         Reader(TensorSource source) {
             this.source = source;
             this.left = new HashSet<>(source.names());
+        }
+
+        /** Reads the stored float32 tensors {@code parts} into one buffer of its own as {@code canonical}. */
+        void hold(String canonical, List<String> parts) throws WeightFileException {
+            List<ByteBuffer> views = new ArrayList<>();
+            long bytes = 0;
+            for (String name : parts) {
+                if (!source.names().contains(name)) {
+                    return; // reported by the read that asks for it
+                }
+                Optional<ByteBuffer> view = source.float32View(name);
+                if (view.isEmpty()) {
+                    return;
+                }
+                views.add(view.get());
+                bytes += view.get().remaining();
+            }
+            if (views.isEmpty() || bytes > Integer.MAX_VALUE - 2 * ALIGNMENT) {
+                return;
+            }
+            int size = (int) bytes;
+            ByteBuffer aligned = ByteBuffer.allocateDirect(size + 2 * ALIGNMENT).alignedSlice(ALIGNMENT);
+            aligned.limit(size);
+            ByteBuffer own = aligned.slice().order(ByteOrder.LITTLE_ENDIAN);
+            for (ByteBuffer v : views) {
+                own.put(v.duplicate());
+            }
+            held.put(canonical, own.clear());
         }
 
         @Override
@@ -188,6 +241,22 @@ public final class WeightMap {
                 parts.add(view.get());
             }
             return Optional.of(parts);
+        }
+
+        @Override
+        public Optional<ByteBuffer> resident(String canonical, long... shape) throws WeightFileException {
+            ByteBuffer own = held.get(canonical);
+            if (own == null) {
+                return Optional.empty();
+            }
+            List<String> names = rule(canonical).stacked();
+            long[] part = partShape(shape, names.size());
+            for (String name : names) {
+                check(name, part);
+            }
+            // the caller's arrays keep it from here on
+            held.remove(canonical);
+            return Optional.of(own);
         }
 
         private Rule rule(String canonical) {

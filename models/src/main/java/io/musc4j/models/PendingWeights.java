@@ -1,0 +1,96 @@
+package io.musc4j.models;
+
+import io.musc4j.models.BackboneOptions.DeviceChoice;
+import io.musc4j.models.layout.ModelLayout;
+import io.musc4j.models.vit.CanonicalTensors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A checkpoint's weights being read into memory of their own on a thread of their own, while the
+ * caller does other work on one core: loading libtorch takes a few hundred milliseconds of one core,
+ * and so does reading a ViT-B's 346 MB (most of it the first touch of fresh memory), so a process that
+ * starts both at once waits for the longer only. The arrays then use that memory in place
+ * ({@link CanonicalTensors#resident}), so the weights are copied once, from the file, and a file
+ * replaced during the run changes nothing.
+ *
+ * <p>Only float32 weights for the CPU (or a device still to be chosen) are read ahead: on a GPU, and in
+ * another precision, each array is a copy of the file's bytes anyway, which the mapped route makes
+ * without holding the whole model in host memory first.
+ */
+public final class PendingWeights implements AutoCloseable {
+
+    private final ModelLayout.Checkpoint checkpoint;
+    private final CompletableFuture<CanonicalTensors> read;
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    private PendingWeights(ModelLayout.Checkpoint checkpoint, boolean ahead) {
+        this.checkpoint = checkpoint;
+        if (!ahead) {
+            this.read = null;
+            return;
+        }
+        this.read = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                read.complete(checkpoint.names().resident(checkpoint.openWeights(), stop::get));
+            } catch (Throwable e) {
+                // the caller reports it, as one line, where it waits
+                read.completeExceptionally(e);
+            }
+        }, "musc-weights");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Starts reading {@code checkpoint}'s weights where a backbone on {@code device} in {@code precision}
+     * uses them in place; otherwise {@link #await} opens them mapped.
+     */
+    public static PendingWeights start(ModelLayout.Checkpoint checkpoint, DeviceChoice device, Precision precision) {
+        return new PendingWeights(checkpoint, precision == Precision.FP32 && device.kind() != DeviceChoice.Kind.GPU);
+    }
+
+    /** The checkpoint whose weights these are. */
+    public ModelLayout.Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    /**
+     * The weights by canonical name, waiting for the read to finish.
+     *
+     * @throws IOException with the one-line message of the file that could not be read
+     */
+    public CanonicalTensors await() throws IOException {
+        if (read == null) {
+            return checkpoint.names().over(checkpoint.openWeights());
+        }
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new UncheckedIOException(new IOException(cause));
+        }
+    }
+
+    /**
+     * Stops a read no one will wait for (the caller failed before loading): it ends at the next tensor,
+     * and the memory read so far is garbage once this object is.
+     */
+    @Override
+    public void close() {
+        stop.set(true);
+    }
+}

@@ -1,0 +1,249 @@
+package io.musc4j.models.vit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.musc4j.models.Backbone;
+import io.musc4j.models.BackboneOptions;
+import io.musc4j.models.BackboneOptions.DeviceChoice;
+import io.musc4j.models.BackboneParityTest;
+import io.musc4j.models.Backbones;
+import io.musc4j.models.PendingWeights;
+import io.musc4j.models.Precision;
+import io.musc4j.models.VitWeights;
+import io.musc4j.models.io.WeightFileException;
+import io.musc4j.models.layout.ModelLayout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Weights read ahead into memory of their own ({@link PendingWeights}, {@link WeightMap#resident}) equal,
+ * bit for bit, the weights read through Java arrays; the arrays use that memory in place (one copy of
+ * the weights, made from the file), and the file can change under a loaded backbone without changing it.
+ */
+class ResidentWeightsTest {
+
+    private static final Path MODELS = BackboneParityTest.PARITY.resolve("models");
+
+    /** The same canonical tensors with every faster route hidden, so each tensor goes through {@code read}. */
+    private record ArraysOnly(CanonicalTensors inner) implements CanonicalTensors {
+        @Override
+        public float[] read(String name, long... shape) throws WeightFileException {
+            return inner.read(name, shape);
+        }
+
+        @Override
+        public void finish() throws WeightFileException {
+            inner.finish();
+        }
+    }
+
+    /** Records which canonical tensors came from memory of their own. */
+    private static final class Recording implements CanonicalTensors {
+        private final CanonicalTensors inner;
+        final Set<String> resident = new TreeSet<>();
+
+        Recording(CanonicalTensors inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public float[] read(String name, long... shape) throws WeightFileException {
+            return inner.read(name, shape);
+        }
+
+        @Override
+        public Optional<List<ByteBuffer>> float32Parts(String name, long... shape) throws WeightFileException {
+            return inner.float32Parts(name, shape);
+        }
+
+        @Override
+        public Optional<ByteBuffer> resident(String name, long... shape) throws WeightFileException {
+            Optional<ByteBuffer> own = inner.resident(name, shape);
+            own.ifPresent(b -> resident.add(name));
+            return own;
+        }
+
+        @Override
+        public void finish() throws WeightFileException {
+            inner.finish();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dinov2-tiny", "clip-tiny", "dino-tiny"})
+    void residentWeightsEqualArrayWeights(String model) throws IOException {
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(MODELS.resolve(model));
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+                PendingWeights pending = PendingWeights.start(checkpoint, DeviceChoice.CPU, Precision.FP32)) {
+            Recording recording = new Recording(pending.await());
+            VitWeights resident = VitWeights.load(recording, checkpoint.config(), manager, DataType.FLOAT32);
+            VitWeights arrays = VitWeights.load(new ArraysOnly(checkpoint.names().over(checkpoint.openWeights())),
+                    checkpoint.config(), manager, DataType.FLOAT32);
+
+            // every block tensor of these float32 files, qkv stacked from q, k and v (dinov2, dino) included
+            int layers = checkpoint.config().layers();
+            for (int i = 0; i < layers; i++) {
+                for (String t : List.of("qkv.weight", "qkv.bias", "proj.weight", "fc1.weight", "fc2.weight", "norm1.weight")) {
+                    assertTrue(recording.resident.contains("blocks." + i + "." + t), model + " " + t + ": " + recording.resident);
+                }
+            }
+            assertEquals(recording.resident.size(), resident.inPlace().size(), "one buffer kept per resident tensor");
+            assertTrue(arrays.inPlace().isEmpty());
+            assertSameWeights(arrays, resident);
+        }
+    }
+
+    /**
+     * The arrays are the resident memory, not copies of it: a value written into the kept buffer of the
+     * first block's fc1 weight is what the (transposed) array holds. Loading copies the weights once.
+     */
+    @Test
+    void arraysUseTheResidentMemoryInPlace() throws IOException {
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(MODELS.resolve("dinov2-tiny"));
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+                PendingWeights pending = PendingWeights.start(checkpoint, DeviceChoice.CPU, Precision.FP32)) {
+            VitWeights w = VitWeights.load(pending.await(), checkpoint.config(), manager, DataType.FLOAT32);
+            NDArray fc1 = w.blocks().get(0).fc1Weight(); // (C, F): the stored (F, C) transposed
+            long c = fc1.getShape().get(0);
+            long f = fc1.getShape().get(1);
+            float before = fc1.getFloat(1, 2); // stored row 2, column 1
+            ByteBuffer kept = w.inPlace().stream().filter(b -> b.capacity() == c * f * Float.BYTES
+                    && b.order(ByteOrder.LITTLE_ENDIAN).getFloat((int) (2 * c + 1) * Float.BYTES) == before)
+                    .findFirst().orElseThrow();
+            assertEquals(0, kept.order(ByteOrder.LITTLE_ENDIAN).position());
+            kept.putFloat((int) (2 * c + 1) * Float.BYTES, 1234.5f);
+            assertEquals(1234.5f, fc1.getFloat(1, 2));
+        }
+    }
+
+    /** Overwriting the weights file under a loaded backbone leaves its tokens as they were. */
+    @Test
+    void aLoadedBackboneDoesNotReadTheFileAgain(@TempDir Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(MODELS.resolve("dinov2-tiny"))) {
+            for (Path p : files.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+        BackboneOptions cpu = BackboneOptions.on(Device.cpu()).build();
+        try (Backbone bb = Backbones.load(dir, cpu); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray image = m.randomNormal(new Shape(1, 3, 56, 56));
+            float[] before = bb.forward(image, new int[] {3}).tokens().get(0).toFloatArray();
+            // the same file, its data section zeroed in place (as a mapping would see it)
+            try (FileChannel ch = FileChannel.open(dir.resolve("model.safetensors"), StandardOpenOption.WRITE)) {
+                long header = 8 + readHeaderLength(dir.resolve("model.safetensors"));
+                ch.write(ByteBuffer.allocate((int) (ch.size() - header)), header);
+            }
+            float[] after = bb.forward(image, new int[] {3}).tokens().get(0).toFloatArray();
+            assertArrayEquals(before, after);
+        }
+    }
+
+    /** A read stopped before its first tensor leaves every tensor to the mapped route, with equal weights. */
+    @Test
+    void aStoppedReadLeavesTheRestMapped() throws IOException {
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(MODELS.resolve("clip-tiny"));
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Recording stopped = new Recording(checkpoint.names().resident(checkpoint.openWeights(), () -> true));
+            VitWeights mapped = VitWeights.load(stopped, checkpoint.config(), manager, DataType.FLOAT32);
+            assertTrue(stopped.resident.isEmpty(), stopped.resident.toString());
+            assertTrue(mapped.inPlace().isEmpty());
+            VitWeights arrays = VitWeights.load(new ArraysOnly(checkpoint.names().over(checkpoint.openWeights())),
+                    checkpoint.config(), manager, DataType.FLOAT32);
+            assertSameWeights(arrays, mapped);
+        }
+    }
+
+    /** Weights for a GPU or in another precision are not read ahead (each array is a copy anyway); AUTO is. */
+    @Test
+    void onlyFloat32WeightsNotBoundForAGpuAreReadAhead() throws IOException {
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(MODELS.resolve("dinov2-tiny"));
+        long c = checkpoint.config().hiddenSize();
+        assertFalse(readAhead(checkpoint, DeviceChoice.GPU, Precision.FP32, c));
+        assertFalse(readAhead(checkpoint, DeviceChoice.CPU, Precision.FP16, c));
+        assertTrue(readAhead(checkpoint, DeviceChoice.AUTO, Precision.FP32, c));
+        assertTrue(readAhead(checkpoint, DeviceChoice.CPU, Precision.FP32, c));
+    }
+
+    private static boolean readAhead(ModelLayout.Checkpoint checkpoint, DeviceChoice device, Precision precision,
+            long c) throws IOException {
+        try (PendingWeights pending = PendingWeights.start(checkpoint, device, precision)) {
+            return pending.await().resident("blocks.0.qkv.weight", 3 * c, c).isPresent();
+        }
+    }
+
+    private static long readHeaderLength(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(b, 0);
+            return b.getLong(0);
+        }
+    }
+
+    private static void assertSameWeights(VitWeights expected, VitWeights actual) {
+        assertEqualTensors(expected.patchWeight(), actual.patchWeight());
+        assertEqualTensors(expected.patchBias(), actual.patchBias());
+        assertEqualTensors(expected.cls(), actual.cls());
+        assertEqualTensors(expected.registers(), actual.registers());
+        assertArrayEquals(expected.posEmbed(), actual.posEmbed());
+        assertEqualTensors(expected.preNormWeight(), actual.preNormWeight());
+        assertEqualTensors(expected.preNormBias(), actual.preNormBias());
+        assertEqualTensors(expected.finalNormWeight(), actual.finalNormWeight());
+        assertEqualTensors(expected.finalNormBias(), actual.finalNormBias());
+        assertEqualTensors(expected.projection(), actual.projection());
+        assertEquals(expected.blocks().size(), actual.blocks().size());
+        for (int i = 0; i < expected.blocks().size(); i++) {
+            VitWeights.Block a = expected.blocks().get(i);
+            VitWeights.Block b = actual.blocks().get(i);
+            assertEqualTensors(a.norm1Weight(), b.norm1Weight());
+            assertEqualTensors(a.norm1Bias(), b.norm1Bias());
+            assertEqualTensors(a.qkvWeight(), b.qkvWeight());
+            assertEqualTensors(a.qkvBias(), b.qkvBias());
+            assertEqualTensors(a.outWeight(), b.outWeight());
+            assertEqualTensors(a.outBias(), b.outBias());
+            assertEqualTensors(a.gamma1(), b.gamma1());
+            assertEqualTensors(a.norm2Weight(), b.norm2Weight());
+            assertEqualTensors(a.norm2Bias(), b.norm2Bias());
+            assertEqualTensors(a.fc1Weight(), b.fc1Weight());
+            assertEqualTensors(a.fc1Bias(), b.fc1Bias());
+            assertEqualTensors(a.fc2Weight(), b.fc2Weight());
+            assertEqualTensors(a.fc2Bias(), b.fc2Bias());
+            assertEqualTensors(a.gamma2(), b.gamma2());
+        }
+    }
+
+    /** Same shape and the same float32 values (both null where the family has no such tensor). */
+    private static void assertEqualTensors(NDArray expected, NDArray actual) {
+        if (expected == null || actual == null) {
+            assertNull(expected);
+            assertNull(actual);
+            return;
+        }
+        assertEquals(expected.getShape(), actual.getShape());
+        assertEquals(expected.getDataType(), actual.getDataType());
+        assertFalse(expected.getShape().size() == 0);
+        assertArrayEquals(expected.toFloatArray(), actual.toFloatArray());
+    }
+}
