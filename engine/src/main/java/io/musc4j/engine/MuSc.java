@@ -278,12 +278,12 @@ public final class MuSc implements AutoCloseable {
             // a download checks the plan on config.json before the weights come, and keeps it
             RunPlan[] planned = new RunPlan[1];
             Path folder = ModelResolver.builder().progress(downloadProgress)
-                    .configCheck(model -> planned[0] = RunPlan.resolve(c, BackboneSpec.of(model), device(c))).build()
+                    .configCheck(model -> planned[0] = RunPlan.resolve(c, BackboneSpec.of(model), resolvedDevice(c))).build()
                     .resolve(c.model());
             ModelLayout.Checkpoint checkpoint = ModelLayout.locate(folder);
             // the weights are read on another core while libtorch loads on this one (Engine, for the device)
             try (PendingWeights weights = PendingWeights.start(checkpoint, c.device(), c.precision())) {
-                Device device = device(c);
+                Device device = resolvedDevice(c);
                 RunPlan plan = planned[0] != null ? planned[0]
                         : RunPlan.resolve(c, BackboneSpec.of(checkpoint.config()), device);
                 Backbone loaded = Backbones.load(weights, plan.backboneOptions());
@@ -295,10 +295,10 @@ public final class MuSc implements AutoCloseable {
                 }
             }
         }
+    }
 
-        /** The device the configuration's choice means here (loads libtorch the first time). */
-        private static Device device(MuscConfig c) {
-            return c.device().resolve(Engine.getInstance().getGpuCount());
-        }
+    /** The device the configuration's choice means here (loads libtorch the first time). */
+    private static Device resolvedDevice(MuscConfig c) {
+        return c.device().resolve(Engine.getInstance().getGpuCount());
     }
 }
