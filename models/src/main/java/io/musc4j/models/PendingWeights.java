@@ -3,6 +3,7 @@ package io.musc4j.models;
 import io.musc4j.models.BackboneOptions.DeviceChoice;
 import io.musc4j.models.layout.ModelLayout;
 import io.musc4j.models.vit.CanonicalTensors;
+import io.musc4j.models.vit.WeightMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A checkpoint's weights being read into memory of their own on a thread of their own, while the
  * caller does other work on one core: loading libtorch takes a few hundred milliseconds of one core,
  * and so does reading a ViT-B's 346 MB (most of it the first touch of fresh memory), so a process that
- * starts both at once waits for the longer only. The arrays then use that memory in place
+ * starts both at once waits for the longer only, and less: the caller, once done, reads the tensors the
+ * reading thread has not reached alongside it ({@link #await}). The arrays then use that memory in place
  * ({@link CanonicalTensors#resident}), so the weights are copied once, from the file, and a file
  * replaced during the run changes nothing.
  *
@@ -24,22 +26,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class PendingWeights implements AutoCloseable {
 
     private final ModelLayout.Checkpoint checkpoint;
-    private final CompletableFuture<CanonicalTensors> read;
+    /** The read, once the reading thread has opened the file; null where the weights are not read ahead. */
+    private final CompletableFuture<WeightMap.ResidentRead> opened;
+    /** Completes when the reading thread has read its last tensor. */
+    private final CompletableFuture<Void> done;
     private final AtomicBoolean stop = new AtomicBoolean();
 
     private PendingWeights(ModelLayout.Checkpoint checkpoint, boolean ahead) {
         this.checkpoint = checkpoint;
         if (!ahead) {
-            this.read = null;
+            this.opened = null;
+            this.done = null;
             return;
         }
-        this.read = new CompletableFuture<>();
+        this.opened = new CompletableFuture<>();
+        this.done = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try {
-                read.complete(checkpoint.names().resident(checkpoint.openWeights(), stop::get));
+                WeightMap.ResidentRead read = checkpoint.names().residentRead(checkpoint.openWeights());
+                opened.complete(read);
+                read.help(stop::get);
+                done.complete(null);
             } catch (Throwable e) {
                 // the caller reports it, as one line, where it waits
-                read.completeExceptionally(e);
+                opened.completeExceptionally(e);
+                done.completeExceptionally(e);
             }
         }, "musc-weights");
         reader.setDaemon(true);
@@ -65,11 +76,24 @@ public final class PendingWeights implements AutoCloseable {
      * @throws IOException with the one-line message of the file that could not be read
      */
     public CanonicalTensors await() throws IOException {
-        if (read == null) {
+        if (opened == null) {
             return checkpoint.names().over(checkpoint.openWeights());
         }
+        WeightMap.ResidentRead read = join(opened);
+        // what the reading thread has not taken yet, this one reads alongside it
         try {
-            return read.join();
+            read.help(stop::get);
+        } catch (IOException | RuntimeException e) {
+            stop.set(true);
+            throw e;
+        }
+        join(done);
+        return read.tensors();
+    }
+
+    private static <T> T join(CompletableFuture<T> future) throws IOException {
+        try {
+            return future.join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {

@@ -6,13 +6,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -163,28 +164,62 @@ public final class WeightMap {
     }
 
     /**
-     * The canonical tensors of {@code source}, those it stores as float32 and this layout stacks
-     * unchanged (nearly all of a ViT's bytes) first read into memory of their own, one buffer per
-     * canonical tensor with its stored tensors one after another ({@link CanonicalTensors#resident}).
-     * Shapes are checked later, when each is asked for. Stops reading, leaving the rest to the mapped
-     * route, once {@code stop} says so. The reader it returns may be handed to another thread.
+     * A read of {@code source}'s canonical tensors into memory of their own: those it stores as float32
+     * and this layout stacks unchanged (nearly all of a ViT's bytes), one buffer per canonical tensor
+     * with its stored tensors one after another ({@link CanonicalTensors#resident}). Nothing is read
+     * until threads {@link ResidentRead#help} with it. Shapes are checked later, when each is asked for.
      */
-    public CanonicalTensors resident(TensorSource source, BooleanSupplier stop) throws WeightFileException {
-        Reader reader = new Reader(source);
-        for (Map.Entry<String, Rule> e : rules.entrySet()) {
-            if (stop.getAsBoolean()) {
-                break;
+    public ResidentRead residentRead(TensorSource source) {
+        List<Map.Entry<String, List<String>>> todo = new ArrayList<>();
+        rules.forEach((canonical, rule) -> {
+            if (!rule.stacked().isEmpty()) {
+                todo.add(Map.entry(canonical, rule.stacked()));
             }
-            reader.hold(e.getKey(), e.getValue().stacked());
+        });
+        return new ResidentRead(new Reader(source), todo);
+    }
+
+    /**
+     * Canonical tensors being read into memory of their own by whichever threads help: each takes the
+     * next tensor no thread has taken, so a thread that has done its other work joins one that started
+     * earlier instead of waiting for it.
+     */
+    public static final class ResidentRead {
+        private final Reader reader;
+        private final List<Map.Entry<String, List<String>>> todo;
+        private final AtomicInteger next = new AtomicInteger();
+
+        private ResidentRead(Reader reader, List<Map.Entry<String, List<String>>> todo) {
+            this.reader = reader;
+            this.todo = todo;
         }
-        return reader;
+
+        /**
+         * Reads tensors no thread has taken until none is left or {@code stop} says so (the rest then
+         * take the mapped route). Returns once this thread's last tensor is read, not the others'.
+         */
+        public void help(BooleanSupplier stop) throws WeightFileException {
+            int i;
+            while (!stop.getAsBoolean() && (i = next.getAndIncrement()) < todo.size()) {
+                reader.hold(todo.get(i).getKey(), todo.get(i).getValue());
+            }
+        }
+
+        /**
+         * The canonical tensors, those read so far in memory of their own: to be used once every
+         * helping thread has returned, by one thread.
+         */
+        public CanonicalTensors tensors() {
+            return reader;
+        }
     }
 
     /** Reads canonical tensors; {@link #finish()} refuses stored tensors nothing used. */
     private final class Reader implements CanonicalTensors {
         private final TensorSource source;
         private final Set<String> left;
-        private final Map<String, ByteBuffer> held = new HashMap<>();
+        // filled by the threads of a ResidentRead, then read by the one that loads
+        private final Map<String, ByteBuffer> held = new ConcurrentHashMap<>();
 
         Reader(TensorSource source) {
             this.source = source;

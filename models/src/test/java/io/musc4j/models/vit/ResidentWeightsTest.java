@@ -166,13 +166,51 @@ class ResidentWeightsTest {
     void aStoppedReadLeavesTheRestMapped() throws IOException {
         ModelLayout.Checkpoint checkpoint = ModelLayout.locate(MODELS.resolve("clip-tiny"));
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            Recording stopped = new Recording(checkpoint.names().resident(checkpoint.openWeights(), () -> true));
+            WeightMap.ResidentRead read = checkpoint.names().residentRead(checkpoint.openWeights());
+            read.help(() -> true);
+            Recording stopped = new Recording(read.tensors());
             VitWeights mapped = VitWeights.load(stopped, checkpoint.config(), manager, DataType.FLOAT32);
             assertTrue(stopped.resident.isEmpty(), stopped.resident.toString());
             assertTrue(mapped.inPlace().isEmpty());
             VitWeights arrays = VitWeights.load(new ArraysOnly(checkpoint.names().over(checkpoint.openWeights())),
                     checkpoint.config(), manager, DataType.FLOAT32);
             assertSameWeights(arrays, mapped);
+        }
+    }
+
+    /** Threads helping one read each take tensors no other took: all are read, once, to the same values. */
+    @Test
+    void threadsHelpingOneReadShareItsTensors() throws Exception {
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(MODELS.resolve("dinov2-tiny"));
+        WeightMap.ResidentRead read = checkpoint.names().residentRead(checkpoint.openWeights());
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> helpers = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                helpers.add(pool.submit(() -> {
+                    start.await();
+                    read.help(() -> false);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<?> f : helpers) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Recording recording = new Recording(read.tensors());
+            VitWeights shared = VitWeights.load(recording, checkpoint.config(), manager, DataType.FLOAT32);
+            for (int i = 0; i < checkpoint.config().layers(); i++) {
+                assertTrue(recording.resident.contains("blocks." + i + ".qkv.weight"), recording.resident.toString());
+                assertTrue(recording.resident.contains("blocks." + i + ".fc2.weight"), recording.resident.toString());
+            }
+            VitWeights arrays = VitWeights.load(new ArraysOnly(checkpoint.names().over(checkpoint.openWeights())),
+                    checkpoint.config(), manager, DataType.FLOAT32);
+            assertSameWeights(arrays, shared);
         }
     }
 
