@@ -1,11 +1,13 @@
 package io.musc4j.models;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.musc4j.models.BackboneOptions.DeviceChoice;
 import io.musc4j.models.layout.ModelLayout;
 import io.musc4j.models.vit.CanonicalTensors;
 import io.musc4j.models.vit.WeightMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,7 +45,8 @@ public final class PendingWeights implements AutoCloseable {
         this.done = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try {
-                WeightMap.ResidentRead read = checkpoint.names().residentRead(checkpoint.openWeights());
+                WeightMap.ResidentRead read = checkpoint.names().residentRead(checkpoint.openWeights(),
+                        directMemoryLimit() / 2);
                 opened.complete(read);
                 read.help(stop::get);
                 done.complete(null);
@@ -107,6 +110,25 @@ public final class PendingWeights implements AutoCloseable {
             }
             throw new UncheckedIOException(new IOException(cause));
         }
+    }
+
+    /**
+     * The JVM's limit on direct buffers (the memory read ahead is held in them): {@code
+     * -XX:MaxDirectMemorySize} where given, else the heap's maximum, as the JDK sets it. Half of it at
+     * most is read ahead, the rest of the weights take the mapped route, so that a small {@code -Xmx}
+     * leaves DJL room for the direct buffers it copies Java arrays through.
+     */
+    static long directMemoryLimit() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            long set = Long.parseLong(vm.getVMOption("MaxDirectMemorySize").getValue());
+            if (set > 0) {
+                return set;
+            }
+        } catch (RuntimeException e) {
+            // not a HotSpot JVM: its default is assumed
+        }
+        return Runtime.getRuntime().maxMemory();
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -166,17 +167,19 @@ public final class WeightMap {
     /**
      * A read of {@code source}'s canonical tensors into memory of their own: those it stores as float32
      * and this layout stacks unchanged (nearly all of a ViT's bytes), one buffer per canonical tensor
-     * with its stored tensors one after another ({@link CanonicalTensors#resident}). Nothing is read
-     * until threads {@link ResidentRead#help} with it. Shapes are checked later, when each is asked for.
+     * with its stored tensors one after another ({@link CanonicalTensors#resident}), as long as they
+     * take at most {@code budgetBytes} in all (a tensor that would go over takes the mapped route).
+     * Nothing is read until threads {@link ResidentRead#help} with it. Shapes are checked later, when
+     * each is asked for.
      */
-    public ResidentRead residentRead(TensorSource source) {
+    public ResidentRead residentRead(TensorSource source, long budgetBytes) {
         List<Map.Entry<String, List<String>>> todo = new ArrayList<>();
         rules.forEach((canonical, rule) -> {
             if (!rule.stacked().isEmpty()) {
                 todo.add(Map.entry(canonical, rule.stacked()));
             }
         });
-        return new ResidentRead(new Reader(source), todo);
+        return new ResidentRead(new Reader(source, budgetBytes), todo);
     }
 
     /**
@@ -220,10 +223,18 @@ public final class WeightMap {
         private final Set<String> left;
         // filled by the threads of a ResidentRead, then read by the one that loads
         private final Map<String, ByteBuffer> held = new ConcurrentHashMap<>();
+        /** Bytes the held tensors may take, and those taken so far. */
+        private final long budget;
+        private final AtomicLong taken = new AtomicLong();
 
         Reader(TensorSource source) {
+            this(source, 0);
+        }
+
+        Reader(TensorSource source, long budget) {
             this.source = source;
             this.left = new HashSet<>(source.names());
+            this.budget = budget;
         }
 
         /** Reads the stored float32 tensors {@code parts} into one buffer of its own as {@code canonical}. */
@@ -245,6 +256,10 @@ public final class WeightMap {
                 return;
             }
             int size = (int) bytes;
+            if (taken.addAndGet(size) > budget) {
+                taken.addAndGet(-size);
+                return;
+            }
             ByteBuffer aligned = ByteBuffer.allocateDirect(size + 2 * ALIGNMENT).alignedSlice(ALIGNMENT);
             aligned.limit(size);
             ByteBuffer own = aligned.slice().order(ByteOrder.LITTLE_ENDIAN);

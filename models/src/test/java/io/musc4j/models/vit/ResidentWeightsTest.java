@@ -166,7 +166,7 @@ class ResidentWeightsTest {
     void aStoppedReadLeavesTheRestMapped() throws IOException {
         ModelLayout.Checkpoint checkpoint = ModelLayout.locate(MODELS.resolve("clip-tiny"));
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            WeightMap.ResidentRead read = checkpoint.names().residentRead(checkpoint.openWeights());
+            WeightMap.ResidentRead read = checkpoint.names().residentRead(checkpoint.openWeights(), Long.MAX_VALUE);
             read.help(() -> true);
             Recording stopped = new Recording(read.tensors());
             VitWeights mapped = VitWeights.load(stopped, checkpoint.config(), manager, DataType.FLOAT32);
@@ -182,7 +182,7 @@ class ResidentWeightsTest {
     @Test
     void threadsHelpingOneReadShareItsTensors() throws Exception {
         ModelLayout.Checkpoint checkpoint = ModelLayout.locate(MODELS.resolve("dinov2-tiny"));
-        WeightMap.ResidentRead read = checkpoint.names().residentRead(checkpoint.openWeights());
+        WeightMap.ResidentRead read = checkpoint.names().residentRead(checkpoint.openWeights(), Long.MAX_VALUE);
         java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
@@ -211,6 +211,29 @@ class ResidentWeightsTest {
             VitWeights arrays = VitWeights.load(new ArraysOnly(checkpoint.names().over(checkpoint.openWeights())),
                     checkpoint.config(), manager, DataType.FLOAT32);
             assertSameWeights(arrays, shared);
+        }
+    }
+
+    /**
+     * A read within a budget holds tensors until the next would go over it; those take the mapped route,
+     * to the same values. The fixture's fc1 weights are 64·256 floats, 64 KiB each.
+     */
+    @Test
+    void aReadWithinABudgetLeavesTheRestMapped() throws IOException {
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(MODELS.resolve("dinov2-tiny"));
+        long budget = 200_000;
+        WeightMap.ResidentRead read = checkpoint.names().residentRead(checkpoint.openWeights(), budget);
+        read.help(() -> false);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Recording recording = new Recording(read.tensors());
+            VitWeights partly = VitWeights.load(recording, checkpoint.config(), manager, DataType.FLOAT32);
+            long held = partly.inPlace().stream().mapToLong(ByteBuffer::capacity).sum();
+            assertTrue(held > 0 && held <= budget, "held " + held);
+            assertFalse(recording.resident.containsAll(List.of("blocks.7.fc1.weight", "blocks.7.fc2.weight")),
+                    recording.resident.toString());
+            VitWeights arrays = VitWeights.load(new ArraysOnly(checkpoint.names().over(checkpoint.openWeights())),
+                    checkpoint.config(), manager, DataType.FLOAT32);
+            assertSameWeights(arrays, partly);
         }
     }
 
