@@ -160,11 +160,11 @@ public record VitWeights(NDArray patchWeight, NDArray patchBias, NDArray cls, ND
 
         /**
          * A canonical tensor as float32. Where it was read into memory of its own, the array is that
-         * memory (on the CPU; a GPU array is a copy of it, as is any other type's); else, where the checkpoint holds it as
-         * float32 in mapped memory, libtorch copies it from there (one copy, no Java array: a ViT-B loads
-         * about three times faster the first time in a process); otherwise through {@link #floats},
-         * copied again, because DJL's array of Java data borrows a Java buffer that only that array
-         * keeps alive, and {@link #transposed} returns a view that outlives it.
+         * memory (on the CPU; a GPU array is a copy of it, as is any other type's); else, where the
+         * checkpoint holds it as float32 in mapped memory, libtorch copies it from there (one copy, no
+         * Java array: a ViT-B loads about three times faster the first time in a process); otherwise
+         * through {@link #floats}, copied again, because DJL's array of Java data borrows a Java buffer
+         * that only that array keeps alive, and {@link #transposed} returns a view that outlives it.
          */
         private NDArray stored(String name, long... shape) throws WeightFileException {
             Optional<ByteBuffer> own = tensors.resident(name, shape);

@@ -1,9 +1,9 @@
 package io.musc4j.models.vit;
 
+import static io.musc4j.models.vit.LoadedWeights.assertSameWeights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -19,8 +19,8 @@ import io.musc4j.models.Backbones;
 import io.musc4j.models.PendingWeights;
 import io.musc4j.models.Precision;
 import io.musc4j.models.VitWeights;
-import io.musc4j.models.io.WeightFileException;
 import io.musc4j.models.layout.ModelLayout;
+import io.musc4j.models.vit.LoadedWeights.Recording;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,9 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,51 +44,6 @@ class ResidentWeightsTest {
 
     private static final Path MODELS = BackboneParityTest.PARITY.resolve("models");
 
-    /** The same canonical tensors with every faster route hidden, so each tensor goes through {@code read}. */
-    private record ArraysOnly(CanonicalTensors inner) implements CanonicalTensors {
-        @Override
-        public float[] read(String name, long... shape) throws WeightFileException {
-            return inner.read(name, shape);
-        }
-
-        @Override
-        public void finish() throws WeightFileException {
-            inner.finish();
-        }
-    }
-
-    /** Records which canonical tensors came from memory of their own. */
-    private static final class Recording implements CanonicalTensors {
-        private final CanonicalTensors inner;
-        final Set<String> resident = new TreeSet<>();
-
-        Recording(CanonicalTensors inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public float[] read(String name, long... shape) throws WeightFileException {
-            return inner.read(name, shape);
-        }
-
-        @Override
-        public Optional<List<ByteBuffer>> float32Parts(String name, long... shape) throws WeightFileException {
-            return inner.float32Parts(name, shape);
-        }
-
-        @Override
-        public Optional<ByteBuffer> resident(String name, long... shape) throws WeightFileException {
-            Optional<ByteBuffer> own = inner.resident(name, shape);
-            own.ifPresent(b -> resident.add(name));
-            return own;
-        }
-
-        @Override
-        public void finish() throws WeightFileException {
-            inner.finish();
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"dinov2-tiny", "clip-tiny", "dino-tiny"})
     void residentWeightsEqualArrayWeights(String model) throws IOException {
@@ -100,8 +52,7 @@ class ResidentWeightsTest {
                 PendingWeights pending = PendingWeights.start(checkpoint, DeviceChoice.CPU, Precision.FP32)) {
             Recording recording = new Recording(pending.await());
             VitWeights resident = VitWeights.load(recording, checkpoint.config(), manager, DataType.FLOAT32);
-            VitWeights arrays = VitWeights.load(new ArraysOnly(checkpoint.names().over(checkpoint.openWeights())),
-                    checkpoint.config(), manager, DataType.FLOAT32);
+            VitWeights arrays = LoadedWeights.throughArrays(checkpoint, manager);
 
             // every block tensor of these float32 files, qkv stacked from q, k and v (dinov2, dino) included
             int layers = checkpoint.config().layers();
@@ -172,8 +123,7 @@ class ResidentWeightsTest {
             VitWeights mapped = VitWeights.load(stopped, checkpoint.config(), manager, DataType.FLOAT32);
             assertTrue(stopped.resident.isEmpty(), stopped.resident.toString());
             assertTrue(mapped.inPlace().isEmpty());
-            VitWeights arrays = VitWeights.load(new ArraysOnly(checkpoint.names().over(checkpoint.openWeights())),
-                    checkpoint.config(), manager, DataType.FLOAT32);
+            VitWeights arrays = LoadedWeights.throughArrays(checkpoint, manager);
             assertSameWeights(arrays, mapped);
         }
     }
@@ -208,8 +158,7 @@ class ResidentWeightsTest {
                 assertTrue(recording.resident.contains("blocks." + i + ".qkv.weight"), recording.resident.toString());
                 assertTrue(recording.resident.contains("blocks." + i + ".fc2.weight"), recording.resident.toString());
             }
-            VitWeights arrays = VitWeights.load(new ArraysOnly(checkpoint.names().over(checkpoint.openWeights())),
-                    checkpoint.config(), manager, DataType.FLOAT32);
+            VitWeights arrays = LoadedWeights.throughArrays(checkpoint, manager);
             assertSameWeights(arrays, shared);
         }
     }
@@ -231,8 +180,7 @@ class ResidentWeightsTest {
             assertTrue(held > 0 && held <= budget, "held " + held);
             assertFalse(recording.resident.containsAll(List.of("blocks.7.fc1.weight", "blocks.7.fc2.weight")),
                     recording.resident.toString());
-            VitWeights arrays = VitWeights.load(new ArraysOnly(checkpoint.names().over(checkpoint.openWeights())),
-                    checkpoint.config(), manager, DataType.FLOAT32);
+            VitWeights arrays = LoadedWeights.throughArrays(checkpoint, manager);
             assertSameWeights(arrays, partly);
         }
     }
@@ -261,50 +209,5 @@ class ResidentWeightsTest {
             ch.read(b, 0);
             return b.getLong(0);
         }
-    }
-
-    private static void assertSameWeights(VitWeights expected, VitWeights actual) {
-        assertEqualTensors(expected.patchWeight(), actual.patchWeight());
-        assertEqualTensors(expected.patchBias(), actual.patchBias());
-        assertEqualTensors(expected.cls(), actual.cls());
-        assertEqualTensors(expected.registers(), actual.registers());
-        assertArrayEquals(expected.posEmbed(), actual.posEmbed());
-        assertEqualTensors(expected.preNormWeight(), actual.preNormWeight());
-        assertEqualTensors(expected.preNormBias(), actual.preNormBias());
-        assertEqualTensors(expected.finalNormWeight(), actual.finalNormWeight());
-        assertEqualTensors(expected.finalNormBias(), actual.finalNormBias());
-        assertEqualTensors(expected.projection(), actual.projection());
-        assertEquals(expected.blocks().size(), actual.blocks().size());
-        for (int i = 0; i < expected.blocks().size(); i++) {
-            VitWeights.Block a = expected.blocks().get(i);
-            VitWeights.Block b = actual.blocks().get(i);
-            assertEqualTensors(a.norm1Weight(), b.norm1Weight());
-            assertEqualTensors(a.norm1Bias(), b.norm1Bias());
-            assertEqualTensors(a.qkvWeight(), b.qkvWeight());
-            assertEqualTensors(a.qkvBias(), b.qkvBias());
-            assertEqualTensors(a.outWeight(), b.outWeight());
-            assertEqualTensors(a.outBias(), b.outBias());
-            assertEqualTensors(a.gamma1(), b.gamma1());
-            assertEqualTensors(a.norm2Weight(), b.norm2Weight());
-            assertEqualTensors(a.norm2Bias(), b.norm2Bias());
-            assertEqualTensors(a.fc1Weight(), b.fc1Weight());
-            assertEqualTensors(a.fc1Bias(), b.fc1Bias());
-            assertEqualTensors(a.fc2Weight(), b.fc2Weight());
-            assertEqualTensors(a.fc2Bias(), b.fc2Bias());
-            assertEqualTensors(a.gamma2(), b.gamma2());
-        }
-    }
-
-    /** Same shape and the same float32 values (both null where the family has no such tensor). */
-    private static void assertEqualTensors(NDArray expected, NDArray actual) {
-        if (expected == null || actual == null) {
-            assertNull(expected);
-            assertNull(actual);
-            return;
-        }
-        assertEquals(expected.getShape(), actual.getShape());
-        assertEquals(expected.getDataType(), actual.getDataType());
-        assertFalse(expected.getShape().size() == 0);
-        assertArrayEquals(expected.toFloatArray(), actual.toFloatArray());
     }
 }
