@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Only float32 weights for the CPU (or a device still to be chosen) are read ahead: on a GPU, and in
  * another precision, each array is a copy of the file's bytes anyway, which the mapped route makes
- * without holding the whole model in host memory first.
+ * without holding the whole model in host memory first. A device still to be chosen that turns out to
+ * be a GPU gets its arrays copied from the memory read ahead, which the garbage collector frees later.
  */
 public final class PendingWeights implements AutoCloseable {
 
