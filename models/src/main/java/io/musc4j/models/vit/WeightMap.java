@@ -239,20 +239,15 @@ public final class WeightMap {
 
         /** Reads the stored float32 tensors {@code parts} into one buffer of its own as {@code canonical}. */
         void hold(String canonical, List<String> parts) throws WeightFileException {
-            List<ByteBuffer> views = new ArrayList<>();
-            long bytes = 0;
-            for (String name : parts) {
-                if (!source.names().contains(name)) {
-                    return; // reported by the read that asks for it
-                }
-                Optional<ByteBuffer> view = source.float32View(name);
-                if (view.isEmpty()) {
-                    return;
-                }
-                views.add(view.get());
-                bytes += view.get().remaining();
+            // a missing tensor is reported by the read that asks for it
+            Optional<List<ByteBuffer>> found = source.names().containsAll(parts) ? float32Views(parts)
+                    : Optional.empty();
+            if (found.isEmpty()) {
+                return;
             }
-            if (views.isEmpty() || bytes > Integer.MAX_VALUE - 2 * ALIGNMENT) {
+            List<ByteBuffer> views = found.get();
+            long bytes = views.stream().mapToLong(ByteBuffer::remaining).sum();
+            if (bytes > Integer.MAX_VALUE - 2 * ALIGNMENT) {
                 return;
             }
             int size = (int) bytes;
@@ -260,6 +255,7 @@ public final class WeightMap {
                 taken.addAndGet(-size);
                 return;
             }
+            // the aligned slice's capacity is rounded down to the alignment: two units spare cover it
             ByteBuffer aligned = ByteBuffer.allocateDirect(size + 2 * ALIGNMENT).alignedSlice(ALIGNMENT);
             aligned.limit(size);
             ByteBuffer own = aligned.slice().order(ByteOrder.LITTLE_ENDIAN);
@@ -281,16 +277,23 @@ public final class WeightMap {
                 return Optional.empty();
             }
             long[] part = partShape(shape, names.size());
-            List<ByteBuffer> parts = new ArrayList<>();
             for (String name : names) {
                 check(name, part);
+            }
+            return float32Views(names);
+        }
+
+        /** The stored tensors' float32 bytes in the source's memory, or empty where one is not held so. */
+        private Optional<List<ByteBuffer>> float32Views(List<String> names) throws WeightFileException {
+            List<ByteBuffer> views = new ArrayList<>();
+            for (String name : names) {
                 Optional<ByteBuffer> view = source.float32View(name);
                 if (view.isEmpty()) {
                     return Optional.empty();
                 }
-                parts.add(view.get());
+                views.add(view.get());
             }
-            return Optional.of(parts);
+            return Optional.of(views);
         }
 
         @Override
