@@ -17,8 +17,9 @@ import io.musc4j.models.vit.Mlp;
  * Backbone forward time in ms/image on this CPU, for full-size networks with random weights (no download):
  * a ViT-B/14 DINOv2 at 224² (trained at 518², so the position embedding is resized 37 → 16) and a
  * ViT-L/14 CLIP vision tower at 336². Each pass taps four blocks and yields the image feature, as MuSc
- * uses it. Also splits the block time into attention, MLP and the rest, to show whether the composed
- * attention (DJL has no fused kernel) dominates.
+ * uses it. Also splits the block time into attention, MLP and the rest, and times the pass's products
+ * on their own ({@link ProductsCeiling}): their sum is the ceiling of the backbone's rate with these
+ * kernels, and what the pass takes beyond it is the norms, the activation and the residual adds.
  *
  * <p>Arguments: {@code [dinov2|clip|all] [batch=8] [timed passes=5] [fp32|bf16]} (bf16: CPUs with bfloat16
  * products). Run it through the launcher, which sets the allocator (it prints the settings).
@@ -41,19 +42,21 @@ public final class BackboneBench {
         System.out.printf("%s, %d CPU(s), %d torch threads, batch %d, %d timed passes after 1 warm-up%n",
                 MachineInfo.allocator(), Runtime.getRuntime().availableProcessors(),
                 ai.djl.pytorch.jni.JniUtils.getNumThreads(), batch, passes);
-        gemmRate();
-        attentionAndAllocation(batch, passes);
+        double peak = GemmBench.best(5);
         if (which.equals("dinov2") || which.equals("all")) {
             run("DINOv2 ViT-B/14 @224", new ModelConfig(BackboneProfiles.DINOV2, 768, 12, 12, 3072, 14, 518, 1e-6, Mlp.GELU, 0, 0),
-                    224, batch, passes, precision);
+                    224, batch, passes, precision, peak);
         }
         if (which.equals("clip") || which.equals("all")) {
             run("CLIP ViT-L/14 @336", new ModelConfig(BackboneProfiles.CLIP, 1024, 24, 16, 4096, 14, 336, 1e-5,
-                    Mlp.QUICK_GELU, 768, 0), 336, batch, passes, precision);
+                    Mlp.QUICK_GELU, 768, 0), 336, batch, passes, precision, peak);
         }
+        // last: a process's first calls of an op run up to twice as slow (fresh memory), as the passes' did
+        attention(batch, passes);
     }
 
-    private static void run(String name, ModelConfig cfg, int size, int batch, int passes, Precision precision) {
+    private static void run(String name, ModelConfig cfg, int size, int batch, int passes, Precision precision,
+            double peakBefore) {
         if (precision == Precision.BF16) {
             BackboneOptions.DeviceChoice.CPU.checkRuns(precision);
         }
@@ -86,71 +89,32 @@ public final class BackboneBench {
                     100 * best.attentionNanos() / 1e6 / fastest, 100 * best.mlpNanos() / 1e6 / fastest,
                     100 * best.blockRestNanos() / 1e6 / fastest,
                     100 * (1 - (best.attentionNanos() + best.mlpNanos() + best.blockRestNanos()) / 1e6 / fastest));
+            ProductsCeiling ceiling = ProductsCeiling.measure(cfg, size, batch, precision.dataType(), passes);
+            // the higher of two probes: on a shared machine one can fall low
+            double peak = Math.max(peakBefore, GemmBench.best(5));
+            double flops = ProductsCeiling.passFlops(cfg, size);
+            System.out.printf("  fastest pass %.0f GFLOP/s = %.0f%% of the float32 matmul peak (%.0f GFLOP/s, best of "
+                    + "bench gemm's shapes before and after)%n", flops / (fastest / batch) / 1e6,
+                    100 * flops / (fastest / batch) / 1e6 / peak, peak);
+            System.out.println(ceiling.describe(cfg, size, peak));
+            System.out.printf("  the rest of the fastest pass (norms, activation, residual adds, the heads' merge): "
+                    + "%.1f ms/image%n", fastest / batch - ceiling.totalMs());
         }
     }
 
     /**
-     * ViT-B/14 at 224² shapes, each pair interleaved in one process: the fused attention against the
-     * composed one (B, 12 heads, 257 tokens, 64), and a fresh MLP-sized output (B, 257, 3072) against the
-     * same op in place, whose difference is what allocating and first touching a fresh tensor costs.
+     * The fused attention against the composed one (B, 12 heads, 257 tokens, 64: ViT-B/14 at 224²), each in
+     * a loop of its own.
      */
-    private static void attentionAndAllocation(int batch, int rounds) {
+    private static void attention(int batch, int rounds) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray q = m.randomNormal(new Shape(batch, 12, 257, 64)).mul(0.125f);
             NDArray k = m.randomNormal(new Shape(batch, 12, 257, 64));
             NDArray v = m.randomNormal(new Shape(batch, 12, 257, 64));
-            NDArray x = m.randomNormal(new Shape(batch, 257, 3072));
-            double[][] ms = new double[4][rounds];
-            for (int r = -1; r < rounds; r++) { // r = -1 warms up
-                double[] t = new double[4];
-                try (NDManager s = m.newSubManager()) {
-                    long t0 = System.nanoTime();
-                    NDArray composed = io.musc4j.models.vit.FusedAttention.composed(q, k, v);
-                    composed.attach(s);
-                    long t1 = System.nanoTime();
-                    NDArray fused = io.musc4j.models.vit.FusedAttention.attend(q, k, v);
-                    fused.attach(s);
-                    long t2 = System.nanoTime();
-                    NDArray fresh = x.add(1f);
-                    fresh.attach(s);
-                    long t3 = System.nanoTime();
-                    x.addi(-1f);
-                    long t4 = System.nanoTime();
-                    t = new double[] {t1 - t0, t2 - t1, t3 - t2, t4 - t3};
-                }
-                if (r >= 0) {
-                    for (int i = 0; i < 4; i++) {
-                        ms[i][r] = t[i] / 1e6;
-                    }
-                }
-            }
-            double[] med = new double[4];
-            for (int i = 0; i < 4; i++) {
-                double[] sorted = ms[i].clone();
-                java.util.Arrays.sort(sorted);
-                med[i] = sorted[rounds / 2];
-            }
-            System.out.printf("attention core (B=%d, 12 heads, 257 tokens, d 64), median of %d interleaved: composed"
-                    + " %.1f ms, fused %.1f ms (%.2fx)%n", batch, rounds, med[0], med[1], med[0] / med[1]);
-            System.out.printf("elementwise op on (B=%d, 257, 3072) = %.0f MB: fresh output %.1f ms, in place %.1f ms"
-                    + " (allocation and first touch: %.1f ms per fresh tensor of this size)%n", batch,
-                    batch * 257 * 3072 * 4 / 1e6, med[2], med[3], med[2] - med[3]);
-        }
-    }
-
-    /** Plain float32 GEMM throughput of this machine, as the ceiling the ViT's matmuls can reach. */
-    private static void gemmRate() {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            NDArray a = m.randomNormal(new Shape(2056, 768));
-            NDArray b = m.randomNormal(new Shape(768, 3072));
-            a.matMul(b).close();
-            long t = System.nanoTime();
-            int n = 5;
-            for (int i = 0; i < n; i++) {
-                a.matMul(b).close();
-            }
-            double s = (System.nanoTime() - t) / 1e9;
-            System.out.printf("fp32 GEMM 2056x768x3072: %.0f GFLOP/s%n", n * 2.0 * 2056 * 768 * 3072 / s / 1e9);
+            double composed = ProductsCeiling.medianMs(rounds, () -> io.musc4j.models.vit.FusedAttention.composed(q, k, v));
+            double fused = ProductsCeiling.medianMs(rounds, () -> io.musc4j.models.vit.FusedAttention.attend(q, k, v));
+            System.out.printf("attention core (B=%d, 12 heads, 257 tokens, d 64), median of %d: composed"
+                    + " %.1f ms, fused %.1f ms (%.2fx)%n", batch, rounds, composed, fused, composed / fused);
         }
     }
 

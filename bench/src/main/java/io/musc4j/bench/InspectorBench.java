@@ -28,7 +28,8 @@ import java.util.function.ToLongFunction;
  * calls is printed per part, one call per part and then calls of 4 parts. The images are random
  * noise: the cost does not depend on the content. Last, the work it counts per part (the backbone's products,
  * and the bank's as one product per layer) and both rates against the best float32 matrix-product rate of
- * {@code bench gemm} measured before and after the timed calls.
+ * {@code bench gemm} measured before and after the timed calls, and the backbone's products timed on
+ * their own ({@link ProductsCeiling}), the ceiling of its rate with these kernels.
  *
  * <p>Arguments: {@code [M=64] [timed calls=20] [parts per call, comma-separated=1,4] [packed]}; {@code
  * packed} builds the inspector with {@link Inspector.Builder#packWeights} (the backbone's weights packed
@@ -99,7 +100,7 @@ public final class InspectorBench {
             // the best float32 matrix-product rate of `bench gemm`, before and after the timed calls: on a
             // busy machine one probe can fall low, and the higher is the conservative ceiling
             double peak = Math.max(peakBefore, GemmBench.best(10));
-            double backbone = backboneFlops(cfg, SIZE);
+            double backbone = ProductsCeiling.passFlops(cfg, SIZE);
             double bank = TAPS.length * 2.0 * patches * (m * patches) * channels;
             System.out.printf("counted per part: backbone %.1f GFLOP; bank scoring %.1f GFLOP (4 layers x "
                     + "2·L·(M·L)·C, every degree of a layer from one product); float32 matmul peak here %.0f GFLOP/s%n",
@@ -107,19 +108,11 @@ public final class InspectorBench {
             rates.forEach((b, ms) -> System.out.printf("batch %d: backbone %.0f GFLOP/s = %.0f%% of the peak; bank "
                     + "scoring %.0f GFLOP/s = %.0f%% of the peak%n", b, backbone / ms[0] / 1e6,
                     100 * backbone / ms[0] / 1e6 / peak, bank / ms[1] / 1e6, 100 * bank / ms[1] / 1e6 / peak));
+            for (int b : batches) {
+                System.out.println("batch " + b + ", the backbone's products timed alone:");
+                System.out.println(ProductsCeiling.measure(cfg, SIZE, b, DataType.FLOAT32, calls).describe(cfg, SIZE, peak));
+            }
         }
-    }
-
-    /** Multiply-adds ×2 of one image through a ViT: patch embedding, then per block q/k/v, attention's two
-     *  products, the output projection and the MLP. */
-    static double backboneFlops(ModelConfig cfg, int size) {
-        double l = Math.pow(size / cfg.patchSize(), 2);
-        double t = l + 1;
-        double c = cfg.hiddenSize();
-        double i = cfg.intermediateSize();
-        double embed = 2 * l * 3 * cfg.patchSize() * cfg.patchSize() * c;
-        double block = 2 * t * c * 3 * c + 2 * 2 * t * t * c + 2 * t * c * c + 2 * 2 * t * c * i;
-        return embed + cfg.layers() * block;
     }
 
     private static List<RgbImage> images(Random random, int n) {
