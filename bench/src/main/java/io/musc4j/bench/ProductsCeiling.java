@@ -14,7 +14,7 @@ import java.util.Locale;
  * What a ViT pass would take if it were nothing but its products: the patch embedding's product and,
  * per block, the four linear layers (x·Wᵀ + b, as the backbone runs them, W a transposed view) and the
  * fused attention kernel on the q/k/v product's strided views, each timed on its own at the pass's row
- * count. Their sum is the ceiling of the backbone's rate with these kernels: the norms, the activation,
+ * count, every block's linear layers with weights of their own. Their sum is the ceiling of the backbone's rate with these kernels: the norms, the activation,
  * the residual adds and the heads' merge come on top. Each op runs its warm-up and timed calls in a loop
  * of its own (interleaving them let one op's freed arrays decide where the next one's output landed).
  *
@@ -35,10 +35,11 @@ record ProductsCeiling(double embedMs, double[] linearMs, double attentionMs, in
         long[][] linears = {{c, 3L * c}, {c, c}, {c, inner}, {inner, c}};
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             double embed = linear(m, new Shape(batch, patches, 3L * cfg.patchSize() * cfg.patchSize()), c, dataType,
-                    rounds) / batch;
+                    rounds, 1) / batch;
             double[] block = new double[linears.length];
             for (int i = 0; i < linears.length; i++) {
-                block[i] = linear(m, new Shape(batch, tokens, linears[i][0]), linears[i][1], dataType, rounds) / batch;
+                block[i] = linear(m, new Shape(batch, tokens, linears[i][0]), linears[i][1], dataType, rounds,
+                        cfg.layers()) / batch;
             }
             return new ProductsCeiling(embed, block, attention(m, cfg, batch, tokens, dataType, rounds) / batch,
                     cfg.layers());
@@ -91,14 +92,25 @@ record ProductsCeiling(double embedMs, double[] linearMs, double attentionMs, in
         return s.toString();
     }
 
-    /** Median ms of x·Wᵀ + b for x of {@code in}'s shape and W (n, in's last), W a transposed view. */
-    private static double linear(NDManager m, Shape in, long n, DataType dataType, int rounds) {
+    /**
+     * Median ms of x·Wᵀ + b for x of {@code in}'s shape and W (n, in's last), W a transposed view: one call
+     * per block, each block with weights of its own, as a pass reads every block's from memory (one
+     * matrix timed again and again would stay in the cache).
+     */
+    private static double linear(NDManager m, Shape in, long n, DataType dataType, int rounds, int blocks) {
         try (NDManager s = m.newSubManager()) {
             NDArray x = s.randomNormal(in).toType(dataType, false);
-            NDArray w = s.randomNormal(new Shape(n, in.get(in.dimension() - 1))).mul(0.03f).toType(dataType, false);
-            NDArray wt = w.transpose();
+            NDArray[] wt = new NDArray[blocks];
+            for (int i = 0; i < blocks; i++) {
+                wt[i] = s.randomNormal(new Shape(n, in.get(in.dimension() - 1))).mul(0.03f).toType(dataType, false)
+                        .transpose();
+            }
             NDArray b = s.randomNormal(new Shape(n)).toType(dataType, false);
-            return medianMs(rounds, () -> x.matMul(wt).addi(b));
+            return medianMsOf(rounds, () -> {
+                for (NDArray w : wt) {
+                    x.matMul(w).addi(b).close();
+                }
+            }) / blocks;
         }
     }
 
@@ -117,16 +129,19 @@ record ProductsCeiling(double embedMs, double[] linearMs, double attentionMs, in
         }
     }
 
-    /** Two warm-up calls, then the median of {@code rounds} timed ones; each result is closed at once. */
+    /** Two warm-up calls, then the median ms of {@code rounds} timed ones; each result is closed at once. */
     static double medianMs(int rounds, java.util.function.Supplier<NDArray> op) {
+        return medianMsOf(rounds, () -> op.get().close());
+    }
+
+    /** Two warm-up calls, then the median ms of {@code rounds} timed ones. */
+    static double medianMsOf(int rounds, Runnable op) {
         double[] ms = new double[rounds];
         for (int r = -2; r < rounds; r++) {
             long t = System.nanoTime();
-            NDArray out = op.get();
-            long took = System.nanoTime() - t;
-            out.close();
+            op.run();
             if (r >= 0) {
-                ms[r] = took / 1e6;
+                ms[r] = (System.nanoTime() - t) / 1e6;
             }
         }
         Arrays.sort(ms);
