@@ -97,7 +97,7 @@ public final class BackboneBench {
                     + "bench gemm's shapes before and after)%n", flops / (fastest / batch) / 1e6,
                     100 * flops / (fastest / batch) / 1e6 / peak, peak);
             System.out.println(ceiling.describe(cfg, size, peak));
-            // the norms, the activation, the residual adds, the heads' split and merge, and the products
+            // the norms, the activation, the residual adds, and the products
             // running slower amid them (on data the other core just wrote) than in a loop of their own
             System.out.printf("  the fastest pass beyond its products timed alone: %.1f ms/image%n",
                     fastest / batch - ceiling.totalMs());

@@ -12,11 +12,12 @@ import java.util.Locale;
 
 /**
  * What a ViT pass would take if it were nothing but its products: the patch embedding's product and,
- * per block, the four linear layers (x·Wᵀ + b, as the backbone runs them, W a transposed view) and the
- * fused attention kernel on the q/k/v product's strided views, each timed on its own at the pass's row
- * count, every block's linear layers with weights of their own. Their sum is the ceiling of the backbone's rate with these kernels: the norms, the activation,
- * the residual adds and the heads' merge come on top. Each op runs its warm-up and timed calls in a loop
- * of its own (interleaving them let one op's freed arrays decide where the next one's output landed).
+ * per block, the four linear layers (x·Wᵀ + b, as the backbone runs them, W a transposed view, every
+ * block with weights of its own) and the attention (the fused kernel on the q/k/v product, as one call
+ * with the split into heads and their merge), each timed on its own at the pass's row count. Their sum
+ * is the ceiling of the backbone's rate with these kernels: the norms, the activation and the residual
+ * adds come on top. Each op runs its warm-up and timed calls in a loop of its own (interleaving them
+ * let one op's freed arrays decide where the next one's output landed).
  *
  * @param embedMs the patch embedding's product, per image
  * @param linearMs the four linear layers of one block, per image, in the order q/k/v, output, fc1, fc2
@@ -114,18 +115,14 @@ record ProductsCeiling(double embedMs, double[] linearMs, double attentionMs, in
         }
     }
 
-    /** Median ms of the fused attention kernel on q, k, v as views of one (B, T, 3, H, d) q/k/v product. */
+    /** Median ms of every head's attention from a (B, T, 3, H, d) q/k/v product, as a pass runs it. */
     private static double attention(NDManager m, ModelConfig cfg, int batch, long tokens, DataType dataType,
             int rounds) {
         try (NDManager s = m.newSubManager()) {
             int heads = cfg.heads();
             long d = cfg.hiddenSize() / heads;
-            NDArray split = s.randomNormal(new Shape(batch, tokens, 3, heads, d)).toType(dataType, false)
-                    .transpose(2, 0, 3, 1, 4);
-            NDArray q = split.get(0).mul(1 / Math.sqrt(d));
-            NDArray k = split.get(1);
-            NDArray v = split.get(2);
-            return medianMs(rounds, () -> FusedAttention.attend(q, k, v));
+            NDArray byHead = s.randomNormal(new Shape(batch, tokens, 3, heads, d)).toType(dataType, false);
+            return medianMs(rounds, () -> FusedAttention.attendHeads(byHead));
         }
     }
 

@@ -316,23 +316,13 @@ public final class VisionTransformer implements Backbone {
         int heads = cfg.heads();
         long d = cfg.hiddenSize() / heads;
         NDArray attended;
-        // q, k and v are views of the q/k/v product, whose memory is freed once it and every view are closed
-        try (NDList product = new NDList()) {
-            NDArray flat = linear(h, bw.qkvWeight(), bw.qkvBias(), p, 0);
-            NDArray shaped = flat.reshape(bsz, t, 3, heads, d);
-            NDArray split = shaped.transpose(2, 0, 3, 1, 4);
-            NDArray q = split.get(0); // pre-scaled by 1/√d (VitWeights)
-            NDArray k = split.get(1);
-            NDArray v = split.get(2);
-            product.addAll(new NDList(flat, shaped, split, q, k, v));
-            attended = FusedAttention.attend(q, k, v);
+        // the view shares the product's memory, freed once both are closed
+        try (NDArray flat = linear(h, bw.qkvWeight(), bw.qkvBias(), p, 0);
+             NDArray byHead = flat.reshape(bsz, t, 3, heads, d)) {
+            attended = FusedAttention.attendHeads(byHead); // q pre-scaled by 1/√d (VitWeights)
         }
-        NDArray merged;
-        try (NDArray byHead = attended; NDArray byToken = byHead.transpose(0, 2, 1, 3)) {
-            merged = byToken.reshape(bsz, t, cfg.hiddenSize());
-        }
-        try (merged) {
-            return linear(merged, bw.outWeight(), bw.outBias(), p, 1);
+        try (attended) {
+            return linear(attended, bw.outWeight(), bw.outBias(), p, 1);
         }
     }
 

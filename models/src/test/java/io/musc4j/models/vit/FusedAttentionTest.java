@@ -1,6 +1,7 @@
 package io.musc4j.models.vit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,37 @@ class FusedAttentionTest {
             NDArray v = qkv.get(2);
             double diff = maxAbs(FusedAttention.composed(q, k, v), FusedAttention.attend(q, k, v));
             assertTrue(diff <= TOL, "fixture tokens: " + diff);
+        }
+    }
+
+    @Test
+    void attendsEveryHeadOfTheProductAndMergesThemAsTheSplitKernelAndMergeDo() throws Exception {
+        Path model = PARITY.resolve("models/dinov2-tiny");
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(model);
+        ModelConfig cfg = checkpoint.config();
+        Npy.Array tokens = Npy.read(PARITY.resolve("runs/brick_dinov2-tiny_r135_k123/tokens_layer1.npy"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            VitWeights w = VitWeights.load(checkpoint.names().over(checkpoint.openWeights()), cfg, m, DataType.FLOAT32);
+            VitWeights.Block block = w.blocks().get(2);
+            long b = tokens.shape()[0];
+            long t = tokens.shape()[1];
+            int heads = cfg.heads();
+            long d = cfg.hiddenSize() / heads;
+            NDArray byHead = m.create(tokens.toFloats(), new Shape(tokens.shape())).matMul(block.qkvWeight())
+                    .add(block.qkvBias()).reshape(b, t, 3, heads, d);
+            NDArray merged = FusedAttention.attendHeads(byHead);
+            assertSame(m, merged.getManager(), "the result belongs to the product's manager");
+            assertArrayEquals(new long[] {b, t, cfg.hiddenSize()}, merged.getShape().getShape());
+            NDArray split = byHead.transpose(2, 0, 3, 1, 4);
+            NDArray q = split.get(0);
+            NDArray k = split.get(1);
+            NDArray v = split.get(2);
+            // head j of token i sits at columns j·d … (j+1)·d - 1 of row i, as the output projection reads it
+            NDArray expected = FusedAttention.attend(q, k, v).transpose(0, 2, 1, 3).reshape(b, t, cfg.hiddenSize());
+            assertEquals(0.0, maxAbs(expected, merged), "the same kernel on the same views");
+            double diff = maxAbs(FusedAttention.composed(q, k, v).transpose(0, 2, 1, 3).reshape(b, t, cfg.hiddenSize()),
+                    merged);
+            assertTrue(diff <= TOL, "against the composed ops: " + diff);
         }
     }
 }
