@@ -44,22 +44,23 @@ class FusedAttentionTest {
         }
     }
 
-    @Test
-    void equalsTheComposedAttentionOnAFixtureModelsQueriesKeysAndValues() throws Exception {
-        Path model = PARITY.resolve("models/dinov2-tiny");
-        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(model);
+    /** Block 2's q/k/v product of a fixture model on the reference tokens, viewed by head: (B, T, 3, H, d). */
+    private static NDArray fixtureProduct(NDManager m) throws Exception {
+        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(PARITY.resolve("models/dinov2-tiny"));
         ModelConfig cfg = checkpoint.config();
         Npy.Array tokens = Npy.read(PARITY.resolve("runs/brick_dinov2-tiny_r135_k123/tokens_layer1.npy"));
+        VitWeights w = VitWeights.load(checkpoint.names().over(checkpoint.openWeights()), cfg, m, DataType.FLOAT32);
+        VitWeights.Block block = w.blocks().get(2);
+        int heads = cfg.heads();
+        return m.create(tokens.toFloats(), new Shape(tokens.shape())).matMul(block.qkvWeight()).add(block.qkvBias())
+                .reshape(tokens.shape()[0], tokens.shape()[1], 3, heads, cfg.hiddenSize() / heads);
+    }
+
+    @Test
+    void equalsTheComposedAttentionOnAFixtureModelsQueriesKeysAndValues() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
-            VitWeights w = VitWeights.load(checkpoint.names().over(checkpoint.openWeights()), cfg, m, DataType.FLOAT32);
-            VitWeights.Block block = w.blocks().get(2);
-            long b = tokens.shape()[0];
-            long t = tokens.shape()[1];
-            int heads = cfg.heads();
-            long d = cfg.hiddenSize() / heads;
-            // strided views of one packed projection, as the ViT passes them
-            NDArray qkv = m.create(tokens.toFloats(), new Shape(tokens.shape())).matMul(block.qkvWeight())
-                    .add(block.qkvBias()).reshape(b, t, 3, heads, d).transpose(2, 0, 3, 1, 4);
+            // strided views of one packed projection
+            NDArray qkv = fixtureProduct(m).transpose(2, 0, 3, 1, 4);
             NDArray q = qkv.get(0);
             NDArray k = qkv.get(1);
             NDArray v = qkv.get(2);
@@ -70,31 +71,23 @@ class FusedAttentionTest {
 
     @Test
     void attendsEveryHeadOfTheProductAndMergesThemAsTheSplitKernelAndMergeDo() throws Exception {
-        Path model = PARITY.resolve("models/dinov2-tiny");
-        ModelLayout.Checkpoint checkpoint = ModelLayout.locate(model);
-        ModelConfig cfg = checkpoint.config();
-        Npy.Array tokens = Npy.read(PARITY.resolve("runs/brick_dinov2-tiny_r135_k123/tokens_layer1.npy"));
         try (NDManager m = NDManager.newBaseManager()) {
-            VitWeights w = VitWeights.load(checkpoint.names().over(checkpoint.openWeights()), cfg, m, DataType.FLOAT32);
-            VitWeights.Block block = w.blocks().get(2);
-            long b = tokens.shape()[0];
-            long t = tokens.shape()[1];
-            int heads = cfg.heads();
-            long d = cfg.hiddenSize() / heads;
-            NDArray byHead = m.create(tokens.toFloats(), new Shape(tokens.shape())).matMul(block.qkvWeight())
-                    .add(block.qkvBias()).reshape(b, t, 3, heads, d);
+            NDArray byHead = fixtureProduct(m);
+            long[] s = byHead.getShape().getShape(); // (B, T, 3, H, d)
+            long b = s[0];
+            long t = s[1];
+            long c = s[3] * s[4];
             NDArray merged = FusedAttention.attendHeads(byHead);
             assertSame(m, merged.getManager(), "the result belongs to the product's manager");
-            assertArrayEquals(new long[] {b, t, cfg.hiddenSize()}, merged.getShape().getShape());
+            assertArrayEquals(new long[] {b, t, c}, merged.getShape().getShape());
             NDArray split = byHead.transpose(2, 0, 3, 1, 4);
             NDArray q = split.get(0);
             NDArray k = split.get(1);
             NDArray v = split.get(2);
             // head j of token i sits at columns j·d … (j+1)·d - 1 of row i, as the output projection reads it
-            NDArray expected = FusedAttention.attend(q, k, v).transpose(0, 2, 1, 3).reshape(b, t, cfg.hiddenSize());
+            NDArray expected = FusedAttention.attend(q, k, v).transpose(0, 2, 1, 3).reshape(b, t, c);
             assertEquals(0.0, maxAbs(expected, merged), "the same kernel on the same views");
-            double diff = maxAbs(FusedAttention.composed(q, k, v).transpose(0, 2, 1, 3).reshape(b, t, cfg.hiddenSize()),
-                    merged);
+            double diff = maxAbs(FusedAttention.composed(q, k, v).transpose(0, 2, 1, 3).reshape(b, t, c), merged);
             assertTrue(diff <= TOL, "against the composed ops: " + diff);
         }
     }
