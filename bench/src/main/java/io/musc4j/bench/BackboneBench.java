@@ -19,7 +19,8 @@ import io.musc4j.models.vit.Mlp;
  * ViT-L/14 CLIP vision tower at 336². Each pass taps four blocks and yields the image feature, as MuSc
  * uses it. Also splits the block time into attention, MLP and the rest, and times the pass's products
  * on their own ({@link ProductsCeiling}): their sum is the ceiling of the backbone's rate with these
- * kernels, and what the pass takes beyond it is the norms, the activation and the residual adds.
+ * kernels; what the pass takes beyond it is the norms, the activation, the residual adds, and the
+ * products running slower amid them than alone.
  *
  * <p>Arguments: {@code [dinov2|clip|all] [batch=8] [timed passes=5] [fp32|bf16]} (bf16: CPUs with bfloat16
  * products). Run it through the launcher, which sets the allocator (it prints the settings).
@@ -97,8 +98,7 @@ public final class BackboneBench {
                     + "bench gemm's shapes before and after)%n", flops / (fastest / batch) / 1e6,
                     100 * flops / (fastest / batch) / 1e6 / peak, peak);
             System.out.println(ceiling.describe(cfg, size, peak));
-            // the norms, the activation, the residual adds, and the products
-            // running slower amid them (on data the other core just wrote) than in a loop of their own
+            // the products run slower amid the rest (on data the other core just wrote) than in loops of their own
             System.out.printf("  the fastest pass beyond its products timed alone: %.1f ms/image%n",
                     fastest / batch - ceiling.totalMs());
         }

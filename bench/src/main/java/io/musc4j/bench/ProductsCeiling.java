@@ -21,7 +21,7 @@ import java.util.Locale;
  *
  * @param embedMs the patch embedding's product, per image
  * @param linearMs the four linear layers of one block, per image, in the order q/k/v, output, fc1, fc2
- * @param attentionMs the attention kernel of one block, per image
+ * @param attentionMs one block's attention, per image: the split into heads, the fused kernel and the merge
  * @param blocks the number of blocks
  */
 record ProductsCeiling(double embedMs, double[] linearMs, double attentionMs, int blocks) {
@@ -84,7 +84,7 @@ record ProductsCeiling(double embedMs, double[] linearMs, double attentionMs, in
             s.append(String.format(Locale.ROOT, " %s %.2f ms (%.0f GFLOP/s)", names[i], linearMs[i],
                     flops[i] / linearMs[i] / 1e6));
         }
-        s.append(String.format(Locale.ROOT, ", attention kernel %.2f ms (%.0f GFLOP/s)%n", attentionMs,
+        s.append(String.format(Locale.ROOT, ", attention (split, kernel, merge) %.2f ms (%.0f GFLOP/s)%n", attentionMs,
                 flops[4] / attentionMs / 1e6));
         double rate = passFlops(cfg, size) / totalMs() / 1e6;
         s.append(String.format(Locale.ROOT, "  the pass's products alone: %.1f ms/image = %.0f GFLOP/s = %.0f%% of the "

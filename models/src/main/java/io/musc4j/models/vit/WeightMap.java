@@ -276,11 +276,16 @@ public final class WeightMap {
             if (names.isEmpty()) {
                 return Optional.empty();
             }
+            checkStacked(names, shape);
+            return float32Views(names);
+        }
+
+        /** Marks {@code names} used, after checking each is one equal part of {@code shape} stacked. */
+        private void checkStacked(List<String> names, long[] shape) throws WeightFileException {
             long[] part = partShape(shape, names.size());
             for (String name : names) {
                 check(name, part);
             }
-            return float32Views(names);
         }
 
         /** The stored tensors' float32 bytes in the source's memory, or empty where one is not held so. */
@@ -302,11 +307,7 @@ public final class WeightMap {
             if (own == null) {
                 return Optional.empty();
             }
-            List<String> names = rule(canonical).stacked();
-            long[] part = partShape(shape, names.size());
-            for (String name : names) {
-                check(name, part);
-            }
+            checkStacked(rule(canonical).stacked(), shape);
             // the caller's arrays keep it from here on
             held.remove(canonical);
             return Optional.of(own);

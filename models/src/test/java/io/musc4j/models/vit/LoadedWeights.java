@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -23,6 +24,10 @@ final class LoadedWeights {
 
     private LoadedWeights() {
     }
+
+    /** A block's tensors that float32 files hold as float32 (qkv stacked from q, k and v where stored apart). */
+    static final List<String> BLOCK_TENSORS = List.of("qkv.weight", "qkv.bias", "proj.weight", "fc1.weight",
+            "fc2.weight", "norm1.weight");
 
     /** The same canonical tensors with every faster route hidden, so each tensor goes through {@code read}. */
     record ArraysOnly(CanonicalTensors inner) implements CanonicalTensors {
@@ -69,6 +74,15 @@ final class LoadedWeights {
         @Override
         public void finish() throws WeightFileException {
             inner.finish();
+        }
+    }
+
+    /** Every block's tensors among {@code names} are in {@code taken}, the canonical tensors a route gave. */
+    static void assertEveryBlockTook(Set<String> taken, int layers, List<String> names) {
+        for (int i = 0; i < layers; i++) {
+            for (String t : names) {
+                assertTrue(taken.contains("blocks." + i + "." + t), t + " of block " + i + ": " + taken);
+            }
         }
     }
 

@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,12 +43,7 @@ class MappedWeightsTest {
             VitWeights arrays = LoadedWeights.throughArrays(checkpoint, manager);
 
             // every block tensor of these float32 files, qkv stacked from q, k and v included
-            int layers = checkpoint.config().layers();
-            for (int i = 0; i < layers; i++) {
-                for (String t : List.of("qkv.weight", "qkv.bias", "proj.weight", "fc1.weight", "fc2.weight", "norm1.weight")) {
-                    assertTrue(recording.mapped.contains("blocks." + i + "." + t), model + " " + t + ": " + recording.mapped);
-                }
-            }
+            LoadedWeights.assertEveryBlockTook(recording.mapped, checkpoint.config().layers(), LoadedWeights.BLOCK_TENSORS);
             assertSameWeights(arrays, mapped);
         }
     }

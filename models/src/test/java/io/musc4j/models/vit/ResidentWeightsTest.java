@@ -55,12 +55,8 @@ class ResidentWeightsTest {
             VitWeights arrays = LoadedWeights.throughArrays(checkpoint, manager);
 
             // every block tensor of these float32 files, qkv stacked from q, k and v (dinov2, dino) included
-            int layers = checkpoint.config().layers();
-            for (int i = 0; i < layers; i++) {
-                for (String t : List.of("qkv.weight", "qkv.bias", "proj.weight", "fc1.weight", "fc2.weight", "norm1.weight")) {
-                    assertTrue(recording.resident.contains("blocks." + i + "." + t), model + " " + t + ": " + recording.resident);
-                }
-            }
+            LoadedWeights.assertEveryBlockTook(recording.resident, checkpoint.config().layers(),
+                    LoadedWeights.BLOCK_TENSORS);
             assertEquals(recording.resident.size(), resident.inPlace().size(), "one buffer kept per resident tensor");
             assertTrue(arrays.inPlace().isEmpty());
             assertSameWeights(arrays, resident);
@@ -154,10 +150,7 @@ class ResidentWeightsTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Recording recording = new Recording(read.tensors());
             VitWeights shared = VitWeights.load(recording, checkpoint.config(), manager, DataType.FLOAT32);
-            for (int i = 0; i < checkpoint.config().layers(); i++) {
-                assertTrue(recording.resident.contains("blocks." + i + ".qkv.weight"), recording.resident.toString());
-                assertTrue(recording.resident.contains("blocks." + i + ".fc2.weight"), recording.resident.toString());
-            }
+            LoadedWeights.assertEveryBlockTook(recording.resident, checkpoint.config().layers(), LoadedWeights.BLOCK_TENSORS);
             VitWeights arrays = LoadedWeights.throughArrays(checkpoint, manager);
             assertSameWeights(arrays, shared);
         }
